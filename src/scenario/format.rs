@@ -1,0 +1,850 @@
+//! The scenario wire format, version 1: what users save, load, share and edit.
+//!
+//! This is a serialization boundary (see ARCHITECTURE.md): plain serde types, durations as unit
+//! strings ([`Dur`]), references between things by string id. Nothing here is checked; validation
+//! turns a `Scenario` into the engine's configuration once and reports every problem with its path.
+//!
+//! Shape of the JSON (every field not shown has a default):
+//!
+//! ```json
+//! { "version": 1, "name": "demo", "seed": 7, "horizon": "1h",
+//!   "traffic": { "entry": ["lb"], "sessions_per_s": 2, "session_duration": "10m",
+//!                "requests_per_session": 20, "write_share": 0.1 },
+//!   "components": [
+//!     { "id": "lb",  "next": ["app"], "spec": { "load_balancer": { "sticky": true } } },
+//!     { "id": "app", "next": ["db"],  "spec": { "app": { "nodes": 2, "sessions": "buddy" } } },
+//!     { "id": "db",                    "spec": { "database": {} } } ],
+//!   "faults": [ { "crash": { "at": "20m", "target": "app", "node": 0, "duration": "10m" } } ] }
+//! ```
+
+use super::units::Dur;
+use serde::{Deserialize, Serialize};
+
+/// The current format version. Older versions are migrated on load (see `scenario::migrate`).
+pub const FORMAT_VERSION: u32 = 1;
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    pub version: u32,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default)]
+    pub seed: u64,
+    pub horizon: Dur,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub fidelity: Fidelity,
+    pub traffic: Traffic,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub routing: GlobalRouting,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<Site>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub site_links: Vec<SiteLink>,
+    pub components: Vec<Component>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Fault>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub metrics: MetricsSettings,
+}
+
+/// Request level: every request and session is an entity. Flow level: rates and populations
+/// between state changes, for long horizons and Monte Carlo.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fidelity {
+    #[default]
+    Request,
+    Flow,
+}
+
+/// What the clients do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Traffic {
+    /// Components that receive client traffic (one per site when `routing` picks among sites).
+    pub entry: Vec<String>,
+    /// New sessions per second (before the profile's factor).
+    pub sessions_per_s: f64,
+    /// Mean session length; a session's requests are spread over it.
+    pub session_duration: Dur,
+    /// Mean requests per session.
+    pub requests_per_session: f64,
+    /// Share of requests that write to the database (0..=1).
+    pub write_share: f64,
+    /// Share of reads that are idempotent and may be retried on another node (writes never are).
+    pub idempotent_share: f64,
+    /// A client gives up on a request after this long.
+    pub timeout: Dur,
+    /// How many times a client retries a failed request (0 = never).
+    pub client_retries: u32,
+    pub retry_delay: Dur,
+    pub profile: Profile,
+}
+
+impl Default for Traffic {
+    fn default() -> Self {
+        Traffic {
+            entry: Vec::new(),
+            sessions_per_s: 1.0,
+            session_duration: Dur::mins(10),
+            requests_per_session: 20.0,
+            write_share: 0.1,
+            idempotent_share: 1.0,
+            timeout: Dur::secs(10),
+            client_retries: 0,
+            retry_delay: Dur::secs(1),
+            profile: Profile::Constant,
+        }
+    }
+}
+
+/// How the session arrival rate varies over time (a factor applied to `sessions_per_s`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    #[default]
+    Constant,
+    /// A 24 h sinusoid between `trough` and `peak` (factors), peaking at `peak_at` after midnight.
+    Daily {
+        peak: f64,
+        trough: f64,
+        peak_at: Dur,
+    },
+    /// Piecewise constant: from each `at`, the factor is `factor`.
+    Steps(Vec<Step>),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub at: Dur,
+    pub factor: f64,
+}
+
+/// How clients find a site.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GlobalRouting {
+    /// One entry point; no site choice.
+    #[default]
+    Single,
+    /// Per-site DNS records. Clients cache an answer for `ttl`; a health-checked GSLB withdraws a
+    /// dead site's record after `detection`; `stale_share` of clients ignore the TTL and keep the
+    /// dead address until `stale_for` (JVMs that cache forever, seed 004).
+    Dns {
+        ttl: Dur,
+        detection: Dur,
+        stale_share: f64,
+        stale_for: Dur,
+        active_active: bool,
+    },
+    /// Anycast / provider-independent prefix announced from every site. A route change converges
+    /// in `convergence`; a planned switch loses no session.
+    Bgp {
+        convergence: Dur,
+        detection: Dur,
+        active_active: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteKind {
+    /// Near its peers (< 10 miles): low latency, shared disasters.
+    #[default]
+    Zonal,
+    /// Far away: high latency, independent disasters.
+    Regional,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Site {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default)]
+    pub kind: SiteKind,
+    /// Editor layout: the site box `[x, y, width, height]` in canvas units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rect: Option<[i32; 4]>,
+}
+
+/// A network link between two sites.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteLink {
+    pub a: String,
+    pub b: String,
+    /// One-way latency.
+    pub latency: Dur,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Component {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// The site (failure domain) holding it; none when the scenario has no sites.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// Components this one calls for each request, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub next: Vec<String>,
+    /// Random failures of each node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Stochastic>,
+    /// Editor layout: node position in canvas units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pos: Option<[i32; 2]>,
+    pub spec: Spec,
+}
+
+/// What a component is, with its parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Spec {
+    LoadBalancer(LoadBalancer),
+    Web(Web),
+    App(App),
+    Cache(Cache),
+    Queue(Queue),
+    Database(Database),
+    SearchIndex(Store),
+    DocStore(Store),
+}
+
+impl Spec {
+    /// The snake_case name used in JSON and in messages.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Spec::LoadBalancer(_) => "load_balancer",
+            Spec::Web(_) => "web",
+            Spec::App(_) => "app",
+            Spec::Cache(_) => "cache",
+            Spec::Queue(_) => "queue",
+            Spec::Database(_) => "database",
+            Spec::SearchIndex(_) => "search_index",
+            Spec::DocStore(_) => "doc_store",
+        }
+    }
+}
+
+/// Serving capacity of one node: an M/M/c/K station.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Capacity {
+    /// Requests served at once per node.
+    pub workers: u32,
+    /// Mean service time of one request.
+    pub service_time: Dur,
+    /// Requests waiting per node beyond the workers; more are rejected (overload).
+    pub queue_limit: u32,
+}
+
+impl Default for Capacity {
+    fn default() -> Self {
+        Capacity {
+            workers: 50,
+            service_time: Dur::millis(20),
+            queue_limit: 200,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Algorithm {
+    #[default]
+    RoundRobin,
+    LeastConnections,
+    Random,
+}
+
+/// HAProxy-style active health check of each backend node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HealthCheck {
+    pub interval: Dur,
+    pub timeout: Dur,
+    /// Consecutive failed checks before a node is marked down.
+    pub fall: u32,
+    /// Consecutive successful checks before it is marked up again.
+    pub rise: u32,
+    /// A deep check (`/lb-check`) also fails when the node's own dependencies are down.
+    pub deep: bool,
+}
+
+impl Default for HealthCheck {
+    fn default() -> Self {
+        HealthCheck {
+            interval: Dur::secs(2),
+            timeout: Dur::secs(1),
+            fall: 3,
+            rise: 2,
+            deep: false,
+        }
+    }
+}
+
+/// Heartbeats between the two members of an active/passive pair.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Heartbeat {
+    pub interval: Dur,
+    /// Missed heartbeats before the passive member takes over.
+    pub misses: u32,
+}
+
+impl Default for Heartbeat {
+    fn default() -> Self {
+        Heartbeat {
+            interval: Dur::secs(1),
+            misses: 3,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LbMode {
+    #[default]
+    Single,
+    /// Two members sharing a virtual IP (VRRP/keepalived); the passive takes over after missed
+    /// heartbeats.
+    ActivePassive,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoadBalancer {
+    pub mode: LbMode,
+    pub algorithm: Algorithm,
+    pub health_check: HealthCheck,
+    /// Cookie affinity: a session's requests go to the node that holds it.
+    pub sticky: bool,
+    /// Retry an idempotent request once on another node when its node fails it.
+    pub retry_idempotent: bool,
+    pub heartbeat: Heartbeat,
+    /// Time to move the virtual IP once the passive member decided to take over.
+    pub takeover: Dur,
+    pub capacity: Capacity,
+}
+
+impl Default for LoadBalancer {
+    fn default() -> Self {
+        LoadBalancer {
+            mode: LbMode::Single,
+            algorithm: Algorithm::RoundRobin,
+            health_check: HealthCheck::default(),
+            sticky: false,
+            retry_idempotent: false,
+            heartbeat: Heartbeat::default(),
+            takeover: Dur::secs(1),
+            capacity: Capacity {
+                workers: 2_000,
+                service_time: Dur::micros(200),
+                queue_limit: 10_000,
+            },
+        }
+    }
+}
+
+/// Spares beyond the nodes that serve (seed 002): hot ones serve too, warm ones run idle and
+/// take over after `switchover`, cold ones are powered off and need `boot` plus `manual` effort.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Redundancy {
+    pub mode: SpareMode,
+    pub spares: u32,
+    pub switchover: Dur,
+    pub boot: Dur,
+    pub manual: Dur,
+}
+
+impl Default for Redundancy {
+    fn default() -> Self {
+        Redundancy {
+            mode: SpareMode::Hot,
+            spares: 0,
+            switchover: Dur::secs(30),
+            boot: Dur::mins(5),
+            manual: Dur::mins(15),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpareMode {
+    #[default]
+    Hot,
+    Warm,
+    Cold,
+}
+
+/// A stateless web tier (Apache, Nginx).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Web {
+    pub nodes: u32,
+    pub capacity: Capacity,
+    pub redundancy: Redundancy,
+}
+
+impl Default for Web {
+    fn default() -> Self {
+        Web {
+            nodes: 2,
+            capacity: Capacity {
+                workers: 200,
+                service_time: Dur::millis(2),
+                queue_limit: 500,
+            },
+            redundancy: Redundancy::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Replication {
+    /// A node's sessions die with it.
+    #[default]
+    None,
+    /// Each session is copied to one other node (`sessionid!primary!secondary`).
+    Buddy,
+    /// Each session is copied to every node.
+    All,
+}
+
+/// An application-server cluster holding user sessions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct App {
+    pub nodes: u32,
+    pub capacity: Capacity,
+    pub sessions: Replication,
+    /// Capacity each replica copy costs, as a share of a request's service time.
+    pub replication_cost: f64,
+    pub redundancy: Redundancy,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App {
+            nodes: 2,
+            capacity: Capacity::default(),
+            sessions: Replication::None,
+            replication_cost: 0.05,
+            redundancy: Redundancy::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Cache {
+    pub nodes: u32,
+    /// Share of reads answered by the cache; misses go to the components in `next`.
+    pub hit_ratio: f64,
+    /// Redis-like (replicated, survives a node loss) or memcached-like (a node's keys are lost).
+    pub replicated: bool,
+    pub capacity: Capacity,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache {
+            nodes: 1,
+            hit_ratio: 0.8,
+            replicated: false,
+            capacity: Capacity {
+                workers: 500,
+                service_time: Dur::micros(500),
+                queue_limit: 2_000,
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Queue {
+    /// Persistent messages survive a crash; others in flight are lost.
+    pub persistent: bool,
+    /// An active/passive pair.
+    pub standby: bool,
+    pub takeover: Dur,
+    pub capacity: Capacity,
+}
+
+impl Default for Queue {
+    fn default() -> Self {
+        Queue {
+            persistent: true,
+            standby: false,
+            takeover: Dur::secs(10),
+            capacity: Capacity {
+                workers: 200,
+                service_time: Dur::millis(1),
+                queue_limit: 5_000,
+            },
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicationMode {
+    /// Each write waits for the replicas: adds the link round trip, loses no committed write.
+    #[default]
+    Sync,
+    /// Replicas lag behind by `lag`; writes inside the lag window are lost when the primary dies.
+    Async,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standby {
+    /// In sync, promoted right after detection.
+    #[default]
+    Hot,
+    /// Running, catches up from logs (`catchup`) before promotion.
+    Warm,
+    /// Restored from the last backup (`restore`); loses up to `backup_interval` of writes.
+    Cold,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailoverMode {
+    #[default]
+    Automated,
+    /// A human notices and promotes after `manual_response`.
+    Manual,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Replica {
+    /// Site of the replica; the component's site when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    #[serde(default)]
+    pub standby: Standby,
+}
+
+/// A primary database (in the component's site) with its replicas.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Database {
+    pub capacity: Capacity,
+    pub replicas: Vec<Replica>,
+    pub replication: ReplicationMode,
+    /// Mean replication lag for async replication.
+    pub lag: Dur,
+    /// Heartbeat to the registry / monitor that detects a dead primary.
+    pub detection: Heartbeat,
+    pub failover: FailoverMode,
+    pub manual_response: Dur,
+    /// Time to promote a hot replica once the failure is detected.
+    pub promotion: Dur,
+    /// Warm standby: time to replay logs before promotion.
+    pub catchup: Dur,
+    /// Cold standby: time to restore the last backup.
+    pub restore: Dur,
+    pub backup_interval: Dur,
+}
+
+impl Default for Database {
+    fn default() -> Self {
+        Database {
+            capacity: Capacity {
+                workers: 100,
+                service_time: Dur::millis(5),
+                queue_limit: 1_000,
+            },
+            replicas: Vec::new(),
+            replication: ReplicationMode::Sync,
+            lag: Dur::millis(500),
+            detection: Heartbeat {
+                interval: Dur::secs(2),
+                misses: 3,
+            },
+            failover: FailoverMode::Automated,
+            manual_response: Dur::mins(15),
+            promotion: Dur::secs(5),
+            catchup: Dur::secs(30),
+            restore: Dur::mins(30),
+            backup_interval: Dur::hours(4),
+        }
+    }
+}
+
+/// A search index or document store the app depends on (seed 000).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Store {
+    /// Embedded in each app node (not cluster-aware: a node's copy dies with it, results go
+    /// stale after a node change) or an external cluster.
+    pub embedded: bool,
+    pub nodes: u32,
+    pub replicas: u32,
+    pub capacity: Capacity,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            embedded: false,
+            nodes: 2,
+            replicas: 1,
+            capacity: Capacity {
+                workers: 100,
+                service_time: Dur::millis(5),
+                queue_limit: 500,
+            },
+        }
+    }
+}
+
+/// Random failures: time between failures and time to repair, per node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Stochastic {
+    pub mtbf: Dur,
+    pub mttr: Dur,
+    #[serde(default)]
+    pub repair: RepairDistribution,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RepairDistribution {
+    #[default]
+    Exponential,
+    /// Log-normal with the given shape σ (mean stays `mttr`).
+    Lognormal { sigma: f64 },
+    /// Always exactly `mttr`.
+    Fixed,
+}
+
+/// A scripted fault or planned event. `duration` absent = until the end (or, for node faults of a
+/// component with `failure`, until a random repair).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    Crash(NodeFault),
+    Hang(NodeFault),
+    ErrorRate(ErrorRate),
+    Latency(AddedLatency),
+    Leak(Leak),
+    Flapping(Flapping),
+    /// Data corruption: replicas copy it, only a restore from backup repairs it.
+    Corruption(NodeFault),
+    SiteOutage(SiteOutage),
+    Partition(Partition),
+    TrafficSpike(TrafficSpike),
+    DnsFailure(Window),
+    RollingRestart(RollingRestart),
+    BlueGreen(BlueGreen),
+    /// Planned, graceful move of all traffic from one site to another (seed 004).
+    SiteSwitchover(SiteSwitchover),
+    /// Planned primary switch of a database (upgrade of database software).
+    DbSwitchover(Target),
+}
+
+impl Fault {
+    pub fn at(&self) -> &Dur {
+        match self {
+            Fault::Crash(f) | Fault::Hang(f) | Fault::Corruption(f) => &f.at,
+            Fault::ErrorRate(f) => &f.at,
+            Fault::Latency(f) => &f.at,
+            Fault::Leak(f) => &f.at,
+            Fault::Flapping(f) => &f.at,
+            Fault::SiteOutage(f) => &f.at,
+            Fault::Partition(f) => &f.at,
+            Fault::TrafficSpike(f) => &f.at,
+            Fault::DnsFailure(f) => &f.at,
+            Fault::RollingRestart(f) => &f.at,
+            Fault::BlueGreen(f) => &f.at,
+            Fault::SiteSwitchover(f) => &f.at,
+            Fault::DbSwitchover(f) => &f.at,
+        }
+    }
+
+    /// The snake_case name used in JSON and in messages.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Fault::Crash(_) => "crash",
+            Fault::Hang(_) => "hang",
+            Fault::ErrorRate(_) => "error_rate",
+            Fault::Latency(_) => "latency",
+            Fault::Leak(_) => "leak",
+            Fault::Flapping(_) => "flapping",
+            Fault::Corruption(_) => "corruption",
+            Fault::SiteOutage(_) => "site_outage",
+            Fault::Partition(_) => "partition",
+            Fault::TrafficSpike(_) => "traffic_spike",
+            Fault::DnsFailure(_) => "dns_failure",
+            Fault::RollingRestart(_) => "rolling_restart",
+            Fault::BlueGreen(_) => "blue_green",
+            Fault::SiteSwitchover(_) => "site_switchover",
+            Fault::DbSwitchover(_) => "db_switchover",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub at: Dur,
+    pub target: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Window {
+    pub at: Dur,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Dur>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NodeFault {
+    pub at: Dur,
+    pub target: String,
+    /// Node index within the component (0-based); all nodes when absent. For a database, 0 is the
+    /// primary and 1.. the replicas; for a load-balancer pair, 0 is the active member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Dur>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRate {
+    pub at: Dur,
+    pub target: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<u32>,
+    /// Share of requests answered with an error (0..=1).
+    pub rate: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Dur>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AddedLatency {
+    pub at: Dur,
+    pub target: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<u32>,
+    pub added: Dur,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Dur>,
+}
+
+/// A resource leak: the node's capacity shrinks linearly to nothing over `exhaustion`, then it
+/// crashes; it restarts after `restart`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Leak {
+    pub at: Dur,
+    pub target: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<u32>,
+    pub exhaustion: Dur,
+    pub restart: Dur,
+}
+
+/// Fails for `down`, recovers for `up`, `cycles` times.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Flapping {
+    pub at: Dur,
+    pub target: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<u32>,
+    pub down: Dur,
+    pub up: Dur,
+    pub cycles: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteOutage {
+    pub at: Dur,
+    pub site: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Dur>,
+}
+
+/// A network partition between two sites; `one_way` cuts only traffic from `a` to `b`. With
+/// `component`, only that component's cross-site traffic is cut (e.g. the session cache's or the
+/// database's replication link, seed 003).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Partition {
+    pub at: Dur,
+    pub a: String,
+    pub b: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub one_way: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Dur>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrafficSpike {
+    pub at: Dur,
+    /// Multiplies the session arrival rate.
+    pub factor: f64,
+    pub duration: Dur,
+}
+
+/// Restart a cluster `batch` nodes at a time; each batch is drained for `drain` (no new sessions,
+/// existing ones finish or are replicated away), then down for `restart` (seed 000: a six-node
+/// cluster in two halves).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RollingRestart {
+    pub at: Dur,
+    pub target: String,
+    pub batch: u32,
+    pub drain: Dur,
+    pub restart: Dur,
+}
+
+/// Deploy across two clusters (seed 004): `blue` takes no new sessions, drains for `drain`, is
+/// deployed in `deploy`, comes back; then the same for `green`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BlueGreen {
+    pub at: Dur,
+    pub blue: String,
+    pub green: String,
+    pub drain: Dur,
+    pub deploy: Dur,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteSwitchover {
+    pub at: Dur,
+    pub from: String,
+    pub to: String,
+}
+
+/// How availability over time is judged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MetricsSettings {
+    /// Width of a time-series window (and of a time-availability window).
+    pub window: Dur,
+    /// A window counts as "up" when at least this share of its requests succeeded.
+    pub success_threshold: f64,
+}
+
+impl Default for MetricsSettings {
+    fn default() -> Self {
+        MetricsSettings {
+            window: Dur::mins(1),
+            success_threshold: 0.99,
+        }
+    }
+}

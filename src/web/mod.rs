@@ -1,0 +1,30 @@
+//! The thin browser glue: start-up, the panic banner, and (later) storage, location hash and the
+//! simulation worker. The only layer besides `ui` that touches web-sys.
+
+/// Installs the panic hook and mounts the app on `<body>`.
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    std::panic::set_hook(Box::new(report_panic));
+    yew::Renderer::<crate::ui::App>::new().render();
+}
+
+/// Shows a panic in the page's error banner (and the console) instead of leaving a dead page.
+#[cfg(target_arch = "wasm32")]
+fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
+    web_sys::console::error_1(&format!("Failover Lab crashed: {info}").into());
+    show_fatal(&format!(
+        "Failover Lab stopped because of an internal error: {info}. Your autosaved work is kept; reload the page to continue."
+    ));
+}
+
+/// Writes `message` into the `#fatal` banner that `index.html` provides, and reveals it.
+#[cfg(target_arch = "wasm32")]
+pub fn show_fatal(message: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(banner) = document.get_element_by_id("fatal") {
+        banner.set_text_content(Some(message));
+        let _ = banner.remove_attribute("hidden");
+    }
+}
