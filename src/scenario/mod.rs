@@ -1,8 +1,11 @@
 //! Scenarios: the versioned wire format, validation that names every problem with its path,
 //! compilation into the engine's configuration, share links and the built-in library.
 
+pub mod builtins;
 pub mod format;
+pub mod link;
 pub mod units;
+pub mod validate;
 
 pub use format::*;
 pub use units::Dur;
@@ -84,5 +87,16 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Problem>> {
             horizon,
         },
         warnings: Vec::new(),
+    })
+}
+
+/// Parses scenario JSON, reporting where it is malformed. PLACEHOLDER: the real parser also
+/// lists unknown fields with their paths.
+pub fn parse_json(text: &str) -> Result<Scenario, Vec<Problem>> {
+    serde_json::from_str(text).map_err(|e| {
+        vec![Problem::error(
+            format!("line {} column {}", e.line(), e.column()),
+            e.to_string(),
+        )]
     })
 }
