@@ -560,11 +560,16 @@ impl<'a> Validator<'a> {
                 format!("the limit is {} replicas", MAX_NODES - 1),
             );
         }
+        // A replica in its primary's site is only a warning when no replica is elsewhere.
+        let elsewhere = d
+            .replicas
+            .iter()
+            .any(|r| r.site.is_some() && r.site.as_deref() != c.site.as_deref());
         for (j, r) in d.replicas.iter().enumerate() {
             let rp = format!("{p}.replicas[{j}]");
             match (&r.site, &c.site) {
                 (Some(rs), Some(ps)) => {
-                    if self.site_ref(&format!("{rp}.site"), rs) && rs == ps {
+                    if self.site_ref(&format!("{rp}.site"), rs) && rs == ps && !elsewhere {
                         self.out.push(
                             Problem::warning(
                                 format!("{rp}.site"),
@@ -583,7 +588,7 @@ impl<'a> Validator<'a> {
                         );
                     }
                 }
-                (None, Some(ps)) => {
+                (None, Some(ps)) if !elsewhere => {
                     self.out.push(
                         Problem::warning(
                             format!("{rp}.site"),
@@ -592,7 +597,7 @@ impl<'a> Validator<'a> {
                         .about(&c.id),
                     );
                 }
-                (None, None) => {}
+                (None, _) => {}
             }
         }
     }
