@@ -1,23 +1,871 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Scenario layer: parsing, validation, share links, the built-in library and the JSON Schema.
+//!
+//! Validation rules go through one data-driven helper: [`check`] takes a patch applied to a small
+//! valid scenario and the problems expected, each written `severity path: message start`, in the
+//! order validation reports them (errors first, then warnings).
 
-use failover_lab::scenario::{builtins, link, parse_json, validate, Severity};
+use failover_lab::scenario::{
+    builtins, link, parse_json, validate, Dur, Fault, Problem, Scenario, Severity,
+};
+use serde_json::{json, Value};
+
+/// A small valid scenario without warnings: LB pair → two web → two app (buddy) → DB + replica.
+fn base() -> Value {
+    json!({
+        "version": 1, "name": "t", "horizon": "1h",
+        "traffic": { "entry": ["lb"] },
+        "components": [
+            { "id": "lb", "next": ["web"], "spec": { "load_balancer": { "mode": "active_passive" } } },
+            { "id": "web", "next": ["app"], "spec": { "web": { "nodes": 2 } } },
+            { "id": "app", "next": ["db"], "spec": { "app": { "nodes": 2, "sessions": "buddy" } } },
+            { "id": "db", "spec": { "database": { "replicas": [{}] } } }
+        ]
+    })
+}
+
+/// A two-site variant of [`base`]: DNS routing, one LB + app per site, DB in `a` with a replica
+/// in `b`.
+fn two_sites() -> Value {
+    json!({
+        "version": 1, "name": "t2", "horizon": "1h",
+        "traffic": { "entry": ["lb-a", "lb-b"] },
+        "routing": { "dns": { "ttl": "1m", "detection": "10s", "stale_share": 0.0, "stale_for": "0s", "active_active": true } },
+        "sites": [ { "id": "a" }, { "id": "b" } ],
+        "site_links": [ { "a": "a", "b": "b", "latency": "1ms" } ],
+        "components": [
+            { "id": "lb-a", "site": "a", "next": ["app-a"], "spec": { "load_balancer": { "mode": "active_passive" } } },
+            { "id": "app-a", "site": "a", "next": ["db"], "spec": { "app": {} } },
+            { "id": "lb-b", "site": "b", "next": ["app-b"], "spec": { "load_balancer": { "mode": "active_passive" } } },
+            { "id": "app-b", "site": "b", "next": ["db"], "spec": { "app": {} } },
+            { "id": "db", "site": "a", "spec": { "database": { "replicas": [{ "site": "b" }] } } }
+        ]
+    })
+}
+
+fn render(p: &Problem) -> String {
+    let sev = match p.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    format!("{sev} {}: {}", p.path, p.message)
+}
+
+/// Every problem of a JSON text: the parse problems, or else the validation problems.
+fn problems_of_text(text: &str) -> Vec<Problem> {
+    match parse_json(text) {
+        Ok(s) => validate::validate(&s),
+        Err(problems) => problems,
+    }
+}
+
+fn assert_problems(got: &[Problem], expected: &[&str]) {
+    let rendered: Vec<String> = got.iter().map(render).collect();
+    let ok = rendered.len() == expected.len()
+        && rendered.iter().zip(expected).all(|(g, e)| g.starts_with(e));
+    assert!(
+        ok,
+        "expected:\n  {}\ngot:\n  {}",
+        expected.join("\n  "),
+        rendered.join("\n  ")
+    );
+}
+
+/// Applies `patch` to `doc` and checks the problems found.
+fn check_doc(mut doc: Value, patch: impl FnOnce(&mut Value), expected: &[&str]) {
+    patch(&mut doc);
+    assert_problems(&problems_of_text(&doc.to_string()), expected);
+}
+
+fn check(patch: impl FnOnce(&mut Value), expected: &[&str]) {
+    check_doc(base(), patch, expected);
+}
+
+fn check_scenario(patch: impl FnOnce(&mut Scenario), expected: &[&str]) {
+    let mut s = parse_json(&base().to_string()).unwrap();
+    patch(&mut s);
+    assert_problems(&validate::validate(&s), expected);
+}
+
+// ----- parsing -----
 
 #[test]
-fn builtins_report() {
+fn base_scenarios_are_clean() {
+    check(|_| {}, &[]);
+    check_doc(two_sites(), |_| {}, &[]);
+}
+
+#[test]
+fn unknown_fields_are_all_listed_with_paths() {
+    check(
+        |v| {
+            v["components"][2]["spec"]["app"]["wokers"] = json!(3);
+            v["traffic"]["sesions_per_s"] = json!(3);
+            v["colour"] = json!("red");
+        },
+        &[
+            "error colour: unknown field",
+            "error components[2].spec.app.wokers: unknown field",
+            "error traffic.sesions_per_s: unknown field",
+        ],
+    );
+}
+
+#[test]
+fn type_errors_have_paths_and_do_not_hide_each_other() {
+    check(
+        |v| {
+            v["components"][2]["spec"]["app"]["nodes"] = json!("two");
+            v["components"][0]["spec"]["load_balancer"]["sticky"] = json!(1);
+            v["components"][3]["spec"]["database"]["replicas"][0]["bogus"] = json!(1);
+        },
+        &[
+            "error components[0].spec.load_balancer.sticky: invalid type: integer `1`, expected a boolean",
+            "error components[2].spec.app.nodes: invalid type: string \"two\", expected u32",
+            "error components[3].spec.database.replicas[0].bogus: unknown field",
+        ],
+    );
+}
+
+#[test]
+fn unknown_kinds_and_missing_fields() {
+    check(
+        |v| v["components"][1]["spec"] = json!({ "webb": {} }),
+        &["error components[1].spec: unknown variant `webb`"],
+    );
+    check(
+        |v| {
+            v.as_object_mut().unwrap().remove("horizon");
+        },
+        &["error : missing field `horizon`"],
+    );
+}
+
+#[test]
+fn version_is_checked_first() {
+    check(
+        |v| v["version"] = json!(2),
+        &["error version: version 2 was made by a newer Failover Lab"],
+    );
+    check(
+        |v| v["version"] = json!(0),
+        &["error version: version 0 is not a Failover Lab scenario version"],
+    );
+    check(
+        |v| {
+            v.as_object_mut().unwrap().remove("version");
+        },
+        &["error version: missing or not a whole number"],
+    );
+}
+
+#[test]
+fn syntax_errors_size_cap_and_non_objects() {
+    assert_problems(
+        &problems_of_text("{\"version\": 1,"),
+        &["error line 1 column 14: not valid JSON"],
+    );
+    assert_problems(
+        &problems_of_text("[1, 2]"),
+        &["error : a scenario is a JSON object"],
+    );
+    let huge = format!("{{\"pad\": \"{}\"}}", " ".repeat(5 * 1024 * 1024));
+    assert_problems(
+        &problems_of_text(&huge),
+        &["error : scenario is 5242891 bytes; the limit is 4194304 bytes"],
+    );
+}
+
+// ----- validation: values -----
+
+#[test]
+fn invalid_durations_give_the_reason() {
+    check(
+        |v| {
+            v["horizon"] = json!("1 hour");
+            v["components"][0]["spec"]["load_balancer"]["health_check"] =
+                json!({ "interval": "0s", "timeout": "5w" });
+        },
+        &[
+            "error horizon: `1 hour` is not a duration: missing unit after the number",
+            "error components[0].spec.load_balancer.health_check.interval: must be > 0",
+            "error components[0].spec.load_balancer.health_check.timeout: `5w` is not a duration: unknown unit `w`",
+        ],
+    );
+}
+
+#[test]
+fn numbers_out_of_range() {
+    check(
+        |v| {
+            v["traffic"]["write_share"] = json!(1.5);
+            v["traffic"]["sessions_per_s"] = json!(-1);
+            v["traffic"]["requests_per_session"] = json!(0.5);
+            v["components"][2]["spec"]["app"]["nodes"] = json!(0);
+            v["components"][2]["spec"]["app"]["capacity"] = json!({ "workers": 0 });
+        },
+        &[
+            "error traffic.sessions_per_s: must be a finite number ≥ 0, not -1",
+            "error traffic.requests_per_session: must be a finite number ≥ 1, not 0.5",
+            "error traffic.write_share: must be a share between 0 and 1, not 1.5",
+            "error components[2].spec.app.nodes: must be ≥ 1",
+            "error components[2].spec.app.capacity.workers: must be ≥ 1",
+            "warning components[2].spec.app.sessions: session replication needs at least 2 nodes",
+            "warning components[2]: single point of failure: `app` has one node and no spare",
+        ],
+    );
+}
+
+#[test]
+fn nan_and_infinity_are_rejected() {
+    check_scenario(
+        |s| {
+            s.traffic.sessions_per_s = f64::NAN;
+            s.traffic.idempotent_share = f64::INFINITY;
+        },
+        &[
+            "error traffic.sessions_per_s: must be a finite number ≥ 0, not NaN",
+            "error traffic.idempotent_share: must be a share between 0 and 1, not inf",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_ids() {
+    check(
+        |v| {
+            v["components"][1]["id"] = json!("lb");
+            v["components"][0]["next"] = json!(["lb"]);
+        },
+        &[
+            "error components[1].id: duplicate component id `lb`",
+            "error components[0].next[0]: cycle in next: lb → lb",
+            "error components[2]: `app` is unreachable",
+            "error components[3]: `db` is unreachable",
+        ],
+    );
+    check_doc(
+        two_sites(),
+        |v| v["sites"][1]["id"] = json!("a"),
+        &[
+            "error sites[1].id: duplicate site id `a`",
+            "error site_links[0].b: site `b` does not exist",
+            "error components[2].site: site `b` does not exist",
+            "error components[3].site: site `b` does not exist",
+            "error components[4].spec.database.replicas[0].site: site `b` does not exist",
+        ],
+    );
+}
+
+#[test]
+fn dangling_references() {
+    check(
+        |v| {
+            v["traffic"]["entry"] = json!(["lb", "nope"]);
+            v["components"][2]["next"] = json!(["db", "cache"]);
+            v["faults"] = json!([
+                { "crash": { "at": "1m", "target": "ghost" } },
+                { "site_outage": { "at": "1m", "site": "mars" } },
+                { "blue_green": { "at": "1m", "blue": "app", "green": "app2", "drain": "1m", "deploy": "1m" } }
+            ]);
+        },
+        &[
+            "error traffic.entry[1]: component `nope` does not exist",
+            "error components[2].next[1]: component `cache` does not exist",
+            "error faults[0].crash.target: component `ghost` does not exist",
+            "error faults[1].site_outage.site: site `mars` does not exist (the scenario defines no sites)",
+            "error faults[2].blue_green.green: component `app2` does not exist",
+        ],
+    );
+    check_doc(
+        two_sites(),
+        |v| {
+            v["site_links"] = json!([{ "a": "a", "b": "c", "latency": "1ms" }]);
+            v["components"][4]["spec"]["database"]["replicas"] = json!([{ "site": "z" }]);
+            v["faults"] = json!([
+                { "partition": { "at": "1m", "a": "a", "b": "a", "component": "dbx" } },
+                { "site_switchover": { "at": "1m", "from": "a", "to": "q" } }
+            ]);
+        },
+        &[
+            "error site_links[0].b: site `c` does not exist",
+            "error components[4].spec.database.replicas[0].site: site `z` does not exist",
+            "error faults[0].partition.b: a partition separates two different sites",
+            "error faults[0].partition.component: component `dbx` does not exist",
+            "error faults[1].site_switchover.to: site `q` does not exist",
+        ],
+    );
+}
+
+#[test]
+fn node_indices_in_faults() {
+    check(
+        |v| {
+            v["faults"] = json!([
+                { "crash": { "at": "1m", "target": "lb", "node": 2 } },
+                { "crash": { "at": "1m", "target": "db", "node": 1 } },
+                { "hang": { "at": "1m", "target": "app", "node": 5, "duration": "0s" } }
+            ]);
+        },
+        &[
+            "error faults[0].crash.node: node 2 is out of range: `lb` has 2 node(s), numbered 0 to 1",
+            "error faults[2].hang.node: node 5 is out of range: `app` has 2 node(s)",
+            "error faults[2].hang.duration: must be > 0",
+        ],
+    );
+}
+
+#[test]
+fn fault_specific_rules() {
+    check(
+        |v| {
+            v["components"][3]["spec"]["database"]["replicas"] = json!([]);
+            v["faults"] = json!([
+                { "db_switchover": { "at": "1m", "target": "db" } },
+                { "db_switchover": { "at": "1m", "target": "app" } },
+                { "error_rate": { "at": "1m", "target": "app", "rate": 2.0 } },
+                { "rolling_restart": { "at": "1m", "target": "app", "batch": 2, "drain": "1m", "restart": "1m" } },
+                { "corruption": { "at": "1m", "target": "web" } },
+                { "dns_failure": { "at": "2h" } },
+                { "flapping": { "at": "1m", "target": "web", "down": "1s", "up": "0s", "cycles": 0 } }
+            ]);
+        },
+        &[
+            "error faults[0].db_switchover.target: database `db` has no replica to switch to",
+            "error faults[1].db_switchover.target: `app` is a app, not a database",
+            "error faults[2].error_rate.rate: must be a share between 0 and 1, not 2",
+            "error faults[4].corruption.target: `web` is a web: only data stores can be corrupted",
+            "error faults[6].flapping.up: must be > 0",
+            "error faults[6].flapping.cycles: must be ≥ 1",
+            "warning faults[3].rolling_restart.batch: a batch of 2 restarts all 2 node(s) of `app` at once",
+            "warning faults[5].dns_failure.at: 2h is at or after the horizon (1h): this fault never happens",
+            "warning faults[5].dns_failure: the scenario does not route by DNS",
+            "warning components[3]: single point of failure: `db` has no replica",
+        ],
+    );
+}
+
+// ----- validation: the graph -----
+
+#[test]
+fn entries_are_required() {
+    check(
+        |v| v["traffic"]["entry"] = json!([]),
+        &["error traffic.entry: needs at least one entry component"],
+    );
+}
+
+#[test]
+fn unreachable_components() {
+    check(
+        |v| {
+            v["components"][2]["next"] = json!([]);
+            v["components"][1]["next"] = json!(["db"]);
+        },
+        &["error components[2]: `app` is unreachable: no path from traffic.entry through next leads to it"],
+    );
+}
+
+#[test]
+fn cycles() {
+    check(
+        |v| v["components"][3]["next"] = json!(["web"]),
+        &["error components[3].next[0]: cycle in next: web → app → db → web"],
+    );
+}
+
+#[test]
+fn load_balancer_needs_a_backend() {
+    check(
+        |v| {
+            v["traffic"]["entry"] = json!(["lb", "web"]);
+            v["components"][0]["next"] = json!([]);
+        },
+        &["error components[0].next: a load balancer needs at least one backend component in next"],
+    );
+}
+
+#[test]
+fn single_points_of_failure() {
+    check(
+        |v| {
+            v["components"][0]["spec"]["load_balancer"]["mode"] = json!("single");
+            v["components"][1]["spec"]["web"]["nodes"] = json!(1);
+            v["components"][3]["spec"]["database"]["replicas"] = json!([]);
+        },
+        &[
+            "warning components[0]: single point of failure: `lb` has one load balancer (mode `single`, no passive partner)",
+            "warning components[1]: single point of failure: `web` has one node and no spare",
+            "warning components[3]: single point of failure: `db` has no replica",
+        ],
+    );
+    // A spare counts; a one-node cache is not a SPOF when the app also reaches the database.
+    check(
+        |v| {
+            v["components"][1]["spec"]["web"] =
+                json!({ "nodes": 1, "redundancy": { "spares": 1, "mode": "cold" } });
+            v["components"][2]["next"] = json!(["cache", "db"]);
+            v["components"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({ "id": "cache", "next": ["db"], "spec": { "cache": {} } }));
+        },
+        &[],
+    );
+    // The UI highlights the component named in the warning.
+    let s = parse_json(&base().to_string().replace("active_passive", "single")).unwrap();
+    let spof = validate::validate(&s);
+    assert_eq!(spof[0].component.as_deref(), Some("lb"));
+}
+
+#[test]
+fn parallel_paths_are_not_single_points_of_failure() {
+    // Two one-node web servers side by side: losing either leaves a path.
+    check(
+        |v| {
+            v["components"][0]["next"] = json!(["web", "web2"]);
+            v["components"][1]["spec"]["web"]["nodes"] = json!(1);
+            v["components"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({ "id": "web2", "next": ["app"], "spec": { "web": { "nodes": 1 } } }));
+        },
+        &[],
+    );
+}
+
+#[test]
+fn sites_as_single_points_of_failure_and_replica_domains() {
+    // Both entries in one site: the site is a SPOF.
+    check_doc(
+        two_sites(),
+        |v| v["components"][2]["site"] = json!("a"),
+        &["warning sites[0]: single point of failure: an outage of site `a` cuts every client off"],
+    );
+    // The replica in the primary's site: a warning, and site a becomes a SPOF (the data tier).
+    check_doc(
+        two_sites(),
+        |v| v["components"][4]["spec"]["database"]["replicas"] = json!([{ "site": "a" }]),
+        &[
+            "warning components[4].spec.database.replicas[0].site: this replica is in the same site (`a`) as its primary",
+            "warning sites[0]: single point of failure: an outage of site `a`",
+        ],
+    );
+    check_doc(
+        two_sites(),
+        |v| {
+            v["components"][1].as_object_mut().unwrap().remove("site");
+        },
+        &["error components[1].site: missing: the scenario has sites"],
+    );
+}
+
+#[test]
+fn routing_needs_two_sites() {
+    check(
+        |v| v["routing"] = json!({ "bgp": { "convergence": "10s", "detection": "5s", "active_active": false } }),
+        &["warning routing.bgp: BGP routing switches between sites, but the scenario has 0 site(s) and 1 entry component(s)"],
+    );
+}
+
+// ----- validation: limits -----
+
+#[test]
+fn limits() {
+    check(
+        |v| v["horizon"] = json!("31d"),
+        &["error horizon: 31d is too long: the limit is 30d at request level"],
+    );
+    check(
+        |v| {
+            v["horizon"] = json!("101y");
+            v["fidelity"] = json!("flow");
+        },
+        &[
+            "error horizon: 101y is too long: the limit is 100y at flow level",
+            "warning metrics.window: 53085600 windows over the horizon",
+        ],
+    );
+    check(
+        |v| {
+            v["horizon"] = json!("30d");
+            v["traffic"]["sessions_per_s"] = json!(100);
+        },
+        &["error traffic.sessions_per_s: about 259 million sessions over the horizon at request level; the limit is 50 million"],
+    );
+    check(
+        |v| {
+            let many: Vec<Value> = (0..2001)
+                .map(|i| json!({ "id": format!("c{i}"), "spec": { "web": {} } }))
+                .collect();
+            v["components"] = Value::Array(many);
+        },
+        &["error components: 2001 components; the limit is 2000"],
+    );
+    check(
+        |v| {
+            let many: Vec<Value> = (0..10_001)
+                .map(|_| json!({ "traffic_spike": { "at": "1m", "factor": 2, "duration": "1m" } }))
+                .collect();
+            v["faults"] = Value::Array(many);
+        },
+        &["error faults: 10001 faults; the limit is 10000"],
+    );
+    check(
+        |v| v["components"][2]["spec"]["app"]["nodes"] = json!(5000),
+        &["error components[2].spec.app.nodes: 5000 nodes; the limit is 1000 per component"],
+    );
+}
+
+#[test]
+fn validation_is_fast_at_the_component_limit() {
+    // 2,000 components in a chain: the SPOF analysis is quadratic but bounded.
+    let mut v = base();
+    let mut comps: Vec<Value> = (0..1999)
+        .map(|i| json!({ "id": format!("c{i}"), "next": [format!("c{}", i + 1)], "spec": { "web": {} } }))
+        .collect();
+    comps.push(json!({ "id": "c1999", "spec": { "database": { "replicas": [{}] } } }));
+    v["components"] = Value::Array(comps);
+    v["traffic"]["entry"] = json!(["c0"]);
+    let start = std::time::Instant::now();
+    let problems = problems_of_text(&v.to_string());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(start.elapsed().as_secs() < 10);
+}
+
+// ----- the built-in library -----
+
+fn shared(s: &Scenario) -> link::Shared {
+    link::Shared {
+        scenario: s.clone(),
+        seed: s.seed,
+        engine_version: failover_lab::ENGINE_VERSION.to_string(),
+    }
+}
+
+#[test]
+fn every_builtin_parses_and_validates_without_errors() {
+    let expected_warnings: &[(&str, &[&str])] = &[
+        (
+            "haproxy-single-lb",
+            &["warning components[0]: single point of failure: `haproxy`"],
+        ),
+        (
+            "db-sync-vs-async",
+            &["warning sites[0]: single point of failure: an outage of site `dc1`"],
+        ),
+    ];
+    for b in builtins::all() {
+        let s = parse_json(b.json()).unwrap_or_else(|p| panic!("{}: {p:?}", b.name));
+        assert_eq!(s.name, b.name);
+        assert_eq!(
+            s.description, b.description,
+            "{}: description differs",
+            b.name
+        );
+        assert!(!b.seeds.is_empty() && !b.title.is_empty());
+        let want = expected_warnings
+            .iter()
+            .find(|(n, _)| *n == b.name)
+            .map(|(_, w)| *w)
+            .unwrap_or(&[]);
+        assert_problems(&validate::validate(&s), want);
+        // Layout: every component placed, every site boxed.
+        for c in &s.components {
+            assert!(c.pos.is_some(), "{}: {} has no pos", b.name, c.id);
+        }
+        for site in &s.sites {
+            assert!(
+                site.rect.is_some(),
+                "{}: site {} has no rect",
+                b.name,
+                site.id
+            );
+        }
+        assert!(std::ptr::eq(builtins::get(b.name).unwrap(), b));
+    }
+    assert!(builtins::get("nope").is_none());
+    for name in [
+        "liferay-reference",
+        "haproxy-single-lb",
+        "redundancy-hot-warm-cold",
+        "db-sync-vs-async",
+        "keycloak-multisite",
+        "zero-downtime-2dc",
+        "rolling-maintenance-6",
+        "dns-vs-bgp",
+    ] {
+        assert!(builtins::get(name).is_some(), "{name} missing");
+    }
+}
+
+#[test]
+fn the_haproxy_lb_is_flagged_and_the_reference_pair_is_not() {
+    let haproxy = validate::validate(&builtins::get("haproxy-single-lb").unwrap().scenario());
+    assert_eq!(haproxy[0].component.as_deref(), Some("haproxy"));
+    let reference = validate::validate(&builtins::get("liferay-reference").unwrap().scenario());
+    assert!(reference.is_empty(), "{reference:?}");
+}
+
+#[test]
+fn dns_and_bgp_twins_differ_only_in_routing() {
+    let mut dns = builtins::get("dns-vs-bgp").unwrap().scenario();
+    let bgp = builtins::get("dns-vs-bgp-bgp").unwrap().scenario();
+    assert!(matches!(
+        dns.routing,
+        failover_lab::scenario::GlobalRouting::Dns { .. }
+    ));
+    assert!(matches!(
+        bgp.routing,
+        failover_lab::scenario::GlobalRouting::Bgp { .. }
+    ));
+    dns.routing = bgp.routing.clone();
+    dns.name = bgp.name.clone();
+    dns.description = bgp.description.clone();
+    assert_eq!(dns, bgp);
+}
+
+#[test]
+fn table_rows_map_to_fault_entries() {
+    let kc = builtins::get("keycloak-multisite").unwrap();
+    let kinds: Vec<&str> = kc
+        .rows
+        .iter()
+        .map(|r| kc.scenario().faults[r.fault].kind_name())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "crash",
+            "crash",
+            "crash",
+            "crash",
+            "partition",
+            "partition",
+            "site_outage"
+        ]
+    );
+    let zd = builtins::get("zero-downtime-2dc").unwrap();
+    assert_eq!(
+        zd.rows.len(),
+        14,
+        "seed 004 has 14 rows marked Yes for online applications"
+    );
+    for b in [kc, zd] {
+        let s = b.scenario();
+        assert_eq!(b.rows.len(), s.faults.len());
+        for (i, row) in b.rows.iter().enumerate() {
+            assert_eq!(row.fault, i);
+            // Each row alone is a valid scenario with exactly that fault.
+            let one = b.scenario_for_row(row);
+            assert_eq!(one.faults, vec![s.faults[i].clone()]);
+            assert!(
+                validate::is_runnable(&validate::validate(&one)),
+                "{}",
+                row.row
+            );
+            // Faults are spaced out and inside the horizon.
+            assert!(s.faults[i].at().us() < s.horizon.us());
+        }
+    }
+}
+
+// ----- share links -----
+
+#[test]
+fn every_builtin_round_trips_through_a_link() {
+    println!("built-in link lengths (characters after `#s=`):");
     for b in builtins::all() {
         let s = b.scenario();
-        let problems = validate::validate(&s);
-        let link = link::encode(&link::Shared {
-            scenario: s.clone(),
-            seed: s.seed,
-            engine_version: failover_lab::ENGINE_VERSION.into(),
-        });
-        println!("{} link {} chars", b.name, link.len() + 3);
-        for p in &problems {
-            println!("   {p}");
+        let text = link::encode(&shared(&s));
+        println!("  {:<26} {:>5}", b.name, text.len());
+        assert!(text.starts_with("v1."));
+        let back = link::decode(&text).unwrap();
+        assert_eq!(back, shared(&s), "{}", b.name);
+        // Also as a full URL and as a fragment.
+        let url = format!("https://failover-lab.example/app/?x=1#s={text}");
+        assert_eq!(link::decode(&url).unwrap(), shared(&s));
+        assert_eq!(link::decode(&format!("#s={text}")).unwrap(), shared(&s));
+    }
+}
+
+#[test]
+fn links_are_short_enough_for_chat() {
+    let len = |name: &str| link::encode(&shared(&builtins::get(name).unwrap().scenario())).len();
+    assert!(len("liferay-reference") < 1_000);
+    assert!(len("zero-downtime-2dc") < 2_000);
+}
+
+#[test]
+fn compaction_is_exact_for_partial_nested_defaults() {
+    // A load balancer whose capacity differs from LoadBalancer::default() only in `workers`:
+    // the other capacity fields equal the *load balancer's* default capacity, not
+    // Capacity::default(), so dropping them naively would change the scenario.
+    let mut s = parse_json(&base().to_string()).unwrap();
+    if let failover_lab::scenario::Spec::LoadBalancer(lb) = &mut s.components[0].spec {
+        lb.capacity.workers = 7;
+        lb.health_check.deep = true;
+    }
+    s.traffic.write_share = 0.123_456_789_012_345_67;
+    s.seed = u64::MAX;
+    s.horizon = Dur::Invalid("later".into());
+    let sh = link::Shared {
+        scenario: s,
+        seed: 42,
+        engine_version: "9.9.9".into(),
+    };
+    assert_eq!(link::decode(&link::encode(&sh)).unwrap(), sh);
+    // Defaults are really left out.
+    let json = link::payload_json(&sh);
+    assert!(json.contains(r#"{"web":{}}"#), "{json}");
+    assert!(json.contains(r#""health_check":{"deep":true}"#), "{json}");
+    // The LB's capacity keeps the fields that differ from Capacity::default(), which is what a
+    // partial `capacity` object is filled from.
+    assert!(
+        json.contains(r#""capacity":{"queue_limit":10000,"service_time":"200us","workers":7}"#),
+        "{json}"
+    );
+}
+
+fn deflate_link(bytes: &[u8]) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(bytes, 6);
+    let mut text = String::from("v1.");
+    text.push_str(&b64(&packed));
+    text
+}
+
+/// base64url without padding, written independently of the crate's encoder.
+fn b64(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for &b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(A[((acc >> bits) & 63) as usize] as char);
         }
-        assert!(problems.iter().all(|p| p.severity == Severity::Warning));
-        let _ = parse_json;
+    }
+    if bits > 0 {
+        out.push(A[((acc << (6 - bits)) & 63) as usize] as char);
+    }
+    out
+}
+
+fn link_err(text: &str) -> String {
+    link::decode(text).unwrap_err().0
+}
+
+#[test]
+fn decoder_errors_are_specific() {
+    let good = link::encode(&shared(
+        &builtins::get("liferay-reference").unwrap().scenario(),
+    ));
+    assert_eq!(link_err(""), "the link is empty");
+    assert_eq!(link_err("   "), "the link is empty");
+    assert!(link_err("hello").contains("should start with `v1.`"));
+    assert!(link_err("v2.abc").contains("made by a newer Failover Lab"));
+    assert!(link_err("v10.abc").contains("(v10)"));
+    assert!(link_err("v1.").contains("no scenario"));
+    assert!(link_err("https://x.example/app").contains("no `#s=`"));
+    assert!(link_err("https://x.example/app#other=1").contains("no `#s=`"));
+    let bad_char = format!("{}!{}", &good[..20], &good[21..]);
+    assert_eq!(
+        link_err(&bad_char),
+        "the link is damaged: character 18 (`!`) is not allowed in a link (position counted after `v1.`)"
+    );
+    // Truncated: cut in half (as a chat app might).
+    let cut = &good[..good.len() / 2];
+    assert!(link_err(cut).contains("truncated"), "{}", link_err(cut));
+    // Not JSON, not a scenario.
+    assert!(link_err(&deflate_link(b"hello world")).contains("not JSON"));
+    assert!(link_err(&deflate_link(b"[1,2]")).contains("does not hold a scenario"));
+    let partial = br#"{"e":"0.1.0","r":1,"s":{"version":1,"name":"x"}}"#;
+    let msg = link_err(&deflate_link(partial));
+    assert!(
+        msg.starts_with("the link holds a scenario this Failover Lab cannot read: error: missing field `horizon`"),
+        "{msg}"
+    );
+    let newer = br#"{"e":"9.0.0","r":1,"s":{"version":5}}"#;
+    assert!(link_err(&deflate_link(newer)).contains("version 5 was made by a newer Failover Lab"));
+    assert!(link_err(&deflate_link(&[0xff, 0xfe, 0x00])).contains("not text"));
+}
+
+#[test]
+fn decoder_refuses_a_deflate_bomb() {
+    // 16 MiB of spaces deflates to a few KiB; decompression must stop at 1 MiB.
+    let bomb = vec![b' '; 16 * 1024 * 1024];
+    let text = deflate_link(&bomb);
+    assert!(text.len() < 100_000, "{}", text.len());
+    assert_eq!(
+        link_err(&text),
+        "the link unpacks to more than 1024 KiB; refusing it"
+    );
+    // Just under the cap is fine as far as size goes (then it is not a scenario).
+    let under = vec![b' '; 1024 * 1024 - 1];
+    assert!(link_err(&deflate_link(&under)).contains("not JSON"));
+    // An over-long link text is refused before any decoding.
+    let long = format!("v1.{}", "A".repeat(2 * 1024 * 1024));
+    assert!(link_err(&long).contains("links are at most"));
+}
+
+#[test]
+fn tampered_links_never_panic() {
+    let good = link::encode(&shared(
+        &builtins::get("zero-downtime-2dc").unwrap().scenario(),
+    ));
+    let alphabet: Vec<char> = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        .chars()
+        .collect();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut errors = 0;
+    for _ in 0..2_000 {
+        let mut chars: Vec<char> = good.chars().collect();
+        // Flip one to four payload characters.
+        for _ in 0..=(next() % 4) {
+            let i = 3 + (next() as usize) % (chars.len() - 3);
+            chars[i] = alphabet[(next() as usize) % 64];
+        }
+        let text: String = chars.into_iter().collect();
+        if let Err(e) = link::decode(&text) {
+            assert!(!e.0.is_empty());
+            errors += 1;
+        }
+    }
+    assert!(errors > 1_000, "{errors}");
+    // Random garbage of every length, including non-ASCII.
+    for len in 0..300 {
+        let text: String = (0..len)
+            .map(|_| char::from_u32((next() % 0x2FF) as u32).unwrap_or('x'))
+            .collect();
+        let _ = link::decode(&format!("v1.{text}"));
+        let payload: String = (0..len).map(|_| alphabet[(next() as usize) % 64]).collect();
+        assert!(link::decode(&format!("v1.{payload}")).is_err());
+    }
+}
+
+#[test]
+fn faults_keep_their_kind_names() {
+    // The docs and the UI name fault kinds by these strings.
+    let s = builtins::get("zero-downtime-2dc").unwrap().scenario();
+    let names: Vec<&str> = s.faults.iter().map(Fault::kind_name).collect();
+    for kind in [
+        "crash",
+        "blue_green",
+        "rolling_restart",
+        "db_switchover",
+        "traffic_spike",
+        "leak",
+        "site_switchover",
+    ] {
+        assert!(names.contains(&kind), "{kind}");
     }
 }

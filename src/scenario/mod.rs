@@ -63,7 +63,11 @@ impl std::fmt::Display for Problem {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{level}: {}: {}", self.path, self.message)
+        if self.path.is_empty() {
+            write!(f, "{level}: {}", self.message)
+        } else {
+            write!(f, "{level}: {}: {}", self.path, self.message)
+        }
     }
 }
 

@@ -483,7 +483,7 @@ impl<'a> Validator<'a> {
                 self.nodes(
                     &format!("{p}.nodes"),
                     w.nodes.saturating_add(w.redundancy.spares),
-                    1,
+                    0,
                 );
                 self.at_least(&format!("{p}.nodes"), w.nodes, 1);
                 self.capacity(&p, &w.capacity);
@@ -493,7 +493,7 @@ impl<'a> Validator<'a> {
                 self.nodes(
                     &format!("{p}.nodes"),
                     a.nodes.saturating_add(a.redundancy.spares),
-                    1,
+                    0,
                 );
                 self.at_least(&format!("{p}.nodes"), a.nodes, 1);
                 self.capacity(&p, &a.capacity);
@@ -795,10 +795,13 @@ impl<'a> Validator<'a> {
         let m = &self.s.metrics;
         if let Some(w) = self.dur_pos("metrics.window", &m.window) {
             if let Some(h) = self.s.horizon.as_micros() {
-                if h > 0 && h / w > 1_000_000 {
-                    self.err(
+                if h / w > 1_000_000 {
+                    self.warn(
                         "metrics.window",
-                        "too small for the horizon: at most 1,000,000 windows",
+                        format!(
+                            "{} windows over the horizon: the time series will be large; consider a wider window",
+                            h / w
+                        ),
                     );
                 }
             }
