@@ -869,3 +869,655 @@ fn faults_keep_their_kind_names() {
         assert!(names.contains(&kind), "{kind}");
     }
 }
+
+// ----- the JSON Schema -----
+
+mod schema {
+    //! A small JSON Schema walker (the subset `static/scenario.schema.json` uses: `$ref`,
+    //! `oneOf`, `const`, `enum`, `type`, `properties`, `required`, `additionalProperties`,
+    //! `items`, `minimum`/`maximum`, `minItems`/`maxItems`; `pattern` is checked by parsing the
+    //! duration) that also records which declared properties were exercised.
+
+    use serde_json::Value;
+    use std::collections::BTreeSet;
+
+    pub fn load() -> Value {
+        let text = include_str!("../static/scenario.schema.json");
+        serde_json::from_str(text).expect("schema is JSON")
+    }
+
+    pub struct Walker<'a> {
+        pub root: &'a Value,
+        /// `(schema pointer, property)` pairs seen in checked documents.
+        pub seen: BTreeSet<(String, String)>,
+    }
+
+    impl<'a> Walker<'a> {
+        pub fn new(root: &'a Value) -> Self {
+            Walker {
+                root,
+                seen: BTreeSet::new(),
+            }
+        }
+
+        fn lookup(&self, pointer: &str) -> &'a Value {
+            self.root
+                .pointer(pointer.trim_start_matches('#'))
+                .unwrap_or_else(|| panic!("dangling $ref {pointer}"))
+        }
+
+        /// Errors of `value` against the schema node at `pointer`.
+        pub fn check(&mut self, pointer: &str, value: &Value, path: &str) -> Vec<String> {
+            let mut node = self.lookup(pointer);
+            let mut pointer = pointer.to_string();
+            while let Some(r) = node.get("$ref").and_then(Value::as_str) {
+                pointer = r.to_string();
+                node = self.lookup(r);
+            }
+            let mut errors = Vec::new();
+            if let Some(branches) = node.get("oneOf").and_then(Value::as_array) {
+                let mut passing = Vec::new();
+                for i in 0..branches.len() {
+                    let mut trial = Walker::new(self.root);
+                    if trial
+                        .check(&format!("{pointer}/oneOf/{i}"), value, path)
+                        .is_empty()
+                    {
+                        passing.push(trial.seen);
+                    }
+                }
+                match passing.len() {
+                    1 => self.seen.extend(passing.pop().unwrap_or_default()),
+                    0 => {
+                        // For an externally tagged enum, show the errors of the tagged branch.
+                        let key = value
+                            .as_object()
+                            .filter(|o| o.len() == 1)
+                            .and_then(|o| o.keys().next());
+                        let tagged = key.and_then(|k| {
+                            branches
+                                .iter()
+                                .position(|b| b.get("properties").and_then(|p| p.get(k)).is_some())
+                        });
+                        match tagged {
+                            Some(i) => errors.extend(self.check(
+                                &format!("{pointer}/oneOf/{i}"),
+                                value,
+                                path,
+                            )),
+                            None => {
+                                errors.push(format!("{path}: matches no oneOf branch of {pointer}"))
+                            }
+                        }
+                    }
+                    n => errors.push(format!("{path}: matches {n} oneOf branches of {pointer}")),
+                }
+                return errors;
+            }
+            if let Some(c) = node.get("const") {
+                if c != value {
+                    errors.push(format!("{path}: expected {c}"));
+                }
+            }
+            if let Some(options) = node.get("enum").and_then(Value::as_array) {
+                if !options.contains(value) {
+                    errors.push(format!("{path}: {value} not in {options:?}"));
+                }
+            }
+            if let Some(ty) = node.get("type").and_then(Value::as_str) {
+                let ok = match ty {
+                    "object" => value.is_object(),
+                    "array" => value.is_array(),
+                    "string" => value.is_string(),
+                    "boolean" => value.is_boolean(),
+                    "number" => value.is_number(),
+                    "integer" => value.is_i64() || value.is_u64(),
+                    other => panic!("unsupported type {other}"),
+                };
+                if !ok {
+                    errors.push(format!("{path}: expected {ty}, got {value}"));
+                    return errors;
+                }
+            }
+            if let (Some(min), Some(x)) =
+                (node.get("minimum").and_then(Value::as_f64), value.as_f64())
+            {
+                if x < min {
+                    errors.push(format!("{path}: {x} < minimum {min}"));
+                }
+            }
+            if let (Some(max), Some(x)) =
+                (node.get("maximum").and_then(Value::as_f64), value.as_f64())
+            {
+                if x > max {
+                    errors.push(format!("{path}: {x} > maximum {max}"));
+                }
+            }
+            if node.get("pattern").is_some() {
+                let text = value.as_str().unwrap_or_default();
+                if failover_lab::scenario::units::parse_micros(text).is_err() {
+                    errors.push(format!("{path}: `{text}` is not a duration"));
+                }
+            }
+            if let Some(items) = value.as_array() {
+                let len = items.len() as u64;
+                if node
+                    .get("minItems")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|m| len < m)
+                    || node
+                        .get("maxItems")
+                        .and_then(Value::as_u64)
+                        .is_some_and(|m| len > m)
+                {
+                    errors.push(format!("{path}: {len} items out of bounds"));
+                }
+                if node.get("items").is_some() {
+                    for (i, item) in items.iter().enumerate() {
+                        errors.extend(self.check(
+                            &format!("{pointer}/items"),
+                            item,
+                            &format!("{path}[{i}]"),
+                        ));
+                    }
+                }
+            }
+            let is_object_schema = node.get("type").and_then(Value::as_str) == Some("object");
+            if let Some(obj) = value.as_object().filter(|_| is_object_schema) {
+                let props = node.get("properties").and_then(Value::as_object);
+                assert_eq!(
+                    node.get("additionalProperties"),
+                    Some(&Value::Bool(false)),
+                    "object schema {pointer} must set additionalProperties: false (serde ignores nothing silently)"
+                );
+                for key in node
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let key = key.as_str().unwrap_or_default();
+                    if !obj.contains_key(key) {
+                        errors.push(format!("{path}: missing required {key}"));
+                    }
+                }
+                for (key, v) in obj {
+                    let sub = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    match props.and_then(|p| p.get(key)) {
+                        Some(_) => {
+                            self.seen.insert((pointer.clone(), key.clone()));
+                            errors.extend(self.check(
+                                &format!("{pointer}/properties/{key}"),
+                                v,
+                                &sub,
+                            ));
+                        }
+                        None => errors.push(format!("{sub}: the schema does not know this field")),
+                    }
+                }
+            }
+            errors
+        }
+    }
+
+    /// Every `(pointer, property)` the schema declares.
+    pub fn declared(node: &Value, pointer: &str, out: &mut BTreeSet<(String, String)>) {
+        match node {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = map.get("properties") {
+                    for key in props.keys() {
+                        out.insert((pointer.to_string(), key.clone()));
+                    }
+                }
+                for (k, v) in map {
+                    declared(v, &format!("{pointer}/{k}"), out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    declared(v, &format!("{pointer}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Scenarios in which every field serde can write is written: every component kind, every fault
+/// kind, every enum variant, every optional field set. Built from full struct literals (no
+/// `..Default::default()`), so a field added to `format.rs` fails to compile here until it is
+/// added, and then fails [`schema_matches_serde`] until the schema knows it.
+fn maximal_examples() -> Vec<Scenario> {
+    use failover_lab::scenario::*;
+    let cap = || Capacity {
+        workers: 3,
+        service_time: Dur::millis(7),
+        queue_limit: 9,
+    };
+    let red = |mode| Redundancy {
+        mode,
+        spares: 1,
+        switchover: Dur::secs(3),
+        boot: Dur::secs(4),
+        manual: Dur::secs(5),
+    };
+    let hb = Heartbeat {
+        interval: Dur::secs(3),
+        misses: 4,
+    };
+    let stoch = |repair| {
+        Some(Stochastic {
+            mtbf: Dur::days(3),
+            mttr: Dur::hours(1),
+            repair,
+        })
+    };
+    let comp = |id: &str, spec: Spec, repair| Component {
+        id: id.into(),
+        name: format!("The {id}"),
+        site: Some("a".into()),
+        next: vec!["db".into()],
+        failure: stoch(repair),
+        pos: Some([1, 2]),
+        spec,
+    };
+    let store = Store {
+        embedded: true,
+        nodes: 3,
+        replicas: 2,
+        capacity: cap(),
+    };
+    let components = vec![
+        comp(
+            "lb",
+            Spec::LoadBalancer(LoadBalancer {
+                mode: LbMode::ActivePassive,
+                algorithm: Algorithm::LeastConnections,
+                health_check: HealthCheck {
+                    interval: Dur::secs(3),
+                    timeout: Dur::secs(2),
+                    fall: 4,
+                    rise: 5,
+                    deep: true,
+                },
+                sticky: true,
+                retry_idempotent: true,
+                heartbeat: hb.clone(),
+                takeover: Dur::secs(2),
+                capacity: cap(),
+            }),
+            RepairDistribution::Lognormal { sigma: 0.5 },
+        ),
+        comp(
+            "web",
+            Spec::Web(Web {
+                nodes: 3,
+                capacity: cap(),
+                redundancy: red(SpareMode::Warm),
+            }),
+            RepairDistribution::Fixed,
+        ),
+        comp(
+            "app",
+            Spec::App(App {
+                nodes: 3,
+                capacity: cap(),
+                sessions: Replication::All,
+                replication_cost: 0.2,
+                redundancy: red(SpareMode::Cold),
+            }),
+            RepairDistribution::Exponential,
+        ),
+        comp(
+            "cache",
+            Spec::Cache(Cache {
+                nodes: 3,
+                hit_ratio: 0.5,
+                replicated: true,
+                capacity: cap(),
+            }),
+            RepairDistribution::Fixed,
+        ),
+        comp(
+            "queue",
+            Spec::Queue(Queue {
+                persistent: false,
+                standby: true,
+                takeover: Dur::secs(2),
+                capacity: cap(),
+            }),
+            RepairDistribution::Fixed,
+        ),
+        comp(
+            "db",
+            Spec::Database(Database {
+                capacity: cap(),
+                replicas: vec![
+                    Replica {
+                        site: Some("b".into()),
+                        standby: Standby::Warm,
+                    },
+                    Replica {
+                        site: None,
+                        standby: Standby::Cold,
+                    },
+                ],
+                replication: ReplicationMode::Async,
+                lag: Dur::secs(2),
+                detection: hb.clone(),
+                failover: FailoverMode::Manual,
+                manual_response: Dur::mins(3),
+                promotion: Dur::secs(3),
+                catchup: Dur::secs(4),
+                restore: Dur::mins(5),
+                backup_interval: Dur::hours(2),
+            }),
+            RepairDistribution::Fixed,
+        ),
+        comp(
+            "search",
+            Spec::SearchIndex(store.clone()),
+            RepairDistribution::Fixed,
+        ),
+        comp("docs", Spec::DocStore(store), RepairDistribution::Fixed),
+    ];
+    let at = Dur::mins(1);
+    let d = Some(Dur::mins(2));
+    let nf = NodeFault {
+        at: at.clone(),
+        target: "app".into(),
+        node: Some(1),
+        duration: d.clone(),
+    };
+    let faults = vec![
+        Fault::Crash(nf.clone()),
+        Fault::Hang(nf.clone()),
+        Fault::Corruption(nf),
+        Fault::ErrorRate(ErrorRate {
+            at: at.clone(),
+            target: "app".into(),
+            node: Some(0),
+            rate: 0.5,
+            duration: d.clone(),
+        }),
+        Fault::Latency(AddedLatency {
+            at: at.clone(),
+            target: "app".into(),
+            node: Some(0),
+            added: Dur::millis(300),
+            duration: d.clone(),
+        }),
+        Fault::Leak(Leak {
+            at: at.clone(),
+            target: "app".into(),
+            node: Some(0),
+            exhaustion: Dur::mins(5),
+            restart: Dur::mins(1),
+        }),
+        Fault::Flapping(Flapping {
+            at: at.clone(),
+            target: "app".into(),
+            node: Some(0),
+            down: Dur::secs(5),
+            up: Dur::secs(6),
+            cycles: 3,
+        }),
+        Fault::SiteOutage(SiteOutage {
+            at: at.clone(),
+            site: "a".into(),
+            duration: d.clone(),
+        }),
+        Fault::Partition(Partition {
+            at: at.clone(),
+            a: "a".into(),
+            b: "b".into(),
+            one_way: true,
+            component: Some("db".into()),
+            duration: d.clone(),
+        }),
+        Fault::TrafficSpike(TrafficSpike {
+            at: at.clone(),
+            factor: 2.5,
+            duration: Dur::mins(3),
+        }),
+        Fault::DnsFailure(Window {
+            at: at.clone(),
+            duration: d.clone(),
+        }),
+        Fault::RollingRestart(RollingRestart {
+            at: at.clone(),
+            target: "app".into(),
+            batch: 1,
+            drain: Dur::secs(30),
+            restart: Dur::mins(1),
+        }),
+        Fault::BlueGreen(BlueGreen {
+            at: at.clone(),
+            blue: "app".into(),
+            green: "web".into(),
+            drain: Dur::mins(1),
+            deploy: Dur::mins(2),
+        }),
+        Fault::SiteSwitchover(SiteSwitchover {
+            at: at.clone(),
+            from: "a".into(),
+            to: "b".into(),
+        }),
+        Fault::DbSwitchover(Target {
+            at,
+            target: "db".into(),
+        }),
+    ];
+    let a = Scenario {
+        version: 1,
+        name: "maximal".into(),
+        description: "every field".into(),
+        seed: 9,
+        horizon: Dur::hours(2),
+        fidelity: Fidelity::Flow,
+        traffic: Traffic {
+            entry: vec!["lb".into()],
+            sessions_per_s: 3.0,
+            session_duration: Dur::mins(3),
+            requests_per_session: 4.0,
+            write_share: 0.2,
+            idempotent_share: 0.9,
+            timeout: Dur::secs(4),
+            client_retries: 2,
+            retry_delay: Dur::secs(3),
+            profile: Profile::Daily {
+                peak: 2.0,
+                trough: 0.5,
+                peak_at: Dur::hours(14),
+            },
+        },
+        routing: GlobalRouting::Dns {
+            ttl: Dur::mins(5),
+            detection: Dur::secs(30),
+            stale_share: 0.1,
+            stale_for: Dur::days(1),
+            active_active: true,
+        },
+        sites: vec![
+            Site {
+                id: "a".into(),
+                name: "Site A".into(),
+                kind: SiteKind::Regional,
+                rect: Some([0, 0, 10, 10]),
+            },
+            Site {
+                id: "b".into(),
+                name: "Site B".into(),
+                kind: SiteKind::Zonal,
+                rect: Some([0, 20, 10, 10]),
+            },
+        ],
+        site_links: vec![SiteLink {
+            a: "a".into(),
+            b: "b".into(),
+            latency: Dur::millis(3),
+        }],
+        components,
+        faults,
+        metrics: MetricsSettings {
+            window: Dur::secs(30),
+            success_threshold: 0.95,
+        },
+    };
+    let mut b = a.clone();
+    b.routing = GlobalRouting::Bgp {
+        convergence: Dur::secs(20),
+        detection: Dur::secs(5),
+        active_active: false,
+    };
+    b.traffic.profile = Profile::Steps(vec![Step {
+        at: Dur::mins(10),
+        factor: 2.0,
+    }]);
+    vec![a, b]
+}
+
+#[test]
+fn schema_accepts_every_builtin_as_written() {
+    let root = schema::load();
+    let mut w = schema::Walker::new(&root);
+    for b in builtins::all() {
+        let doc: Value = serde_json::from_str(b.json()).unwrap();
+        let errors = w.check("#", &doc, "");
+        assert!(errors.is_empty(), "{}: {errors:#?}", b.name);
+    }
+}
+
+#[test]
+fn schema_matches_serde() {
+    let root = schema::load();
+    let mut w = schema::Walker::new(&root);
+    for s in maximal_examples() {
+        let doc = serde_json::to_value(&s).unwrap();
+        // Every field serde writes is in the schema (additionalProperties: false everywhere).
+        let errors = w.check("#", &doc, "");
+        assert!(errors.is_empty(), "{errors:#?}");
+        // The maximal example is a scenario (serde reads what it writes).
+        assert_eq!(parse_json(&doc.to_string()).unwrap(), s);
+    }
+    // Every property the schema declares is one serde writes (no stale schema fields).
+    let mut declared = Default::default();
+    schema::declared(&root, "#", &mut declared);
+    let unseen: Vec<_> = declared.difference(&w.seen).collect();
+    assert!(
+        unseen.is_empty(),
+        "declared in the schema but never written by serde: {unseen:#?}"
+    );
+}
+
+#[test]
+fn schema_required_fields_match_serde() {
+    // Removing a field from the maximal example must fail to parse exactly when the schema
+    // lists it as required.
+    let root = schema::load();
+    let doc = serde_json::to_value(&maximal_examples()[0]).unwrap();
+    let mut checked = 0;
+    #[derive(Clone)]
+    enum PathPart {
+        Key(String),
+        Index(usize),
+    }
+    // Walk the document and the schema together.
+    fn walk(
+        root: &Value,
+        pointer: &str,
+        value: &Value,
+        path: &mut Vec<PathPart>,
+        whole: &Value,
+        checked: &mut usize,
+    ) {
+        // A field the schema lacks is reported by `schema_matches_serde`.
+        let Some(mut node) = root.pointer(pointer.trim_start_matches('#')) else {
+            return;
+        };
+        let mut pointer = pointer.to_string();
+        while let Some(r) = node.get("$ref").and_then(Value::as_str) {
+            pointer = r.to_string();
+            node = root.pointer(r.trim_start_matches('#')).unwrap();
+        }
+        if let Some(branches) = node.get("oneOf").and_then(Value::as_array) {
+            // Pick the branch keyed by the single property (externally tagged enums).
+            if let Some(key) = value.as_object().and_then(|o| o.keys().next()) {
+                for (i, br) in branches.iter().enumerate() {
+                    if br.get("properties").and_then(|p| p.get(key)).is_some() {
+                        walk(
+                            root,
+                            &format!("{pointer}/oneOf/{i}"),
+                            value,
+                            path,
+                            whole,
+                            checked,
+                        );
+                    }
+                }
+            }
+            return;
+        }
+        if let Some(items) = value.as_array() {
+            for (i, item) in items.iter().enumerate() {
+                path.push(PathPart::Index(i));
+                walk(
+                    root,
+                    &format!("{pointer}/items"),
+                    item,
+                    path,
+                    whole,
+                    checked,
+                );
+                path.pop();
+            }
+        }
+        let Some(obj) = value.as_object() else { return };
+        let required: Vec<&str> = node
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for (key, v) in obj {
+            let mut without = whole.clone();
+            let mut at = &mut without;
+            for part in path.iter() {
+                at = match part {
+                    PathPart::Key(k) => at.get_mut(k.as_str()).unwrap(),
+                    PathPart::Index(i) => at.get_mut(*i).unwrap(),
+                };
+            }
+            at.as_object_mut().unwrap().remove(key);
+            let parses = parse_json(&without.to_string()).is_ok();
+            let is_required = required.contains(&key.as_str());
+            assert_eq!(
+                parses,
+                !is_required,
+                "{pointer}: removing `{key}` {} but the schema says it is {}required",
+                if parses {
+                    "still parses"
+                } else {
+                    "fails to parse"
+                },
+                if is_required { "" } else { "not " }
+            );
+            *checked += 1;
+            path.push(PathPart::Key(key.clone()));
+            walk(
+                root,
+                &format!("{pointer}/properties/{key}"),
+                v,
+                path,
+                whole,
+                checked,
+            );
+            path.pop();
+        }
+    }
+    walk(&root, "#", &doc, &mut Vec::new(), &doc, &mut checked);
+    assert!(checked > 200, "{checked}");
+}
