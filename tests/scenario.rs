@@ -1521,3 +1521,17 @@ fn schema_required_fields_match_serde() {
     walk(&root, "#", &doc, &mut Vec::new(), &doc, &mut checked);
     assert!(checked > 200, "{checked}");
 }
+
+#[test]
+fn the_documented_example_is_a_valid_scenario() {
+    let doc = include_str!("../docs/scenario-format.md");
+    let start = doc.find("```json\n").expect("an example") + "```json\n".len();
+    let end = start + doc[start..].find("\n```").unwrap();
+    let s = parse_json(&doc[start..end]).unwrap();
+    assert!(validate::is_runnable(&validate::validate(&s)));
+    assert_eq!(s, builtins::get("keycloak-multisite").unwrap().scenario());
+    // The documented limits are the enforced ones.
+    assert_eq!(validate::MAX_COMPONENTS, 2_000);
+    assert_eq!(validate::MAX_FAULTS, 10_000);
+    assert!(doc.contains("| components | 2,000 |") && doc.contains("| faults | 10,000 |"));
+}
