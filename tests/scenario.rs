@@ -1535,3 +1535,63 @@ fn the_documented_example_is_a_valid_scenario() {
     assert_eq!(validate::MAX_FAULTS, 10_000);
     assert!(doc.contains("| components | 2,000 |") && doc.contains("| faults | 10,000 |"));
 }
+
+#[test]
+fn validation_never_panics_on_mutated_builtins() {
+    // Replace every leaf of every built-in, one at a time, with awkward values; parse and
+    // validate must report, never panic.
+    let awkward = [
+        json!(0),
+        json!(-1),
+        json!(4_294_967_295u64),
+        json!(1e308),
+        json!(""),
+        json!("0s"),
+        json!("99999999999999y"),
+        json!("nope"),
+        json!(null),
+        json!([]),
+    ];
+    fn leaves(v: &Value, path: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    path.push(json!(k));
+                    leaves(x, path, out);
+                    path.pop();
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    path.push(json!(i));
+                    leaves(x, path, out);
+                    path.pop();
+                }
+            }
+            _ => out.push(path.clone()),
+        }
+    }
+    let mut runs = 0;
+    for b in builtins::all() {
+        let doc: Value = serde_json::from_str(b.json()).unwrap();
+        let mut paths = Vec::new();
+        leaves(&doc, &mut Vec::new(), &mut paths);
+        for path in &paths {
+            for value in &awkward {
+                let mut d = doc.clone();
+                let mut at = &mut d;
+                for part in path {
+                    at = match part {
+                        Value::String(k) => &mut at[k.as_str()],
+                        Value::Number(n) => &mut at[n.as_u64().unwrap() as usize],
+                        _ => unreachable!(),
+                    };
+                }
+                *at = value.clone();
+                let _ = problems_of_text(&d.to_string());
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 1_000, "{runs}");
+}

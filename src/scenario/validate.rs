@@ -525,7 +525,7 @@ impl<'a> Validator<'a> {
                 self.dur(&format!("{p}.takeover"), &q.takeover);
                 self.capacity(&p, &q.capacity);
             }
-            Spec::Database(d) => self.database(&base, &p, c, d),
+            Spec::Database(d) => self.database(&p, c, d),
             Spec::SearchIndex(st) | Spec::DocStore(st) => {
                 if !st.embedded {
                     self.nodes(&format!("{p}.nodes"), st.nodes, 1);
@@ -541,7 +541,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn database(&mut self, _base: &str, p: &str, c: &'a Component, d: &Database) {
+    fn database(&mut self, p: &str, c: &'a Component, d: &Database) {
         self.capacity(p, &d.capacity);
         self.dur(&format!("{p}.lag"), &d.lag);
         self.heartbeat(&format!("{p}.detection"), &d.detection);
