@@ -785,7 +785,9 @@ fn decoder_errors_are_specific() {
     let partial = br#"{"e":"0.1.0","r":1,"s":{"version":1,"name":"x"}}"#;
     let msg = link_err(&deflate_link(partial));
     assert!(
-        msg.starts_with("the link holds a scenario this Failover Lab cannot read: error: missing field `horizon`"),
+        msg.starts_with(
+            "the link holds a scenario this Failover Lab cannot read: missing field `horizon`"
+        ),
         "{msg}"
     );
     let newer = br#"{"e":"9.0.0","r":1,"s":{"version":5}}"#;

@@ -126,7 +126,13 @@ pub fn decode(text: &str) -> Result<Shared, LinkError> {
         .remove("s")
         .ok_or_else(|| LinkError("the link does not hold a scenario".into()))?;
     let scenario = scenario_from_doc(scenario_doc).map_err(|problems| {
-        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        let list: Vec<String> = problems
+            .iter()
+            .map(|p| match p.path.as_str() {
+                "" => p.message.clone(),
+                path => format!("{path}: {}", p.message),
+            })
+            .collect();
         LinkError(format!(
             "the link holds a scenario this Failover Lab cannot read: {}",
             list.join("; ")
@@ -145,7 +151,7 @@ fn scenario_from_doc(mut doc: Value) -> Result<Scenario, Vec<Problem>> {
     }
     super::migrate::migrate(&mut doc)
         .map_err(|e| vec![Problem::error("version", e.to_string())])?;
-    super::from_value(doc)
+    super::parse::from_value(doc)
 }
 
 /// Accepts `v1.…`, `#s=v1.…`, `s=v1.…` or a URL whose fragment holds `s=v1.…`.
@@ -231,7 +237,7 @@ pub fn compact(scenario: &Scenario) -> Value {
     let full = serde_json::to_value(scenario).unwrap_or(Value::Null);
     let mut small = full.clone();
     compact_scenario(&mut small);
-    match super::from_value(small.clone()) {
+    match super::parse::from_value(small.clone()) {
         Ok(back) if back == *scenario => small,
         _ => full,
     }
