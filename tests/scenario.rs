@@ -1597,3 +1597,22 @@ fn validation_never_panics_on_mutated_builtins() {
     }
     assert!(runs > 1_000, "{runs}");
 }
+
+#[test]
+fn haproxy_and_reference_share_the_load_balancer_crash() {
+    // The acceptance pair: the same LB crash is an outage in one and absorbed in the other.
+    let crash_of = |name: &str, lb: &str| {
+        let s = builtins::get(name).unwrap().scenario();
+        s.faults
+            .iter()
+            .find_map(|f| match f {
+                Fault::Crash(c) if c.target == lb => Some((c.at.clone(), c.duration.clone())),
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert_eq!(
+        crash_of("haproxy-single-lb", "haproxy"),
+        crash_of("liferay-reference", "lb")
+    );
+}
