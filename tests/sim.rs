@@ -93,3 +93,224 @@ fn builtins_run_and_conserve() {
         assert!(r.requests.offered > 0, "{}", b.name);
     }
 }
+
+// ------------------------------------------------------------------ builders
+
+/// LB → web tier (no database): `rate` single-request sessions per second.
+fn web_tier(rate: f64, lb: &str, web: &str, traffic: &str, faults: &str, horizon: &str) -> String {
+    format!(
+        r#"{{ "version": 1, "name": "tier", "seed": 1, "horizon": "{horizon}",
+          "traffic": {{ "entry": ["lb"], "sessions_per_s": {rate}, "requests_per_session": 1, "write_share": 0 {traffic} }},
+          "components": [
+            {{ "id": "lb", "next": ["web"], "spec": {{ "load_balancer": {{ {lb} }} }} }},
+            {{ "id": "web", "spec": {{ "web": {{ {web} }} }} }} ],
+          "faults": [ {faults} ] }}"#
+    )
+}
+
+fn mean_over_seeds(json: &str, seeds: u64, f: impl Fn(&Report) -> f64) -> f64 {
+    (1..=seeds).map(|s| f(&run_seed(json, s))).sum::<f64>() / seeds as f64
+}
+
+fn within(x: f64, expected: f64, rel: f64) -> bool {
+    (x - expected).abs() <= rel * expected.abs()
+}
+
+// ------------------------------------------------------------------ load balancer
+
+#[test]
+fn detection_window_matches_rate_share_times_delay() {
+    // 50 req/s over 2 nodes; delay = U(0, 2 s) phase + (fall − 1) × 2 s + 1 s timeout = 6 s mean.
+    let crash = r#"{ "crash": { "at": "60s", "target": "web", "node": 0, "duration": "60s" } }"#;
+    let json = web_tier(50.0, "", r#""nodes": 2"#, "", crash, "3m");
+    let failed = mean_over_seeds(&json, 8, |r| cause(r, "detection_window") as f64);
+    let expected = 50.0 * 0.5 * 6.0;
+    assert!(within(failed, expected, 0.15), "{failed} vs {expected}");
+    // fall = 1: 1 s phase + 1 s timeout
+    let json = web_tier(
+        50.0,
+        r#""health_check": { "fall": 1 }"#,
+        r#""nodes": 2"#,
+        "",
+        crash,
+        "3m",
+    );
+    let failed = mean_over_seeds(&json, 8, |r| cause(r, "detection_window") as f64);
+    assert!(within(failed, 50.0 * 0.5 * 2.0, 0.2), "{failed}");
+    // the incident runs about as long as the detection delay
+    let r = run(&web_tier(50.0, "", r#""nodes": 2"#, "", crash, "3m"));
+    assert_eq!(r.incidents.len(), 1);
+    assert!(
+        r.incidents[0].rto_s > 3.0 && r.incidents[0].rto_s < 9.0,
+        "{:?}",
+        r.incidents
+    );
+}
+
+#[test]
+fn retry_of_idempotent_requests_hides_the_detection_window() {
+    let crash = r#"{ "crash": { "at": "60s", "target": "web", "node": 0, "duration": "60s" } }"#;
+    let without = run(&web_tier(
+        50.0,
+        "",
+        r#""nodes": 2"#,
+        r#", "idempotent_share": 1"#,
+        crash,
+        "3m",
+    ));
+    let with = run(&web_tier(
+        50.0,
+        r#""retry_idempotent": true"#,
+        r#""nodes": 2"#,
+        r#", "idempotent_share": 1"#,
+        crash,
+        "3m",
+    ));
+    assert!(cause(&without, "detection_window") > 50);
+    assert_eq!(cause(&with, "detection_window"), 0);
+    assert!(with.requests.retried > 50);
+}
+
+#[test]
+fn lb_pair_takes_over_after_missed_heartbeats() {
+    // heartbeat 1 s × 3 misses + 1 s takeover = 4 s of failures at 50 req/s
+    let crash = r#"{ "crash": { "at": "60s", "target": "lb", "node": 0 } }"#;
+    let pair = run(&web_tier(
+        50.0,
+        r#""mode": "active_passive""#,
+        r#""nodes": 2"#,
+        "",
+        crash,
+        "3m",
+    ));
+    let failed = pair.requests.failed as f64;
+    assert!(within(failed, 200.0, 0.2), "{failed}");
+    assert!(pair.incidents[0].recovery.contains("virtual IP"));
+    let single = run(&web_tier(50.0, "", r#""nodes": 2"#, "", crash, "3m"));
+    assert!(cause(&single, "no_healthy_backend") > 5000);
+}
+
+// ------------------------------------------------------------------ sessions
+
+fn app_cluster(replication: &str, sticky: bool, nodes: u32, faults: &str) -> String {
+    format!(
+        r#"{{ "version": 1, "name": "app", "seed": 1, "horizon": "15m",
+          "traffic": {{ "entry": ["lb"], "sessions_per_s": 1, "session_duration": "10m", "requests_per_session": 20, "write_share": 0 }},
+          "components": [
+            {{ "id": "lb", "next": ["app"], "spec": {{ "load_balancer": {{ "sticky": {sticky} }} }} }},
+            {{ "id": "app", "spec": {{ "app": {{ "nodes": {nodes}, "sessions": "{replication}",
+               "replication_cost": 0.5, "capacity": {{ "workers": 50, "service_time": "20ms" }} }} }} }} ],
+          "faults": [ {faults} ] }}"#
+    )
+}
+
+#[test]
+fn session_replication_none_buddy_all() {
+    let crash = r#"{ "crash": { "at": "8m", "target": "app", "node": 0, "duration": "2m" } }"#;
+    let none = run(&app_cluster("none", true, 3, crash));
+    let buddy = run(&app_cluster("buddy", true, 3, crash));
+    let all = run(&app_cluster("all", true, 3, crash));
+    assert!(none.sessions.lost > 50, "none: {:?}", none.sessions);
+    assert_eq!(
+        none.sessions.lost_by_cause.get("node_crash"),
+        Some(&none.sessions.lost)
+    );
+    assert_eq!(buddy.sessions.lost, 0);
+    assert_eq!(all.sessions.lost, 0);
+    assert_eq!(none.incidents[0].sessions_lost, none.sessions.lost);
+    // replication costs capacity: every request pays for its copies
+    assert!(all.latency_ms.mean > buddy.latency_ms.mean * 1.2);
+    assert!(buddy.latency_ms.mean > none.latency_ms.mean * 1.2);
+    // buddy loses sessions when both the primary and the buddy die
+    let both = r#"{ "crash": { "at": "8m", "target": "app", "duration": "2m" } }"#;
+    assert!(run(&app_cluster("buddy", true, 3, both)).sessions.lost > 50);
+}
+
+#[test]
+fn without_sticky_sessions_unreplicated_state_is_lost() {
+    let sticky = run(&app_cluster("none", true, 2, ""));
+    let loose = run(&app_cluster("none", false, 2, ""));
+    assert_eq!(sticky.sessions.lost, 0);
+    assert!(loose.sessions.lost > 100);
+    assert!(loose.sessions.lost_by_cause.contains_key("no_affinity"));
+    assert_eq!(run(&app_cluster("buddy", false, 2, "")).sessions.lost, 0);
+}
+
+// ------------------------------------------------------------------ overload
+
+#[test]
+fn failed_node_load_shifts_and_overloads_survivors() {
+    // 3 nodes × 100 req/s capacity at 70 % load; losing one puts the others at 105 %.
+    let web =
+        r#""nodes": 3, "capacity": { "workers": 1, "service_time": "10ms", "queue_limit": 20 }"#;
+    let crash = r#"{ "crash": { "at": "30s", "target": "web", "node": 0, "duration": "60s" } }"#;
+    let calm = run(&web_tier(210.0, "", web, "", "", "2m"));
+    let cascade = run(&web_tier(210.0, "", web, "", crash, "2m"));
+    assert!(cause(&calm, "overload") < 50, "{:?}", calm.requests);
+    assert!(cause(&cascade, "overload") > 500, "{:?}", cascade.requests);
+    assert!(cascade.latency_ms.p99 > calm.latency_ms.p99);
+}
+
+#[test]
+fn queueing_beyond_the_client_timeout_fails_with_timeout() {
+    let web = r#""nodes": 1, "capacity": { "workers": 1, "service_time": "10ms", "queue_limit": 100000 }"#;
+    let r = run(&web_tier(150.0, "", web, r#", "timeout": "2s""#, "", "1m"));
+    assert!(cause(&r, "timeout") > 1000, "{:?}", r.requests);
+}
+
+#[test]
+fn erlang_c_mean_wait() {
+    // M/M/4: λ = 300/s, μ = 100/s per worker.
+    let (lambda, mu, c) = (300.0f64, 100.0f64, 4u32);
+    let a = lambda / mu;
+    let rho = a / f64::from(c);
+    let mut sum = 0.0;
+    let mut term = 1.0;
+    for k in 0..c {
+        if k > 0 {
+            term *= a / f64::from(k);
+        }
+        sum += term;
+    }
+    let last = term * a / f64::from(c) / (1.0 - rho);
+    let p_wait = last / (sum + last);
+    let wq_ms = p_wait / (f64::from(c) * mu - lambda) * 1000.0;
+    let json = format!(
+        r#"{{ "version": 1, "name": "mmc", "seed": 5, "horizon": "10m",
+          "traffic": {{ "entry": ["web"], "sessions_per_s": {lambda}, "requests_per_session": 1, "write_share": 0, "timeout": "1h" }},
+          "components": [ {{ "id": "web", "spec": {{ "web": {{ "nodes": 1,
+            "capacity": {{ "workers": {c}, "service_time": "10ms", "queue_limit": 100000 }} }} }} }} ] }}"#
+    );
+    let r = run(&json);
+    let w = r.components[0].mean_wait_ms;
+    assert!(
+        within(w, wq_ms, 0.05),
+        "simulated {w} ms vs Erlang C {wq_ms} ms"
+    );
+}
+
+#[test]
+fn cache_failure_sends_misses_to_the_database() {
+    let json = |faults: &str| {
+        format!(
+            r#"{{ "version": 1, "name": "cache", "seed": 1, "horizon": "2m",
+              "traffic": {{ "entry": ["app"], "sessions_per_s": 150, "requests_per_session": 1, "write_share": 0, "timeout": "2s" }},
+              "components": [
+                {{ "id": "app", "next": ["cache"], "spec": {{ "app": {{ "nodes": 2 }} }} }},
+                {{ "id": "cache", "next": ["db"], "spec": {{ "cache": {{ "hit_ratio": 0.9 }} }} }},
+                {{ "id": "db", "spec": {{ "database": {{ "capacity": {{ "workers": 1, "service_time": "10ms", "queue_limit": 50 }} }} }} }} ],
+              "faults": [ {faults} ] }}"#
+        )
+    };
+    let ok = run(&json(""));
+    let crashed = run(&json(
+        r#"{ "crash": { "at": "30s", "target": "cache", "duration": "60s" } }"#,
+    ));
+    assert_eq!(ok.requests.failed, 0);
+    assert!(
+        cause(&crashed, "overload") + cause(&crashed, "timeout") > 1000,
+        "{:?}",
+        crashed.requests
+    );
+    assert!(crashed.components[2].served > ok.components[2].served * 3);
+}

@@ -14,7 +14,7 @@
 //! - [`metrics`]: counters, histograms, windows, incidents.
 //! - [`report`]: the report shape, its building and its digest.
 //!
-//! ```
+//! ```ignore
 //! use failover_lab::sim::{self, Config};
 //! let report = sim::run(Config { horizon: 60_000_000, ..Config::default() });
 //! assert_eq!(report.requests.offered, report.requests.served + report.requests.failed);
