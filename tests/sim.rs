@@ -314,3 +314,171 @@ fn cache_failure_sends_misses_to_the_database() {
     );
     assert!(crashed.components[2].served > ok.components[2].served * 3);
 }
+
+// ------------------------------------------------------------------ database
+
+/// app → db with one replica (optionally in another site), 50 writes/s.
+fn db(db: &str, faults: &str, horizon: &str, two_sites: bool) -> String {
+    let (sites, app_site, replica_site) = if two_sites {
+        (
+            r#""sites": [ { "id": "a" }, { "id": "b", "kind": "regional" } ],
+               "site_links": [ { "a": "a", "b": "b", "latency": "30ms" } ],"#,
+            r#""site": "a","#,
+            r#""site": "b","#,
+        )
+    } else {
+        ("", "", "")
+    };
+    format!(
+        r#"{{ "version": 1, "name": "db", "seed": 1, "horizon": "{horizon}", {sites}
+          "traffic": {{ "entry": ["app"], "sessions_per_s": 50, "requests_per_session": 1, "write_share": 1 }},
+          "components": [
+            {{ "id": "app", {app_site} "next": ["db"], "spec": {{ "app": {{ "nodes": 2 }} }} }},
+            {{ "id": "db", {app_site} "spec": {{ "database": {{ {db} }} }} }} ],
+          "faults": [ {faults} ] }}"#,
+        db = db.replace("REPLICA_SITE", replica_site)
+    )
+}
+
+const DB_CRASH: &str = r#"{ "crash": { "at": "60s", "target": "db", "node": 0 } }"#;
+
+#[test]
+fn async_replication_loses_the_lag_window_sync_loses_nothing() {
+    let json = db(
+        r#""replicas": [{ "standby": "hot" }], "replication": "async", "lag": "2s""#,
+        DB_CRASH,
+        "2m",
+        false,
+    );
+    let lost = mean_over_seeds(&json, 8, |r| r.writes.lost as f64);
+    assert!(within(lost, 50.0 * 2.0, 0.15), "{lost}");
+    let r = run(&json);
+    assert!(
+        r.writes.max_rpo_s > 1.5 && r.writes.max_rpo_s <= 2.0,
+        "{}",
+        r.writes.max_rpo_s
+    );
+    assert_eq!(r.incidents[0].writes_lost, r.writes.lost);
+    let sync = run(&db(
+        r#""replicas": [{ "standby": "hot" }], "replication": "sync""#,
+        DB_CRASH,
+        "2m",
+        false,
+    ));
+    assert_eq!(sync.writes.lost, 0);
+    assert_eq!(sync.writes.max_rpo_s, 0.0);
+}
+
+#[test]
+fn sync_replication_adds_the_inter_site_round_trip() {
+    let sync = run(&db(
+        r#""replicas": [{ REPLICA_SITE "standby": "hot" }], "replication": "sync""#,
+        "",
+        "1m",
+        true,
+    ));
+    let asy = run(&db(
+        r#""replicas": [{ REPLICA_SITE "standby": "hot" }], "replication": "async""#,
+        "",
+        "1m",
+        true,
+    ));
+    let extra = sync.latency_ms.mean - asy.latency_ms.mean;
+    assert!(within(extra, 60.0, 0.1), "{extra}");
+}
+
+#[test]
+fn hot_warm_cold_standby_and_manual_failover() {
+    let unavailable = |standby: &str, extra: &str| {
+        let r = run(&db(
+            &format!(
+                r#""replicas": [{{ "standby": "{standby}" }}], "restore": "10m", "backup_interval": "1h" {extra}"#
+            ),
+            DB_CRASH,
+            "30m",
+            false,
+        ));
+        (cause(&r, "database_unavailable") as f64 / 50.0, r)
+    };
+    // detection 2 s × 3 + promotion 5 s = 11 s; warm + 30 s catch-up; cold = restore 10 m.
+    let (hot, _) = unavailable("hot", "");
+    let (warm, _) = unavailable("warm", "");
+    let (cold, cold_r) = unavailable("cold", "");
+    let (manual, _) = unavailable("hot", r#", "failover": "manual", "manual_response": "5m""#);
+    assert!(within(hot, 11.0, 0.15), "{hot}");
+    assert!(within(warm, 41.0, 0.1), "{warm}");
+    assert!(within(cold, 606.0, 0.05), "{cold}");
+    assert!(within(manual, 311.0, 0.05), "{manual}");
+    // cold: everything since the last backup (at 0) is lost: RPO ≈ 60 s
+    assert!(cold_r.writes.lost > 2500, "{:?}", cold_r.writes);
+    assert!(cold_r.writes.max_rpo_s > 55.0 && cold_r.writes.max_rpo_s <= 60.0);
+    assert!(cold_r.incidents[0].recovery.contains("promoted"));
+}
+
+#[test]
+fn no_replica_means_down_until_repair() {
+    let crash = r#"{ "crash": { "at": "60s", "target": "db", "node": 0, "duration": "2m" } }"#;
+    let r = run(&db("", crash, "5m", false));
+    let down = cause(&r, "database_unavailable") as f64 / 50.0;
+    assert!(within(down, 120.0, 0.05), "{down}");
+    assert_eq!(r.writes.lost, 0);
+}
+
+#[test]
+fn partition_fails_sync_writes_and_grows_async_lag() {
+    let part = r#"{ "partition": { "at": "60s", "a": "a", "b": "b", "duration": "60s" } }"#;
+    let sync = run(&db(
+        r#""replicas": [{ REPLICA_SITE "standby": "hot" }], "replication": "sync""#,
+        part,
+        "3m",
+        true,
+    ));
+    let failed = cause(&sync, "partition") as f64;
+    assert!(within(failed, 50.0 * 60.0, 0.1), "{failed}");
+    let asy = run(&db(
+        r#""replicas": [{ REPLICA_SITE "standby": "hot" }], "replication": "async", "lag": "1s""#,
+        part,
+        "3m",
+        true,
+    ));
+    assert_eq!(cause(&asy, "partition"), 0);
+    // the primary dies 30 s into the partition: the replica misses all 30 s of writes
+    let both = format!(r#"{part}, {{ "crash": {{ "at": "90s", "target": "db", "node": 0 }} }}"#);
+    let r = run(&db(
+        r#""replicas": [{ REPLICA_SITE "standby": "hot" }], "replication": "async", "lag": "1s""#,
+        &both,
+        "3m",
+        true,
+    ));
+    assert!(
+        within(r.writes.lost as f64, 50.0 * 30.0, 0.1),
+        "{:?}",
+        r.writes
+    );
+    assert!(r.writes.max_rpo_s > 29.0);
+}
+
+#[test]
+fn db_switchover_and_corruption() {
+    let sw = r#"{ "db_switchover": { "at": "60s", "target": "db" } }"#;
+    let r = run(&db(
+        r#""replicas": [{ "standby": "hot" }]"#,
+        sw,
+        "2m",
+        false,
+    ));
+    let down = cause(&r, "database_unavailable") as f64 / 50.0;
+    assert!(within(down, 5.0, 0.3), "{down}");
+    assert_eq!(r.writes.lost, 0);
+    let corrupt = r#"{ "corruption": { "at": "60s", "target": "db" } }"#;
+    let r = run(&db(
+        r#""replicas": [{ "standby": "hot" }], "restore": "5m", "backup_interval": "1h""#,
+        corrupt,
+        "10m",
+        false,
+    ));
+    assert!(cause(&r, "injected_error") > 100, "{:?}", r.requests);
+    assert!(cause(&r, "database_unavailable") > 50 * 250);
+    assert!(r.writes.lost > 2500);
+    assert!(r.incidents[0].recovery.contains("backup"));
+}
