@@ -482,3 +482,155 @@ fn db_switchover_and_corruption() {
     assert!(r.writes.lost > 2500);
     assert!(r.incidents[0].recovery.contains("backup"));
 }
+
+// ------------------------------------------------------------------ sites and global routing
+
+fn two_sites(routing: &str, faults: &str) -> String {
+    format!(
+        r#"{{ "version": 1, "name": "sites", "seed": 1, "horizon": "15m",
+          "sites": [ {{ "id": "a" }}, {{ "id": "b" }} ],
+          "routing": {routing},
+          "traffic": {{ "entry": ["lb_a", "lb_b"], "sessions_per_s": 2, "session_duration": "4m", "requests_per_session": 40, "write_share": 0 }},
+          "components": [
+            {{ "id": "lb_a", "site": "a", "next": ["web_a"], "spec": {{ "load_balancer": {{}} }} }},
+            {{ "id": "web_a", "site": "a", "spec": {{ "web": {{ "nodes": 2 }} }} }},
+            {{ "id": "lb_b", "site": "b", "next": ["web_b"], "spec": {{ "load_balancer": {{}} }} }},
+            {{ "id": "web_b", "site": "b", "spec": {{ "web": {{ "nodes": 2 }} }} }} ],
+          "faults": [ {faults} ] }}"#
+    )
+}
+
+const OUTAGE: &str = r#"{ "site_outage": { "at": "3m", "site": "a", "duration": "8m" } }"#;
+
+#[test]
+fn dns_ttl_caching_vs_bgp_convergence() {
+    let dns = run(&two_sites(
+        r#"{ "dns": { "ttl": "2m", "detection": "30s", "stale_share": 0, "stale_for": "0s", "active_active": true } }"#,
+        OUTAGE,
+    ));
+    let bgp = run(&two_sites(
+        r#"{ "bgp": { "convergence": "10s", "detection": "20s", "active_active": true } }"#,
+        OUTAGE,
+    ));
+    assert!(cause(&dns, "site_down") > 0);
+    assert!(
+        cause(&dns, "dns_stale") > cause(&dns, "site_down"),
+        "{:?}",
+        dns.requests
+    );
+    assert_eq!(cause(&bgp, "dns_stale"), 0);
+    assert!(
+        bgp.requests.failed * 3 < dns.requests.failed,
+        "{:?} {:?}",
+        bgp.requests,
+        dns.requests
+    );
+    // stale clients (JVMs caching forever) make it worse
+    let stale = run(&two_sites(
+        r#"{ "dns": { "ttl": "2m", "detection": "30s", "stale_share": 0.3, "stale_for": "1h", "active_active": true } }"#,
+        OUTAGE,
+    ));
+    assert!(cause(&stale, "dns_stale") as f64 > cause(&dns, "dns_stale") as f64 * 1.3);
+    assert!(dns
+        .incidents
+        .iter()
+        .any(|i| i.trigger == "site_outage" && i.recovery.contains("DNS")));
+}
+
+#[test]
+fn site_switchover_is_graceful_and_single_routing_loses_the_site() {
+    let sw = r#"{ "site_switchover": { "at": "3m", "from": "a", "to": "b" } }"#;
+    let r = run(&two_sites(
+        r#"{ "dns": { "ttl": "1m", "detection": "30s", "stale_share": 0, "stale_for": "0s", "active_active": false } }"#,
+        sw,
+    ));
+    assert_eq!(r.requests.failed, 0);
+    assert!(
+        r.components[3].served > r.components[1].served,
+        "traffic moved to b"
+    );
+    let single = run(&two_sites(r#""single""#, OUTAGE));
+    assert!(cause(&single, "site_down") > 5000);
+}
+
+#[test]
+fn inter_site_hops_pay_the_link_latency() {
+    let json = |site: &str| {
+        format!(
+            r#"{{ "version": 1, "name": "lat", "seed": 1, "horizon": "1m",
+              "sites": [ {{ "id": "a" }}, {{ "id": "b", "kind": "regional" }} ],
+              "site_links": [ {{ "a": "a", "b": "b", "latency": "40ms" }} ],
+              "traffic": {{ "entry": ["lb"], "sessions_per_s": 20, "requests_per_session": 1 }},
+              "components": [
+                {{ "id": "lb", "site": "a", "next": ["web"], "spec": {{ "load_balancer": {{}} }} }},
+                {{ "id": "web", "site": "{site}", "spec": {{ "web": {{}} }} }} ] }}"#
+        )
+    };
+    let near = run(&json("a"));
+    let far = run(&json("b"));
+    assert!(within(
+        far.latency_ms.mean - near.latency_ms.mean,
+        80.0,
+        0.05
+    ));
+}
+
+// ------------------------------------------------------------------ random failures
+
+#[test]
+fn k_of_n_availability_matches_the_binomial_formula() {
+    // 3 nodes, A = 60 / (60 + 20) = 0.75 each; P(at least 2 up) = A³ + 3A²(1 − A).
+    let json = r#"{ "version": 1, "name": "kofn", "seed": 1, "horizon": "2000h",
+      "traffic": { "entry": [], "sessions_per_s": 0 },
+      "components": [ { "id": "web", "failure": { "mtbf": "60m", "mttr": "20m" }, "spec": { "web": { "nodes": 3 } } } ] }"#;
+    let a: f64 = 0.75;
+    let expected = a * a * a + 3.0 * a * a * (1.0 - a);
+    let xs: Vec<f64> = (1..=20)
+        .map(|s| {
+            let r = run_seed(json, s);
+            let up = &r.components[0].up_share;
+            up[2] + up[3]
+        })
+        .collect();
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+    let half = 2.093 * (var / n).sqrt(); // t(0.975, 19)
+    assert!(
+        (mean - expected).abs() <= half,
+        "{mean} ± {half} vs {expected}"
+    );
+}
+
+#[test]
+fn lognormal_and_fixed_repairs_keep_the_mean() {
+    for repair in [r#"{ "lognormal": { "sigma": 1.0 } }"#, r#""fixed""#] {
+        let json = format!(
+            r#"{{ "version": 1, "name": "rep", "seed": 3, "horizon": "5000h",
+              "traffic": {{ "entry": [], "sessions_per_s": 0 }},
+              "components": [ {{ "id": "web", "failure": {{ "mtbf": "9h", "mttr": "1h", "repair": {repair} }},
+                "spec": {{ "web": {{ "nodes": 4 }} }} }} ] }}"#
+        );
+        let r = run(&json);
+        let a = r.components[0].node_availability;
+        assert!((a - 0.9).abs() < 0.01, "{repair}: {a}");
+    }
+}
+
+#[test]
+fn random_failures_make_incidents_and_change_no_other_stream() {
+    let base = r#"{ "version": 1, "name": "rnd", "seed": 9, "horizon": "6h",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 1, "requests_per_session": 5 },
+      "components": [
+        { "id": "lb", "next": ["web"], "spec": { "load_balancer": {} } },
+        { "id": "web", "failure": { "mtbf": "1h", "mttr": "5m" }, "spec": { "web": { "nodes": 2 } } } EXTRA ] }"#;
+    let a = run(&base.replace("EXTRA", ""));
+    let b = run(&base.replace(
+        "EXTRA",
+        r#", { "id": "other", "failure": { "mtbf": "30m", "mttr": "5m" }, "spec": { "web": {} } }"#,
+    ));
+    assert!(a.incidents.iter().any(|i| i.trigger == "random failure"));
+    // an unconnected component with its own failures changes no draw of the others
+    assert_eq!(a.requests, b.requests);
+    assert_eq!(a.components[1].up_share, b.components[1].up_share);
+}

@@ -179,7 +179,13 @@ pub struct Metrics {
     pub window: Time,
     pub threshold: f64,
     pub win_start: Time,
+    /// The current availability window (counts only).
     pub cur: Window,
+    /// The current series window: `series_every` availability windows.
+    pub ser: Window,
+    pub ser_start: Time,
+    pub series_every: u64,
+    pub ser_count: u64,
     pub windows_total: u64,
     pub windows_up: u64,
     pub s_t: Vec<f64>,
@@ -196,10 +202,16 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new(window: Time, threshold: f64) -> Metrics {
+    /// At most this many points in the series: longer runs merge windows.
+    pub const MAX_SERIES: u64 = 2_000;
+
+    pub fn new(window: Time, threshold: f64, horizon: Time) -> Metrics {
+        let window = window.max(1);
+        let n = horizon.div_ceil(window).max(1);
         Metrics {
-            window: window.max(1),
+            window,
             threshold,
+            series_every: n.div_ceil(Self::MAX_SERIES).max(1),
             ..Metrics::default()
         }
     }
@@ -223,7 +235,21 @@ impl Metrics {
         if w.offered == 0 || (w.served as f64) >= self.threshold * w.offered as f64 {
             self.windows_up += 1;
         }
-        self.s_t.push(super::time::secs(self.win_start));
+        w.offered = 0;
+        w.served = 0;
+        w.failed = [0; NC];
+        w.sessions_lost = 0;
+        self.win_start = end;
+        self.ser_count += 1;
+        if self.ser_count >= self.series_every {
+            self.close_series(end);
+        }
+    }
+
+    /// Pushes the current series point (also at the horizon for a partial one).
+    pub fn close_series(&mut self, end: Time) {
+        let w = &mut self.ser;
+        self.s_t.push(super::time::secs(self.ser_start));
         self.s_offered.push(w.offered);
         self.s_served.push(w.served);
         self.s_failed.push(w.failed);
@@ -233,13 +259,14 @@ impl Metrics {
         self.s_p99.push(w.hist.quantile(0.99) / 1000.0);
         let active = self.sessions_active();
         self.s_active.push(active);
-        let w = &mut self.cur;
+        let w = &mut self.ser;
         w.offered = 0;
         w.served = 0;
         w.failed = [0; NC];
         w.sessions_lost = 0;
         w.hist.clear();
-        self.win_start = end;
+        self.ser_start = end;
+        self.ser_count = 0;
     }
 
     pub fn served(&mut self, now: Time, latency: Time, retried: bool) {
@@ -253,7 +280,9 @@ impl Metrics {
         self.latency_sum_us += latency as f64;
         self.cur.offered += 1;
         self.cur.served += 1;
-        self.cur.hist.add(latency);
+        self.ser.offered += 1;
+        self.ser.served += 1;
+        self.ser.hist.add(latency);
     }
 
     /// Records a failed request and blames `incident` (or an open incident for overload).
@@ -263,6 +292,8 @@ impl Metrics {
         self.failed[cause as usize] += 1;
         self.cur.offered += 1;
         self.cur.failed[cause as usize] += 1;
+        self.ser.offered += 1;
+        self.ser.failed[cause as usize] += 1;
         let inc = if incident != u32::MAX {
             Some(incident as usize)
         } else {
@@ -288,6 +319,8 @@ impl Metrics {
         self.failed[cause as usize] += n;
         self.cur.offered += n;
         self.cur.failed[cause as usize] += n;
+        self.ser.offered += n;
+        self.ser.failed[cause as usize] += n;
         let inc = if incident != u32::MAX {
             Some(incident as usize)
         } else {
@@ -319,7 +352,7 @@ impl Metrics {
     pub fn session_lost(&mut self, now: Time, loss: Loss, incident: u32) {
         self.advance(now);
         self.sessions_lost[loss as usize] += 1;
-        self.cur.sessions_lost += 1;
+        self.ser.sessions_lost += 1;
         if let Some(r) = self.incidents.get_mut(incident as usize) {
             r.sessions_lost += 1;
         }
@@ -357,7 +390,16 @@ impl Metrics {
         }
     }
 
+    /// Records how an incident recovered (a decisive step: replaces an earlier text).
     pub fn recovery(&mut self, incident: u32, now: Time, text: String) {
+        if let Some(r) = self.incidents.get_mut(incident as usize) {
+            r.recovery = text.clone();
+        }
+        self.markers.push((now, text));
+    }
+
+    /// Records a recovery step unless a text is already there.
+    pub fn recovery_soft(&mut self, incident: u32, now: Time, text: String) {
         if let Some(r) = self.incidents.get_mut(incident as usize) {
             if r.recovery.is_empty() {
                 r.recovery = text.clone();

@@ -192,6 +192,9 @@ pub fn build(w: &super::world::World) -> Report {
     if now > m.win_start || m.windows_total == 0 {
         m.close_window(now);
     }
+    if m.ser_count > 0 || m.s_t.is_empty() {
+        m.close_series(now);
+    }
     let failed: u64 = m.failed.iter().sum();
     let mut failed_by_cause = BTreeMap::new();
     for (i, name) in CAUSE_NAMES.iter().enumerate() {
@@ -316,7 +319,7 @@ pub fn build(w: &super::world::World) -> Report {
         latency_ms: latency,
         incidents,
         series: Series {
-            window_s: secs(m.window),
+            window_s: secs(m.window * m.series_every),
             t_s: m.s_t,
             offered: m.s_offered,
             served: m.s_served,

@@ -277,7 +277,7 @@ impl World {
                 };
                 cfg.sites.len()
             ],
-            metrics: Metrics::new(cfg.window, cfg.success_threshold),
+            metrics: Metrics::new(cfg.window, cfg.success_threshold, cfg.horizon),
             rng_clients: Stream::new(seed, "clients"),
             cfg,
             now: 0,
@@ -1426,7 +1426,7 @@ impl World {
                 "{id}#{local} marked down by health checks after {:.1} s",
                 secs(self.now.saturating_sub(since))
             );
-            self.metrics.recovery(inc, self.now, text);
+            self.metrics.recovery_soft(inc, self.now, text);
             self.maybe_activate_spare(c);
         }
     }
@@ -1605,8 +1605,11 @@ impl World {
                 if local == db.primary && !db.available && !db.pending && !db.corrupt {
                     self.comps[c].db.available = true;
                     let id = self.cfg.components[c].id.clone();
-                    self.metrics
-                        .recovery(inc, self.now, format!("primary {id}#{local} came back"));
+                    self.metrics.recovery_soft(
+                        inc,
+                        self.now,
+                        format!("primary {id}#{local} came back"),
+                    );
                 }
             }
             KindCfg::LoadBalancer { pair: true, .. } | KindCfg::Queue { standby: true, .. } => {
