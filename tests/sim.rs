@@ -634,3 +634,154 @@ fn random_failures_make_incidents_and_change_no_other_stream() {
     assert_eq!(a.requests, b.requests);
     assert_eq!(a.components[1].up_share, b.components[1].up_share);
 }
+
+// ------------------------------------------------------------------ scripted faults
+
+fn tier_with(faults: &str) -> Report {
+    run(&web_tier(
+        50.0,
+        r#""retry_idempotent": false"#,
+        r#""nodes": 2"#,
+        r#", "timeout": "5s""#,
+        faults,
+        "5m",
+    ))
+}
+
+#[test]
+fn hang_times_out_until_the_health_checks_notice() {
+    let r =
+        tier_with(r#"{ "hang": { "at": "60s", "target": "web", "node": 0, "duration": "2m" } }"#);
+    let t = cause(&r, "timeout") as f64;
+    // ≈ 25 req/s for the 6 s detection delay
+    assert!(t > 75.0 && t < 250.0, "{t}");
+    assert_eq!(r.incidents[0].trigger, "hang");
+}
+
+#[test]
+fn error_rate_and_added_latency() {
+    let r = tier_with(r#"{ "error_rate": { "at": "0s", "target": "web", "rate": 0.2 } }"#);
+    let share = cause(&r, "injected_error") as f64 / r.requests.offered as f64;
+    assert!((share - 0.2).abs() < 0.02, "{share}");
+    let base = tier_with("");
+    let slow = tier_with(r#"{ "latency": { "at": "0s", "target": "web", "added": "100ms" } }"#);
+    assert!(within(
+        slow.latency_ms.p50 - base.latency_ms.p50,
+        100.0,
+        0.1
+    ));
+}
+
+#[test]
+fn leak_degrades_then_crashes_and_restarts() {
+    let r = tier_with(
+        r#"{ "leak": { "at": "30s", "target": "web", "node": 0, "exhaustion": "60s", "restart": "30s" } }"#,
+    );
+    assert!(cause(&r, "detection_window") > 20, "{:?}", r.requests);
+    let i = &r.incidents[0];
+    assert_eq!(i.trigger, "leak");
+    assert!(i.start_s >= 90.0, "{i:?}");
+}
+
+#[test]
+fn flapping_fails_once_per_cycle() {
+    let one =
+        tier_with(r#"{ "crash": { "at": "30s", "target": "web", "node": 0, "duration": "20s" } }"#);
+    let flap = tier_with(
+        r#"{ "flapping": { "at": "30s", "target": "web", "node": 0, "down": "20s", "up": "30s", "cycles": 4 } }"#,
+    );
+    let ratio = flap.requests.failed as f64 / one.requests.failed as f64;
+    assert!(ratio > 2.5 && ratio < 6.0, "{ratio}");
+}
+
+#[test]
+fn traffic_spike_overloads_and_dns_failure_blocks_new_sessions() {
+    let web =
+        r#""nodes": 2, "capacity": { "workers": 2, "service_time": "20ms", "queue_limit": 10 }"#;
+    let spike = r#"{ "traffic_spike": { "at": "60s", "factor": 3, "duration": "60s" } }"#;
+    let calm = run(&web_tier(100.0, "", web, "", "", "3m"));
+    let r = run(&web_tier(100.0, "", web, "", spike, "3m"));
+    assert!(cause(&r, "overload") > 10 * cause(&calm, "overload").max(10));
+    let dns = tier_with(r#"{ "dns_failure": { "at": "60s", "duration": "30s" } }"#);
+    assert!(within(cause(&dns, "dns_failure") as f64, 50.0 * 30.0, 0.1));
+}
+
+fn restart_cluster(replication: &str, faults: &str) -> Report {
+    run(&format!(
+        r#"{{ "version": 1, "name": "rr", "seed": 1, "horizon": "40m",
+          "traffic": {{ "entry": ["lb"], "sessions_per_s": 1, "session_duration": "5m", "requests_per_session": 10, "write_share": 0 }},
+          "components": [
+            {{ "id": "lb", "next": ["blue", "green"], "spec": {{ "load_balancer": {{ "sticky": true }} }} }},
+            {{ "id": "blue", "spec": {{ "app": {{ "nodes": 6, "sessions": "{replication}" }} }} }},
+            {{ "id": "green", "spec": {{ "app": {{ "nodes": 2, "sessions": "{replication}" }} }} }} ],
+          "faults": [ {faults} ] }}"#
+    ))
+}
+
+#[test]
+fn rolling_restart_in_halves_with_and_without_replication() {
+    let rr = r#"{ "rolling_restart": { "at": "10m", "target": "blue", "batch": 3, "drain": "1m", "restart": "2m" } }"#;
+    let none = restart_cluster("none", rr);
+    let buddy = restart_cluster("buddy", rr);
+    assert!(
+        none.sessions
+            .lost_by_cause
+            .get("planned_restart")
+            .copied()
+            .unwrap_or(0)
+            > 10,
+        "{:?}",
+        none.sessions
+    );
+    assert_eq!(buddy.sessions.lost, 0, "{:?}", buddy.sessions);
+    // drained first and known to the LB: no request hits a dead node
+    assert_eq!(cause(&none, "detection_window"), 0);
+    assert_eq!(cause(&buddy, "detection_window"), 0);
+}
+
+#[test]
+fn blue_green_deploy_drains_each_cluster() {
+    let bg = r#"{ "blue_green": { "at": "10m", "blue": "blue", "green": "green", "drain": "10m", "deploy": "2m" } }"#;
+    let r = restart_cluster("none", bg);
+    assert_eq!(cause(&r, "detection_window"), 0);
+    assert_eq!(cause(&r, "no_healthy_backend"), 0);
+    // a long drain lets almost every session finish before its cluster goes down
+    assert!(
+        r.sessions.lost * 20 < r.sessions.started,
+        "{:?}",
+        r.sessions
+    );
+    assert!(r.components[2].served > 0);
+}
+
+#[test]
+fn warm_spares_take_over_sooner_than_cold_ones() {
+    let run_mode = |mode: &str| {
+        let web = format!(
+            r#""nodes": 2, "capacity": {{ "workers": 1, "service_time": "10ms", "queue_limit": 20 }},
+               "redundancy": {{ "mode": "{mode}", "spares": 1, "switchover": "30s", "boot": "2m", "manual": "3m" }}"#
+        );
+        let crash = r#"{ "crash": { "at": "60s", "target": "web", "node": 0 } }"#;
+        run(&web_tier(150.0, "", &web, "", crash, "10m"))
+    };
+    let hot = run_mode("hot");
+    let warm = run_mode("warm");
+    let cold = run_mode("cold");
+    let over = |r: &Report| cause(r, "overload") + cause(r, "timeout");
+    assert!(over(&hot) < 100, "hot {:?}", hot.requests);
+    assert!(over(&warm) > over(&hot));
+    assert!(
+        over(&cold) > 5 * over(&warm),
+        "warm {:?} cold {:?}",
+        warm.requests,
+        cold.requests
+    );
+    assert!(
+        warm.incidents[0].recovery.contains("spare")
+            || warm
+                .series
+                .markers
+                .iter()
+                .any(|m| m.label.contains("spare"))
+    );
+}

@@ -796,7 +796,8 @@ impl World {
                 return Ok(home);
             }
         }
-        let new_session = home == NONE || !sticky;
+        // a session whose node is unusable is placed like a new one (never on a drained node)
+        let new_session = true;
         let mut cands = [0u32; 2];
         let mut ranges = [(0u32, 0u32); 2];
         let mut n_ranges = 0;
@@ -2201,12 +2202,17 @@ impl World {
 
     /// Planned maintenance of some nodes: 0 = drain, 1 = down, 2 = back up.
     fn planned_stage(&mut self, step: u32, nodes: &[u32], inc: u32) {
+        if step == 0 {
+            for &n in nodes {
+                self.nodes[n as usize].drained = true;
+            }
+            for &n in nodes {
+                self.migrate_sessions(n);
+            }
+        }
         for &n in nodes {
             match step {
-                0 => {
-                    self.nodes[n as usize].drained = true;
-                    self.migrate_sessions(n);
-                }
+                0 => {}
                 1 => {
                     self.nodes[n as usize].admin_down = true;
                     self.node_down(n, inc, Loss::PlannedRestart);
@@ -2216,6 +2222,11 @@ impl World {
                     nd.drained = false;
                     nd.admin_down = false;
                     self.node_up(n);
+                    // brought back by the operator: enabled in the LB at once
+                    if self.healthy(n) {
+                        self.nodes[n as usize].marked_up = true;
+                        self.nodes[n as usize].epoch += 1;
+                    }
                 }
             }
         }
@@ -2224,8 +2235,47 @@ impl World {
         }
     }
 
-    /// Draining: a replicated session's copy elsewhere becomes its home.
-    fn migrate_sessions(&mut self, _n: u32) {}
+    /// Draining: a replicated session moves to a node that is not being drained (its state is
+    /// already there or is copied on the way); an unreplicated one stays to finish or be lost.
+    fn migrate_sessions(&mut self, n: u32) {
+        let c = self.nodes[n as usize].comp as usize;
+        let KindCfg::App { replication, .. } = self.cfg.components[c].kind else {
+            return;
+        };
+        if replication == Repl::None || self.cfg.fidelity == Fidelity::Flow {
+            return;
+        }
+        let cs = &self.comps[c];
+        let targets: Vec<u32> = (0..cs.count)
+            .map(|k| cs.first + k)
+            .filter(|m| {
+                let nd = &self.nodes[*m as usize];
+                nd.alive() && nd.serving && !nd.drained && nd.marked_up
+            })
+            .collect();
+        if targets.is_empty() {
+            return;
+        }
+        let mut i = 0usize;
+        for s in 0..self.sessions.len() {
+            let sess = self.sessions[s];
+            if !sess.live || sess.lost || sess.home != n {
+                continue;
+            }
+            let home = if sess.buddy != NONE && targets.contains(&sess.buddy) {
+                sess.buddy
+            } else {
+                i += 1;
+                targets[i % targets.len()]
+            };
+            self.sessions[s].home = home;
+            self.sessions[s].buddy = if replication == Repl::Buddy {
+                self.buddy_of(home)
+            } else {
+                NONE
+            };
+        }
+    }
 
     fn release_all(&mut self, n: u32) {
         while self.nodes[n as usize].busy < self.effective_workers(n)
