@@ -350,9 +350,9 @@ impl World {
             _ => {
                 if self.now < self.cfg.horizon {
                     self.now = self.cfg.horizon;
-                    if self.cfg.fidelity == Fidelity::Flow {
-                        super::flow::integrate(self);
-                    }
+                }
+                if self.cfg.fidelity == Fidelity::Flow {
+                    super::flow::integrate(self);
                 }
                 return false;
             }
@@ -569,7 +569,7 @@ impl World {
         self.advance(req, entry);
     }
 
-    fn any_site_inc(&self) -> u32 {
+    pub(crate) fn any_site_inc(&self) -> u32 {
         self.sites
             .iter()
             .rev()
@@ -865,7 +865,7 @@ impl World {
         Err((Cause::NoHealthyBackend, NONE))
     }
 
-    fn alive_count(&self, c: usize) -> (u32, u32) {
+    pub(crate) fn alive_count(&self, c: usize) -> (u32, u32) {
         let cs = &self.comps[c];
         let alive = (0..cs.count)
             .filter(|k| self.nodes[(cs.first + k) as usize].alive())
@@ -884,7 +884,7 @@ impl World {
 
     // ---------------------------------------------------------------- stations
 
-    fn effective_workers(&self, node: u32) -> u32 {
+    pub(crate) fn effective_workers(&self, node: u32) -> u32 {
         let nd = &self.nodes[node as usize];
         let w = self.cfg.components[nd.comp as usize]
             .capacity
@@ -1091,7 +1091,7 @@ impl World {
     }
 
     /// Is the replication link from the primary to a replica cut?
-    fn repl_cut(&self, c: usize) -> Option<u32> {
+    pub(crate) fn repl_cut(&self, c: usize) -> Option<u32> {
         let cs = &self.comps[c];
         let p = self.nodes[(cs.first + cs.db.primary) as usize].site;
         for k in 0..cs.count {
@@ -1147,7 +1147,7 @@ impl World {
         Ok(())
     }
 
-    fn db_cfg(&self, c: usize) -> Option<&DbCfg> {
+    pub(crate) fn db_cfg(&self, c: usize) -> Option<&DbCfg> {
         match &self.cfg.components[c].kind {
             KindCfg::Database(d) => Some(d),
             _ => None,
@@ -1184,6 +1184,9 @@ impl World {
 
     /// Writes lost when the primary is replaced by a replica of kind `standby` at `now`.
     fn lost_writes(&mut self, c: usize, standby: StandbyKind, at: Time) -> (u64, Time) {
+        if self.cfg.fidelity == Fidelity::Flow {
+            return super::flow::lost_writes(self, c, standby, at);
+        }
         let Some(cfg) = self.db_cfg(c) else {
             return (0, 0);
         };
@@ -1382,7 +1385,7 @@ impl World {
     }
 
     /// What the LB's health check would see now.
-    fn healthy(&self, n: u32) -> bool {
+    pub(crate) fn healthy(&self, n: u32) -> bool {
         let nd = &self.nodes[n as usize];
         nd.alive() && nd.hung == 0 && !nd.admin_down
     }
@@ -2334,7 +2337,7 @@ impl World {
 
 /// A cheap copy of what routing needs to know about a component's kind.
 #[derive(Clone, Copy)]
-enum Light {
+pub(crate) enum Light {
     Tier,
     Pair,
     Db,
@@ -2343,7 +2346,7 @@ enum Light {
 }
 
 impl KindCfg {
-    fn clone_light(&self) -> Light {
+    pub(crate) fn clone_light(&self) -> Light {
         match self {
             KindCfg::LoadBalancer { pair: true, .. } | KindCfg::Queue { standby: true, .. } => {
                 Light::Pair
