@@ -785,3 +785,101 @@ fn warm_spares_take_over_sooner_than_cold_ones() {
                 .any(|m| m.label.contains("spare"))
     );
 }
+
+// ------------------------------------------------------------------ flow level
+
+fn with_mode(json: &str, seed: u64, flow: bool) -> Report {
+    let mut c = config(json);
+    c.seed = seed;
+    c.fidelity = if flow {
+        sim::Fidelity::Flow
+    } else {
+        sim::Fidelity::Request
+    };
+    check(sim::run(c))
+}
+
+type Metric = fn(&Report) -> f64;
+
+/// Flow-level means fall inside the request-level 95 % confidence intervals.
+fn flow_agrees(json: &str, seeds: u64) {
+    let req: Vec<Report> = (1..=seeds).map(|s| with_mode(json, s, false)).collect();
+    let flow: Vec<Report> = (1..=seeds).map(|s| with_mode(json, s, true)).collect();
+    let metrics: [(&str, Metric); 3] = [
+        ("request availability", |r| r.availability.request),
+        ("lost sessions", |r| r.sessions.lost as f64),
+        ("lost writes", |r| r.writes.lost as f64),
+    ];
+    for (name, f) in metrics {
+        let xs: Vec<f64> = req.iter().map(f).collect();
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+        let half = 2.365 * (var / n).sqrt(); // t(0.975, 7)
+        let fm = flow.iter().map(f).sum::<f64>() / n;
+        assert!(
+            (fm - mean).abs() <= half.max(1e-9 * mean.abs()),
+            "{name}: flow {fm} vs request {mean} ± {half}"
+        );
+    }
+}
+
+#[test]
+fn flow_agrees_with_request_level_on_a_cluster_with_crashes() {
+    let json = r#"{ "version": 1, "name": "agree", "seed": 1, "horizon": "30m",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 2, "session_duration": "5m", "requests_per_session": 20, "write_share": 0.2 },
+      "components": [
+        { "id": "lb", "next": ["web"], "spec": { "load_balancer": { "mode": "active_passive", "sticky": true } } },
+        { "id": "web", "next": ["app"], "spec": { "web": { "nodes": 2 } } },
+        { "id": "app", "next": ["db"], "spec": { "app": { "nodes": 3, "sessions": "none" } } },
+        { "id": "db", "spec": { "database": { "replicas": [{ "standby": "hot" }], "replication": "async", "lag": "5s" } } } ],
+      "faults": [ { "crash": { "at": "10m", "target": "app", "node": 0, "duration": "5m" } },
+                  { "crash": { "at": "20m", "target": "db", "node": 0 } },
+                  { "crash": { "at": "25m", "target": "lb", "node": 0 } } ] }"#;
+    flow_agrees(json, 8);
+}
+
+#[test]
+fn flow_agrees_on_a_two_site_dns_outage() {
+    let json = two_sites(
+        r#"{ "dns": { "ttl": "2m", "detection": "30s", "stale_share": 0.2, "stale_for": "10m", "active_active": true } }"#,
+        OUTAGE,
+    );
+    flow_agrees(&json, 8);
+}
+
+#[test]
+fn flow_agrees_under_random_failures() {
+    let json = r#"{ "version": 1, "name": "rnd", "seed": 1, "horizon": "12h",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 0.5, "session_duration": "10m", "requests_per_session": 10, "write_share": 0.3 },
+      "components": [
+        { "id": "lb", "next": ["app"], "spec": { "load_balancer": { "sticky": true } } },
+        { "id": "app", "next": ["db"], "failure": { "mtbf": "2h", "mttr": "10m" }, "spec": { "app": { "nodes": 2, "sessions": "buddy" } } },
+        { "id": "db", "failure": { "mtbf": "4h", "mttr": "30m" }, "spec": { "database": { "replicas": [{ "standby": "warm" }], "replication": "async", "lag": "2s" } } } ] }"#;
+    flow_agrees(json, 8);
+}
+
+#[test]
+fn flow_level_runs_a_year_quickly_and_chunks_identically() {
+    let json = r#"{ "version": 1, "name": "year", "seed": 1, "horizon": "365d", "fidelity": "flow",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 20, "requests_per_session": 10,
+                   "profile": { "daily": { "peak": 2, "trough": 0.2, "peak_at": "14h" } } },
+      "components": [
+        { "id": "lb", "next": ["app"], "spec": { "load_balancer": { "mode": "active_passive" } }, "failure": { "mtbf": "90d", "mttr": "1h" } },
+        { "id": "app", "next": ["db"], "failure": { "mtbf": "30d", "mttr": "2h", "repair": { "lognormal": { "sigma": 0.8 } } }, "spec": { "app": { "nodes": 4, "sessions": "buddy" } } },
+        { "id": "db", "failure": { "mtbf": "60d", "mttr": "4h" }, "spec": { "database": { "replicas": [{ "standby": "hot" }], "replication": "async" } } } ] }"#;
+    let cfg = config(json);
+    let r = check(sim::run(cfg.clone()));
+    assert_eq!(r.fidelity, "flow");
+    assert!(r.requests.offered > 1_000_000_000 / 2);
+    assert!(r.availability.request < 1.0 && r.availability.request > 0.99);
+    assert!(r.series.t_s.len() <= 2001);
+    let mut s = Simulation::new(cfg);
+    let mut t = 0;
+    while s.now() < s.horizon() {
+        t += 86_400_000_000 * 7;
+        s.run_until(t);
+    }
+    s.run_to_end();
+    assert_eq!(s.report(), r);
+}

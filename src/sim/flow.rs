@@ -46,6 +46,11 @@ pub struct FlowState {
     /// The first app hop of each entry's path (comp, alt).
     pub app_hop: Vec<Option<(u32, u32)>>,
     pub next_daily: Time,
+    /// DNS: per entry, sessions that cached the answer before the outage, and when last decayed.
+    pub old: Vec<[f64; 2]>,
+    pub last_decay: Vec<Time>,
+    /// DNS: clients holding a fresh answer for a dead entry: (entry, kind, expires, amount).
+    pub cohorts: Vec<(u32, u8, Time, f64)>,
 }
 
 pub fn start(w: &mut World) {
@@ -53,6 +58,8 @@ pub fn start(w: &mut World) {
     w.flow.pop = vec![0.0; w.nodes.len()];
     w.flow.pool = vec![[0.0; 2]; n_entries];
     w.flow.withdrawn_at = vec![None; n_entries];
+    w.flow.old = vec![[0.0; 2]; n_entries];
+    w.flow.last_decay = vec![0; n_entries];
     w.flow.db_write_rate = vec![0.0; w.comps.len()];
     w.flow.app_hop = w
         .paths
@@ -99,37 +106,129 @@ fn dns_decay(w: &mut World) {
         return;
     };
     let now = w.now;
+    let tau = session_life(w);
+    let ttls = [ttl, stale_ttl];
+    let t = &w.cfg.traffic;
+    let lambda = t.sessions_per_s * t.profile.factor(now) * w.spike / 1e6;
+    let shares = arrival_shares(w);
     for e in 0..w.flow.pool.len() {
         let Some(t0) = w.flow.withdrawn_at[e] else {
             continue;
         };
-        if w.listed[e] {
+        let site = w.cfg.components[w.cfg.entries[e] as usize].site;
+        let dead = w.sites.get(site as usize).is_some_and(|s| s.down > 0);
+        if w.listed[e] && !dead {
             w.flow.withdrawn_at[e] = None;
+            w.flow.cohorts.retain(|c| c.0 as usize != e);
             continue;
         }
+        // while the dead entry is still listed, a client re-resolving may get it again
+        let p_other = if w.listed[e] {
+            let l = listed_entries(w);
+            if l.contains(&(e as u32)) {
+                (l.len() as f64 - 1.0) / l.len() as f64
+            } else {
+                1.0
+            }
+        } else {
+            1.0
+        };
+        let last = w.flow.last_decay[e];
+        let since = now.saturating_sub(last);
+        let surv = if tau >= 1.0 {
+            libm::exp(-(since as f64) / tau)
+        } else {
+            0.0
+        };
         let mut moved = 0.0;
-        for (k, t) in [ttl, stale_ttl].into_iter().enumerate() {
-            let elapsed = now.saturating_sub(t0);
-            // uniform residual TTL: of what is left, the share expiring by now
-            let left_before = 1.0 - (elapsed.saturating_sub(step(t)) as f64 / t as f64).min(1.0);
-            let left_now = 1.0 - (elapsed as f64 / t as f64).min(1.0);
-            let share = if left_before > 0.0 {
-                1.0 - left_now / left_before
+        let mut fresh = [0.0; 2];
+        for (k, ttl_k) in ttls.into_iter().enumerate() {
+            // sessions that held the answer before the outage: truncated-exponential cache ages
+            let before = still_cached(last.saturating_sub(t0), ttl_k, tau);
+            let after = still_cached(now.saturating_sub(t0), ttl_k, tau);
+            let share = if before > 0.0 {
+                1.0 - after / before
             } else {
                 1.0
             };
-            let m = w.flow.pool[e][k] * share.clamp(0.0, 1.0);
-            w.flow.pool[e][k] -= m;
-            moved += m;
+            let old = w.flow.old[e][k] * surv;
+            let expired = old * share.clamp(0.0, 1.0);
+            w.flow.old[e][k] = old - expired;
+            moved += expired * p_other;
+            fresh[k] += expired * (1.0 - p_other);
+            w.flow.pool[e][k] = (w.flow.pool[e][k] - expired * p_other).max(0.0);
+            // new sessions that got the dead entry since the last tick
+            if w.listed[e] {
+                let share: f64 = shares
+                    .iter()
+                    .filter(|(c, _)| *c == Class::Pool(e as u32, k as u8))
+                    .map(|(_, s)| *s)
+                    .sum();
+                fresh[k] += lambda * share * since as f64;
+            }
         }
+        // cohorts whose fresh answer expired now
+        let mut i = 0;
+        while i < w.flow.cohorts.len() {
+            let (ce, ck, expire, amount) = w.flow.cohorts[i];
+            if ce as usize == e && expire <= now {
+                w.flow.cohorts.swap_remove(i);
+                let ttl_k = ttls[ck as usize];
+                let alive = if tau >= 1.0 {
+                    amount * libm::exp(-(ttl_k as f64) / tau)
+                } else {
+                    0.0
+                };
+                moved += alive * p_other;
+                fresh[ck as usize] += alive * (1.0 - p_other);
+                let p = &mut w.flow.pool[e][ck as usize];
+                *p = (*p - alive * p_other).max(0.0);
+            } else {
+                i += 1;
+            }
+        }
+        for (k, f) in fresh.into_iter().enumerate() {
+            if f > 0.0 {
+                w.flow.cohorts.push((e as u32, k as u8, now + ttls[k], f));
+            }
+        }
+        w.flow.last_decay[e] = now;
         distribute_pool(w, moved, e as u32);
-        if now.saturating_sub(t0) < stale_ttl {
+        let busy = w.flow.old[e].iter().any(|x| *x > 1e-6)
+            || w.flow.cohorts.iter().any(|c| c.0 as usize == e);
+        if busy && now.saturating_sub(t0) < 100 * stale_ttl {
             let next = now + step(ttl).min(step(stale_ttl));
             w.queue.push(next.max(now + 1), Event::FlowTick);
         } else {
             w.flow.withdrawn_at[e] = None;
         }
     }
+}
+
+/// Mean session lifetime in µs: the first request at arrival, then one every D/R.
+fn session_life(w: &World) -> f64 {
+    let d = w.cfg.traffic.session_duration as f64;
+    let r = w.cfg.traffic.requests_per_session.max(1.0);
+    d * (r - 1.0) / r
+}
+
+/// Share of live sessions whose cached answer (TTL `ttl`, taken at the session's start and at
+/// each expiry) has not expired `x` after a given moment: session ages are exponential with mean
+/// `tau`, so the cache age is a truncated exponential on [0, ttl).
+fn still_cached(x: Time, ttl: Time, tau: f64) -> f64 {
+    if x >= ttl {
+        return 0.0;
+    }
+    let t = ttl as f64;
+    if tau < 1.0 {
+        return 1.0 - x as f64 / t;
+    }
+    let full = 1.0 - libm::exp(-t / tau);
+    if full <= 0.0 {
+        return 1.0 - x as f64 / t;
+    }
+    let expired = (libm::exp(-(t - x as f64) / tau) - libm::exp(-t / tau)) / full;
+    (1.0 - expired).clamp(0.0, 1.0)
 }
 
 fn step(t: Time) -> Time {
@@ -181,6 +280,16 @@ fn distribute_pool(w: &mut World, amount: f64, from: u32) {
 pub fn changed(w: &mut World) {
     let now = w.now;
     for e in 0..w.listed.len() {
+        let site = w.cfg.components[w.cfg.entries[e] as usize].site;
+        let dead = w.sites.get(site as usize).is_some_and(|s| s.down > 0);
+        if dead && w.listed[e] && w.flow.withdrawn_at[e].is_none() {
+            if let Some((ttl, _)) = ttl_pair(w) {
+                w.flow.withdrawn_at[e] = Some(now);
+                w.flow.old[e] = w.flow.pool[e];
+                w.flow.last_decay[e] = now;
+                w.queue.push(now + step(ttl), Event::FlowTick);
+            }
+        }
         if !w.listed[e] && w.flow.pool.get(e).is_some_and(|p| p[0] + p[1] > 0.0) {
             match w.cfg.routing {
                 RoutingCfg::Bgp { .. } => {
@@ -191,6 +300,8 @@ pub fn changed(w: &mut World) {
                 RoutingCfg::Dns { .. } => {
                     if w.flow.withdrawn_at[e].is_none() {
                         w.flow.withdrawn_at[e] = Some(now);
+                        w.flow.old[e] = w.flow.pool[e];
+                        w.flow.last_decay[e] = now;
                         if let Some((ttl, _)) = ttl_pair(w) {
                             w.queue.push(now + step(ttl), Event::FlowTick);
                         }
@@ -667,7 +778,7 @@ fn evaluate(w: &World) -> Vec<ClassRate> {
     for c in cls.iter_mut() {
         let p = population(w, c.class);
         // requests per µs: sessions × per-session rate (first requests of arrivals included)
-        let rate = p * per_session;
+        let rate = p * per_session + c.arrivals;
         if c.class == Class::Unresolved || w.cfg.entries.is_empty() {
             continue;
         }
@@ -708,7 +819,10 @@ pub fn integrate(w: &mut World) {
     }
     let cls = evaluate(w);
     let d = w.cfg.traffic.session_duration.max(1) as f64;
-    let per_session = w.cfg.traffic.requests_per_session.max(1.0) / d;
+    let rps = w.cfg.traffic.requests_per_session.max(1.0);
+    let per_session = rps / d;
+    // a session's first request comes at its arrival, then one every D/R: it lives D(R − 1)/R
+    let tau = d * (rps - 1.0) / rps;
     let ws = w.cfg.traffic.write_share;
     // db write rates for lost-write estimates
     for r in w.flow.db_write_rate.iter_mut() {
@@ -725,16 +839,21 @@ pub fn integrate(w: &mut World) {
     let dt = (t1 - t0) as f64;
     for c in &cls {
         let p0 = population(w, c.class);
-        let k = 1.0 / d + c.hazard;
-        let pinf = c.arrivals / k;
-        let decay = libm::exp(-k * dt);
-        let p1 = pinf + (p0 - pinf) * decay;
-        let integral = pinf * dt + (p0 - pinf) * (1.0 - decay) / k;
+        let (integral, p1, fin) = if tau < 1.0 {
+            (0.0, 0.0, c.arrivals * dt + p0)
+        } else {
+            let k = 1.0 / tau + c.hazard;
+            let pinf = c.arrivals / k;
+            let decay = libm::exp(-k * dt);
+            let p1 = pinf + (p0 - pinf) * decay;
+            let integral = pinf * dt + (p0 - pinf) * (1.0 - decay) / k;
+            (integral, p1, integral / tau)
+        };
         set_population(w, c.class, p1);
         started += c.arrivals * dt;
-        finished += integral / d;
+        finished += fin;
         lost_aff += integral * c.hazard;
-        let req = integral * per_session;
+        let req = integral * per_session + c.arrivals * dt;
         total_req += req;
         served += req * c.fate.served;
         acked += req * c.fate.acked;
@@ -750,7 +869,7 @@ pub fn integrate(w: &mut World) {
         }
         if c.class != Class::Unresolved && !w.cfg.entries.is_empty() {
             // acknowledged writes by database (for lost-write estimates)
-            let rate = (p0 * per_session) * c.fate.acked;
+            let rate = (p1 * per_session + c.arrivals) * c.fate.acked;
             for (ci, comp) in w.cfg.components.iter().enumerate() {
                 if matches!(comp.kind, KindCfg::Database(_))
                     && w.paths[c.entry as usize]

@@ -1982,6 +1982,9 @@ impl World {
                         }
                     }
                     self.site_changed(site);
+                    if self.cfg.fidelity == Fidelity::Flow {
+                        super::flow::changed(self);
+                    }
                     if let Some(d) = duration {
                         self.push_stage(fault, 1, now + d);
                     }
