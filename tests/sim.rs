@@ -883,3 +883,36 @@ fn flow_level_runs_a_year_quickly_and_chunks_identically() {
     s.run_to_end();
     assert_eq!(s.report(), r);
 }
+
+// ------------------------------------------------------------------ robustness
+
+#[test]
+fn odd_scenarios_never_panic() {
+    let cases = [
+        r#"{ "version": 1, "name": "empty", "horizon": "1h", "traffic": {}, "components": [] }"#,
+        r#"{ "version": 1, "name": "dangling", "horizon": "10m", "traffic": { "entry": ["nope", "web"] },
+             "components": [ { "id": "web", "site": "mars", "next": ["ghost", "web"], "spec": { "web": { "nodes": 0 } } } ],
+             "faults": [ { "crash": { "at": "1m", "target": "ghost" } }, { "crash": { "at": "1m", "target": "web", "node": 99 } },
+                         { "site_outage": { "at": "2m", "site": "mars" } }, { "db_switchover": { "at": "3m", "target": "web" } },
+                         { "rolling_restart": { "at": "4m", "target": "web", "batch": 0, "drain": "0s", "restart": "0s" } },
+                         { "flapping": { "at": "1m", "target": "web", "down": "0s", "up": "0s", "cycles": 3 } },
+                         { "traffic_spike": { "at": "1m", "factor": 0, "duration": "1m" } } ] }"#,
+        r#"{ "version": 1, "name": "huge", "horizon": "2m", "traffic": { "entry": ["lb"], "sessions_per_s": 1, "timeout": "99999y" },
+             "components": [ { "id": "lb", "next": ["db"], "spec": { "load_balancer": { "health_check": { "interval": "0s", "fall": 4000000000 },
+                 "heartbeat": { "interval": "99999y", "misses": 4000000000 } } } },
+               { "id": "db", "spec": { "database": { "detection": { "interval": "99999y", "misses": 4000000000 }, "replicas": [{}] } } } ],
+             "faults": [ { "crash": { "at": "1m", "target": "db", "node": 0 } }, { "crash": { "at": "1m", "target": "lb" } } ] }"#,
+        r#"{ "version": 1, "name": "nan", "horizon": "1m", "traffic": { "entry": ["web"], "sessions_per_s": 1e300, "write_share": 7, "requests_per_session": -3 },
+             "components": [ { "id": "web", "spec": { "web": { "capacity": { "workers": 0, "service_time": "0s", "queue_limit": 0 } } } } ] }"#,
+    ];
+    for (i, json) in cases.iter().enumerate() {
+        let s = scenario(json);
+        let mut cfg = scenario::compile::build_config(&s);
+        if i == 3 {
+            cfg.traffic.sessions_per_s = 50.0; // compile clamps to 1e7/s; keep the test quick
+        }
+        check(sim::run(cfg.clone()));
+        cfg.fidelity = sim::Fidelity::Flow;
+        check(sim::run(cfg));
+    }
+}
