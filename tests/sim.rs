@@ -916,3 +916,53 @@ fn odd_scenarios_never_panic() {
         check(sim::run(cfg));
     }
 }
+
+#[test]
+fn tidy_the_core_stays_pure() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim");
+    for entry in std::fs::read_dir(&dir).expect("src/sim") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        for banned in [
+            "HashMap",
+            "HashSet",
+            "DefaultHasher",
+            "Instant",
+            "SystemTime",
+            "web_sys",
+            "yew",
+            "gloo",
+            "js_sys",
+            "Rc<RefCell",
+            "dyn ",
+            "thread_rng",
+            "SmallRng",
+            "f64::ln",
+            ".ln()",
+            ".exp()",
+            ".powf(",
+            ".log10()",
+        ] {
+            assert!(
+                !text.contains(banned),
+                "{} mentions `{banned}`",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn compile_resolves_ids_and_inherits_the_lb_router() {
+    let cfg = config(&liferay());
+    assert_eq!(cfg.entries, vec![0]);
+    assert_eq!(cfg.components[0].next, vec![1]);
+    assert!(
+        cfg.components[2].router.sticky,
+        "app inherits stickiness from the LB upstream"
+    );
+    assert_eq!(cfg.components[3].nodes, 2, "primary + replica");
+    assert_eq!(cfg.horizon, 20 * 60 * 1_000_000);
+    let c = scenario::compile(&scenario(&liferay())).expect("valid");
+    assert!(c.config.faults.len() == 1);
+}
