@@ -966,3 +966,45 @@ fn compile_resolves_ids_and_inherits_the_lb_router() {
     let c = scenario::compile(&scenario(&liferay())).expect("valid");
     assert!(c.config.faults.len() == 1);
 }
+
+#[test]
+fn daily_profile_shapes_arrivals_in_both_fidelities() {
+    let json = r#"{ "version": 1, "name": "daily", "seed": 1, "horizon": "24h",
+      "metrics": { "window": "1h" },
+      "traffic": { "entry": ["web"], "sessions_per_s": 0.5, "session_duration": "2m", "requests_per_session": 4,
+                   "profile": { "daily": { "peak": 2, "trough": 0.2, "peak_at": "12h" } } },
+      "components": [ { "id": "web", "spec": { "web": {} } } ] }"#;
+    let req = with_mode(json, 1, false);
+    let flow = with_mode(json, 1, true);
+    // mean factor 1.1 over a day
+    let expected = 0.5 * 1.1 * 86_400.0 * 4.0;
+    assert!(
+        within(req.requests.offered as f64, expected, 0.03),
+        "{}",
+        req.requests.offered
+    );
+    assert!(
+        within(flow.requests.offered as f64, expected, 0.01),
+        "{}",
+        flow.requests.offered
+    );
+    // the busiest hour is around noon, the quietest around midnight
+    let peak = req
+        .series
+        .offered
+        .iter()
+        .enumerate()
+        .max_by_key(|x| x.1)
+        .map(|x| x.0)
+        .unwrap_or(0);
+    assert!((10..=13).contains(&peak), "{peak}");
+    let fpeak = flow
+        .series
+        .offered
+        .iter()
+        .enumerate()
+        .max_by_key(|x| x.1)
+        .map(|x| x.0)
+        .unwrap_or(0);
+    assert!((10..=13).contains(&fpeak), "{fpeak}");
+}

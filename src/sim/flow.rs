@@ -13,7 +13,7 @@ use super::time::Time;
 use super::world::{Event, Light, World};
 
 /// Re-evaluate a time-varying traffic profile this often.
-const TICK: Time = 10 * 60_000_000;
+const TICK: Time = 30 * 60_000_000;
 
 #[derive(Clone, Debug, Default)]
 pub struct FlowState {
@@ -673,9 +673,9 @@ struct ClassRate {
     fate: Fate,
 }
 
-fn classes(w: &World) -> Vec<ClassRate> {
+fn classes(w: &World, at: Time) -> Vec<ClassRate> {
     let t = &w.cfg.traffic;
-    let lambda = t.sessions_per_s * t.profile.factor(w.now) * w.spike / 1e6;
+    let lambda = t.sessions_per_s * t.profile.factor(at) * w.spike / 1e6;
     let shares = arrival_shares(w);
     let mut out: Vec<ClassRate> = Vec::new();
     let arrivals = |c: Class| {
@@ -768,8 +768,8 @@ fn set_population(w: &mut World, c: Class, v: f64) {
 }
 
 /// Fates of every class under the current state (two passes: loads, then overload).
-fn evaluate(w: &World) -> Vec<ClassRate> {
-    let mut cls = classes(w);
+fn evaluate(w: &World, at: Time) -> Vec<ClassRate> {
+    let mut cls = classes(w, at);
     let per_session = w.cfg.traffic.requests_per_session.max(1.0)
         / (w.cfg.traffic.session_duration.max(1) as f64);
     let n = w.nodes.len();
@@ -817,7 +817,8 @@ pub fn integrate(w: &mut World) {
     if t1 <= t0 {
         return;
     }
-    let cls = evaluate(w);
+    // the profile factor at the segment's midpoint (exact for steps, 2nd order for curves)
+    let cls = evaluate(w, t0 + (t1 - t0) / 2);
     let d = w.cfg.traffic.session_duration.max(1) as f64;
     let rps = w.cfg.traffic.requests_per_session.max(1.0);
     let per_session = rps / d;
