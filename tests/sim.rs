@@ -1008,3 +1008,62 @@ fn daily_profile_shapes_arrivals_in_both_fidelities() {
         .unwrap_or(0);
     assert!((10..=13).contains(&fpeak), "{fpeak}");
 }
+
+#[test]
+fn client_retries_hide_transient_errors_at_the_cost_of_load() {
+    let errs = r#"{ "error_rate": { "at": "0s", "target": "web", "rate": 0.5 } }"#;
+    let once = run(&web_tier(50.0, "", r#""nodes": 2"#, "", errs, "2m"));
+    let thrice = run(&web_tier(
+        50.0,
+        "",
+        r#""nodes": 2"#,
+        r#", "client_retries": 2, "retry_delay": "100ms""#,
+        errs,
+        "2m",
+    ));
+    let f1 = once.requests.failed as f64 / once.requests.offered as f64;
+    let f3 = thrice.requests.failed as f64 / thrice.requests.offered as f64;
+    assert!(
+        (f1 - 0.5).abs() < 0.03 && (f3 - 0.125).abs() < 0.02,
+        "{f1} {f3}"
+    );
+    assert!(thrice.requests.retried > 1000);
+    assert!(thrice.components[1].served as f64 > 1.5 * once.components[1].served as f64);
+}
+
+#[test]
+fn one_way_and_component_scoped_partitions() {
+    let json = |faults: &str| {
+        format!(
+            r#"{{ "version": 1, "name": "p", "seed": 1, "horizon": "2m",
+              "sites": [ {{ "id": "a" }}, {{ "id": "b" }} ],
+              "traffic": {{ "entry": ["lb"], "sessions_per_s": 20, "requests_per_session": 1, "write_share": 0.5 }},
+              "components": [
+                {{ "id": "lb", "site": "a", "next": ["web"], "spec": {{ "load_balancer": {{}} }} }},
+                {{ "id": "web", "site": "b", "next": ["db"], "spec": {{ "web": {{}} }} }},
+                {{ "id": "db", "site": "b", "spec": {{ "database": {{ "replicas": [{{ "site": "a" }}], "replication": "sync" }} }} }} ],
+              "faults": [ {faults} ] }}"#
+        )
+    };
+    let ab = run(&json(
+        r#"{ "partition": { "at": "30s", "a": "a", "b": "b", "one_way": true, "duration": "30s" } }"#,
+    ));
+    let ba = run(&json(
+        r#"{ "partition": { "at": "30s", "a": "b", "b": "a", "one_way": true, "component": "web", "duration": "30s" } }"#,
+    ));
+    let dbonly = run(&json(
+        r#"{ "partition": { "at": "30s", "a": "a", "b": "b", "component": "db", "duration": "30s" } }"#,
+    ));
+    assert!(
+        within(cause(&ab, "partition") as f64, 20.0 * 30.0, 0.15),
+        "{:?}",
+        ab.requests
+    );
+    assert_eq!(cause(&ba, "partition"), 0, "b → a does not cut a → b");
+    // only the database's replication link: reads pass, sync writes fail
+    assert!(
+        within(cause(&dbonly, "partition") as f64, 10.0 * 30.0, 0.2),
+        "{:?}",
+        dbonly.requests
+    );
+}
