@@ -576,17 +576,26 @@ fn walk(
             Light::Tier => {
                 let router = &w.cfg.components[c].router;
                 let mut elig: Vec<u32> = Vec::new();
-                for cc in [hop.comp, hop.alt] {
-                    if cc == NONE {
-                        continue;
-                    }
-                    let cs = &w.comps[cc as usize];
-                    for k in 0..cs.count {
-                        let n = cs.first + k;
-                        let nd = &w.nodes[n as usize];
-                        if nd.serving && nd.marked_up && !nd.admin_down && !nd.drained {
-                            elig.push(n);
+                for allow_drained in [false, true] {
+                    for cc in [hop.comp, hop.alt] {
+                        if cc == NONE {
+                            continue;
                         }
+                        let cs = &w.comps[cc as usize];
+                        for k in 0..cs.count {
+                            let n = cs.first + k;
+                            let nd = &w.nodes[n as usize];
+                            if nd.serving
+                                && nd.marked_up
+                                && !nd.admin_down
+                                && (allow_drained || !nd.drained)
+                            {
+                                elig.push(n);
+                            }
+                        }
+                    }
+                    if !elig.is_empty() {
+                        break;
                     }
                 }
                 let home_here = home != NONE && {

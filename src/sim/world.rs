@@ -797,8 +797,6 @@ impl World {
             }
         }
         // a session whose node is unusable is placed like a new one (never on a drained node)
-        let new_session = true;
-        let mut cands = [0u32; 2];
         let mut ranges = [(0u32, 0u32); 2];
         let mut n_ranges = 0;
         for cc in [hop.comp, hop.alt] {
@@ -808,16 +806,24 @@ impl World {
                 n_ranges += 1;
             }
         }
-        let mut total = 0u32;
-        for (i, (first, count)) in ranges[..n_ranges].iter().enumerate() {
-            let k = (0..*count)
-                .filter(|k| eligible(self, first + k, new_session))
-                .count() as u32;
-            cands[i] = k;
-            total += k;
-        }
+        let count = |w: &World, new_session: bool| -> u32 {
+            ranges[..n_ranges]
+                .iter()
+                .map(|(first, count)| {
+                    (0..*count)
+                        .filter(|k| eligible(w, first + k, new_session))
+                        .count() as u32
+                })
+                .sum()
+        };
+        let mut new_session = true;
+        let mut total = count(self, true);
         if total == 0 {
             // drained nodes still take requests when nothing else is left
+            new_session = false;
+            total = count(self, false);
+        }
+        if total == 0 {
             let inc = self.comps[c].last_inc;
             return Err((Cause::NoHealthyBackend, inc));
         }
