@@ -1,6 +1,6 @@
 //! The world: all mutable state of a run and the event handlers (request level).
 //!
-//! One closed [`Event`] enum, matched exhaustively in [`World::handle`]; entities live in `Vec`s
+//! One closed [`Event`] enum, matched exhaustively in `World::handle`; entities live in `Vec`s
 //! addressed by `u32`; no per-event allocation on the hot path (slabs with free lists).
 //! The flow level (`flow.rs`) shares the fault, detection and failover machinery below.
 
