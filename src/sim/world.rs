@@ -339,7 +339,7 @@ impl World {
     }
 
     /// Time of the next event, if any.
-    pub fn next_time(&self) -> Option<Time> {
+    pub fn next_time(&mut self) -> Option<Time> {
         self.queue.peek_time()
     }
 
