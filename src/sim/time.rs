@@ -13,57 +13,61 @@ pub fn secs(t: Time) -> f64 {
     t as f64 / US_PER_S
 }
 
-/// The event queue: a radix heap over the key `(time << 64) | sequence`.
+/// The event queue: a radix heap over event times, FIFO among equal times.
 ///
-/// Keys only grow (an event is never scheduled before the one being handled, and sequence
-/// numbers increase), which is what a radix heap needs: a push is O(1), a pop moves each entry
-/// down a bucket at most a few times. Entries are scanned sequentially, which beats a binary
-/// heap's cache misses when tens of thousands of sessions wait.
+/// Times only grow (an event is never scheduled before the one being handled), which is what a
+/// radix heap needs: a push is O(1), a pop moves each entry down a bucket at most a few times.
+/// Entries with equal times always share a bucket and are only ever appended or moved in order,
+/// so bucket 0 (the entries at the current minimum time) pops them in insertion order.
+/// Entries are scanned sequentially, which beats a binary heap's cache misses when tens of
+/// thousands of sessions wait.
 pub struct EventQueue<E> {
-    buckets: Vec<Vec<(u128, E)>>,
-    scratch: Vec<(u128, E)>,
-    last: u128,
+    buckets: Vec<Vec<(Time, E)>>,
+    scratch: Vec<(Time, E)>,
+    /// Next entry of bucket 0 to pop.
+    head: usize,
+    last: Time,
     len: usize,
-    seq: u64,
 }
 
-impl<E> Default for EventQueue<E> {
+impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            buckets: (0..129).map(|_| Vec::new()).collect(),
+            buckets: (0..65).map(|_| Vec::new()).collect(),
             scratch: Vec::new(),
+            head: 0,
             last: 0,
             len: 0,
-            seq: 0,
         }
     }
 }
 
 #[inline]
-fn bucket(key: u128, last: u128) -> usize {
-    if key == last {
+fn bucket(time: Time, last: Time) -> usize {
+    if time == last {
         0
     } else {
-        128 - (key ^ last).leading_zeros() as usize
+        64 - (time ^ last).leading_zeros() as usize
     }
 }
 
-impl<E> EventQueue<E> {
-    /// Schedules `event` at `time` (never before the last event taken out).
+impl<E: Copy> EventQueue<E> {
+    /// Schedules `event` at `time` (never before the last event taken out; an earlier time is
+    /// clamped to it rather than reordering the past).
+    #[inline]
     pub fn push(&mut self, time: Time, event: E) {
-        self.seq += 1;
-        let key = (u128::from(time) << 64) | u128::from(self.seq);
-        // Rule: nothing is scheduled in the past; clamp defensively instead of panicking.
-        let key = key.max(self.last + 1);
-        self.buckets[bucket(key, self.last)].push((key, event));
+        let time = time.max(self.last);
+        self.buckets[bucket(time, self.last)].push((time, event));
         self.len += 1;
     }
 
-    /// Makes bucket 0 hold the smallest entry; false when empty.
+    /// Makes bucket 0 hold the entries at the smallest time; false when empty.
     fn fill(&mut self) -> bool {
-        if !self.buckets[0].is_empty() {
+        if self.head < self.buckets[0].len() {
             return true;
         }
+        self.buckets[0].clear();
+        self.head = 0;
         let Some(i) = (1..self.buckets.len()).find(|i| !self.buckets[*i].is_empty()) else {
             return false;
         };
@@ -79,7 +83,7 @@ impl<E> EventQueue<E> {
 
     pub fn peek_time(&mut self) -> Option<Time> {
         if self.fill() {
-            self.buckets[0].last().map(|x| (x.0 >> 64) as Time)
+            Some(self.buckets[0][self.head].0)
         } else {
             None
         }
@@ -89,9 +93,10 @@ impl<E> EventQueue<E> {
         if !self.fill() {
             return None;
         }
-        let (key, e) = self.buckets[0].pop()?;
+        let item = self.buckets[0][self.head];
+        self.head += 1;
         self.len -= 1;
-        Some(((key >> 64) as Time, e))
+        Some(item)
     }
 
     pub fn len(&self) -> usize {
