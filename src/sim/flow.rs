@@ -13,7 +13,7 @@ use super::time::Time;
 use super::world::{Event, Light, World};
 
 /// Re-evaluate a time-varying traffic profile this often.
-const TICK: Time = 30 * 60_000_000;
+const TICK: Time = 60 * 60_000_000;
 
 #[derive(Clone, Debug, Default)]
 pub struct FlowState {
@@ -46,6 +46,8 @@ pub struct FlowState {
     /// The first app hop of each entry's path (comp, alt).
     pub app_hop: Vec<Option<(u32, u32)>>,
     pub next_daily: Time,
+    /// The databases on each entry's path.
+    pub dbs_of_entry: Vec<Vec<u32>>,
     /// DNS: per entry, sessions that cached the answer before the outage, and when last decayed.
     pub old: Vec<[f64; 2]>,
     pub last_decay: Vec<Time>,
@@ -68,6 +70,16 @@ pub fn start(w: &mut World) {
             p.iter()
                 .find(|h| matches!(w.cfg.components[h.comp as usize].kind, KindCfg::App { .. }))
                 .map(|h| (h.comp, h.alt))
+        })
+        .collect();
+    w.flow.dbs_of_entry = w
+        .paths
+        .iter()
+        .map(|p| {
+            p.iter()
+                .filter(|h| matches!(w.cfg.components[h.comp as usize].kind, KindCfg::Database(_)))
+                .map(|h| h.comp)
+                .collect()
         })
         .collect();
     for t in w.cfg.traffic.profile.change_points() {
@@ -880,13 +892,9 @@ pub fn integrate(w: &mut World) {
         if c.class != Class::Unresolved && !w.cfg.entries.is_empty() {
             // acknowledged writes by database (for lost-write estimates)
             let rate = (p1 * per_session + c.arrivals) * c.fate.acked;
-            for (ci, comp) in w.cfg.components.iter().enumerate() {
-                if matches!(comp.kind, KindCfg::Database(_))
-                    && w.paths[c.entry as usize]
-                        .iter()
-                        .any(|h| h.comp as usize == ci)
-                {
-                    w.flow.db_write_rate[ci] += rate;
+            if let Some(dbs) = w.flow.dbs_of_entry.get(c.entry as usize) {
+                for ci in dbs {
+                    w.flow.db_write_rate[*ci as usize] += rate;
                 }
             }
         }
