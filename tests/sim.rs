@@ -1067,3 +1067,25 @@ fn one_way_and_component_scoped_partitions() {
         dbonly.requests
     );
 }
+
+#[test]
+fn a_non_persistent_queue_loses_its_messages_and_a_standby_takes_over() {
+    let json = |persistent: bool, standby: bool| {
+        format!(
+            r#"{{ "version": 1, "name": "mq", "seed": 1, "horizon": "2m",
+              "traffic": {{ "entry": ["app"], "sessions_per_s": 100, "requests_per_session": 1 }},
+              "components": [
+                {{ "id": "app", "next": ["mq"], "spec": {{ "app": {{}} }} }},
+                {{ "id": "mq", "spec": {{ "queue": {{ "persistent": {persistent}, "standby": {standby}, "takeover": "10s",
+                   "capacity": {{ "workers": 2, "service_time": "15ms", "queue_limit": 5000 }} }} }} }} ],
+              "faults": [ {{ "crash": {{ "at": "60s", "target": "mq", "node": 0 }} }} ] }}"#
+        )
+    };
+    let volatile = run(&json(false, true));
+    let durable = run(&json(true, true));
+    assert!(volatile.writes.messages_lost > 0);
+    assert_eq!(durable.writes.messages_lost, 0);
+    // the passive broker takes over after 10 s
+    let failed = cause(&durable, "detection_window") as f64;
+    assert!(within(failed, 1000.0, 0.15), "{failed}");
+}

@@ -1514,9 +1514,17 @@ impl World {
         nd.inc = inc;
         nd.down_since = self.now;
         nd.svc_epoch += 1;
+        let in_flight = u64::from(nd.busy) + nd.queue.len() as u64;
         nd.busy = 0;
         nd.leak = None;
         let c = nd.comp as usize;
+        if let KindCfg::Queue {
+            persistent: false, ..
+        } = self.cfg.components[c].kind
+        {
+            // a non-persistent broker loses the messages it held
+            self.metrics.messages_lost += in_flight;
+        }
         self.comps[c].last_inc = inc;
         self.track_alive(c, -1);
         let queued: Vec<u32> = self.nodes[n as usize].queue.drain(..).collect();
