@@ -385,7 +385,7 @@ impl World {
                 self.enter(req);
             }
             Event::ServiceDone { req, node, epoch } => self.on_service_done(req, node, epoch),
-            Event::Timeout { req } => self.fail(req, Cause::Timeout, self.hang_inc(req)),
+            Event::Timeout { req } => self.fail(req, Cause::Timeout, NONE),
             Event::Fault { fault, stage } => self.on_fault(fault, stage),
             Event::NodeFail { node } => self.on_random_fail(node),
             Event::NodeRepair { node, incident } => {
@@ -406,10 +406,6 @@ impl World {
             Event::RouteUpdate { entry } => self.on_route_update(entry),
             Event::FlowTick => super::flow::tick(self),
         }
-    }
-
-    fn hang_inc(&self, _req: u32) -> u32 {
-        NONE
     }
 
     // ---------------------------------------------------------------- clients
