@@ -1100,3 +1100,40 @@ fn reference_digest_is_stable() {
     assert!(r.requests.failed > 0 && r.writes.lost > 0);
     assert_eq!(r.digest, REFERENCE_DIGEST);
 }
+
+#[test]
+fn deep_health_checks_let_global_routing_leave_a_broken_site() {
+    let json = |deep: bool| {
+        format!(
+            r#"{{ "version": 1, "name": "deep", "seed": 1, "horizon": "15m",
+              "sites": [ {{ "id": "a" }}, {{ "id": "b" }} ],
+              "routing": {{ "dns": {{ "ttl": "1m", "detection": "30s", "stale_share": 0, "stale_for": "0s", "active_active": true }} }},
+              "traffic": {{ "entry": ["lb_a", "lb_b"], "sessions_per_s": 2, "session_duration": "3m", "requests_per_session": 20 }},
+              "components": [
+                {{ "id": "lb_a", "site": "a", "next": ["app_a"], "spec": {{ "load_balancer": {{ "sticky": true, "health_check": {{ "deep": {deep} }} }} }} }},
+                {{ "id": "app_a", "site": "a", "next": ["db_a"], "spec": {{ "app": {{}} }} }},
+                {{ "id": "db_a", "site": "a", "spec": {{ "database": {{}} }} }},
+                {{ "id": "lb_b", "site": "b", "next": ["app_b"], "spec": {{ "load_balancer": {{ "sticky": true, "health_check": {{ "deep": {deep} }} }} }} }},
+                {{ "id": "app_b", "site": "b", "next": ["db_b"], "spec": {{ "app": {{}} }} }},
+                {{ "id": "db_b", "site": "b", "spec": {{ "database": {{}} }} }} ],
+              "faults": [ {{ "crash": {{ "at": "3m", "target": "db_a", "node": 0 }} }} ] }}"#
+        )
+    };
+    let shallow = run(&json(false));
+    let deep = run(&json(true));
+    assert!(
+        cause(&shallow, "database_unavailable") > 3000,
+        "{:?}",
+        shallow.requests
+    );
+    assert!(
+        cause(&deep, "database_unavailable") * 4 < cause(&shallow, "database_unavailable"),
+        "{:?}",
+        deep.requests
+    );
+    // the flow level follows
+    let mut c = config(&json(true));
+    c.fidelity = sim::Fidelity::Flow;
+    let flow = check(sim::run(c));
+    assert!(cause(&flow, "database_unavailable") * 4 < cause(&shallow, "database_unavailable"));
+}

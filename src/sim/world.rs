@@ -1317,6 +1317,7 @@ impl World {
                 format!("restored {id} from backup after {:.1} s", secs(now - since)),
             );
             self.metrics.clear_incident(inc, now);
+            self.path_changed(comp);
             return;
         }
         let cs = &self.comps[c];
@@ -1346,6 +1347,7 @@ impl World {
                 );
                 self.metrics.clear_incident(inc, now);
                 self.update_cut_since(c);
+                self.path_changed(comp);
             }
             None => {
                 self.comps[c].db.pending = false;
@@ -1545,6 +1547,7 @@ impl World {
             }
             _ => {}
         }
+        self.path_changed(c as u32);
     }
 
     fn schedule_takeover(&mut self, c: usize) {
@@ -1641,6 +1644,7 @@ impl World {
         if self.cfg.fidelity == Fidelity::Flow {
             super::flow::node_up(self, n);
         }
+        self.path_changed(c as u32);
     }
 
     /// Sessions held by a dead app node: lost unless a replica survives.
@@ -2323,24 +2327,85 @@ impl World {
         }
     }
 
+    /// Can this component answer at all (ignoring which node)?
+    fn comp_available(&self, c: usize) -> bool {
+        let cs = &self.comps[c];
+        match self.cfg.components[c].kind.clone_light() {
+            Light::Db => cs.db.available && !cs.db.switching && !cs.db.corrupt,
+            Light::Cache(..) | Light::Skip => true,
+            Light::Pair | Light::Tier => {
+                (0..cs.count).any(|k| self.nodes[(cs.first + k) as usize].alive())
+            }
+        }
+    }
+
+    /// What a global router's health check of an entry sees: the entry itself, or with a deep
+    /// check (`/lb-check`) everything behind it.
+    fn entry_healthy(&self, entry: u32) -> bool {
+        let c0 = self.cfg.entries[entry as usize] as usize;
+        let deep = matches!(
+            self.cfg.components[c0].kind,
+            KindCfg::LoadBalancer { deep: true, .. }
+        );
+        if deep {
+            self.paths[entry as usize]
+                .iter()
+                .all(|h| self.comp_available(h.comp as usize))
+        } else {
+            self.comp_available(c0)
+        }
+    }
+
+    /// A component's availability may have changed: global routing re-checks the entries whose
+    /// path holds it, after its detection delay.
+    fn path_changed(&mut self, c: u32) {
+        let delay = match self.cfg.routing {
+            RoutingCfg::Single => return,
+            RoutingCfg::Dns { detection, .. } => detection,
+            RoutingCfg::Bgp {
+                detection,
+                convergence,
+                ..
+            } => detection + convergence,
+        };
+        for e in 0..self.paths.len() {
+            if self.paths[e].iter().any(|h| h.comp == c) {
+                self.queue
+                    .push(self.now + delay, Event::RouteUpdate { entry: e as u32 });
+            }
+        }
+    }
+
     fn on_route_update(&mut self, entry: u32) {
         let comp = self.cfg.entries[entry as usize] as usize;
         let site = self.cfg.components[comp].site;
         let ok = self
             .sites
             .get(site as usize)
-            .is_none_or(|s| s.down == 0 && !s.admin_out);
+            .is_none_or(|s| s.down == 0 && !s.admin_out)
+            && self.entry_healthy(entry);
         let was = self.listed[entry as usize];
         self.listed[entry as usize] = ok;
         if was && !ok {
-            let inc = self.sites.get(site as usize).map(|s| s.inc).unwrap_or(NONE);
+            let inc = match self.sites.get(site as usize) {
+                Some(s) if s.down > 0 => s.inc,
+                _ => self
+                    .metrics
+                    .open_incident(self.now)
+                    .map(|i| i as u32)
+                    .unwrap_or(NONE),
+            };
             let what = match self.cfg.routing {
                 RoutingCfg::Bgp { .. } => "route withdrawn",
                 _ => "DNS record withdrawn",
             };
-            let id = self.site_id(site);
+            let id = if site == NONE {
+                self.comp_id(comp as u32)
+            } else {
+                self.site_id(site)
+            };
             self.metrics
-                .recovery(inc, self.now, format!("{what} for site {id}"));
+                .recovery(inc, self.now, format!("{what} for {id}"));
         }
         if self.cfg.fidelity == Fidelity::Flow {
             super::flow::changed(self);
