@@ -1137,3 +1137,27 @@ fn deep_health_checks_let_global_routing_leave_a_broken_site() {
     let flow = check(sim::run(c));
     assert!(cause(&flow, "database_unavailable") * 4 < cause(&shallow, "database_unavailable"));
 }
+
+#[test]
+fn flow_level_rolling_restart_matches_request_level() {
+    let rr = r#"{ "rolling_restart": { "at": "10m", "target": "blue", "batch": 3, "drain": "1m", "restart": "2m" } }"#;
+    for replication in ["none", "buddy"] {
+        let json = format!(
+            r#"{{ "version": 1, "name": "rr", "seed": 1, "horizon": "40m",
+              "traffic": {{ "entry": ["lb"], "sessions_per_s": 1, "session_duration": "5m", "requests_per_session": 10, "write_share": 0 }},
+              "components": [
+                {{ "id": "lb", "next": ["blue"], "spec": {{ "load_balancer": {{ "sticky": true }} }} }},
+                {{ "id": "blue", "spec": {{ "app": {{ "nodes": 6, "sessions": "{replication}" }} }} }} ],
+              "faults": [ {rr} ] }}"#
+        );
+        let req = with_mode(&json, 1, false);
+        let flow = with_mode(&json, 1, true);
+        if replication == "buddy" {
+            assert_eq!(req.sessions.lost, 0);
+            assert_eq!(flow.sessions.lost, 0);
+        } else {
+            let (a, b) = (req.sessions.lost as f64, flow.sessions.lost as f64);
+            assert!(within(b, a, 0.3), "request {a} flow {b}");
+        }
+    }
+}

@@ -1105,6 +1105,8 @@ pub fn node_down(w: &mut World, n: u32, inc: u32, loss: Loss) {
         .collect();
     let survive = match replication {
         Repl::None => 0.0,
+        // a planned restart drained first: replicated sessions were moved away beforehand
+        _ if loss == Loss::PlannedRestart && !alive.is_empty() => 1.0,
         Repl::Buddy => {
             if others.is_empty() {
                 0.0
