@@ -453,7 +453,16 @@ fn service_rate(w: &World, n: u32) -> f64 {
     f64::from(w.effective_workers(n)) / mean
 }
 
+/// Scratch vectors reused across walks (no allocation per class).
+#[derive(Default)]
+struct Bufs {
+    elig: Vec<u32>,
+    dist: Vec<(u32, f64)>,
+    alive: Vec<u32>,
+}
+
 /// Walks an entry's path for requests of total rate `rate` from a session homed on `home`.
+#[allow(clippy::too_many_arguments)]
 fn walk(
     w: &World,
     entry: u32,
@@ -462,7 +471,13 @@ fn walk(
     loads: &mut [f64],
     ovl: &[f64],
     fate: &mut Fate,
+    bufs: &mut Bufs,
 ) {
+    let Bufs {
+        elig,
+        dist,
+        alive: alive_elig,
+    } = bufs;
     let ws = w.cfg.traffic.write_share;
     let idem = w.cfg.traffic.idempotent_share;
     let mut wr = rate * (1.0 - ws);
@@ -587,7 +602,7 @@ fn walk(
             }
             Light::Tier => {
                 let router = &w.cfg.components[c].router;
-                let mut elig: Vec<u32> = Vec::new();
+                elig.clear();
                 for allow_drained in [false, true] {
                     for cc in [hop.comp, hop.alt] {
                         if cc == NONE {
@@ -618,22 +633,24 @@ fn walk(
                     let nd = &w.nodes[home as usize];
                     nd.serving && nd.marked_up && !nd.admin_down
                 };
-                let dist: Vec<(u32, f64)> = if sticky_home {
-                    vec![(home, 1.0)]
+                dist.clear();
+                if sticky_home {
+                    dist.push((home, 1.0));
                 } else if elig.is_empty() {
                     fate.fail(Cause::NoHealthyBackend, w.comps[c].last_inc, wr + ww);
                     return;
                 } else {
                     let s = 1.0 / elig.len() as f64;
-                    elig.iter().map(|n| (*n, s)).collect()
-                };
-                let alive_elig: Vec<u32> = elig
-                    .iter()
-                    .copied()
-                    .filter(|n| w.nodes[*n as usize].alive() && w.nodes[*n as usize].hung == 0)
-                    .collect();
+                    dist.extend(elig.iter().map(|n| (*n, s)));
+                }
+                alive_elig.clear();
+                alive_elig.extend(
+                    elig.iter()
+                        .copied()
+                        .filter(|n| w.nodes[*n as usize].alive() && w.nodes[*n as usize].hung == 0),
+                );
                 let (mut nr, mut nw) = (0.0, 0.0);
-                for (n, s) in dist {
+                for &(n, s) in dist.iter() {
                     let nd = &w.nodes[n as usize];
                     let (mut r, mut wv) = (wr * s, ww * s);
                     if !nd.alive() {
@@ -641,7 +658,7 @@ fn walk(
                             let retried = r * idem;
                             r -= retried;
                             let each = retried / alive_elig.len() as f64;
-                            for m in &alive_elig {
+                            for m in alive_elig.iter() {
                                 loads[*m as usize] += each;
                             }
                             nr += retried;
@@ -796,6 +813,7 @@ fn evaluate(w: &World, at: Time) -> Vec<ClassRate> {
     let n = w.nodes.len();
     let mut loads = vec![0.0; n];
     let zero = vec![0.0; n];
+    let mut bufs = Bufs::default();
     for c in cls.iter_mut() {
         let p = population(w, c.class);
         // requests per µs: sessions × per-session rate (first requests of arrivals included)
@@ -804,7 +822,9 @@ fn evaluate(w: &World, at: Time) -> Vec<ClassRate> {
             continue;
         }
         let mut f = Fate::default();
-        walk(w, c.entry, c.home, rate, &mut loads, &zero, &mut f);
+        walk(
+            w, c.entry, c.home, rate, &mut loads, &zero, &mut f, &mut bufs,
+        );
     }
     let ovl: Vec<f64> = (0..n)
         .map(|i| {
@@ -824,7 +844,16 @@ fn evaluate(w: &World, at: Time) -> Vec<ClassRate> {
         } else if w.cfg.entries.is_empty() {
             f.fail(Cause::NoHealthyBackend, NONE, 1.0);
         } else {
-            walk(w, c.entry, c.home, 1.0, &mut scratch, &ovl, &mut f);
+            walk(
+                w,
+                c.entry,
+                c.home,
+                1.0,
+                &mut scratch,
+                &ovl,
+                &mut f,
+                &mut bufs,
+            );
         }
         c.fate = f;
     }
