@@ -785,3 +785,285 @@ fn warm_spares_take_over_sooner_than_cold_ones() {
                 .any(|m| m.label.contains("spare"))
     );
 }
+
+// ------------------------------------------------------------------ flow level
+
+fn with_mode(json: &str, seed: u64, flow: bool) -> Report {
+    let mut c = config(json);
+    c.seed = seed;
+    c.fidelity = if flow {
+        sim::Fidelity::Flow
+    } else {
+        sim::Fidelity::Request
+    };
+    check(sim::run(c))
+}
+
+type Metric = fn(&Report) -> f64;
+
+/// Flow-level means fall inside the request-level 95 % confidence intervals.
+fn flow_agrees(json: &str, seeds: u64) {
+    let req: Vec<Report> = (1..=seeds).map(|s| with_mode(json, s, false)).collect();
+    let flow: Vec<Report> = (1..=seeds).map(|s| with_mode(json, s, true)).collect();
+    let metrics: [(&str, Metric); 3] = [
+        ("request availability", |r| r.availability.request),
+        ("lost sessions", |r| r.sessions.lost as f64),
+        ("lost writes", |r| r.writes.lost as f64),
+    ];
+    for (name, f) in metrics {
+        let xs: Vec<f64> = req.iter().map(f).collect();
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+        let half = 2.365 * (var / n).sqrt(); // t(0.975, 7)
+        let fm = flow.iter().map(f).sum::<f64>() / n;
+        assert!(
+            (fm - mean).abs() <= half.max(1e-9 * mean.abs()),
+            "{name}: flow {fm} vs request {mean} ± {half}"
+        );
+    }
+}
+
+#[test]
+fn flow_agrees_with_request_level_on_a_cluster_with_crashes() {
+    let json = r#"{ "version": 1, "name": "agree", "seed": 1, "horizon": "30m",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 2, "session_duration": "5m", "requests_per_session": 20, "write_share": 0.2 },
+      "components": [
+        { "id": "lb", "next": ["web"], "spec": { "load_balancer": { "mode": "active_passive", "sticky": true } } },
+        { "id": "web", "next": ["app"], "spec": { "web": { "nodes": 2 } } },
+        { "id": "app", "next": ["db"], "spec": { "app": { "nodes": 3, "sessions": "none" } } },
+        { "id": "db", "spec": { "database": { "replicas": [{ "standby": "hot" }], "replication": "async", "lag": "5s" } } } ],
+      "faults": [ { "crash": { "at": "10m", "target": "app", "node": 0, "duration": "5m" } },
+                  { "crash": { "at": "20m", "target": "db", "node": 0 } },
+                  { "crash": { "at": "25m", "target": "lb", "node": 0 } } ] }"#;
+    flow_agrees(json, 8);
+}
+
+#[test]
+fn flow_agrees_on_a_two_site_dns_outage() {
+    let json = two_sites(
+        r#"{ "dns": { "ttl": "2m", "detection": "30s", "stale_share": 0.2, "stale_for": "10m", "active_active": true } }"#,
+        OUTAGE,
+    );
+    flow_agrees(&json, 8);
+}
+
+#[test]
+fn flow_agrees_under_random_failures() {
+    let json = r#"{ "version": 1, "name": "rnd", "seed": 1, "horizon": "12h",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 0.5, "session_duration": "10m", "requests_per_session": 10, "write_share": 0.3 },
+      "components": [
+        { "id": "lb", "next": ["app"], "spec": { "load_balancer": { "sticky": true } } },
+        { "id": "app", "next": ["db"], "failure": { "mtbf": "2h", "mttr": "10m" }, "spec": { "app": { "nodes": 2, "sessions": "buddy" } } },
+        { "id": "db", "failure": { "mtbf": "4h", "mttr": "30m" }, "spec": { "database": { "replicas": [{ "standby": "warm" }], "replication": "async", "lag": "2s" } } } ] }"#;
+    flow_agrees(json, 8);
+}
+
+#[test]
+fn flow_level_runs_a_year_quickly_and_chunks_identically() {
+    let json = r#"{ "version": 1, "name": "year", "seed": 1, "horizon": "365d", "fidelity": "flow",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 20, "requests_per_session": 10,
+                   "profile": { "daily": { "peak": 2, "trough": 0.2, "peak_at": "14h" } } },
+      "components": [
+        { "id": "lb", "next": ["app"], "spec": { "load_balancer": { "mode": "active_passive" } }, "failure": { "mtbf": "90d", "mttr": "1h" } },
+        { "id": "app", "next": ["db"], "failure": { "mtbf": "30d", "mttr": "2h", "repair": { "lognormal": { "sigma": 0.8 } } }, "spec": { "app": { "nodes": 4, "sessions": "buddy" } } },
+        { "id": "db", "failure": { "mtbf": "60d", "mttr": "4h" }, "spec": { "database": { "replicas": [{ "standby": "hot" }], "replication": "async" } } } ] }"#;
+    let cfg = config(json);
+    let r = check(sim::run(cfg.clone()));
+    assert_eq!(r.fidelity, "flow");
+    assert!(r.requests.offered > 1_000_000_000 / 2);
+    assert!(r.availability.request < 1.0 && r.availability.request > 0.99);
+    assert!(r.series.t_s.len() <= 2001);
+    let mut s = Simulation::new(cfg);
+    let mut t = 0;
+    while s.now() < s.horizon() {
+        t += 86_400_000_000 * 7;
+        s.run_until(t);
+    }
+    s.run_to_end();
+    assert_eq!(s.report(), r);
+}
+
+// ------------------------------------------------------------------ robustness
+
+#[test]
+fn odd_scenarios_never_panic() {
+    let cases = [
+        r#"{ "version": 1, "name": "empty", "horizon": "1h", "traffic": {}, "components": [] }"#,
+        r#"{ "version": 1, "name": "dangling", "horizon": "10m", "traffic": { "entry": ["nope", "web"] },
+             "components": [ { "id": "web", "site": "mars", "next": ["ghost", "web"], "spec": { "web": { "nodes": 0 } } } ],
+             "faults": [ { "crash": { "at": "1m", "target": "ghost" } }, { "crash": { "at": "1m", "target": "web", "node": 99 } },
+                         { "site_outage": { "at": "2m", "site": "mars" } }, { "db_switchover": { "at": "3m", "target": "web" } },
+                         { "rolling_restart": { "at": "4m", "target": "web", "batch": 0, "drain": "0s", "restart": "0s" } },
+                         { "flapping": { "at": "1m", "target": "web", "down": "0s", "up": "0s", "cycles": 3 } },
+                         { "traffic_spike": { "at": "1m", "factor": 0, "duration": "1m" } } ] }"#,
+        r#"{ "version": 1, "name": "huge", "horizon": "2m", "traffic": { "entry": ["lb"], "sessions_per_s": 1, "timeout": "99999y" },
+             "components": [ { "id": "lb", "next": ["db"], "spec": { "load_balancer": { "health_check": { "interval": "0s", "fall": 4000000000 },
+                 "heartbeat": { "interval": "99999y", "misses": 4000000000 } } } },
+               { "id": "db", "spec": { "database": { "detection": { "interval": "99999y", "misses": 4000000000 }, "replicas": [{}] } } } ],
+             "faults": [ { "crash": { "at": "1m", "target": "db", "node": 0 } }, { "crash": { "at": "1m", "target": "lb" } } ] }"#,
+        r#"{ "version": 1, "name": "nan", "horizon": "1m", "traffic": { "entry": ["web"], "sessions_per_s": 1e300, "write_share": 7, "requests_per_session": -3 },
+             "components": [ { "id": "web", "spec": { "web": { "capacity": { "workers": 0, "service_time": "0s", "queue_limit": 0 } } } } ] }"#,
+    ];
+    for (i, json) in cases.iter().enumerate() {
+        let s = scenario(json);
+        let mut cfg = scenario::compile::build_config(&s);
+        if i == 3 {
+            cfg.traffic.sessions_per_s = 50.0; // compile clamps to 1e7/s; keep the test quick
+        }
+        check(sim::run(cfg.clone()));
+        cfg.fidelity = sim::Fidelity::Flow;
+        check(sim::run(cfg));
+    }
+}
+
+#[test]
+fn tidy_the_core_stays_pure() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim");
+    for entry in std::fs::read_dir(&dir).expect("src/sim") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        for banned in [
+            "HashMap",
+            "HashSet",
+            "DefaultHasher",
+            "Instant",
+            "SystemTime",
+            "web_sys",
+            "yew",
+            "gloo",
+            "js_sys",
+            "Rc<RefCell",
+            "dyn ",
+            "thread_rng",
+            "SmallRng",
+            "f64::ln",
+            ".ln()",
+            ".exp()",
+            ".powf(",
+            ".log10()",
+        ] {
+            assert!(
+                !text.contains(banned),
+                "{} mentions `{banned}`",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn compile_resolves_ids_and_inherits_the_lb_router() {
+    let cfg = config(&liferay());
+    assert_eq!(cfg.entries, vec![0]);
+    assert_eq!(cfg.components[0].next, vec![1]);
+    assert!(
+        cfg.components[2].router.sticky,
+        "app inherits stickiness from the LB upstream"
+    );
+    assert_eq!(cfg.components[3].nodes, 2, "primary + replica");
+    assert_eq!(cfg.horizon, 20 * 60 * 1_000_000);
+    let c = scenario::compile(&scenario(&liferay())).expect("valid");
+    assert!(c.config.faults.len() == 1);
+}
+
+#[test]
+fn daily_profile_shapes_arrivals_in_both_fidelities() {
+    let json = r#"{ "version": 1, "name": "daily", "seed": 1, "horizon": "24h",
+      "metrics": { "window": "1h" },
+      "traffic": { "entry": ["web"], "sessions_per_s": 0.5, "session_duration": "2m", "requests_per_session": 4,
+                   "profile": { "daily": { "peak": 2, "trough": 0.2, "peak_at": "12h" } } },
+      "components": [ { "id": "web", "spec": { "web": {} } } ] }"#;
+    let req = with_mode(json, 1, false);
+    let flow = with_mode(json, 1, true);
+    // mean factor 1.1 over a day
+    let expected = 0.5 * 1.1 * 86_400.0 * 4.0;
+    assert!(
+        within(req.requests.offered as f64, expected, 0.03),
+        "{}",
+        req.requests.offered
+    );
+    assert!(
+        within(flow.requests.offered as f64, expected, 0.01),
+        "{}",
+        flow.requests.offered
+    );
+    // the busiest hour is around noon, the quietest around midnight
+    let peak = req
+        .series
+        .offered
+        .iter()
+        .enumerate()
+        .max_by_key(|x| x.1)
+        .map(|x| x.0)
+        .unwrap_or(0);
+    assert!((10..=13).contains(&peak), "{peak}");
+    let fpeak = flow
+        .series
+        .offered
+        .iter()
+        .enumerate()
+        .max_by_key(|x| x.1)
+        .map(|x| x.0)
+        .unwrap_or(0);
+    assert!((10..=13).contains(&fpeak), "{fpeak}");
+}
+
+#[test]
+fn client_retries_hide_transient_errors_at_the_cost_of_load() {
+    let errs = r#"{ "error_rate": { "at": "0s", "target": "web", "rate": 0.5 } }"#;
+    let once = run(&web_tier(50.0, "", r#""nodes": 2"#, "", errs, "2m"));
+    let thrice = run(&web_tier(
+        50.0,
+        "",
+        r#""nodes": 2"#,
+        r#", "client_retries": 2, "retry_delay": "100ms""#,
+        errs,
+        "2m",
+    ));
+    let f1 = once.requests.failed as f64 / once.requests.offered as f64;
+    let f3 = thrice.requests.failed as f64 / thrice.requests.offered as f64;
+    assert!(
+        (f1 - 0.5).abs() < 0.03 && (f3 - 0.125).abs() < 0.02,
+        "{f1} {f3}"
+    );
+    assert!(thrice.requests.retried > 1000);
+    assert!(thrice.components[1].served as f64 > 1.5 * once.components[1].served as f64);
+}
+
+#[test]
+fn one_way_and_component_scoped_partitions() {
+    let json = |faults: &str| {
+        format!(
+            r#"{{ "version": 1, "name": "p", "seed": 1, "horizon": "2m",
+              "sites": [ {{ "id": "a" }}, {{ "id": "b" }} ],
+              "traffic": {{ "entry": ["lb"], "sessions_per_s": 20, "requests_per_session": 1, "write_share": 0.5 }},
+              "components": [
+                {{ "id": "lb", "site": "a", "next": ["web"], "spec": {{ "load_balancer": {{}} }} }},
+                {{ "id": "web", "site": "b", "next": ["db"], "spec": {{ "web": {{}} }} }},
+                {{ "id": "db", "site": "b", "spec": {{ "database": {{ "replicas": [{{ "site": "a" }}], "replication": "sync" }} }} }} ],
+              "faults": [ {faults} ] }}"#
+        )
+    };
+    let ab = run(&json(
+        r#"{ "partition": { "at": "30s", "a": "a", "b": "b", "one_way": true, "duration": "30s" } }"#,
+    ));
+    let ba = run(&json(
+        r#"{ "partition": { "at": "30s", "a": "b", "b": "a", "one_way": true, "component": "web", "duration": "30s" } }"#,
+    ));
+    let dbonly = run(&json(
+        r#"{ "partition": { "at": "30s", "a": "a", "b": "b", "component": "db", "duration": "30s" } }"#,
+    ));
+    assert!(
+        within(cause(&ab, "partition") as f64, 20.0 * 30.0, 0.15),
+        "{:?}",
+        ab.requests
+    );
+    assert_eq!(cause(&ba, "partition"), 0, "b → a does not cut a → b");
+    // only the database's replication link: reads pass, sync writes fail
+    assert!(
+        within(cause(&dbonly, "partition") as f64, 10.0 * 30.0, 0.2),
+        "{:?}",
+        dbonly.requests
+    );
+}

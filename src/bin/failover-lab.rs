@@ -281,6 +281,87 @@ fn summary(r: &Report) -> String {
     o
 }
 
-fn bench(_args: &[String]) {
-    println!("bench: not implemented yet");
+/// The documented benchmark model (request level): LB pair → 4 web → 4 app (buddy replication)
+/// → database with a hot replica; 200 sessions/s × 20 requests (4 000 req/s), 10 % writes, with a
+/// crash of one app node and a database failover.
+pub const BENCH_REQUEST: &str = r#"{ "version": 1, "name": "bench-request", "seed": 1, "horizon": "1h",
+  "traffic": { "entry": ["lb"], "sessions_per_s": 200, "session_duration": "5m", "requests_per_session": 20, "write_share": 0.1 },
+  "components": [
+    { "id": "lb", "next": ["web"], "spec": { "load_balancer": { "mode": "active_passive", "sticky": true } } },
+    { "id": "web", "next": ["app"], "spec": { "web": { "nodes": 4 } } },
+    { "id": "app", "next": ["db"], "spec": { "app": { "nodes": 4, "sessions": "buddy" } } },
+    { "id": "db", "spec": { "database": { "replicas": [{ "standby": "hot" }], "replication": "async",
+      "capacity": { "workers": 200, "service_time": "5ms", "queue_limit": 1000 } } } } ],
+  "faults": [ { "crash": { "at": "20m", "target": "app", "node": 1, "duration": "10m" } },
+              { "crash": { "at": "40m", "target": "db", "node": 0 } } ] }"#;
+
+/// The flow-level benchmark: a 20-component two-site topology with random failures, one year.
+fn bench_flow_json() -> String {
+    let mut comps = Vec::new();
+    for site in ["a", "b"] {
+        comps.push(format!(r#"{{ "id": "lb_{site}", "site": "{site}", "next": ["web_{site}"], "failure": {{ "mtbf": "120d", "mttr": "1h" }}, "spec": {{ "load_balancer": {{ "mode": "active_passive", "sticky": true }} }} }}"#));
+        comps.push(format!(r#"{{ "id": "web_{site}", "site": "{site}", "next": ["app_{site}"], "failure": {{ "mtbf": "30d", "mttr": "2h" }}, "spec": {{ "web": {{ "nodes": 3 }} }} }}"#));
+        comps.push(format!(r#"{{ "id": "app_{site}", "site": "{site}", "next": ["cache_{site}"], "failure": {{ "mtbf": "20d", "mttr": "1h", "repair": {{ "lognormal": {{ "sigma": 0.7 }} }} }}, "spec": {{ "app": {{ "nodes": 4, "sessions": "buddy" }} }} }}"#));
+        comps.push(format!(r#"{{ "id": "cache_{site}", "site": "{site}", "next": ["search_{site}"], "failure": {{ "mtbf": "60d", "mttr": "30m" }}, "spec": {{ "cache": {{ "nodes": 2 }} }} }}"#));
+        comps.push(format!(r#"{{ "id": "search_{site}", "site": "{site}", "next": ["docs_{site}"], "failure": {{ "mtbf": "60d", "mttr": "1h" }}, "spec": {{ "search_index": {{}} }} }}"#));
+        comps.push(format!(r#"{{ "id": "docs_{site}", "site": "{site}", "next": ["db"], "failure": {{ "mtbf": "60d", "mttr": "1h" }}, "spec": {{ "doc_store": {{}} }} }}"#));
+        comps.push(format!(r#"{{ "id": "mq_{site}", "site": "{site}", "failure": {{ "mtbf": "90d", "mttr": "1h" }}, "spec": {{ "queue": {{ "standby": true }} }} }}"#));
+        comps.push(format!(r#"{{ "id": "extra1_{site}", "site": "{site}", "failure": {{ "mtbf": "90d", "mttr": "1h" }}, "spec": {{ "web": {{}} }} }}"#));
+        comps.push(format!(r#"{{ "id": "extra2_{site}", "site": "{site}", "failure": {{ "mtbf": "90d", "mttr": "1h" }}, "spec": {{ "web": {{}} }} }}"#));
+    }
+    comps.push(r#"{ "id": "db", "site": "a", "failure": { "mtbf": "90d", "mttr": "4h" }, "spec": { "database": { "replicas": [{ "site": "b", "standby": "hot" }], "replication": "async" } } }"#.to_string());
+    comps.push(r#"{ "id": "monitor", "site": "b", "failure": { "mtbf": "90d", "mttr": "1h" }, "spec": { "web": {} } }"#.to_string());
+    format!(
+        r#"{{ "version": 1, "name": "bench-flow", "seed": 1, "horizon": "365d", "fidelity": "flow",
+          "sites": [ {{ "id": "a" }}, {{ "id": "b", "kind": "regional" }} ],
+          "routing": {{ "dns": {{ "ttl": "5m", "detection": "1m", "stale_share": 0.05, "stale_for": "1h", "active_active": true }} }},
+          "traffic": {{ "entry": ["lb_a", "lb_b"], "sessions_per_s": 50, "requests_per_session": 20,
+                       "profile": {{ "daily": {{ "peak": 2, "trough": 0.3, "peak_at": "14h" }} }} }},
+          "components": [ {} ],
+          "faults": [ {{ "site_outage": {{ "at": "100d", "site": "a", "duration": "2h" }} }} ] }}"#,
+        comps.join(",\n")
+    )
+}
+
+fn bench(args: &[String]) {
+    use std::time::Instant;
+    let reps: u32 = args
+        .iter()
+        .position(|a| a == "--reps")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let cases = [
+        ("request level", BENCH_REQUEST.to_string()),
+        ("flow level", bench_flow_json()),
+    ];
+    for (name, json) in cases {
+        let s = match scenario::parse_json(&json) {
+            Ok(s) => s,
+            Err(p) => {
+                eprintln!("bench model does not parse: {p:?}");
+                return;
+            }
+        };
+        let cfg = scenario::compile::build_config(&s);
+        let mut best = f64::INFINITY;
+        let mut report = None;
+        for _ in 0..reps.max(1) {
+            let t = Instant::now();
+            let r = sim::run(cfg.clone());
+            best = best.min(t.elapsed().as_secs_f64());
+            report = Some(r);
+        }
+        let Some(r) = report else { return };
+        println!(
+            "{name:<14} {:>12} events in {:>9.3} ms  = {:>8.2} M events/s   ({} simulated, {} requests, availability {:.6}, digest {})",
+            r.events,
+            best * 1000.0,
+            r.events as f64 / best / 1e6,
+            dur(r.horizon_s),
+            r.requests.offered,
+            r.availability.request,
+            r.digest
+        );
+    }
 }

@@ -6,8 +6,11 @@ use super::format::{Fidelity, SpareMode};
 use crate::sim::config::*;
 use crate::sim::Time;
 
+/// Durations are capped at 1 000 years so that sums of a few never overflow.
+const MAX_DUR: Time = 1_000 * 365 * 86_400 * 1_000_000;
+
 fn us(d: &super::Dur) -> Time {
-    d.us()
+    d.us().min(MAX_DUR)
 }
 
 fn finite(x: f64, lo: f64, hi: f64, default: f64) -> f64 {
@@ -113,7 +116,7 @@ pub fn build_config(s: &Scenario) -> Config {
                     cfg.kind = KindCfg::LoadBalancer {
                         pair,
                         heartbeat: us(&lb.heartbeat.interval),
-                        misses: lb.heartbeat.misses.min(1_000_000),
+                        misses: lb.heartbeat.misses.min(100),
                         takeover: us(&lb.takeover),
                     };
                     cfg.nodes = if pair { 2 } else { 1 };
@@ -176,7 +179,7 @@ pub fn build_config(s: &Scenario) -> Config {
                         sync: db.replication == ReplicationMode::Sync,
                         lag: us(&db.lag),
                         detection: us(&db.detection.interval)
-                            .saturating_mul(u64::from(db.detection.misses.max(1))),
+                            .saturating_mul(u64::from(db.detection.misses.clamp(1, 100))),
                         manual: (db.failover == FailoverMode::Manual)
                             .then(|| us(&db.manual_response)),
                         promotion: us(&db.promotion),
@@ -224,8 +227,8 @@ pub fn build_config(s: &Scenario) -> Config {
                 health: HealthCfg {
                     interval: us(&lb.health_check.interval).max(1),
                     timeout: us(&lb.health_check.timeout),
-                    fall: lb.health_check.fall.clamp(1, 1000),
-                    rise: lb.health_check.rise.clamp(1, 1000),
+                    fall: lb.health_check.fall.clamp(1, 100),
+                    rise: lb.health_check.rise.clamp(1, 100),
                 },
                 sticky: lb.sticky,
                 retry_idempotent: lb.retry_idempotent,

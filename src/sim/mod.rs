@@ -14,6 +14,32 @@
 //! - [`metrics`]: counters, histograms, windows, incidents.
 //! - [`report`]: the report shape, its building and its digest.
 //!
+//! ## Ordering and determinism rules
+//! 1. Time is integer microseconds ([`Time`]); no float ever decides when an event fires.
+//! 2. Events fire in (time, insertion sequence) order: equal times are FIFO.
+//! 3. Every random draw comes from a ChaCha8 stream named by a component id and a purpose
+//!    (`app/svc`, `app/fail`, `app/hc`) or `clients`, seeded from the scenario seed and the
+//!    FNV-1a hash of that name: adding a component never changes another component's draws.
+//! 4. Nothing iterates a hash map; nothing random or serialized uses `usize`.
+//! 5. `run_until(t)` handles exactly the events at or before `t`; the flow level integrates
+//!    only at events, so chunked and one-shot runs give bit-identical reports.
+//!
+//! ## The model in one paragraph
+//! Sessions arrive (Poisson, rate × profile × spikes; thinning), pick an entry through global
+//! routing (single, DNS with per-client TTL caches and stale clients, BGP with convergence) and
+//! issue a geometric number of requests (mean `requests_per_session`, one every
+//! `session_duration / requests_per_session`). A request walks the call graph flattened into a
+//! path; at each tier the load balancer picks a node (round-robin, least-connections, random;
+//! sticky sessions; health checks decide when a dead node is marked down — until then requests
+//! to it fail in the *detection window*, optionally retried elsewhere when idempotent), and
+//! each node is an M/M/c/K station (workers, exponential service, queue limit, client timeout).
+//! App nodes hold sessions (replication none / buddy / all, costing service time); caches
+//! divert reads; databases have a primary and replicas (sync: round trip added to writes, fails
+//! under partition; async: writes inside the lag window lost on failover) with hot / warm / cold
+//! standby and automated or manual promotion. Faults are scripted or random (MTBF / MTTR with
+//! exponential, log-normal or fixed repair) and each opens an incident that collects the failed
+//! requests, lost sessions and lost writes it caused.
+//!
 //! ```ignore
 //! use failover_lab::sim::{self, Config};
 //! let report = sim::run(Config { horizon: 60_000_000, ..Config::default() });

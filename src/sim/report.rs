@@ -188,12 +188,16 @@ pub fn build(w: &super::world::World) -> Report {
     use super::time::secs;
     let mut m = w.metrics.clone();
     let now = w.now.min(w.cfg.horizon);
-    m.advance(now);
-    if now > m.win_start || m.windows_total == 0 {
-        m.close_window(now);
-    }
-    if m.ser_count > 0 || m.s_t.is_empty() {
-        m.close_series(now);
+    if w.cfg.fidelity == super::Fidelity::Flow {
+        super::flow::close_partial(w, &mut m, now);
+    } else {
+        m.advance(now);
+        if now > m.win_start || m.windows_total == 0 {
+            m.close_window(now);
+        }
+        if m.ser_count > 0 || m.s_t.is_empty() {
+            m.close_series(now);
+        }
     }
     let failed: u64 = m.failed.iter().sum();
     let mut failed_by_cause = BTreeMap::new();

@@ -1,6 +1,6 @@
 //! The world: all mutable state of a run and the event handlers (request level).
 //!
-//! One closed [`Event`] enum, matched exhaustively in [`World::handle`]; entities live in `Vec`s
+//! One closed [`Event`] enum, matched exhaustively in `World::handle`; entities live in `Vec`s
 //! addressed by `u32`; no per-event allocation on the hot path (slabs with free lists).
 //! The flow level (`flow.rs`) shares the fault, detection and failover machinery below.
 
@@ -350,9 +350,9 @@ impl World {
             _ => {
                 if self.now < self.cfg.horizon {
                     self.now = self.cfg.horizon;
-                    if self.cfg.fidelity == Fidelity::Flow {
-                        super::flow::integrate(self);
-                    }
+                }
+                if self.cfg.fidelity == Fidelity::Flow {
+                    super::flow::integrate(self);
                 }
                 return false;
             }
@@ -569,7 +569,7 @@ impl World {
         self.advance(req, entry);
     }
 
-    fn any_site_inc(&self) -> u32 {
+    pub(crate) fn any_site_inc(&self) -> u32 {
         self.sites
             .iter()
             .rev()
@@ -797,8 +797,6 @@ impl World {
             }
         }
         // a session whose node is unusable is placed like a new one (never on a drained node)
-        let new_session = true;
-        let mut cands = [0u32; 2];
         let mut ranges = [(0u32, 0u32); 2];
         let mut n_ranges = 0;
         for cc in [hop.comp, hop.alt] {
@@ -808,16 +806,24 @@ impl World {
                 n_ranges += 1;
             }
         }
-        let mut total = 0u32;
-        for (i, (first, count)) in ranges[..n_ranges].iter().enumerate() {
-            let k = (0..*count)
-                .filter(|k| eligible(self, first + k, new_session))
-                .count() as u32;
-            cands[i] = k;
-            total += k;
-        }
+        let count = |w: &World, new_session: bool| -> u32 {
+            ranges[..n_ranges]
+                .iter()
+                .map(|(first, count)| {
+                    (0..*count)
+                        .filter(|k| eligible(w, first + k, new_session))
+                        .count() as u32
+                })
+                .sum()
+        };
+        let mut new_session = true;
+        let mut total = count(self, true);
         if total == 0 {
             // drained nodes still take requests when nothing else is left
+            new_session = false;
+            total = count(self, false);
+        }
+        if total == 0 {
             let inc = self.comps[c].last_inc;
             return Err((Cause::NoHealthyBackend, inc));
         }
@@ -865,7 +871,7 @@ impl World {
         Err((Cause::NoHealthyBackend, NONE))
     }
 
-    fn alive_count(&self, c: usize) -> (u32, u32) {
+    pub(crate) fn alive_count(&self, c: usize) -> (u32, u32) {
         let cs = &self.comps[c];
         let alive = (0..cs.count)
             .filter(|k| self.nodes[(cs.first + k) as usize].alive())
@@ -884,7 +890,7 @@ impl World {
 
     // ---------------------------------------------------------------- stations
 
-    fn effective_workers(&self, node: u32) -> u32 {
+    pub(crate) fn effective_workers(&self, node: u32) -> u32 {
         let nd = &self.nodes[node as usize];
         let w = self.cfg.components[nd.comp as usize]
             .capacity
@@ -1091,7 +1097,7 @@ impl World {
     }
 
     /// Is the replication link from the primary to a replica cut?
-    fn repl_cut(&self, c: usize) -> Option<u32> {
+    pub(crate) fn repl_cut(&self, c: usize) -> Option<u32> {
         let cs = &self.comps[c];
         let p = self.nodes[(cs.first + cs.db.primary) as usize].site;
         for k in 0..cs.count {
@@ -1147,7 +1153,7 @@ impl World {
         Ok(())
     }
 
-    fn db_cfg(&self, c: usize) -> Option<&DbCfg> {
+    pub(crate) fn db_cfg(&self, c: usize) -> Option<&DbCfg> {
         match &self.cfg.components[c].kind {
             KindCfg::Database(d) => Some(d),
             _ => None,
@@ -1184,6 +1190,9 @@ impl World {
 
     /// Writes lost when the primary is replaced by a replica of kind `standby` at `now`.
     fn lost_writes(&mut self, c: usize, standby: StandbyKind, at: Time) -> (u64, Time) {
+        if self.cfg.fidelity == Fidelity::Flow {
+            return super::flow::lost_writes(self, c, standby, at);
+        }
         let Some(cfg) = self.db_cfg(c) else {
             return (0, 0);
         };
@@ -1382,7 +1391,7 @@ impl World {
     }
 
     /// What the LB's health check would see now.
-    fn healthy(&self, n: u32) -> bool {
+    pub(crate) fn healthy(&self, n: u32) -> bool {
         let nd = &self.nodes[n as usize];
         nd.alive() && nd.hung == 0 && !nd.admin_down
     }
@@ -1979,6 +1988,9 @@ impl World {
                         }
                     }
                     self.site_changed(site);
+                    if self.cfg.fidelity == Fidelity::Flow {
+                        super::flow::changed(self);
+                    }
                     if let Some(d) = duration {
                         self.push_stage(fault, 1, now + d);
                     }
@@ -2334,7 +2346,7 @@ impl World {
 
 /// A cheap copy of what routing needs to know about a component's kind.
 #[derive(Clone, Copy)]
-enum Light {
+pub(crate) enum Light {
     Tier,
     Pair,
     Db,
@@ -2343,7 +2355,7 @@ enum Light {
 }
 
 impl KindCfg {
-    fn clone_light(&self) -> Light {
+    pub(crate) fn clone_light(&self) -> Light {
         match self {
             KindCfg::LoadBalancer { pair: true, .. } | KindCfg::Queue { standby: true, .. } => {
                 Light::Pair
