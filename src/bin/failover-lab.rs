@@ -10,8 +10,9 @@ failover-lab: simulate fault-tolerant architectures from the command line
 USAGE:
     failover-lab run <scenario.json> [--seed N] [--horizon DURATION] [--mode request|flow] [--json]
     failover-lab run --builtin NAME [options]
-    failover-lab bench [--seconds N]
     failover-lab help
+
+Benchmarks: ./dev bench (the failover-lab-bench binary, see bench/README.md).
 
 OPTIONS:
     --seed N              Override the scenario's seed
@@ -43,10 +44,6 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Some("bench") => {
-            bench(&args[1..]);
-            ExitCode::SUCCESS
-        }
         Some(other) => {
             eprintln!("error: unknown command `{other}`\n\n{HELP}");
             ExitCode::from(2)
@@ -279,140 +276,4 @@ fn summary(r: &Report) -> String {
     }
     let _ = writeln!(o, "\n  digest {}", r.digest);
     o
-}
-
-/// The documented benchmark model (request level): LB pair → 4 web → 4 app (buddy replication)
-/// → database with a hot replica; 200 sessions/s × 20 requests (4 000 req/s), 10 % writes, with a
-/// crash of one app node and a database failover.
-pub const BENCH_REQUEST: &str = r#"{ "version": 1, "name": "bench-request", "seed": 1, "horizon": "1h",
-  "traffic": { "entry": ["lb"], "sessions_per_s": 200, "session_duration": "5m", "requests_per_session": 20, "write_share": 0.1 },
-  "components": [
-    { "id": "lb", "next": ["web"], "spec": { "load_balancer": { "mode": "active_passive", "sticky": true } } },
-    { "id": "web", "next": ["app"], "spec": { "web": { "nodes": 4 } } },
-    { "id": "app", "next": ["db"], "spec": { "app": { "nodes": 4, "sessions": "buddy" } } },
-    { "id": "db", "spec": { "database": { "replicas": [{ "standby": "hot" }], "replication": "async",
-      "capacity": { "workers": 200, "service_time": "5ms", "queue_limit": 1000 } } } } ],
-  "faults": [ { "crash": { "at": "20m", "target": "app", "node": 1, "duration": "10m" } },
-              { "crash": { "at": "40m", "target": "db", "node": 0 } } ] }"#;
-
-/// The twin model, also written in SimPy (`bench/simpy_twin.py`): the benchmark model without
-/// faults, for a like-for-like speed comparison.
-const BENCH_TWIN: &str = r#"{ "version": 1, "name": "bench-twin", "seed": 1, "horizon": "60s",
-  "traffic": { "entry": ["lb"], "sessions_per_s": 200, "session_duration": "5m", "requests_per_session": 20, "write_share": 0.1 },
-  "components": [
-    { "id": "lb", "next": ["web"], "spec": { "load_balancer": { "sticky": true } } },
-    { "id": "web", "next": ["app"], "spec": { "web": { "nodes": 4 } } },
-    { "id": "app", "next": ["db"], "spec": { "app": { "nodes": 4, "sessions": "buddy" } } },
-    { "id": "db", "spec": { "database": { "capacity": { "workers": 200, "service_time": "5ms", "queue_limit": 1000 } } } } ] }"#;
-
-const SIMPY_TWIN: &str = include_str!("../../bench/simpy_twin.py");
-
-/// Runs the SimPy twin (needs `python3` with `simpy`); prints both results side by side.
-fn bench_twin() {
-    use std::time::Instant;
-    let Ok(s) = scenario::parse_json(BENCH_TWIN) else {
-        return;
-    };
-    let cfg = scenario::compile::build_config(&s);
-    let t = Instant::now();
-    let r = sim::run(cfg);
-    let rust_s = t.elapsed().as_secs_f64();
-    println!(
-        "twin (Rust)    {:>9} requests  mean latency {:>6.2} ms  wall {:>8.3} ms",
-        r.requests.offered,
-        r.latency_ms.mean,
-        rust_s * 1000.0
-    );
-    let out = std::process::Command::new("python3")
-        .args(["-c", SIMPY_TWIN, "60", "200", "1"])
-        .output();
-    match out {
-        Ok(o) if o.status.success() => {
-            let text = String::from_utf8_lossy(&o.stdout);
-            let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap_or_default();
-            let wall = v["wall_s"].as_f64().unwrap_or(0.0);
-            println!(
-                "twin (SimPy)   {:>9} requests  mean latency {:>6.2} ms  wall {:>8.3} ms",
-                v["requests"].as_u64().unwrap_or(0),
-                v["mean_latency_ms"].as_f64().unwrap_or(0.0),
-                wall * 1000.0
-            );
-            if rust_s > 0.0 {
-                println!("speed-up       {:.0}x", wall / rust_s);
-            }
-        }
-        _ => println!("twin (SimPy)   skipped: needs `python3` with `simpy` (pip install simpy)"),
-    }
-}
-
-/// The flow-level benchmark: a 20-component two-site topology with random failures, one year.
-fn bench_flow_json() -> String {
-    let mut comps = Vec::new();
-    for site in ["a", "b"] {
-        comps.push(format!(r#"{{ "id": "lb_{site}", "site": "{site}", "next": ["web_{site}"], "failure": {{ "mtbf": "120d", "mttr": "1h" }}, "spec": {{ "load_balancer": {{ "mode": "active_passive", "sticky": true }} }} }}"#));
-        comps.push(format!(r#"{{ "id": "web_{site}", "site": "{site}", "next": ["app_{site}"], "failure": {{ "mtbf": "30d", "mttr": "2h" }}, "spec": {{ "web": {{ "nodes": 3 }} }} }}"#));
-        comps.push(format!(r#"{{ "id": "app_{site}", "site": "{site}", "next": ["cache_{site}"], "failure": {{ "mtbf": "20d", "mttr": "1h", "repair": {{ "lognormal": {{ "sigma": 0.7 }} }} }}, "spec": {{ "app": {{ "nodes": 4, "sessions": "buddy" }} }} }}"#));
-        comps.push(format!(r#"{{ "id": "cache_{site}", "site": "{site}", "next": ["search_{site}"], "failure": {{ "mtbf": "60d", "mttr": "30m" }}, "spec": {{ "cache": {{ "nodes": 2 }} }} }}"#));
-        comps.push(format!(r#"{{ "id": "search_{site}", "site": "{site}", "next": ["docs_{site}"], "failure": {{ "mtbf": "60d", "mttr": "1h" }}, "spec": {{ "search_index": {{}} }} }}"#));
-        comps.push(format!(r#"{{ "id": "docs_{site}", "site": "{site}", "next": ["db"], "failure": {{ "mtbf": "60d", "mttr": "1h" }}, "spec": {{ "doc_store": {{}} }} }}"#));
-        comps.push(format!(r#"{{ "id": "mq_{site}", "site": "{site}", "failure": {{ "mtbf": "90d", "mttr": "1h" }}, "spec": {{ "queue": {{ "standby": true }} }} }}"#));
-        comps.push(format!(r#"{{ "id": "extra1_{site}", "site": "{site}", "failure": {{ "mtbf": "90d", "mttr": "1h" }}, "spec": {{ "web": {{}} }} }}"#));
-        comps.push(format!(r#"{{ "id": "extra2_{site}", "site": "{site}", "failure": {{ "mtbf": "90d", "mttr": "1h" }}, "spec": {{ "web": {{}} }} }}"#));
-    }
-    comps.push(r#"{ "id": "db", "site": "a", "failure": { "mtbf": "90d", "mttr": "4h" }, "spec": { "database": { "replicas": [{ "site": "b", "standby": "hot" }], "replication": "async" } } }"#.to_string());
-    comps.push(r#"{ "id": "monitor", "site": "b", "failure": { "mtbf": "90d", "mttr": "1h" }, "spec": { "web": {} } }"#.to_string());
-    format!(
-        r#"{{ "version": 1, "name": "bench-flow", "seed": 1, "horizon": "365d", "fidelity": "flow",
-          "sites": [ {{ "id": "a" }}, {{ "id": "b", "kind": "regional" }} ],
-          "routing": {{ "dns": {{ "ttl": "5m", "detection": "1m", "stale_share": 0.05, "stale_for": "1h", "active_active": true }} }},
-          "traffic": {{ "entry": ["lb_a", "lb_b"], "sessions_per_s": 50, "requests_per_session": 20,
-                       "profile": {{ "daily": {{ "peak": 2, "trough": 0.3, "peak_at": "14h" }} }} }},
-          "components": [ {} ],
-          "faults": [ {{ "site_outage": {{ "at": "100d", "site": "a", "duration": "2h" }} }} ] }}"#,
-        comps.join(",\n")
-    )
-}
-
-fn bench(args: &[String]) {
-    use std::time::Instant;
-    let reps: u32 = args
-        .iter()
-        .position(|a| a == "--reps")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
-    let cases = [
-        ("request level", BENCH_REQUEST.to_string()),
-        ("flow level", bench_flow_json()),
-    ];
-    for (name, json) in cases {
-        let s = match scenario::parse_json(&json) {
-            Ok(s) => s,
-            Err(p) => {
-                eprintln!("bench model does not parse: {p:?}");
-                return;
-            }
-        };
-        let cfg = scenario::compile::build_config(&s);
-        let mut best = f64::INFINITY;
-        let mut report = None;
-        for _ in 0..reps.max(1) {
-            let t = Instant::now();
-            let r = sim::run(cfg.clone());
-            best = best.min(t.elapsed().as_secs_f64());
-            report = Some(r);
-        }
-        let Some(r) = report else { return };
-        println!(
-            "{name:<14} {:>12} events in {:>9.3} ms  = {:>8.2} M events/s   ({} simulated, {} requests, availability {:.6}, digest {})",
-            r.events,
-            best * 1000.0,
-            r.events as f64 / best / 1e6,
-            dur(r.horizon_s),
-            r.requests.offered,
-            r.availability.request,
-            r.digest
-        );
-    }
-    bench_twin();
 }
