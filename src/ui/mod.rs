@@ -1,5 +1,7 @@
 //! The Yew user interface: components under `components/`, app state as a reducer.
 
+pub mod state;
+
 use yew::prelude::*;
 
 /// The whole page: header, topology area, inspector and results.
