@@ -1,0 +1,74 @@
+//! Runs scenarios in the simulation worker: the run state, and callbacks to run and cancel.
+
+use crate::scenario::{self, Scenario, Severity};
+use crate::ui::run::{RunAction, RunState};
+use crate::web::{self, SimRunner};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Clone, PartialEq)]
+pub struct SimHandle {
+    pub state: UseReducerHandle<RunState>,
+    pub run: Callback<Scenario>,
+    pub cancel: Callback<()>,
+}
+
+#[hook]
+pub fn use_sim() -> SimHandle {
+    let state = use_reducer(RunState::default);
+    let runner: Rc<RefCell<Option<SimRunner>>> = use_mut_ref(|| None);
+    let ids = use_mut_ref(|| 0u32);
+    let run = {
+        let dispatcher = state.dispatcher();
+        let runner = runner.clone();
+        let ids = ids.clone();
+        Callback::from(move |scenario: Scenario| {
+            if let Err(problems) = scenario::compile(&scenario) {
+                let errors: Vec<String> = problems
+                    .iter()
+                    .filter(|p| p.severity == Severity::Error)
+                    .map(|p| p.to_string())
+                    .collect();
+                dispatcher.dispatch(RunAction::Refused(format!(
+                    "Cannot run: the scenario has {} error(s) (see Problems): {}",
+                    errors.len(),
+                    errors.join("; ")
+                )));
+                return;
+            }
+            let mut slot = runner.borrow_mut();
+            if slot.is_none() {
+                let d = dispatcher.clone();
+                *slot = Some(SimRunner::spawn(move |u| {
+                    d.dispatch(RunAction::Worker(u, web::now_ms()))
+                }));
+            }
+            let id = {
+                let mut n = ids.borrow_mut();
+                *n = n.wrapping_add(1);
+                *n
+            };
+            if let Some(r) = slot.as_ref() {
+                match r.run(id, &scenario) {
+                    Ok(()) => dispatcher.dispatch(RunAction::Started {
+                        run_id: id,
+                        scenario: Rc::new(scenario),
+                        now_ms: web::now_ms(),
+                    }),
+                    Err(e) => dispatcher.dispatch(RunAction::Refused(e)),
+                }
+            }
+        })
+    };
+    let cancel = {
+        let runner = runner.clone();
+        let ids = ids.clone();
+        Callback::from(move |_| {
+            if let Some(r) = runner.borrow().as_ref() {
+                r.cancel(*ids.borrow());
+            }
+        })
+    };
+    SimHandle { state, run, cancel }
+}
