@@ -1,5 +1,9 @@
-//! The built-in scenario library, built from the seeds. PLACEHOLDER: one draft scenario; the
-//! full library replaces it.
+//! The built-in scenario library, built from the seeds: named scenarios loadable from the UI and
+//! by `failover-lab run --builtin NAME`, each teaching one lesson from one or more seed documents.
+//!
+//! The JSON files in `builtins/` are compiled in with `include_str!`; tests check that each one
+//! parses, validates without errors, round-trips through a share link and that its description
+//! here matches the one inside the scenario.
 
 use super::Scenario;
 
@@ -11,13 +15,38 @@ pub struct Builtin {
     pub description: &'static str,
     /// Which seed documents it comes from, e.g. `["000", "001"]`.
     pub seeds: &'static [&'static str],
+    /// The rows of the seed's table this scenario reproduces, each mapped to the fault that
+    /// injects it (an index into `faults`); empty for scenarios that reproduce no table.
+    pub rows: &'static [Row],
     json: &'static str,
+}
+
+/// One row of a seed's failure or event table and the fault entry that plays it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// The row's first column, as the seed words it.
+    pub row: &'static str,
+    /// Index into the scenario's `faults`.
+    pub fault: usize,
 }
 
 impl Builtin {
     /// The scenario (built-ins are checked by a test to parse and validate).
     pub fn scenario(&self) -> Scenario {
         super::parse_json(self.json).unwrap_or_else(|_| unreachable_builtin(self.name))
+    }
+
+    /// The scenario's JSON as shipped.
+    pub fn json(&self) -> &'static str {
+        self.json
+    }
+
+    /// The scenario with only the fault of one table row (for row-by-row acceptance tests).
+    pub fn scenario_for_row(&self, row: &Row) -> Scenario {
+        let mut s = self.scenario();
+        let fault = s.faults.get(row.fault).cloned();
+        s.faults = fault.into_iter().collect();
+        s
     }
 }
 
@@ -27,13 +56,103 @@ fn unreachable_builtin(name: &str) -> Scenario {
     panic!("built-in scenario `{name}` does not parse")
 }
 
-const ALL: &[Builtin] = &[Builtin {
-    name: "liferay-reference",
-    title: "Liferay reference architecture",
-    description: "Two load balancers, two web servers, a two-node app cluster with sticky sessions and session replication, and a clustered database (seeds 000, 001).",
-    seeds: &["000", "001"],
-    json: include_str!("builtins/liferay-reference.json"),
-}];
+const ALL: &[Builtin] = &[
+    Builtin {
+        name: "liferay-reference",
+        title: "Liferay reference architecture",
+        description: "Liferay's reference architecture for one data center (seeds 000, 001): an active/passive load-balancer pair with a virtual IP, two web servers, a two-node app cluster with sticky sessions and buddy session replication, and a clustered database. An app node crashes at 20m and the active load balancer at 40m: neither costs an outage or a session.",
+        seeds: &["000", "001"],
+        rows: &[],
+        json: include_str!("builtins/liferay-reference.json"),
+    },
+    Builtin {
+        name: "haproxy-single-lb",
+        title: "One HAProxy: a single point of failure",
+        description: "The smaller setup of seed 001: one HAProxy is both load balancer and reverse proxy in front of a two-node app cluster. It works until the HAProxy fails: validation flags it as a single point of failure, and the same load-balancer crash at 40m that liferay-reference absorbs here stops the whole service for five minutes.",
+        seeds: &["001"],
+        rows: &[],
+        json: include_str!("builtins/haproxy-single-lb.json"),
+    },
+    Builtin {
+        name: "redundancy-hot-warm-cold",
+        title: "Hot, warm and cold spares",
+        description: "Seed 002's three redundancy modes side by side: every request passes three services, each one node plus one spare; the spare is hot (it serves all the time), warm (running idle, takes over after detection plus a 30s switch-over) or cold (powered off: detection, 5m boot and 15m of manual work). The serving node of each service crashes in turn (10m, 40m, 1h10m); compare the three incidents' RTO and failed requests.",
+        seeds: &["002"],
+        rows: &[],
+        json: include_str!("builtins/redundancy-hot-warm-cold.json"),
+    },
+    Builtin {
+        name: "db-sync-vs-async",
+        title: "Database replication: sync vs async",
+        description: "Seed 002's hot standby (synchronous replication) against its warm standby (asynchronous): the app writes to two databases whose replicas sit in a second data center 10ms away. Every write to the synchronous one waits for the far replica (higher write latency) but its primary crash at 20m loses nothing; the asynchronous one is faster, and its primary crash at 50m loses the writes inside its 2s lag window and waits for the catch-up before promotion.",
+        seeds: &["002"],
+        rows: &[],
+        json: include_str!("builtins/db-sync-vs-async.json"),
+    },
+    Builtin {
+        name: "keycloak-multisite",
+        title: "Keycloak across two sites",
+        description: "Seed 003's Keycloak multi-site deployment: two sites close together, each with a load balancer whose deep /lb-check fails when the site's Keycloak or Data Grid is unhealthy, Keycloak nodes, an external Data Grid (session cache) replicated synchronously to the other site, and one database replicated synchronously across the sites. The fault schedule injects the seed's failure table row by row, ten minutes apart: database node, Keycloak node, Data Grid node, Data Grid cluster, cross-site connectivity of the Data Grid, of the database, and a whole site. Expect no lost write in any row and recovery within seconds to a minute.",
+        seeds: &["003"],
+        rows: &[
+            Row { row: "Database node", fault: 0 },
+            Row { row: "Keycloak node", fault: 1 },
+            Row { row: "Data Grid node", fault: 2 },
+            Row { row: "Data Grid cluster failure", fault: 3 },
+            Row { row: "Connectivity Data Grid", fault: 4 },
+            Row { row: "Connectivity database", fault: 5 },
+            Row { row: "Site failure", fault: 6 },
+        ],
+        json: include_str!("builtins/keycloak-multisite.json"),
+    },
+    Builtin {
+        name: "zero-downtime-2dc",
+        title: "Zero downtime with two data centers",
+        description: "Seed 004's zero-downtime architecture: two data centers announcing the same addresses by BGP, redundant uplinks and firewalls, load-balancer pairs, web farms, two application clusters with session replication per data center (for downtime-free deployments), and a RAC-like database replicated to the other data center. The fault schedule plays every row of the seed's event table marked \"Yes\" for online applications, fifteen minutes apart; online availability should stay at 100% with the documented retry.",
+        seeds: &["004"],
+        rows: &[
+            Row { row: "Failure or maintenance of an internet uplink/router/switch", fault: 0 },
+            Row { row: "Failure or maintenance of a firewall node, load balancer node or a network component", fault: 1 },
+            Row { row: "Failure or maintenance of a webserver node", fault: 2 },
+            Row { row: "Failure or maintenance of an application server node", fault: 3 },
+            Row { row: "Failure or maintenance of a database node", fault: 4 },
+            Row { row: "New application deployment", fault: 5 },
+            Row { row: "Upgrade of operating system", fault: 6 },
+            Row { row: "Upgrade of an arbitrary middleware software", fault: 7 },
+            Row { row: "Upgrade of database software", fault: 8 },
+            Row { row: "Overload of processing nodes", fault: 9 },
+            Row { row: "Failure of a single JVM", fault: 10 },
+            Row { row: "Failure of a node due to leak of system resources", fault: 11 },
+            Row { row: "Switchover of a datacenter: switching only one application (group)", fault: 12 },
+            Row { row: "Switchover of a datacenter: switching all applications", fault: 13 },
+        ],
+        json: include_str!("builtins/zero-downtime-2dc.json"),
+    },
+    Builtin {
+        name: "rolling-maintenance-6",
+        title: "Rolling maintenance of a six-node cluster",
+        description: "Seed 000's maintenance pattern: a six-node cluster is updated in two halves (nodes 1-3, then 4-6) while the other half carries the traffic, outside peak hours. Each half is drained before it goes down, so sessions finish or move to their buddy; watch whether the surviving half has the capacity, and how many sessions are lost when a session's primary and buddy sit in the same half.",
+        seeds: &["000"],
+        rows: &[],
+        json: include_str!("builtins/rolling-maintenance-6.json"),
+    },
+    Builtin {
+        name: "dns-vs-bgp",
+        title: "Site switch-over by DNS",
+        description: "Seed 004's warning that DNS is for load balancing, not for high availability: data center 1 fails at 20m and a health-checked DNS withdraws its record after 30s, but clients keep the cached answer for the 5m TTL and 5% of them (JVMs caching forever) keep the dead address for the rest of the run. Load dns-vs-bgp-bgp, the same scenario switched by BGP, and compare the failed requests and the RTO.",
+        seeds: &["004"],
+        rows: &[],
+        json: include_str!("builtins/dns-vs-bgp.json"),
+    },
+    Builtin {
+        name: "dns-vs-bgp-bgp",
+        title: "Site switch-over by BGP",
+        description: "The twin of dns-vs-bgp (seed 004): the same data-center failure at 20m, but both data centers announce the same addresses by BGP, so once the failure is detected (30s) routes converge in 30s and every client reaches data center 2, with no client-side caching to wait out.",
+        seeds: &["004"],
+        rows: &[],
+        json: include_str!("builtins/dns-vs-bgp-bgp.json"),
+    },
+];
 
 pub fn all() -> &'static [Builtin] {
     ALL

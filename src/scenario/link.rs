@@ -1,8 +1,12 @@
-//! Share links: scenario + seed + engine version → `#s=v1.…` in the URL fragment, and a decoder
-//! that never panics. PLACEHOLDER: plain JSON in base64url-free form; the real codec (deflate,
-//! base64url, bounded decompression) replaces it.
+//! Share links: scenario + seed + engine version → `#s=v1.<payload>` in the URL fragment (never
+//! sent to a server), and a decoder that never panics and never allocates without bound.
+//!
+//! `<payload>` = base64url without padding of the raw deflate of the compact JSON
+//! `{"e": engine_version, "r": seed, "s": scenario}`, where the scenario JSON leaves out every
+//! field equal to its default (see [`compact`]). Decompression stops at [`MAX_DECOMPRESSED`].
 
-use super::Scenario;
+use super::{Problem, Scenario};
+use serde_json::{Map, Value};
 
 /// What a link carries.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,16 +26,341 @@ impl std::fmt::Display for LinkError {
     }
 }
 
-/// The fragment text after `#s=`.
+/// The link format version written by [`encode`].
+pub const PREFIX: &str = "v1.";
+/// Decompressed payloads larger than this are refused.
+pub const MAX_DECOMPRESSED: usize = 1024 * 1024;
+/// Link texts longer than this are refused before decoding (a 1 MiB payload deflates to far less).
+pub const MAX_LINK_CHARS: usize = 1024 * 1024;
+
+/// The fragment text after `#s=`: `v1.<base64url(deflate(compact json))>`.
 pub fn encode(shared: &Shared) -> String {
-    let _ = shared;
-    String::from("v1.placeholder")
+    let body = payload_json(shared);
+    let packed = miniz_oxide::deflate::compress_to_vec(body.as_bytes(), 10);
+    let mut out = String::with_capacity(PREFIX.len() + packed.len() * 4 / 3 + 4);
+    out.push_str(PREFIX);
+    base64url_encode(&packed, &mut out);
+    out
 }
 
-/// Parses the fragment text after `#s=`.
+/// The JSON inside a link, before deflate (exposed for size reports).
+pub fn payload_json(shared: &Shared) -> String {
+    let mut obj = Map::new();
+    obj.insert("e".into(), Value::from(shared.engine_version.clone()));
+    obj.insert("r".into(), Value::from(shared.seed));
+    obj.insert("s".into(), compact(&shared.scenario));
+    Value::Object(obj).to_string()
+}
+
+/// Parses a link: the fragment text after `#s=`, a whole `#s=…` fragment, or a full URL.
 pub fn decode(text: &str) -> Result<Shared, LinkError> {
-    Err(LinkError(format!(
-        "this link cannot be opened yet ({} characters)",
-        text.len()
-    )))
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(LinkError("the link is empty".into()));
+    }
+    if text.len() > MAX_LINK_CHARS {
+        return Err(LinkError(format!(
+            "the link is {} characters long; links are at most {MAX_LINK_CHARS}",
+            text.len()
+        )));
+    }
+    let text = strip_url(text)?;
+    let payload = match text.split_once('.') {
+        Some(("v1", payload)) => payload,
+        Some((version, _))
+            if version.len() > 1
+                && version.starts_with('v')
+                && version[1..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            return Err(LinkError(format!(
+                "this link ({version}) was made by a newer Failover Lab; this one opens v1 links"
+            )))
+        }
+        _ => {
+            return Err(LinkError(
+                "not a Failover Lab link: it should start with `v1.`".into(),
+            ))
+        }
+    };
+    if payload.is_empty() {
+        return Err(LinkError("the link has no scenario after `v1.`".into()));
+    }
+    let packed = base64url_decode(payload).map_err(|(pos, ch)| {
+        LinkError(format!(
+            "the link is damaged: character {} (`{}`) is not allowed in a link (position counted after `v1.`)",
+            pos + 1,
+            ch.escape_default()
+        ))
+    })?;
+    let body = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DECOMPRESSED)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError(format!(
+                "the link unpacks to more than {} KiB; refusing it",
+                MAX_DECOMPRESSED / 1024
+            )),
+            miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => LinkError(
+                "the link is truncated: it ends in the middle of the scenario (was it cut off when copied?)".into(),
+            ),
+            _ => LinkError("the link is damaged: its compressed data is corrupt".into()),
+        })?;
+    let body = String::from_utf8(body)
+        .map_err(|_| LinkError("the link is damaged: its content is not text".into()))?;
+    let mut doc: Value = serde_json::from_str(&body)
+        .map_err(|_| LinkError("the link is damaged: its content is not JSON".into()))?;
+    let obj = doc
+        .as_object_mut()
+        .ok_or_else(|| LinkError("the link does not hold a scenario".into()))?;
+    let engine_version = match obj.remove("e") {
+        Some(Value::String(v)) => v,
+        _ => {
+            return Err(LinkError(
+                "the link does not hold a scenario (no engine version)".into(),
+            ))
+        }
+    };
+    let seed = obj
+        .remove("r")
+        .and_then(|v| v.as_u64())
+        .ok_or_else(|| LinkError("the link does not hold a scenario (no seed)".into()))?;
+    let scenario_doc = obj
+        .remove("s")
+        .ok_or_else(|| LinkError("the link does not hold a scenario".into()))?;
+    let scenario = scenario_from_doc(scenario_doc).map_err(|problems| {
+        let list: Vec<String> = problems
+            .iter()
+            .map(|p| match p.path.as_str() {
+                "" => p.message.clone(),
+                path => format!("{path}: {}", p.message),
+            })
+            .collect();
+        LinkError(format!(
+            "the link holds a scenario this Failover Lab cannot read: {}",
+            list.join("; ")
+        ))
+    })?;
+    Ok(Shared {
+        scenario,
+        seed,
+        engine_version,
+    })
+}
+
+fn scenario_from_doc(mut doc: Value) -> Result<Scenario, Vec<Problem>> {
+    if !doc.is_object() {
+        return Err(vec![Problem::error("", "not a JSON object")]);
+    }
+    super::migrate::migrate(&mut doc)
+        .map_err(|e| vec![Problem::error("version", e.to_string())])?;
+    super::parse::from_value(doc)
+}
+
+/// Accepts `v1.…`, `#s=v1.…`, `s=v1.…` or a URL whose fragment holds `s=v1.…`.
+fn strip_url(text: &str) -> Result<&str, LinkError> {
+    let fragment = match text.split_once('#') {
+        Some((_, frag)) => frag,
+        None if text.starts_with("http://") || text.starts_with("https://") => {
+            return Err(LinkError(
+                "this address has no scenario in it (no `#s=` part)".into(),
+            ))
+        }
+        None => text,
+    };
+    // A fragment may carry other parameters (`#s=…&run=1`).
+    for part in fragment.split('&') {
+        if let Some(value) = part.strip_prefix("s=") {
+            return Ok(value);
+        }
+    }
+    if text.contains('#') {
+        return Err(LinkError(
+            "this address has no scenario in it (no `#s=` part)".into(),
+        ));
+    }
+    Ok(fragment)
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn base64url_encode(bytes: &[u8], out: &mut String) {
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let chars = chunk.len() + 1;
+        for i in 0..chars {
+            let idx = (n >> (18 - 6 * i)) & 63;
+            out.push(char::from(ALPHABET[idx as usize]));
+        }
+    }
+}
+
+/// Decodes base64url without padding; a bad character gives its 0-based char position. A
+/// trailing `=` padding is tolerated.
+fn base64url_decode(text: &str) -> Result<Vec<u8>, (usize, char)> {
+    let trimmed = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(trimmed.len() * 3 / 4 + 1);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for (pos, ch) in trimmed.chars().enumerate() {
+        let v = match ch {
+            'A'..='Z' => ch as u32 - 'A' as u32,
+            'a'..='z' => ch as u32 - 'a' as u32 + 26,
+            '0'..='9' => ch as u32 - '0' as u32 + 52,
+            '-' | '+' => 62,
+            '_' | '/' => 63,
+            _ => return Err((pos, ch)),
+        };
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    if trimmed.chars().count() % 4 == 1 {
+        // 6 dangling bits cannot come from an encoder: the text was cut.
+        return Err((
+            trimmed.chars().count() - 1,
+            trimmed.chars().last().unwrap_or('?'),
+        ));
+    }
+    Ok(out)
+}
+
+/// The scenario as JSON with every field equal to its default left out. Exact by construction:
+/// when the compacted form would not read back to the same scenario, the plain form is used.
+pub fn compact(scenario: &Scenario) -> Value {
+    let full = serde_json::to_value(scenario).unwrap_or(Value::Null);
+    let mut small = full.clone();
+    compact_scenario(&mut small);
+    match super::parse::from_value(small.clone()) {
+        Ok(back) if back == *scenario => small,
+        _ => full,
+    }
+}
+
+fn defaults<T: Default + serde::Serialize>() -> Value {
+    serde_json::to_value(T::default()).unwrap_or(Value::Null)
+}
+
+/// Removes the fields of `obj` equal to the same field of `default` (a serialized `Default`
+/// of a `#[serde(default)]` struct), then compacts the nested `#[serde(default)]` structs named
+/// in `nested` against their own type's default (which is what a present-but-partial nested
+/// object is filled from).
+/// A nested field name and the serialized default of its type.
+type Nested<'a> = (&'a str, fn() -> Value);
+
+fn strip(value: &mut Value, default: &Value, nested: &[Nested<'_>]) {
+    let (Some(obj), Some(def)) = (value.as_object_mut(), default.as_object()) else {
+        return;
+    };
+    obj.retain(|k, v| def.get(k) != Some(v));
+    for (key, make) in nested {
+        if let Some(inner) = obj.get_mut(*key) {
+            strip(inner, &make(), &[]);
+        }
+    }
+}
+
+fn compact_scenario(doc: &mut Value) {
+    use super::format::*;
+    let Some(obj) = doc.as_object_mut() else {
+        return;
+    };
+    if let Some(t) = obj.get_mut("traffic") {
+        strip(t, &defaults::<Traffic>(), &[]);
+    }
+    if let Some(m) = obj.get_mut("metrics") {
+        strip(m, &defaults::<MetricsSettings>(), &[]);
+    }
+    if let Some(Value::Array(sites)) = obj.get_mut("sites") {
+        for site in sites {
+            if let Some(s) = site.as_object_mut() {
+                if s.get("kind") == Some(&Value::from("zonal")) {
+                    s.remove("kind");
+                }
+            }
+        }
+    }
+    let cap: fn() -> Value = defaults::<Capacity>;
+    let red: fn() -> Value = defaults::<Redundancy>;
+    let hb: fn() -> Value = defaults::<Heartbeat>;
+    let hc: fn() -> Value = defaults::<HealthCheck>;
+    if let Some(Value::Array(components)) = obj.get_mut("components") {
+        for c in components {
+            let Some(c) = c.as_object_mut() else { continue };
+            if let Some(Value::Object(f)) = c.get_mut("failure") {
+                if f.get("repair") == Some(&Value::from("exponential")) {
+                    f.remove("repair");
+                }
+            }
+            let Some(Value::Object(spec)) = c.get_mut("spec") else {
+                continue;
+            };
+            for (kind, body) in spec.iter_mut() {
+                match kind.as_str() {
+                    "load_balancer" => strip(
+                        body,
+                        &defaults::<LoadBalancer>(),
+                        &[("capacity", cap), ("health_check", hc), ("heartbeat", hb)],
+                    ),
+                    "web" => strip(
+                        body,
+                        &defaults::<Web>(),
+                        &[("capacity", cap), ("redundancy", red)],
+                    ),
+                    "app" => strip(
+                        body,
+                        &defaults::<App>(),
+                        &[("capacity", cap), ("redundancy", red)],
+                    ),
+                    "cache" => strip(body, &defaults::<Cache>(), &[("capacity", cap)]),
+                    "queue" => strip(body, &defaults::<Queue>(), &[("capacity", cap)]),
+                    "database" => {
+                        strip(
+                            body,
+                            &defaults::<Database>(),
+                            &[("capacity", cap), ("detection", hb)],
+                        );
+                        if let Some(Value::Array(replicas)) = body.get_mut("replicas") {
+                            for r in replicas {
+                                if let Some(r) = r.as_object_mut() {
+                                    if r.get("standby") == Some(&Value::from("hot")) {
+                                        r.remove("standby");
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    "search_index" | "doc_store" => {
+                        strip(body, &defaults::<Store>(), &[("capacity", cap)])
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64url_round_trips_every_length() {
+        for len in 0..70u8 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|i| i.wrapping_mul(37).wrapping_add(len))
+                .collect();
+            let mut text = String::new();
+            base64url_encode(&bytes, &mut text);
+            assert!(!text.contains('='));
+            assert_eq!(base64url_decode(&text), Ok(bytes), "{len}");
+        }
+        assert_eq!(base64url_decode("ab!c"), Err((2, '!')));
+    }
 }

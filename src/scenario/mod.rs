@@ -4,6 +4,8 @@
 pub mod builtins;
 pub mod format;
 pub mod link;
+pub mod migrate;
+pub mod parse;
 pub mod units;
 pub mod validate;
 
@@ -90,13 +92,8 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Problem>> {
     })
 }
 
-/// Parses scenario JSON, reporting where it is malformed. PLACEHOLDER: the real parser also
-/// lists unknown fields with their paths.
+/// Parses scenario JSON: size cap, syntax, `version` (migrating older versions), then the typed
+/// scenario, listing every unknown field and type error with its path (see [`parse`]).
 pub fn parse_json(text: &str) -> Result<Scenario, Vec<Problem>> {
-    serde_json::from_str(text).map_err(|e| {
-        vec![Problem::error(
-            format!("line {} column {}", e.line(), e.column()),
-            e.to_string(),
-        )]
-    })
+    parse::parse_json(text)
 }

@@ -490,7 +490,7 @@ mod tests {
             ]
         );
         assert!(parse_path("a[x]").is_none());
-        let s = builtins::all()[0].scenario();
+        let s = builtins::get("liferay-reference").unwrap().scenario();
         let s2 = edit(&s, "components[2].spec.app.nodes", Some(Value::from(5u64))).unwrap();
         assert!(matches!(&s2.components[2].spec, Spec::App(a) if a.nodes == 5));
         let s3 = edit(&s, "traffic.sessions_per_s", Some(Value::from(7.5))).unwrap();
@@ -519,7 +519,7 @@ mod tests {
 
     #[test]
     fn every_variant_template_is_accepted() {
-        let s = builtins::all()[0].scenario();
+        let s = builtins::get("liferay-reference").unwrap().scenario();
         for (path, key) in [("routing", "routing"), ("traffic.profile", "profile")] {
             for (_, t) in variant_templates(key).unwrap() {
                 edit(&s, path, Some(t)).unwrap();

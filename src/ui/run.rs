@@ -168,7 +168,7 @@ mod tests {
     fn started(id: u32) -> RunState {
         RunState::default().apply(RunAction::Started {
             run_id: id,
-            scenario: Rc::new(builtins::all()[0].scenario()),
+            scenario: Rc::new(builtins::get("liferay-reference").unwrap().scenario()),
             now_ms: 1000.0,
         })
     }
@@ -200,8 +200,8 @@ mod tests {
         ));
         assert!(st.running.is_none());
         assert_eq!(st.report.as_ref().unwrap().digest, "abc");
-        assert!(!st.is_stale(&builtins::all()[0].scenario()));
-        let mut changed = builtins::all()[0].scenario();
+        assert!(!st.is_stale(&builtins::get("liferay-reference").unwrap().scenario()));
+        let mut changed = builtins::get("liferay-reference").unwrap().scenario();
         changed.seed += 1;
         assert!(st.is_stale(&changed));
     }
@@ -218,7 +218,7 @@ mod tests {
         let st = st
             .apply(RunAction::Started {
                 run_id: 2,
-                scenario: Rc::new(builtins::all()[0].scenario()),
+                scenario: Rc::new(builtins::get("liferay-reference").unwrap().scenario()),
                 now_ms: 0.0,
             })
             .apply(RunAction::Worker(

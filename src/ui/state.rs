@@ -658,8 +658,15 @@ mod tests {
     use super::*;
     use crate::scenario::builtins;
 
+    /// The reference scenario without its scripted faults.
+    fn base() -> crate::scenario::Scenario {
+        let mut s = builtins::get("liferay-reference").unwrap().scenario();
+        s.faults.clear();
+        s
+    }
+
     fn reference() -> AppState {
-        AppState::new(builtins::all()[0].scenario())
+        AppState::new(base())
     }
 
     fn ids(st: &AppState) -> Vec<&str> {
@@ -672,7 +679,7 @@ mod tests {
 
     #[test]
     fn add_and_connect_two_components_then_undo_redo() {
-        let st = AppState::new(builtins::all()[0].scenario());
+        let st = reference();
         let n = st.scenario.components.len();
         let st = st.apply(Action::AddComponent {
             kind: "cache".into(),

@@ -16,11 +16,21 @@ pub const AUTOSAVE_BROKEN_KEY: &str = "failover-lab.autosave.unreadable";
 /// The worker script Trunk emits for the `worker` binary (relative to the page).
 pub const WORKER_SCRIPT: &str = "worker.js";
 
-/// Installs the panic hook and mounts the app on `<body>`.
+/// Installs the panic hook and mounts the app on `#app` (not `<body>`: Yew clears its host, and
+/// the `#fatal` banner must survive).
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
-    std::panic::set_hook(Box::new(report_panic));
-    yew::Renderer::<crate::ui::App>::new().render();
+    // Through Yew, which otherwise installs its own console-only hook when rendering.
+    yew::set_custom_panic_hook(Box::new(report_panic));
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(root) => {
+            yew::Renderer::<crate::ui::App>::with_root(root).render();
+        }
+        None => show_fatal("Failover Lab could not start: the page has no #app element."),
+    }
 }
 
 /// The worker binary's entry point: registers the simulation worker.

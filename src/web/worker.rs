@@ -192,7 +192,8 @@ mod tests {
 
     #[test]
     fn a_job_runs_to_the_end_in_chunks_and_reports() {
-        let json = serde_json::to_string(&builtins::all()[0].scenario()).unwrap();
+        let json =
+            serde_json::to_string(&builtins::get("liferay-reference").unwrap().scenario()).unwrap();
         let mut job = Job::start(3, &json).unwrap();
         let mut steps = 0;
         let report_json = loop {
@@ -213,7 +214,10 @@ mod tests {
             }
         };
         let report: crate::sim::Report = serde_json::from_str(&report_json).unwrap();
-        assert_eq!(report.seed, builtins::all()[0].scenario().seed);
+        assert_eq!(
+            report.seed,
+            builtins::get("liferay-reference").unwrap().scenario().seed
+        );
     }
 
     #[test]

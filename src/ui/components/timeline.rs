@@ -274,7 +274,7 @@ mod tests {
 
     #[test]
     fn every_fault_kind_has_a_template() {
-        let mut s = builtins::all()[0].scenario();
+        let mut s = builtins::get("liferay-reference").unwrap().scenario();
         // Some kinds need two sites and two app-like clusters.
         for id in ["dc1", "dc2"] {
             s.sites.push(Site {
@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn a_template_without_what_it_needs_explains_why() {
-        let s = builtins::all()[0].scenario();
+        let s = builtins::get("liferay-reference").unwrap().scenario();
         assert!(fault_template("site_outage", &s, 0)
             .unwrap_err()
             .contains("site"));

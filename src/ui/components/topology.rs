@@ -72,6 +72,15 @@ fn node_summary(spec: &Spec) -> String {
     }
 }
 
+/// At most `n` characters, with an ellipsis when cut.
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
+}
+
 #[function_component(Topology)]
 pub fn topology(props: &TopologyProps) -> Html {
     let svg_ref = use_node_ref();
@@ -374,7 +383,7 @@ pub fn topology(props: &TopologyProps) -> Html {
         };
         let left = x - (NODE_W / 2) as f64;
         let top = y - (NODE_H / 2) as f64;
-        let name = if c.name.is_empty() { c.id.clone() } else { c.name.clone() };
+        let subtitle = if c.name.is_empty() { kind_label(c.spec.kind_name()).to_string() } else { truncate(&c.name, 20) };
         let status = match sev {
             Some(Severity::Error) => " (has errors)",
             Some(Severity::Warning) => " (has warnings)",
@@ -390,8 +399,9 @@ pub fn topology(props: &TopologyProps) -> Html {
                 transform={format!("translate({left},{top})")}
                 {onpointerdown} {onpointerup} {oncontextmenu} {onkeydown}>
                 <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
-                <text x="10" y="20" class="node-name">{ name }</text>
-                <text x="10" y="36" class="node-kind">{ kind_label(c.spec.kind_name()) }</text>
+                <title>{ format!("{} ({}): {}", c.id, kind_label(c.spec.kind_name()), if c.name.is_empty() { "" } else { &c.name }) }</title>
+                <text x="10" y="20" class="node-name">{ truncate(&c.id, 14) }</text>
+                <text x="10" y="36" class="node-kind">{ subtitle }</text>
                 <text x="10" y="50" class="node-params">{ node_summary(&c.spec) }</text>
                 if is_entry { <text x={(NODE_W - 22).to_string()} y="18" class="node-badge"><title>{"receives client traffic"}</title>{ "⇥" }</text> }
                 if let Some(sev) = sev {

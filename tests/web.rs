@@ -1,0 +1,41 @@
+//! Tests that run inside headless Chromium through wasm-bindgen-test (`./dev test` runs them with
+//! `cargo test --target wasm32-unknown-unknown --test web`).
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a browser document")
+}
+
+#[wasm_bindgen_test]
+async fn app_mounts_with_header_and_layout() {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<failover_lab::ui::App>::with_root(root.clone()).render();
+    // Yew renders on the next tick.
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    let brand = root
+        .query_selector(".brand")
+        .unwrap()
+        .expect("the header brand");
+    assert_eq!(brand.text_content().as_deref(), Some("Failover Lab"));
+    for area in ["Topology", "Inspector", "Results"] {
+        let selector = format!("[aria-label='{area}']");
+        assert!(
+            root.query_selector(&selector).unwrap().is_some(),
+            "missing {area} area"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn durations_parse_the_same_in_wasm() {
+    use failover_lab::scenario::units::{format_micros, parse_micros};
+    assert_eq!(parse_micros("1h30m"), Ok(5_400_000_000));
+    assert_eq!(format_micros(315_360_000_000_000), "10y");
+}
