@@ -23,7 +23,7 @@ impl Progress {
     /// Share done, 0..=1.
     pub fn fraction(&self) -> f64 {
         if self.horizon_us == 0 {
-            1.0
+            0.0
         } else {
             (self.now_us as f64 / self.horizon_us as f64).clamp(0.0, 1.0)
         }

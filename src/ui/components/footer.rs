@@ -17,7 +17,7 @@ pub fn footer(props: &FooterProps) -> Html {
     html! {
         <footer class="footer">
             <span>{ "engine " }<span id="engine-version" data-testid="engine-version">{ props.engine_version.clone() }</span></span>
-            <span>{ "digest " }<code id="digest" data-testid="digest">{ props.digest.clone().unwrap_or_else(|| "—".into()) }</code></span>
+            <span>{ "digest " }<code id="digest" data-testid="digest">{ props.digest.clone().filter(|d| !d.is_empty()).unwrap_or_else(|| "—".into()) }</code></span>
             <span class="status" id="status" role="status">{ props.status.clone() }</span>
         </footer>
     }
