@@ -178,6 +178,7 @@ pub fn app() -> Html {
     let save_msg = use_state_eq(|| None::<String>);
     let action_msg = use_state_eq(|| None::<String>);
     let info_msg = use_state_eq(|| None::<String>);
+    let minor_msg = use_state_eq(|| None::<String>);
     let scenario = use_memo(state.scenario.clone(), |s| s.clone());
     let problems = use_memo(state.scenario.clone(), problems_of);
 
@@ -203,9 +204,13 @@ pub fn app() -> Html {
     // The editor's own notices (refused edits).
     {
         let action_msg = action_msg.clone();
+        let minor_msg = minor_msg.clone();
         use_effect_with(state.notice.clone(), move |n| {
-            if n.is_some() {
-                action_msg.set(n.clone());
+            // "Nothing to undo" and the like go to the status line, not a banner.
+            match n {
+                Some(m) if m.starts_with("Nothing") => minor_msg.set(Some(m.clone())),
+                Some(m) => action_msg.set(Some(m.clone())),
+                None => minor_msg.set(None),
             }
         });
     }
@@ -395,10 +400,11 @@ pub fn app() -> Html {
         let h = h.clone();
         Callback::from(move |_: ()| h.set(None))
     };
-    let run_msg_dismiss = Callback::from(|_: ()| {});
+    let run_msg_dismiss = sim.dismiss.clone();
     let status = match (&*save_msg, running) {
         (Some(_), _) => "autosave failed".to_string(),
         (None, true) => "running…".to_string(),
+        (None, false) if minor_msg.is_some() => (*minor_msg).clone().unwrap_or_default(),
         (None, false) => format!(
             "autosaved · {} component(s) · {} fault(s)",
             state.scenario.components.len(),

@@ -56,6 +56,8 @@ pub enum RunAction {
     Worker(Update, f64),
     /// The run could not even start.
     Refused(String),
+    /// The user dismissed the message.
+    DismissMessage,
 }
 
 impl RunState {
@@ -90,6 +92,7 @@ impl RunState {
                 self.pending = Some(scenario);
                 self.message = None;
             }
+            RunAction::DismissMessage => self.message = None,
             RunAction::Refused(msg) => {
                 self.running = None;
                 self.message = Some(msg);
@@ -233,7 +236,9 @@ mod tests {
         let st = st.apply(RunAction::Worker(Update::Cancelled { run_id: 2 }, 0.0));
         assert!(st.running.is_none());
         assert!(st.report.is_some());
-        assert!(st.message.unwrap().contains("cancelled"));
+        assert!(st.message.clone().unwrap().contains("cancelled"));
+        let st = st.apply(RunAction::DismissMessage);
+        assert!(st.message.is_none());
     }
 
     #[test]

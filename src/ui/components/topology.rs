@@ -35,6 +35,13 @@ enum Drag {
         start: (f64, f64),
         pan0: (f64, f64),
     },
+    /// Moving a site box (and the components in it) or resizing it from its corner.
+    Site {
+        id: String,
+        resize: bool,
+        start: (f64, f64),
+        delta: (i32, i32),
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +77,36 @@ fn node_summary(spec: &Spec) -> String {
             }
         }
     }
+}
+
+/// The scenario after a site box was moved (with its components) or resized by `delta`.
+fn site_dragged(s: &Scenario, id: &str, resize: bool, delta: (i32, i32)) -> Scenario {
+    let mut next = s.clone();
+    if let Some(r) = next
+        .sites
+        .iter_mut()
+        .find(|x| x.id == id)
+        .and_then(|x| x.rect.as_mut())
+    {
+        if resize {
+            r[2] = (r[2] + delta.0).max(80);
+            r[3] = (r[3] + delta.1).max(60);
+        } else {
+            r[0] += delta.0;
+            r[1] += delta.1;
+        }
+    }
+    if !resize {
+        for c in next
+            .components
+            .iter_mut()
+            .filter(|c| c.site.as_deref() == Some(id))
+        {
+            let [x, y] = c.pos.unwrap_or([0, 0]);
+            c.pos = Some([x + delta.0, y + delta.1]);
+        }
+    }
+    next
 }
 
 /// At most `n` characters, with an ellipsis when cut.
@@ -118,6 +155,12 @@ pub fn topology(props: &TopologyProps) -> Html {
         let [x, y] = c.pos.unwrap_or([0, 0]);
         let (dx, dy) = match &*drag {
             Drag::Nodes { ids, delta, .. } if ids.iter().any(|i| i == id) => *delta,
+            Drag::Site {
+                id: site,
+                resize: false,
+                delta,
+                ..
+            } if c.site.as_deref() == Some(site.as_str()) => *delta,
             _ => (0, 0),
         };
         Some(((x + dx) as f64, (y + dy) as f64))
@@ -157,6 +200,20 @@ pub fn topology(props: &TopologyProps) -> Html {
                     pan: (pan0.0 + cx - start.0, pan0.1 + cy - start.1),
                     zoom: view.zoom,
                 }),
+                Drag::Site {
+                    id, resize, start, ..
+                } => {
+                    let z = view.zoom;
+                    drag.set(Drag::Site {
+                        id: id.clone(),
+                        resize: *resize,
+                        start: *start,
+                        delta: (
+                            ((cx - start.0) / z).round() as i32,
+                            ((cy - start.1) / z).round() as i32,
+                        ),
+                    });
+                }
                 Drag::None => {}
             }
         })
@@ -164,15 +221,24 @@ pub fn topology(props: &TopologyProps) -> Html {
     let onpointerup = {
         let drag = drag.clone();
         let ondispatch = props.ondispatch.clone();
+        let scenario = props.scenario.clone();
         Callback::from(move |_e: PointerEvent| {
-            if let Drag::Nodes { ids, delta, .. } = &*drag {
-                if *delta != (0, 0) {
+            match &*drag {
+                Drag::Nodes { ids, delta, .. } if *delta != (0, 0) => {
                     ondispatch.emit(Action::MoveComponents {
                         ids: ids.clone(),
                         dx: delta.0,
                         dy: delta.1,
                     });
                 }
+                Drag::Site {
+                    id, resize, delta, ..
+                } if *delta != (0, 0) => {
+                    ondispatch.emit(Action::Replace(Box::new(site_dragged(
+                        &scenario, id, *resize, *delta,
+                    ))));
+                }
+                _ => {}
             }
             drag.set(Drag::None);
         })
@@ -259,16 +325,36 @@ pub fn topology(props: &TopologyProps) -> Html {
 
     // Site boxes.
     let sites = s.sites.iter().map(|site| {
-        let Some([x, y, w, h]) = site.rect else { return html! {} };
+        let Some([mut x, mut y, mut w, mut h]) = site.rect else { return html! {} };
+        if let Drag::Site { id, resize, delta, .. } = &*drag {
+            if *id == site.id {
+                if *resize {
+                    w = (w + delta.0).max(80);
+                    h = (h + delta.1).max(60);
+                } else {
+                    x += delta.0;
+                    y += delta.1;
+                }
+            }
+        }
         let sel = Sel::Site(site.id.clone());
         let selected = props.selection.contains(&sel);
-        let onpointerdown = {
+        let start_drag = |resize: bool| {
             let ondispatch = props.ondispatch.clone();
+            let drag = drag.clone();
+            let sel = sel.clone();
+            let id = site.id.clone();
             Callback::from(move |e: PointerEvent| {
                 e.stop_propagation();
+                if e.button() != 0 {
+                    return;
+                }
                 ondispatch.emit(if e.shift_key() { Action::ToggleSelect(sel.clone()) } else { Action::Select(sel.clone()) });
+                drag.set(Drag::Site { id: id.clone(), resize, start: (e.client_x() as f64, e.client_y() as f64), delta: (0, 0) });
             })
         };
+        let onpointerdown = start_drag(false);
+        let onresize = start_drag(true);
         let title = if site.name.is_empty() { site.id.clone() } else { format!("{} ({})", site.name, site.id) };
         html! {
             <g class={classes!("site", selected.then_some("selected"))} data-site-id={site.id.clone()} key={format!("site-{}", site.id)}>
@@ -276,6 +362,10 @@ pub fn topology(props: &TopologyProps) -> Html {
                 <text x={(x + 10).to_string()} y={(y + 18).to_string()} class="site-label">
                     { format!("{title} · {:?}", site.kind).to_lowercase() }
                 </text>
+                <rect class="site-resize" x={(x + w - 12).to_string()} y={(y + h - 12).to_string()} width="12" height="12"
+                    data-resize-site={site.id.clone()} onpointerdown={onresize}>
+                    <title>{ "drag to resize the site" }</title>
+                </rect>
             </g>
         }
     });
@@ -496,5 +586,42 @@ pub fn topology(props: &TopologyProps) -> Html {
             </svg>
             { for context_menu }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::builtins;
+    use crate::ui::state::AppState;
+
+    #[test]
+    fn dragging_a_site_moves_its_components_and_resizing_keeps_a_minimum() {
+        let st = AppState::new(builtins::get("liferay-reference").unwrap().scenario())
+            .apply(Action::Select(Sel::Component("app".into())))
+            .apply(Action::GroupIntoSite);
+        let s = st.scenario;
+        let moved = site_dragged(&s, "site", false, (10, 20));
+        let before = s
+            .components
+            .iter()
+            .find(|c| c.id == "app")
+            .unwrap()
+            .pos
+            .unwrap();
+        let after = moved
+            .components
+            .iter()
+            .find(|c| c.id == "app")
+            .unwrap()
+            .pos
+            .unwrap();
+        assert_eq!([before[0] + 10, before[1] + 20], after);
+        let lb = moved.components.iter().find(|c| c.id == "lb").unwrap().pos;
+        assert_eq!(lb, s.components.iter().find(|c| c.id == "lb").unwrap().pos);
+        let shrunk = site_dragged(&s, "site", true, (-1000, -1000));
+        let r = shrunk.sites[0].rect.unwrap();
+        assert_eq!((r[2], r[3]), (80, 60));
+        assert_eq!(truncate("Load balancers (VIP pair)", 10), "Load bala…");
     }
 }

@@ -12,6 +12,7 @@ pub struct SimHandle {
     pub state: UseReducerHandle<RunState>,
     pub run: Callback<Scenario>,
     pub cancel: Callback<()>,
+    pub dismiss: Callback<()>,
 }
 
 #[hook]
@@ -70,5 +71,14 @@ pub fn use_sim() -> SimHandle {
             }
         })
     };
-    SimHandle { state, run, cancel }
+    let dismiss = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(RunAction::DismissMessage))
+    };
+    SimHandle {
+        state,
+        run,
+        cancel,
+        dismiss,
+    }
 }
