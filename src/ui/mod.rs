@@ -128,10 +128,18 @@ fn capitalize_first(s: &str) -> String {
 
 /// The scenario's problems: errors (when it does not compile) and warnings.
 pub fn problems_of(s: &Scenario) -> Vec<Problem> {
-    match scenario::compile(s) {
+    let mut out = scenario::validate::validate(s);
+    let more = match scenario::compile(s) {
         Ok(c) => c.warnings,
         Err(ps) => ps,
+    };
+    for p in more {
+        if !out.contains(&p) {
+            out.push(p);
+        }
     }
+    out.sort_by_key(|p| p.severity);
+    out
 }
 
 /// A free spot for a component added from the palette by click.
@@ -512,6 +520,18 @@ mod tests {
         } else {
             assert!(b.message.is_some());
         }
+    }
+
+    #[test]
+    fn problems_include_validation_errors_with_paths() {
+        let mut s = default_scenario();
+        s.horizon = scenario::Dur::Invalid("soon".into());
+        let ps = problems_of(&s);
+        assert!(
+            ps.iter()
+                .any(|p| p.path == "horizon" && p.severity == scenario::Severity::Error),
+            "{ps:?}"
+        );
     }
 
     #[test]

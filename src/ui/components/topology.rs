@@ -109,6 +109,46 @@ fn site_dragged(s: &Scenario, id: &str, resize: bool, delta: (i32, i32)) -> Scen
     next
 }
 
+/// The pan and zoom that show every node and site box in a `w`×`h` canvas.
+fn fit_view(s: &Scenario, w: f64, h: f64) -> Option<View> {
+    if w <= 0.0 || h <= 0.0 {
+        return None;
+    }
+    let mut b = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    let mut add = |x0: f64, y0: f64, x1: f64, y1: f64| {
+        b = (b.0.min(x0), b.1.min(y0), b.2.max(x1), b.3.max(y1));
+    };
+    for c in &s.components {
+        let [x, y] = c.pos.unwrap_or([0, 0]);
+        let (x, y) = (x as f64, y as f64);
+        add(
+            x - (NODE_W / 2) as f64,
+            y - (NODE_H / 2) as f64,
+            x + (NODE_W / 2) as f64 + 8.0,
+            y + (NODE_H / 2) as f64,
+        );
+    }
+    for site in &s.sites {
+        if let Some([x, y, sw, sh]) = site.rect {
+            add(x as f64, y as f64, (x + sw) as f64, (y + sh) as f64);
+        }
+    }
+    if b.0 > b.2 {
+        return Some(View {
+            pan: (20.0, 20.0),
+            zoom: 1.0,
+        });
+    }
+    let pad = 24.0;
+    let (bw, bh) = (b.2 - b.0 + 2.0 * pad, b.3 - b.1 + 2.0 * pad);
+    let zoom = (w / bw).min(h / bh).clamp(0.25, 1.25);
+    let pan = (
+        (w - (b.2 - b.0) * zoom) / 2.0 - b.0 * zoom,
+        (h - (b.3 - b.1) * zoom) / 2.0 - b.1 * zoom,
+    );
+    Some(View { pan, zoom })
+}
+
 /// At most `n` characters, with an ellipsis when cut.
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
@@ -294,15 +334,32 @@ pub fn topology(props: &TopologyProps) -> Html {
             })
         })
     };
-    let reset_view = {
+    let fit = {
         let view = view.clone();
-        Callback::from(move |_| {
-            view.set(View {
-                pan: (20.0, 20.0),
-                zoom: 1.0,
-            })
-        })
+        let svg_ref = svg_ref.clone();
+        let scenario = props.scenario.clone();
+        move || {
+            let (w, h) = svg_ref
+                .cast::<web_sys::Element>()
+                .map(|e| {
+                    let r = e.get_bounding_client_rect();
+                    (r.width(), r.height())
+                })
+                .unwrap_or((0.0, 0.0));
+            if let Some(v) = fit_view(&scenario, w, h) {
+                view.set(v);
+            }
+        }
     };
+    let reset_view = {
+        let fit = fit.clone();
+        Callback::from(move |_| fit())
+    };
+    {
+        // Fit the drawing when another scenario is opened.
+        let fit = fit.clone();
+        use_effect_with(props.scenario.name.clone(), move |_| fit());
+    }
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {
         let ondispatch = props.ondispatch.clone();
@@ -565,7 +622,7 @@ pub fn topology(props: &TopologyProps) -> Html {
             <div class="canvas-tools" role="toolbar" aria-label="Canvas view">
                 <button class="btn small" onclick={zoom_by(1.2)} aria-label="Zoom in" id="zoom-in">{ "+" }</button>
                 <button class="btn small" onclick={zoom_by(1.0 / 1.2)} aria-label="Zoom out" id="zoom-out">{ "−" }</button>
-                <button class="btn small" onclick={reset_view} id="zoom-reset">{ format!("{:.0}%", view.zoom * 100.0) }</button>
+                <button class="btn small" onclick={reset_view} id="zoom-fit" aria-label="Fit the drawing to the canvas">{ format!("Fit ({:.0}%)", view.zoom * 100.0) }</button>
             </div>
             <svg ref={svg_ref} id="topology-canvas" data-testid="topology-canvas" class="canvas" role="application"
                 aria-label="Topology canvas: drag nodes to move, drag a node's round handle onto another node to connect"
@@ -623,5 +680,11 @@ mod tests {
         let r = shrunk.sites[0].rect.unwrap();
         assert_eq!((r[2], r[3]), (80, 60));
         assert_eq!(truncate("Load balancers (VIP pair)", 10), "Load bala…");
+        let v = fit_view(&s, 800.0, 300.0).unwrap();
+        assert!(v.zoom > 0.25 && v.zoom <= 1.25);
+        // The leftmost node's left edge lands inside the canvas.
+        let left = (80.0 - 65.0) * v.zoom + v.pan.0;
+        assert!((0.0..800.0).contains(&left));
+        assert!(fit_view(&s, 0.0, 0.0).is_none());
     }
 }

@@ -25,7 +25,8 @@ pub fn use_sim() -> SimHandle {
         let runner = runner.clone();
         let ids = ids.clone();
         Callback::from(move |scenario: Scenario| {
-            if let Err(problems) = scenario::compile(&scenario) {
+            let problems = crate::ui::problems_of(&scenario);
+            if !scenario::validate::is_runnable(&problems) {
                 let errors: Vec<String> = problems
                     .iter()
                     .filter(|p| p.severity == Severity::Error)
