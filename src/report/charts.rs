@@ -201,7 +201,9 @@ pub fn draw<DB: DrawingBackend>(
         .x_desc(x_label)
         .y_desc(y_label)
         .axis_style(theme.fg)
-        .light_line_style(theme.grid.mix(0.5))
+        .x_labels(8)
+        .y_labels(6)
+        .light_line_style(theme.grid.mix(0.25))
         .bold_line_style(theme.grid)
         .label_style(("sans-serif", 12).into_font().color(&theme.fg))
         .axis_desc_style(("sans-serif", 12).into_font().color(&theme.fg))
@@ -265,7 +267,7 @@ pub fn draw<DB: DrawingBackend>(
     if !lines.is_empty() {
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(theme.bg.mix(0.85))
             .border_style(theme.grid)
             .label_font(("sans-serif", 12).into_font().color(&theme.fg))
@@ -356,6 +358,17 @@ mod tests {
         );
         let s = svg(ChartKind::Sessions, &r);
         assert!(s.contains("active") && s.contains("lost"));
+    }
+
+    /// Writes the sample charts as SVG files to look at: `cargo test -- --ignored dump_charts`.
+    #[test]
+    #[ignore]
+    fn dump_charts() {
+        let r = sample();
+        for kind in ChartKind::ALL {
+            let path = std::env::temp_dir().join(format!("chart-{}.svg", kind.key()));
+            std::fs::write(&path, svg(kind, &r)).unwrap();
+        }
     }
 
     #[test]
