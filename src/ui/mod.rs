@@ -198,10 +198,27 @@ pub fn app() -> Html {
             run.emit(s);
         });
     }
+    // The scenario the `#s=` fragment in the address bar stands for: once the work differs, the
+    // fragment is removed so that a reload restores the autosave, not the older link.
+    let linked = use_mut_ref(|| boot.from_link.then(|| boot.scenario.clone()));
+    {
+        let from_link = boot.from_link;
+        use_effect_with((), move |_| {
+            if !from_link {
+                web::clear_share_fragment();
+            }
+        });
+    }
     // Autosave on every change; a failure is shown, not swallowed.
     {
         let save_msg = save_msg.clone();
+        let linked = linked.clone();
         use_effect_with(state.scenario.clone(), move |s| {
+            let stale_link = linked.borrow().as_ref().is_some_and(|l| l != s);
+            if stale_link {
+                *linked.borrow_mut() = None;
+                web::clear_share_fragment();
+            }
             save_msg.set(
                 web::save_autosave(s)
                     .err()
@@ -305,10 +322,12 @@ pub fn app() -> Html {
         let s = scenario.clone();
         let info_msg = info_msg.clone();
         let action_msg = action_msg.clone();
+        let linked = linked.clone();
         Callback::from(move |_| {
             let frag = web::share_link_for(&s);
             match web::set_share_fragment(&frag) {
                 Ok(url) => {
+                    *linked.borrow_mut() = Some((*s).clone());
                     let _ = web::copy_to_clipboard(&url);
                     info_msg.set(Some(format!(
                         "Link copied ({} characters); it is also in the address bar.",
