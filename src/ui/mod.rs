@@ -6,6 +6,7 @@ pub mod form;
 pub mod hooks;
 pub mod run;
 pub mod state;
+pub mod watch;
 
 use crate::scenario::{self, builtins, link, Problem, Scenario};
 use crate::web;
@@ -20,6 +21,7 @@ use components::progress::ProgressBar;
 use components::results::Results;
 use components::timeline::Timeline;
 use components::topology::Topology;
+use components::watch_bar::WatchBar;
 use state::{Action, AppState};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -188,6 +190,33 @@ pub fn app() -> Html {
     let info_msg = use_state_eq(|| None::<String>);
     let minor_msg = use_state_eq(|| None::<String>);
     let scenario = use_memo(state.scenario.clone(), |s| s.clone());
+    let player = use_reducer(watch::Player::default);
+    {
+        // Advance the watch player while it plays.
+        let d = player.dispatcher();
+        let horizon_us = state.scenario.horizon.us();
+        use_effect_with(
+            (player.playing, horizon_us),
+            move |(playing, horizon_us)| {
+                let horizon_us = *horizon_us;
+                let interval = playing.then(|| {
+                    gloo::timers::callback::Interval::new(50, move || {
+                        d.dispatch(watch::PlayerAction::Tick { horizon_us })
+                    })
+                });
+                move || drop(interval)
+            },
+        );
+    }
+    let watched = use_memo(
+        (state.scenario.clone(), player.on, player.t_us),
+        |(s, on, t)| {
+            on.then(|| {
+                let (states, global) = watch::states_at(s, *t);
+                (Rc::new(states), global)
+            })
+        },
+    );
     let problems = use_memo(state.scenario.clone(), problems_of);
 
     // Open already run.
@@ -457,8 +486,17 @@ pub fn app() -> Html {
                     <div class="section-head">
                         <h2>{ "Topology" }</h2>
                         <Palette onadd={onadd} />
+                        <button class={classes!("btn", "small", player.on.then_some("active"))} id="watch-toggle" data-testid="watch-toggle"
+                            aria-pressed={player.on.to_string()} onclick={{ let d = player.dispatcher(); Callback::from(move |_| d.dispatch(watch::PlayerAction::Toggle)) }}
+                            title="Replay the scripted faults with component states over time">{ "Watch" }</button>
                     </div>
-                    <Topology scenario={scenario.clone()} selection={state.selection.clone()} problems={problems.clone()} ondispatch={dispatch.clone()} />
+                    <Topology scenario={scenario.clone()} selection={state.selection.clone()} problems={problems.clone()} ondispatch={dispatch.clone()}
+                        watch={(*watched).as_ref().map(|(w, _)| w.clone())} />
+                    if player.on {
+                        <WatchBar player={(*player).clone()} horizon_us={state.scenario.horizon.us()} report={report.clone()}
+                            global={(*watched).as_ref().map(|(_, g)| g.clone()).unwrap_or_default()}
+                            onplayer={{ let d = player.dispatcher(); Callback::from(move |a| d.dispatch(a)) }} />
+                    }
                     <Timeline scenario={scenario.clone()} selection={state.selection.clone()} ondispatch={dispatch.clone()} />
                 </section>
                 <aside class="inspector" aria-label="Inspector">

@@ -13,3 +13,4 @@ pub mod progress;
 pub mod results;
 pub mod timeline;
 pub mod topology;
+pub mod watch_bar;

@@ -5,6 +5,8 @@
 
 use crate::scenario::{Dur, Problem, Scenario, Severity, Spec};
 use crate::ui::state::{crash_at, kind_label, Action, Sel, NODE_H, NODE_W};
+use crate::ui::watch::{NodeState, Status};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -14,6 +16,9 @@ pub struct TopologyProps {
     pub selection: Vec<Sel>,
     pub problems: Rc<Vec<Problem>>,
     pub ondispatch: Callback<Action>,
+    /// Watch mode: each component's state at the moment shown.
+    #[prop_or_default]
+    pub watch: Option<Rc<BTreeMap<String, Status>>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -528,6 +533,17 @@ pub fn topology(props: &TopologyProps) -> Html {
                 }
             })
         };
+        let watched = props.watch.as_ref().map(|w| {
+            w.get(&c.id).cloned().unwrap_or(Status {
+                state: NodeState::Up,
+                why: String::new(),
+            })
+        });
+        let params = match &watched {
+            Some(st) if st.state != NodeState::Up => truncate(&format!("{}: {}", st.state.name(), st.why), 22),
+            Some(_) => "up".to_string(),
+            None => node_summary(&c.spec),
+        };
         let left = x - (NODE_W / 2) as f64;
         let top = y - (NODE_H / 2) as f64;
         let subtitle = if c.name.is_empty() { kind_label(c.spec.kind_name()).to_string() } else { truncate(&c.name, 20) };
@@ -538,9 +554,10 @@ pub fn topology(props: &TopologyProps) -> Html {
         };
         html! {
             <g key={format!("node-{}", c.id)}
-                class={classes!("node", format!("kind-{}", c.spec.kind_name()), selected.then_some("selected"),
+                class={classes!("node", format!("kind-{}", c.spec.kind_name()), selected.then_some("selected"), watched.as_ref().map(|w| format!("state-{}", w.state.name())),
                     match sev { Some(Severity::Error) => Some("has-error"), Some(Severity::Warning) => Some("has-warning"), None => None })}
                 id={format!("node-{}", c.id)} data-node-id={c.id.clone()} data-testid={format!("node-{}", c.id)}
+                data-state={watched.as_ref().map(|w| w.state.name())}
                 tabindex="0" role="button" aria-pressed={selected.to_string()}
                 aria-label={format!("{} {}{status}", kind_label(c.spec.kind_name()), c.id)}
                 transform={format!("translate({left},{top})")}
@@ -549,7 +566,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                 <title>{ format!("{} ({}): {}", c.id, kind_label(c.spec.kind_name()), if c.name.is_empty() { "" } else { &c.name }) }</title>
                 <text x="10" y="20" class="node-name">{ truncate(&c.id, 14) }</text>
                 <text x="10" y="36" class="node-kind">{ subtitle }</text>
-                <text x="10" y="50" class="node-params">{ node_summary(&c.spec) }</text>
+                <text x="10" y="50" class="node-params">{ params }</text>
                 if is_entry { <text x={(NODE_W - 22).to_string()} y="18" class="node-badge"><title>{"receives client traffic"}</title>{ "⇥" }</text> }
                 if let Some(sev) = sev {
                     <text x={(NODE_W - 20).to_string()} y={(NODE_H - 8).to_string()} class="node-badge">
