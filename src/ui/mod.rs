@@ -497,7 +497,8 @@ pub fn app() -> Html {
                             global={(*watched).as_ref().map(|(_, g)| g.clone()).unwrap_or_default()}
                             onplayer={{ let d = player.dispatcher(); Callback::from(move |a| d.dispatch(a)) }} />
                     }
-                    <Timeline scenario={scenario.clone()} selection={state.selection.clone()} ondispatch={dispatch.clone()} />
+                    <Timeline scenario={scenario.clone()} selection={state.selection.clone()} ondispatch={dispatch.clone()}
+                        cursor_us={player.on.then_some(player.t_us)} />
                 </section>
                 <aside class="inspector" aria-label="Inspector">
                     <h2>{ "Inspector" }</h2>

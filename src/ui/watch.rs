@@ -43,7 +43,12 @@ fn nodes_of(spec: &Spec) -> u64 {
         Spec::App(a) => a.nodes,
         Spec::Cache(c) => c.nodes,
         Spec::SearchIndex(s) | Spec::DocStore(s) => s.nodes,
-        Spec::LoadBalancer(_) | Spec::Queue(_) | Spec::Database(_) => 1,
+        Spec::LoadBalancer(l) => match l.mode {
+            crate::scenario::LbMode::ActivePassive => 2,
+            crate::scenario::LbMode::Single => 1,
+        },
+        Spec::Queue(q) => 1 + u32::from(q.standby),
+        Spec::Database(d) => 1 + d.replicas.len().min(1000) as u32,
     };
     u64::from(n.max(1))
 }
@@ -359,7 +364,8 @@ mod tests {
         assert_eq!(at25["app"].state, NodeState::Degraded);
         assert!(at25["app"].why.contains("node #0"));
         let (at41, _) = states_at(&s, 41 * MIN);
-        assert_eq!(at41["lb"].state, NodeState::Down);
+        // The active member of the pair is down; the passive one takes over.
+        assert_eq!(at41["lb"].state, NodeState::Degraded);
         assert!(!at41.contains_key("app"));
     }
 

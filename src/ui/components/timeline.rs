@@ -119,6 +119,9 @@ pub struct TimelineProps {
     pub scenario: Rc<Scenario>,
     pub selection: Vec<Sel>,
     pub ondispatch: Callback<Action>,
+    /// The moment shown in watch mode, drawn as a cursor.
+    #[prop_or_default]
+    pub cursor_us: Option<u64>,
 }
 
 #[function_component(Timeline)]
@@ -261,6 +264,9 @@ pub fn timeline(props: &TimelineProps) -> Html {
             <div class="track" ref={track_ref} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
                 <div class="axis">{ for ticks }</div>
                 { for markers }
+                if let Some(c) = props.cursor_us {
+                    <div class="cursor" id="timeline-cursor" style={format!("left:{}%", 100.0 * (c as f64 / horizon as f64).min(1.0))}></div>
+                }
             </div>
             <ul class="fault-list">{ for rows }</ul>
         </section>
