@@ -45,6 +45,8 @@ pub struct Job {
     pub run_id: u32,
     sim: Simulation,
     chunk: Time,
+    /// How far the run has been asked to go (never moves back, whatever `now` reports).
+    reached: Time,
 }
 
 /// What one chunk produced.
@@ -67,7 +69,12 @@ impl Job {
         })?;
         let sim = Simulation::new(compiled.config);
         let chunk = (sim.horizon() / 1000).max(1);
-        Ok(Job { run_id, sim, chunk })
+        Ok(Job {
+            run_id,
+            sim,
+            chunk,
+            reached: 0,
+        })
     }
 
     /// Runs one chunk. `elapsed_ms` of the previous chunk tunes the next chunk's size.
@@ -77,13 +84,15 @@ impl Job {
         } else if elapsed_ms > 80.0 {
             self.chunk = (self.chunk / 2).max(1);
         }
+        let horizon = self.sim.horizon();
         let target = self
-            .sim
-            .now()
+            .reached
+            .max(self.sim.now())
             .saturating_add(self.chunk)
-            .min(self.sim.horizon());
+            .min(horizon);
         self.sim.run_until(target);
-        if self.sim.now() >= self.sim.horizon() {
+        self.reached = target;
+        if target >= horizon || self.sim.now() >= horizon {
             self.sim.run_to_end();
             let report = self.sim.report();
             return Advance::Done(match serde_json::to_string(&report) {
@@ -99,8 +108,8 @@ impl Job {
         }
         Advance::Progress(Update::Progress {
             run_id: self.run_id,
-            now_us: self.sim.now(),
-            horizon_us: self.sim.horizon(),
+            now_us: self.sim.now().max(self.reached),
+            horizon_us: horizon,
             events: self.sim.events(),
         })
     }
