@@ -240,6 +240,18 @@ fn is_duration_key(key: &str) -> bool {
     )
 }
 
+/// An object's entries with the most telling keys first (when, what), then the rest by name.
+fn ordered(obj: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    const FIRST: [&str; 12] = [
+        "at", "target", "site", "a", "b", "from", "to", "blue", "green", "node", "duration",
+        "nodes",
+    ];
+    let rank = |k: &str| FIRST.iter().position(|f| *f == k).unwrap_or(FIRST.len());
+    let mut v: Vec<(&String, &Value)> = obj.iter().collect();
+    v.sort_by(|x, y| rank(x.0).cmp(&rank(y.0)).then_with(|| x.0.cmp(y.0)));
+    v
+}
+
 /// What the form needs besides the JSON: references to offer and where to send edits.
 #[derive(Clone, PartialEq)]
 pub struct FormCtx {
@@ -332,7 +344,7 @@ impl FormCtx {
     pub fn object(&self, path: &str, obj: &Map<String, Value>, defaults: Option<&Value>) -> Html {
         html! {
             <>
-            { for obj.iter().map(|(k, v)| {
+            { for ordered(obj).into_iter().map(|(k, v)| {
                 let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
                 self.value(&p, k, v, defaults.and_then(|d| d.get(k)))
             }) }
@@ -515,6 +527,16 @@ mod tests {
         ));
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(get_at(&json, "components[0].id"), Some(&Value::from("lb")));
+    }
+
+    #[test]
+    fn fields_come_when_and_what_first() {
+        let v = serde_json::json!({"added": "1s", "target": "app", "at": "5m", "duration": "1m"});
+        let keys: Vec<&str> = ordered(v.as_object().unwrap())
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(keys, ["at", "target", "duration", "added"]);
     }
 
     #[test]
