@@ -371,7 +371,9 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         let action_msg = action_msg.clone();
         let info_msg = info_msg.clone();
+        let run = sim.run.clone();
         Callback::from(move |file: web_sys::File| {
+            let run = run.clone();
             let d = d.clone();
             let action_msg = action_msg.clone();
             let info_msg = info_msg.clone();
@@ -379,10 +381,9 @@ pub fn app() -> Html {
             web::read_file_text(file, move |res| {
                 match res.map(|t| scenario::parse_json(&t)) {
                     Ok(Ok(s)) => {
-                        d.dispatch(Action::Load(Box::new(s)));
-                        info_msg.set(Some(format!(
-                            "Imported `{name}`. Press Run to see its results."
-                        )));
+                        d.dispatch(Action::Load(Box::new(s.clone())));
+                        run.emit(s);
+                        info_msg.set(Some(format!("Imported `{name}`.")));
                     }
                     Ok(Err(ps)) => {
                         let list: Vec<String> = ps.iter().take(5).map(|p| p.to_string()).collect();
