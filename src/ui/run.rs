@@ -17,6 +17,8 @@ pub struct Progress {
     /// Wall-clock start, for the events-per-second display only.
     pub started_ms: f64,
     pub events_per_s: f64,
+    /// Whether the worker has answered for this run yet.
+    pub heard: bool,
 }
 
 impl Progress {
@@ -58,6 +60,8 @@ pub enum RunAction {
     Refused(String),
     /// The user dismissed the message.
     DismissMessage,
+    /// Some seconds after a start: a run the worker never answered is given up with a message.
+    Watchdog { run_id: u32 },
 }
 
 impl RunState {
@@ -88,11 +92,24 @@ impl RunState {
                     events: 0,
                     started_ms: now_ms,
                     events_per_s: 0.0,
+                    heard: false,
                 });
                 self.pending = Some(scenario);
                 self.message = None;
             }
             RunAction::DismissMessage => self.message = None,
+            RunAction::Watchdog { run_id } => {
+                if self
+                    .running
+                    .as_ref()
+                    .is_some_and(|p| p.run_id == run_id && !p.heard)
+                {
+                    self.running = None;
+                    self.message = Some(
+                        "The simulation worker did not answer (worker.js may have failed to load); reload the page to try again.".into(),
+                    );
+                }
+            }
             RunAction::Refused(msg) => {
                 self.running = None;
                 self.message = Some(msg);
@@ -107,6 +124,7 @@ impl RunState {
                         events,
                     } if Some(run_id) == current => {
                         if let Some(p) = self.running.as_mut() {
+                            p.heard = true;
                             p.now_us = now_us;
                             p.horizon_us = horizon_us;
                             p.events = events;
@@ -239,6 +257,28 @@ mod tests {
         assert!(st.message.clone().unwrap().contains("cancelled"));
         let st = st.apply(RunAction::DismissMessage);
         assert!(st.message.is_none());
+    }
+
+    #[test]
+    fn a_silent_worker_is_reported_but_a_working_one_is_not() {
+        let st = started(7).apply(RunAction::Watchdog { run_id: 7 });
+        assert!(st.running.is_none());
+        assert!(st.message.unwrap().contains("did not answer"));
+        let st = started(8)
+            .apply(RunAction::Worker(
+                Update::Progress {
+                    run_id: 8,
+                    now_us: 1,
+                    horizon_us: 10,
+                    events: 1,
+                },
+                0.0,
+            ))
+            .apply(RunAction::Watchdog { run_id: 8 });
+        assert!(st.running.is_some());
+        // A watchdog of an older run does nothing.
+        let st = started(9).apply(RunAction::Watchdog { run_id: 8 });
+        assert!(st.running.is_some());
     }
 
     #[test]

@@ -7,6 +7,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// How long the worker may stay silent after a start before the run is given up.
+const WATCHDOG_MS: u32 = 15_000;
+
 #[derive(Clone, PartialEq)]
 pub struct SimHandle {
     pub state: UseReducerHandle<RunState>,
@@ -53,11 +56,18 @@ pub fn use_sim() -> SimHandle {
             };
             if let Some(r) = slot.as_ref() {
                 match r.run(id, &scenario) {
-                    Ok(()) => dispatcher.dispatch(RunAction::Started {
-                        run_id: id,
-                        scenario: Rc::new(scenario),
-                        now_ms: web::now_ms(),
-                    }),
+                    Ok(()) => {
+                        dispatcher.dispatch(RunAction::Started {
+                            run_id: id,
+                            scenario: Rc::new(scenario),
+                            now_ms: web::now_ms(),
+                        });
+                        let d = dispatcher.clone();
+                        gloo::timers::callback::Timeout::new(WATCHDOG_MS, move || {
+                            d.dispatch(RunAction::Watchdog { run_id: id })
+                        })
+                        .forget();
+                    }
                     Err(e) => dispatcher.dispatch(RunAction::Refused(e)),
                 }
             }
