@@ -317,7 +317,10 @@ pub fn app() -> Html {
                         "y" | "Y" if ctrl => Some(Action::Redo),
                         "d" | "D" if ctrl => Some(Action::DuplicateSelected),
                         "Delete" | "Backspace" => Some(Action::DeleteSelected),
-                        "Escape" => Some(Action::ClearSelection),
+                        "Escape" => {
+                            help.dispatch(Some(false));
+                            Some(Action::ClearSelection)
+                        }
                         "?" => {
                             help.dispatch(None);
                             None

@@ -8,7 +8,7 @@ pub struct HelpProps {
 }
 
 /// The shortcuts, as (keys, what they do).
-pub const SHORTCUTS: [(&str, &str); 10] = [
+pub const SHORTCUTS: [(&str, &str); 12] = [
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
     ("Delete or Backspace", "Delete the selection"),
@@ -19,6 +19,14 @@ pub const SHORTCUTS: [(&str, &str); 10] = [
     ("?", "Show or hide this help"),
     ("Wheel / drag background", "Zoom / pan the canvas"),
     ("Right-click a node", "Schedule a crash (Fail at…)"),
+    (
+        "Tab, then Enter on a node",
+        "Select it; arrow keys move it (Shift: faster)",
+    ),
+    (
+        "Arrow keys on a fault marker",
+        "Move the fault along the timeline",
+    ),
 ];
 
 #[function_component(Help)]

@@ -527,10 +527,21 @@ pub fn topology(props: &TopologyProps) -> Html {
             let ondispatch = props.ondispatch.clone();
             let id = c.id.clone();
             Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "Enter" || e.key() == " " {
-                    e.prevent_default();
-                    ondispatch.emit(Action::Select(Sel::Component(id.clone())));
-                }
+                let step = if e.shift_key() { 50 } else { 10 };
+                let (dx, dy) = match e.key().as_str() {
+                    "Enter" | " " => {
+                        e.prevent_default();
+                        ondispatch.emit(Action::Select(Sel::Component(id.clone())));
+                        return;
+                    }
+                    "ArrowLeft" => (-step, 0),
+                    "ArrowRight" => (step, 0),
+                    "ArrowUp" => (0, -step),
+                    "ArrowDown" => (0, step),
+                    _ => return,
+                };
+                e.prevent_default();
+                ondispatch.emit(Action::MoveComponents { ids: vec![id.clone()], dx, dy });
             })
         };
         let watched = props.watch.as_ref().map(|w| {
