@@ -371,6 +371,14 @@ impl FormCtx {
                     let list0 = items.clone();
                     let template = match key {
                         "replicas" => Some(serde_json::json!({"standby": "hot"})),
+                        "site_links" if items.is_empty() => {
+                            match (self.sites.first(), self.sites.get(1)) {
+                                (Some(a), Some(b)) => {
+                                    Some(serde_json::json!({"a": a, "b": b, "latency": "1ms"}))
+                                }
+                                _ => None,
+                            }
+                        }
                         _ => items.last().cloned(),
                     };
                     Callback::from(move |_| {

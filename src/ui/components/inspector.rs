@@ -215,6 +215,9 @@ fn settings(s: &Scenario, json: &Value, ctx: &FormCtx) -> Html {
             { ctx.object("traffic", &{ let mut t = traffic; t.remove("entry"); t }, defaults.as_ref()) }
         </fieldset>
         { ctx.value("routing", "routing", &routing, None) }
+        if s.sites.len() >= 2 || !s.site_links.is_empty() {
+            { ctx.value("site_links", "site_links", json.get("site_links").unwrap_or(&Value::Array(Vec::new())), None) }
+        }
         <fieldset class="group"><legend>{ "Metrics" }</legend>{ ctx.object("metrics", &metrics, None) }</fieldset>
         </>
     }
