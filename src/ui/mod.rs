@@ -140,6 +140,19 @@ pub fn problems_of(s: &Scenario) -> Vec<Problem> {
             out.push(p);
         }
     }
+    // A problem under `components[i]` is about that component, for highlighting.
+    for p in &mut out {
+        if p.component.is_none() {
+            let index = p
+                .path
+                .strip_prefix("components[")
+                .and_then(|r| r.split(']').next())
+                .and_then(|n| n.parse::<usize>().ok());
+            if let Some(c) = index.and_then(|i| s.components.get(i)) {
+                p.component = Some(c.id.clone());
+            }
+        }
+    }
     out.sort_by_key(|p| p.severity);
     out
 }
