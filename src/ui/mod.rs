@@ -1,5 +1,27 @@
 //! The Yew user interface: components under `components/`, app state as reducers (`state` for
-//! the editor, `run` for simulation runs), hooks under `hooks/`.
+//! the editor, `run` for simulation runs, `watch::Player`), hooks under `hooks/`.
+//!
+//! Stable selectors for end-to-end tests (ids unless noted):
+//! - header: `#run-button` (`[data-testid=run]`), `#cancel-button` while running,
+//!   `#scenario-picker`, `#undo-button`, `#redo-button`, `#copy-link-button`, `#import-button`
+//!   with `#import-file`, `#export-button`, `#help-button` → `#help-panel`;
+//! - banners: `#link-error` (bad share link or unreadable autosave), `#autosave-error`,
+//!   `#action-error` (refused edit or import), `#run-error` (cannot run, cancelled, worker
+//!   silent), `#info`;
+//! - canvas: `#topology-canvas`; nodes `[data-node-id=ID]` (also `#node-ID`,
+//!   `[data-testid=node-ID]`, `data-state` in watch mode); connect handles
+//!   `[data-handle-for=ID]`; edges `[data-edge="A->B"]`; sites `[data-site-id=ID]`; palette
+//!   `#palette-KIND` (`load_balancer`, `web`, `app`, `cache`, `queue`, `database`,
+//!   `search_index`, `doc_store`); `#fail-at-menu`, `#fail-at-input`, `#fail-at-submit`;
+//! - timeline: `#fault-timeline`, `#fault-kind`, `#add-fault`, `[data-testid=fault-marker-N]`,
+//!   `[data-testid=fault-row-N]`; watch: `#watch-toggle`, `#watch-play`, `#watch-time`;
+//! - inspector: `#inspector`, fields `#f-` + the JSON path with non-alphanumerics as `-`
+//!   (`#f-components-2--spec-app-nodes`), messages `#f-…-msg`; `#problems`;
+//! - run and results: `#run-progress`, `#progress-bar`, `#progress-cancel`, `#results`,
+//!   `#card-request-availability` (and `nines`, `time-availability`, `downtime-per-year`,
+//!   `lost-sessions`, `lost-writes`, `worst-rpo`, `mean-rto`, `worst-rto`), `#chart-KEY`,
+//!   `#incident-table` with `[data-testid=incident-row]`, `#results-stale`;
+//! - footer: `#digest`, `#engine-version`, `#status`.
 
 pub mod components;
 pub mod form;

@@ -365,6 +365,31 @@ pub fn topology(props: &TopologyProps) -> Html {
         let fit = fit.clone();
         use_effect_with(props.scenario.name.clone(), move |_| fit());
     }
+    {
+        // When a component appears outside the visible area (added from the palette), fit again.
+        let fit = fit.clone();
+        let svg_ref = svg_ref.clone();
+        let view_now = (*view).clone();
+        let scenario = props.scenario.clone();
+        use_effect_with(props.scenario.components.len(), move |_| {
+            let (w, h) = svg_ref
+                .cast::<web_sys::Element>()
+                .map(|e| {
+                    let r = e.get_bounding_client_rect();
+                    (r.width(), r.height())
+                })
+                .unwrap_or((0.0, 0.0));
+            let outside = scenario.components.iter().any(|c| {
+                let [x, y] = c.pos.unwrap_or([0, 0]);
+                let sx = x as f64 * view_now.zoom + view_now.pan.0;
+                let sy = y as f64 * view_now.zoom + view_now.pan.1;
+                sx < 0.0 || sy < 0.0 || sx > w || sy > h
+            });
+            if outside && w > 0.0 {
+                fit();
+            }
+        });
+    }
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {
         let ondispatch = props.ondispatch.clone();
