@@ -179,25 +179,6 @@ pub fn problems_of(s: &Scenario) -> Vec<Problem> {
     out
 }
 
-/// A free spot for a component added from the palette by click.
-fn free_spot(s: &Scenario) -> [i32; 2] {
-    let max_x = s
-        .components
-        .iter()
-        .filter_map(|c| c.pos)
-        .map(|p| p[0])
-        .max()
-        .unwrap_or(-100);
-    let y = s
-        .components
-        .iter()
-        .filter_map(|c| c.pos)
-        .map(|p| p[1])
-        .min()
-        .unwrap_or(100);
-    [max_x + 180, y + 120]
-}
-
 /// Toggles a panel (`None` flips it).
 #[derive(Clone, Copy, Default, PartialEq)]
 pub struct Toggle(pub bool);
@@ -474,13 +455,7 @@ pub fn app() -> Html {
     };
     let onadd = {
         let d = state.dispatcher();
-        let s = scenario.clone();
-        Callback::from(move |kind: String| {
-            d.dispatch(Action::AddComponent {
-                kind,
-                pos: free_spot(&s),
-            })
-        })
+        Callback::from(move |kind: String| d.dispatch(Action::AddComponent { kind, pos: None }))
     };
     let onresulterror = {
         let m = action_msg.clone();

@@ -99,6 +99,20 @@ pub fn fresh_id<'a>(prefix: &str, taken: impl Iterator<Item = &'a str> + Clone) 
     }
 }
 
+/// A spot for a new component: right of the rightmost node, on the first row with room.
+pub fn free_spot(s: &Scenario) -> [i32; 2] {
+    let positions: Vec<[i32; 2]> = s.components.iter().filter_map(|c| c.pos).collect();
+    let x = positions.iter().map(|p| p[0]).max().map_or(80, |m| m + 180);
+    let mut y = positions.iter().map(|p| p[1]).min().unwrap_or(100);
+    while positions
+        .iter()
+        .any(|p| (p[0] - x).abs() < NODE_W && (p[1] - y).abs() < NODE_H + 10)
+    {
+        y += NODE_H + 24;
+    }
+    [x, y]
+}
+
 /// Everything the editor can do to its state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -106,9 +120,10 @@ pub enum Action {
     Load(Box<Scenario>),
     /// Replaces the scenario after an edit made elsewhere (settings forms); undoable.
     Replace(Box<Scenario>),
+    /// Adds a component; `pos: None` puts it on a free spot next to the others.
     AddComponent {
         kind: String,
-        pos: [i32; 2],
+        pos: Option<[i32; 2]>,
     },
     /// Moves components by a delta (one undo step per drag).
     MoveComponents {
@@ -357,7 +372,7 @@ fn edit_scenario(s: &mut Scenario, selection: &mut Vec<Sel>, edit: Action) -> Re
                 site: None,
                 next: Vec::new(),
                 failure: None,
-                pos: Some(pos),
+                pos: Some(pos.unwrap_or_else(|| free_spot(s))),
                 spec,
             });
             *selection = vec![Sel::Component(id)];
@@ -683,13 +698,13 @@ mod tests {
         let n = st.scenario.components.len();
         let st = st.apply(Action::AddComponent {
             kind: "cache".into(),
-            pos: [10, 20],
+            pos: Some([10, 20]),
         });
         assert_eq!(st.scenario.components.len(), n + 1);
         assert_eq!(st.selection, vec![Sel::Component("cache".into())]);
         let st = st.apply(Action::AddComponent {
             kind: "cache".into(),
-            pos: [200, 20],
+            pos: Some([200, 20]),
         });
         assert!(ids(&st).contains(&"cache2"));
         let st = st.apply(Action::Connect {
@@ -731,17 +746,42 @@ mod tests {
     }
 
     #[test]
+    fn components_added_without_a_position_do_not_overlap() {
+        let mut st = reference();
+        for _ in 0..5 {
+            st = st.apply(Action::AddComponent {
+                kind: "cache".into(),
+                pos: None,
+            });
+        }
+        let ps: Vec<[i32; 2]> = st
+            .scenario
+            .components
+            .iter()
+            .filter_map(|c| c.pos)
+            .collect();
+        for (i, a) in ps.iter().enumerate() {
+            for b in &ps[i + 1..] {
+                assert!(
+                    (a[0] - b[0]).abs() >= NODE_W || (a[1] - b[1]).abs() >= NODE_H,
+                    "{a:?} overlaps {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_new_edit_clears_redo() {
         let st = reference()
             .apply(Action::AddComponent {
                 kind: "web".into(),
-                pos: [0, 0],
+                pos: Some([0, 0]),
             })
             .apply(Action::Undo);
         assert!(st.can_redo());
         let st = st.apply(Action::AddComponent {
             kind: "queue".into(),
-            pos: [0, 0],
+            pos: Some([0, 0]),
         });
         assert!(!st.can_redo());
     }
@@ -948,7 +988,7 @@ mod tests {
         }
         let st = reference().apply(Action::AddComponent {
             kind: "teleporter".into(),
-            pos: [0, 0],
+            pos: Some([0, 0]),
         });
         assert!(st.notice.unwrap().contains("teleporter"));
     }

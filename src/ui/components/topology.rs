@@ -404,7 +404,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                 let (x, y) = to_canvas(e.client_x() as f64, e.client_y() as f64);
                 ondispatch.emit(Action::AddComponent {
                     kind: kind.to_string(),
-                    pos: [x.round() as i32, y.round() as i32],
+                    pos: Some([x.round() as i32, y.round() as i32]),
                 });
             }
         })
