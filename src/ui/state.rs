@@ -102,8 +102,14 @@ pub fn fresh_id<'a>(prefix: &str, taken: impl Iterator<Item = &'a str> + Clone) 
 /// A spot for a new component: right of the rightmost node, on the first row with room.
 pub fn free_spot(s: &Scenario) -> [i32; 2] {
     let positions: Vec<[i32; 2]> = s.components.iter().filter_map(|c| c.pos).collect();
-    let x = positions.iter().map(|p| p[0]).max().map_or(80, |m| m + 180);
+    let min_x = positions.iter().map(|p| p[0]).min().unwrap_or(80);
+    let mut x = positions.iter().map(|p| p[0]).max().map_or(80, |m| m + 180);
     let mut y = positions.iter().map(|p| p[1]).min().unwrap_or(100);
+    // Wrap to a new row rather than grow a very wide drawing.
+    if x > min_x + 5 * 180 {
+        x = min_x;
+        y = positions.iter().map(|p| p[1]).max().unwrap_or(100) + NODE_H + 44;
+    }
     while positions
         .iter()
         .any(|p| (p[0] - x).abs() < NODE_W && (p[1] - y).abs() < NODE_H + 10)
