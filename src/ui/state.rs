@@ -107,8 +107,20 @@ pub fn free_spot(s: &Scenario) -> [i32; 2] {
     let mut y = positions.iter().map(|p| p[1]).min().unwrap_or(100);
     // Wrap to a new row rather than grow a very wide drawing.
     if x > min_x + 5 * 180 {
-        x = min_x;
-        y = positions.iter().map(|p| p[1]).max().unwrap_or(100) + NODE_H + 44;
+        let last_row = positions.iter().map(|p| p[1]).max().unwrap_or(100);
+        let row_end = positions
+            .iter()
+            .filter(|p| (p[1] - last_row).abs() < NODE_H)
+            .map(|p| p[0])
+            .max()
+            .unwrap_or(min_x);
+        if row_end + 180 <= min_x + 5 * 180 && last_row > y {
+            x = row_end + 180;
+            y = last_row;
+        } else {
+            x = min_x;
+            y = last_row + NODE_H + 44;
+        }
     }
     while positions
         .iter()
