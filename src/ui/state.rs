@@ -766,7 +766,7 @@ mod tests {
     #[test]
     fn components_added_without_a_position_do_not_overlap() {
         let mut st = reference();
-        for _ in 0..5 {
+        for _ in 0..14 {
             st = st.apply(Action::AddComponent {
                 kind: "cache".into(),
                 pos: None,
@@ -786,6 +786,8 @@ mod tests {
                 );
             }
         }
+        let width = ps.iter().map(|p| p[0]).max().unwrap() - ps.iter().map(|p| p[0]).min().unwrap();
+        assert!(width <= 5 * 180, "rows wrap: {width}");
     }
 
     #[test]
