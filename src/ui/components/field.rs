@@ -110,6 +110,11 @@ fn value_text(v: &Option<Value>) -> String {
 #[function_component(Field)]
 pub fn field(props: &FieldProps) -> Html {
     let error = use_state_eq(|| None::<String>);
+    {
+        // A new value (undo, another edit) clears a stale message.
+        let error = error.clone();
+        use_effect_with(props.value.clone(), move |_| error.set(None));
+    }
     let id = dom_id(&props.path);
     let commit = {
         let error = error.clone();
