@@ -39,3 +39,13 @@ fn durations_parse_the_same_in_wasm() {
     assert_eq!(parse_micros("1h30m"), Ok(5_400_000_000));
     assert_eq!(format_micros(315_360_000_000_000), "10y");
 }
+
+#[path = "common/golden.rs"]
+mod golden;
+
+#[wasm_bindgen_test]
+fn reference_runs_give_the_native_digests() {
+    // The same built-ins, seeds and horizon as `tests/sim_golden.rs`; the pinned digests come from
+    // the native engine.
+    assert_eq!(golden::reference_digests(), golden::pinned(golden::PINNED));
+}

@@ -2,6 +2,7 @@
 //! compilation into the engine's configuration, share links and the built-in library.
 
 pub mod builtins;
+pub mod compile;
 pub mod format;
 pub mod link;
 pub mod migrate;
@@ -76,19 +77,14 @@ pub struct Compiled {
 }
 
 /// Validates a scenario and builds the engine's configuration; every error at once otherwise.
-/// PLACEHOLDER: the real validation and compilation replace this.
 pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Problem>> {
-    let horizon = scenario
-        .horizon
-        .as_micros()
-        .ok_or_else(|| vec![Problem::error("horizon", "not a duration")])?;
+    let problems = validate::validate(scenario);
+    if problems.iter().any(|p| p.severity == Severity::Error) {
+        return Err(problems);
+    }
     Ok(Compiled {
-        config: crate::sim::Config {
-            name: scenario.name.clone(),
-            seed: scenario.seed,
-            horizon,
-        },
-        warnings: Vec::new(),
+        config: compile::build_config(scenario),
+        warnings: problems,
     })
 }
 

@@ -1,68 +1,113 @@
 //! The deterministic discrete-event simulation core.
 //!
-//! Architecture invariant: this module never imports browser crates, never reads a clock, does
-//! no I/O and never iterates a hash map. Same configuration and seed give a bit-identical report.
+//! Architecture invariants: this module never imports browser crates, never reads a clock, does
+//! no I/O and never iterates a hash map. Same configuration and seed give a bit-identical report
+//! (integer µs time; FIFO ties; per-component ChaCha8 streams; floats only from `+ - * /`,
+//! `sqrt` and `libm`).
 //!
-//! PLACEHOLDER API (to be replaced by the real engine; signatures are the contract other layers
-//! use): `Config`, `Simulation::{new, step, run_until, run_to_end, now, horizon, events, report}`,
-//! `run`.
+//! Module map:
+//! - [`time`]: `Time` (µs) and the event queue ordered by (time, insertion sequence).
+//! - [`rng`]: stable FNV-1a hashing and per-component random streams.
+//! - [`config`]: the engine's configuration (built by `scenario::compile`).
+//! - [`world`]: the state, the closed `Event` enum and the handlers (request level).
+//! - [`flow`]: the flow level (rates and populations between state changes).
+//! - [`metrics`]: counters, histograms, windows, incidents.
+//! - [`report`]: the report shape, its building and its digest.
+//!
+//! ## Ordering and determinism rules
+//! 1. Time is integer microseconds ([`Time`]); no float ever decides when an event fires.
+//! 2. Events fire in (time, insertion sequence) order: equal times are FIFO.
+//! 3. Every random draw comes from a ChaCha8 stream named by a component id and a purpose
+//!    (`app/svc`, `app/fail`, `app/hc`) or `clients`, seeded from the scenario seed and the
+//!    FNV-1a hash of that name: adding a component never changes another component's draws.
+//! 4. Nothing iterates a hash map; nothing random or serialized uses `usize`.
+//! 5. `run_until(t)` handles exactly the events at or before `t`; the flow level integrates
+//!    only at events, so chunked and one-shot runs give bit-identical reports.
+//!
+//! ## The model in one paragraph
+//! Sessions arrive (Poisson, rate × profile × spikes; thinning), pick an entry through global
+//! routing (single, DNS with per-client TTL caches and stale clients, BGP with convergence) and
+//! issue a geometric number of requests (mean `requests_per_session`, one every
+//! `session_duration / requests_per_session`). A request walks the call graph flattened into a
+//! path; at each tier the load balancer picks a node (round-robin, least-connections, random;
+//! sticky sessions; health checks decide when a dead node is marked down — until then requests
+//! to it fail in the *detection window*, optionally retried elsewhere when idempotent), and
+//! each node is an M/M/c/K station (workers, exponential service, queue limit, client timeout).
+//! App nodes hold sessions (replication none / buddy / all, costing service time); caches
+//! divert reads; databases have a primary and replicas (sync: round trip added to writes, fails
+//! under partition; async: writes inside the lag window lost on failover) with hot / warm / cold
+//! standby and automated or manual promotion. Faults are scripted or random (MTBF / MTTR with
+//! exponential, log-normal or fixed repair) and each opens an incident that collects the failed
+//! requests, lost sessions and lost writes it caused.
+//!
+//! ```ignore
+//! use failover_lab::sim::{self, Config};
+//! let report = sim::run(Config { horizon: 60_000_000, ..Config::default() });
+//! assert_eq!(report.requests.offered, report.requests.served + report.requests.failed);
+//! ```
 
+pub mod config;
+pub mod flow;
+pub mod metrics;
 pub mod report;
+pub mod rng;
+pub mod time;
+pub mod world;
 
+pub use config::*;
 pub use report::Report;
+pub use time::Time;
 
-/// Simulated time in integer microseconds since the start of the run.
-pub type Time = u64;
-
-/// The engine's validated configuration, built from a scenario by `scenario::compile`.
-#[derive(Clone, Debug, Default)]
-pub struct Config {
-    pub name: String,
-    pub seed: u64,
-    pub horizon: Time,
-}
+use world::World;
 
 /// A run in progress. Running in chunks (`run_until`) gives the same report as one `run_to_end`.
 pub struct Simulation {
-    config: Config,
-    now: Time,
-    events: u64,
+    world: World,
 }
 
 impl Simulation {
     pub fn new(config: Config) -> Simulation {
         Simulation {
-            config,
-            now: 0,
-            events: 0,
+            world: World::new(config),
         }
     }
     /// Handles the next event; false when the run is over.
     pub fn step(&mut self) -> bool {
-        self.now = self.config.horizon;
-        false
+        self.world.step()
     }
+    /// Handles every event up to and including time `t` (capped at the horizon).
     pub fn run_until(&mut self, t: Time) {
-        self.now = t.min(self.config.horizon);
+        let t = t.min(self.world.cfg.horizon);
+        while self.world.next_time().is_some_and(|n| n <= t) {
+            if !self.world.step() {
+                break;
+            }
+        }
+        // Only the clock moves: the flow level integrates at events, so chunking cannot change
+        // any float.
+        if self.world.now < t {
+            self.world.now = t;
+        }
     }
     pub fn run_to_end(&mut self) {
         while self.step() {}
     }
     pub fn now(&self) -> Time {
-        self.now
+        self.world.now
     }
     pub fn horizon(&self) -> Time {
-        self.config.horizon
+        self.world.cfg.horizon
     }
+    /// Events handled so far.
     pub fn events(&self) -> u64 {
-        self.events
+        self.world.events
     }
+    pub fn config(&self) -> &Config {
+        &self.world.cfg
+    }
+    /// The report of the run so far (final once the run is over).
     pub fn report(&self) -> Report {
-        Report {
-            scenario: self.config.name.clone(),
-            seed: self.config.seed,
-            ..Report::default()
-        }
+        report::build(&self.world)
     }
 }
 

@@ -22,12 +22,31 @@ pub struct Report {
     pub latency_ms: Latency,
     pub incidents: Vec<Incident>,
     pub series: Series,
+    /// Per-component statistics (node availability, queueing).
+    #[serde(default)]
+    pub components: Vec<ComponentStats>,
     /// Hex digest of everything above (see [`Report::compute_digest`]).
     pub digest: String,
 }
 
+/// What one component did during the run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComponentStats {
+    pub id: String,
+    pub nodes: u32,
+    /// Requests that started service on its nodes.
+    pub served: u64,
+    /// Mean time a request waited in a node's queue before service, in ms.
+    pub mean_wait_ms: f64,
+    /// Mean share of its nodes alive.
+    pub node_availability: f64,
+    /// `up_share[k]` = share of time with exactly k nodes alive.
+    pub up_share: Vec<f64>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Requests {
+    /// Requests that ended (served or failed) before the horizon.
     pub offered: u64,
     pub served: u64,
     pub failed: u64,
@@ -130,4 +149,202 @@ pub mod cause {
     pub const DNS_STALE: &str = "dns_stale";
     pub const INJECTED_ERROR: &str = "injected_error";
     pub const TIMEOUT: &str = "timeout";
+    /// In service or queued on a node when it crashed.
+    pub const NODE_CRASH: &str = "node_crash";
+    /// The DNS service itself was down when a client had to resolve.
+    pub const DNS_FAILURE: &str = "dns_failure";
+}
+
+impl Report {
+    /// FNV-1a 64 over the canonical JSON of the report with an empty digest, in hex.
+    pub fn compute_digest(&self) -> String {
+        let mut r = self.clone();
+        r.digest.clear();
+        let text = serde_json::to_string(&r).unwrap_or_default();
+        format!("{:016x}", super::rng::fnv1a(text.as_bytes()))
+    }
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 {
+        a / b
+    } else {
+        1.0
+    }
+}
+
+/// −log10(1 − a), 9 when nothing failed.
+pub fn nines(a: f64) -> f64 {
+    if a >= 1.0 {
+        9.0
+    } else {
+        (-libm::log10(1.0 - a)).min(9.0)
+    }
+}
+
+/// Builds the report of a world at its current time.
+pub fn build(w: &super::world::World) -> Report {
+    use super::metrics::{CAUSE_NAMES, LOSS_NAMES};
+    use super::time::secs;
+    let mut m = w.metrics.clone();
+    let now = w.now.min(w.cfg.horizon);
+    if w.cfg.fidelity == super::Fidelity::Flow {
+        super::flow::close_partial(w, &mut m, now);
+    } else {
+        m.advance(now);
+        if now > m.win_start || m.windows_total == 0 {
+            m.close_window(now);
+        }
+        if m.ser_count > 0 || m.s_t.is_empty() {
+            m.close_series(now);
+        }
+    }
+    let failed: u64 = m.failed.iter().sum();
+    let mut failed_by_cause = BTreeMap::new();
+    for (i, name) in CAUSE_NAMES.iter().enumerate() {
+        if m.failed[i] > 0 {
+            failed_by_cause.insert(name.to_string(), m.failed[i]);
+        }
+    }
+    let request = ratio(m.served as f64, m.offered as f64);
+    let lost: u64 = m.sessions_lost.iter().sum();
+    let mut lost_by_cause = BTreeMap::new();
+    for (i, name) in LOSS_NAMES.iter().enumerate() {
+        if m.sessions_lost[i] > 0 {
+            lost_by_cause.insert(name.to_string(), m.sessions_lost[i]);
+        }
+    }
+    let request_level = w.cfg.fidelity == super::Fidelity::Request;
+    let latency = if request_level && !m.hist.is_empty() {
+        Latency {
+            p50: m.hist.quantile(0.5) / 1000.0,
+            p95: m.hist.quantile(0.95) / 1000.0,
+            p99: m.hist.quantile(0.99) / 1000.0,
+            mean: m.latency_sum_us / m.served.max(1) as f64 / 1000.0,
+        }
+    } else {
+        Latency::default()
+    };
+    let incidents = m
+        .incidents
+        .iter()
+        .filter(|r| r.failed > 0 || r.sessions_lost > 0 || r.writes_lost > 0)
+        .map(|r| {
+            let start = r.first_fail.unwrap_or(r.fault_at);
+            Incident {
+                trigger: r.trigger.clone(),
+                component: r.component.clone(),
+                start_s: secs(start),
+                rto_s: secs(r.last_fail.saturating_sub(start)),
+                requests_failed: r.failed,
+                sessions_lost: r.sessions_lost,
+                writes_lost: r.writes_lost,
+                rpo_s: secs(r.rpo_us),
+                recovery: r.recovery.clone(),
+            }
+        })
+        .collect();
+    let mut series_failed = BTreeMap::new();
+    for (i, name) in CAUSE_NAMES.iter().enumerate() {
+        if m.s_failed.iter().any(|f| f[i] > 0) {
+            series_failed.insert(name.to_string(), m.s_failed.iter().map(|f| f[i]).collect());
+        }
+    }
+    let components = w
+        .cfg
+        .components
+        .iter()
+        .zip(&w.comps)
+        .map(|(c, s)| {
+            let mut up = s.up_time.clone();
+            let k = s.alive as usize;
+            if let Some(t) = up.get_mut(k) {
+                *t += now.saturating_sub(s.last_change);
+            }
+            let total: u64 = up.iter().sum();
+            let up_share: Vec<f64> = up.iter().map(|t| ratio(*t as f64, total as f64)).collect();
+            let node_availability = if s.count == 0 {
+                1.0
+            } else {
+                up_share
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| p * k as f64)
+                    .sum::<f64>()
+                    / f64::from(s.count)
+            };
+            ComponentStats {
+                id: c.id.clone(),
+                nodes: s.count,
+                served: s.served,
+                mean_wait_ms: if s.served > 0 {
+                    s.wait_sum_us / s.served as f64 / 1000.0
+                } else {
+                    0.0
+                },
+                node_availability,
+                up_share,
+            }
+        })
+        .collect();
+    let mut report = Report {
+        engine_version: crate::ENGINE_VERSION.to_string(),
+        scenario: w.cfg.name.clone(),
+        seed: w.cfg.seed,
+        fidelity: w.cfg.fidelity.name().to_string(),
+        horizon_s: secs(w.cfg.horizon),
+        events: w.events,
+        requests: Requests {
+            offered: m.offered,
+            served: m.served,
+            failed,
+            failed_by_cause,
+            retried: m.retried,
+        },
+        availability: Availability {
+            request,
+            time: ratio(m.windows_up as f64, m.windows_total as f64),
+            nines: nines(request),
+            downtime_per_year_s: (1.0 - request) * 365.0 * 86_400.0,
+        },
+        sessions: Sessions {
+            started: m.sessions_started,
+            finished: m.sessions_finished,
+            lost,
+            active: m.sessions_active(),
+            lost_by_cause,
+        },
+        writes: Writes {
+            attempted: m.writes_attempted,
+            acknowledged: m.writes_acked,
+            lost: m.writes_lost,
+            max_rpo_s: secs(m.max_rpo),
+        },
+        latency_ms: latency,
+        incidents,
+        series: Series {
+            window_s: secs(m.window * m.series_every),
+            t_s: m.s_t,
+            offered: m.s_offered,
+            served: m.s_served,
+            failed_by_cause: series_failed,
+            sessions_active: m.s_active,
+            sessions_lost: m.s_lost,
+            latency_p50_ms: m.s_p50,
+            latency_p95_ms: m.s_p95,
+            latency_p99_ms: m.s_p99,
+            markers: m
+                .markers
+                .iter()
+                .map(|(t, l)| Marker {
+                    t_s: secs(*t),
+                    label: l.clone(),
+                })
+                .collect(),
+        },
+        components,
+        digest: String::new(),
+    };
+    report.digest = report.compute_digest();
+    report
 }

@@ -1,0 +1,1159 @@
+//! Flow level: between state changes, traffic is a rate and sessions are populations.
+//!
+//! The fault, detection and failover machinery is the request level's (same events, same
+//! handlers in `world.rs`); only clients, requests and queues are replaced. Between two events the
+//! state is constant, so every request of a session class meets the same fate: the fractions
+//! served and failed by cause are computed once per segment by walking the class's path, and the
+//! populations follow dP/dt = λ − P/τ, integrated in closed form. Counts are cumulative floats,
+//! reported as their floors, so `offered = served + failed` holds exactly.
+
+use super::config::*;
+use super::metrics::{Cause, Loss, NC, NL};
+use super::time::Time;
+use super::world::{Event, Light, World};
+
+/// Re-evaluate a time-varying traffic profile this often.
+const TICK: Time = 30 * 60_000_000;
+
+#[derive(Clone, Debug, Default)]
+pub struct FlowState {
+    /// Integrated up to here.
+    pub last: Time,
+    /// Sessions homed on each node (app nodes only).
+    pub pop: Vec<f64>,
+    /// Sessions without an app home, per entry: [normal clients, clients ignoring the TTL].
+    pub pool: Vec<[f64; 2]>,
+    /// Sessions that could not resolve the name (DNS down).
+    pub unresolved: f64,
+    /// When an entry was withdrawn from DNS (for the TTL decay of cached answers).
+    pub withdrawn_at: Vec<Option<Time>>,
+    pub cum_started: f64,
+    pub cum_finished: f64,
+    pub cum_lost: [f64; NL],
+    pub cum_served: f64,
+    pub cum_failed: [f64; NC],
+    pub cum_writes: f64,
+    pub cum_acked: f64,
+    pub inc_failed: Vec<f64>,
+    pub inc_lost: Vec<f64>,
+    /// Acknowledged writes per µs at each database in the last segment.
+    pub db_write_rate: Vec<f64>,
+    /// Current availability window and series point, in requests.
+    pub win_off: f64,
+    pub win_srv: f64,
+    pub ser_base: [f64; 2 + NC],
+    pub ser_lost_base: f64,
+    /// The first app hop of each entry's path (comp, alt).
+    pub app_hop: Vec<Option<(u32, u32)>>,
+    pub next_daily: Time,
+    /// DNS: per entry, sessions that cached the answer before the outage, and when last decayed.
+    pub old: Vec<[f64; 2]>,
+    pub last_decay: Vec<Time>,
+    /// DNS: clients holding a fresh answer for a dead entry: (entry, kind, expires, amount).
+    pub cohorts: Vec<(u32, u8, Time, f64)>,
+}
+
+pub fn start(w: &mut World) {
+    let n_entries = w.cfg.entries.len();
+    w.flow.pop = vec![0.0; w.nodes.len()];
+    w.flow.pool = vec![[0.0; 2]; n_entries];
+    w.flow.withdrawn_at = vec![None; n_entries];
+    w.flow.old = vec![[0.0; 2]; n_entries];
+    w.flow.last_decay = vec![0; n_entries];
+    w.flow.db_write_rate = vec![0.0; w.comps.len()];
+    w.flow.app_hop = w
+        .paths
+        .iter()
+        .map(|p| {
+            p.iter()
+                .find(|h| matches!(w.cfg.components[h.comp as usize].kind, KindCfg::App { .. }))
+                .map(|h| (h.comp, h.alt))
+        })
+        .collect();
+    for t in w.cfg.traffic.profile.change_points() {
+        if t < w.cfg.horizon {
+            w.queue.push(t, Event::FlowTick);
+        }
+    }
+    if matches!(w.cfg.traffic.profile, ProfileCfg::Daily { .. }) {
+        w.queue.push(TICK, Event::FlowTick);
+        w.flow.next_daily = TICK;
+    }
+}
+
+/// A periodic re-evaluation (profiles, DNS cache expiry).
+pub fn tick(w: &mut World) {
+    if matches!(w.cfg.traffic.profile, ProfileCfg::Daily { .. }) && w.now >= w.flow.next_daily {
+        let next = w.now + TICK;
+        w.flow.next_daily = next;
+        if next < w.cfg.horizon {
+            w.queue.push(next, Event::FlowTick);
+        }
+    }
+    dns_decay(w);
+}
+
+fn ttl_pair(w: &World) -> Option<(Time, Time)> {
+    match w.cfg.routing {
+        RoutingCfg::Dns { ttl, stale_for, .. } => Some((ttl.max(1), ttl.max(stale_for).max(1))),
+        _ => None,
+    }
+}
+
+/// Clients whose cached answer for a withdrawn entry expired move to a listed entry.
+fn dns_decay(w: &mut World) {
+    let Some((ttl, stale_ttl)) = ttl_pair(w) else {
+        return;
+    };
+    let now = w.now;
+    let tau = session_life(w);
+    let ttls = [ttl, stale_ttl];
+    let t = &w.cfg.traffic;
+    let lambda = t.sessions_per_s * t.profile.factor(now) * w.spike / 1e6;
+    let shares = arrival_shares(w);
+    for e in 0..w.flow.pool.len() {
+        let Some(t0) = w.flow.withdrawn_at[e] else {
+            continue;
+        };
+        let site = w.cfg.components[w.cfg.entries[e] as usize].site;
+        let dead = w.sites.get(site as usize).is_some_and(|s| s.down > 0);
+        if w.listed[e] && !dead {
+            w.flow.withdrawn_at[e] = None;
+            w.flow.cohorts.retain(|c| c.0 as usize != e);
+            continue;
+        }
+        // while the dead entry is still listed, a client re-resolving may get it again
+        let p_other = if w.listed[e] {
+            let l = listed_entries(w);
+            if l.contains(&(e as u32)) {
+                (l.len() as f64 - 1.0) / l.len() as f64
+            } else {
+                1.0
+            }
+        } else {
+            1.0
+        };
+        let last = w.flow.last_decay[e];
+        let since = now.saturating_sub(last);
+        let surv = if tau >= 1.0 {
+            libm::exp(-(since as f64) / tau)
+        } else {
+            0.0
+        };
+        let mut moved = 0.0;
+        let mut fresh = [0.0; 2];
+        for (k, ttl_k) in ttls.into_iter().enumerate() {
+            // sessions that held the answer before the outage: truncated-exponential cache ages
+            let before = still_cached(last.saturating_sub(t0), ttl_k, tau);
+            let after = still_cached(now.saturating_sub(t0), ttl_k, tau);
+            let share = if before > 0.0 {
+                1.0 - after / before
+            } else {
+                1.0
+            };
+            let old = w.flow.old[e][k] * surv;
+            let expired = old * share.clamp(0.0, 1.0);
+            w.flow.old[e][k] = old - expired;
+            moved += expired * p_other;
+            fresh[k] += expired * (1.0 - p_other);
+            w.flow.pool[e][k] = (w.flow.pool[e][k] - expired * p_other).max(0.0);
+            // new sessions that got the dead entry since the last tick
+            if w.listed[e] {
+                let share: f64 = shares
+                    .iter()
+                    .filter(|(c, _)| *c == Class::Pool(e as u32, k as u8))
+                    .map(|(_, s)| *s)
+                    .sum();
+                fresh[k] += lambda * share * since as f64;
+            }
+        }
+        // cohorts whose fresh answer expired now
+        let mut i = 0;
+        while i < w.flow.cohorts.len() {
+            let (ce, ck, expire, amount) = w.flow.cohorts[i];
+            if ce as usize == e && expire <= now {
+                w.flow.cohorts.swap_remove(i);
+                let ttl_k = ttls[ck as usize];
+                let alive = if tau >= 1.0 {
+                    amount * libm::exp(-(ttl_k as f64) / tau)
+                } else {
+                    0.0
+                };
+                moved += alive * p_other;
+                fresh[ck as usize] += alive * (1.0 - p_other);
+                let p = &mut w.flow.pool[e][ck as usize];
+                *p = (*p - alive * p_other).max(0.0);
+            } else {
+                i += 1;
+            }
+        }
+        for (k, f) in fresh.into_iter().enumerate() {
+            if f > 0.0 {
+                w.flow.cohorts.push((e as u32, k as u8, now + ttls[k], f));
+            }
+        }
+        w.flow.last_decay[e] = now;
+        distribute_pool(w, moved, e as u32);
+        let busy = w.flow.old[e].iter().any(|x| *x > 1e-6)
+            || w.flow.cohorts.iter().any(|c| c.0 as usize == e);
+        if busy && now.saturating_sub(t0) < 100 * stale_ttl {
+            let next = now + step(ttl).min(step(stale_ttl));
+            w.queue.push(next.max(now + 1), Event::FlowTick);
+        } else {
+            w.flow.withdrawn_at[e] = None;
+        }
+    }
+}
+
+/// Mean session lifetime in µs: the first request at arrival, then one every D/R.
+fn session_life(w: &World) -> f64 {
+    let d = w.cfg.traffic.session_duration as f64;
+    let r = w.cfg.traffic.requests_per_session.max(1.0);
+    d * (r - 1.0) / r
+}
+
+/// Share of live sessions whose cached answer (TTL `ttl`, taken at the session's start and at
+/// each expiry) has not expired `x` after a given moment: session ages are exponential with mean
+/// `tau`, so the cache age is a truncated exponential on [0, ttl).
+fn still_cached(x: Time, ttl: Time, tau: f64) -> f64 {
+    if x >= ttl {
+        return 0.0;
+    }
+    let t = ttl as f64;
+    if tau < 1.0 {
+        return 1.0 - x as f64 / t;
+    }
+    let full = 1.0 - libm::exp(-t / tau);
+    if full <= 0.0 {
+        return 1.0 - x as f64 / t;
+    }
+    let expired = (libm::exp(-(t - x as f64) / tau) - libm::exp(-t / tau)) / full;
+    (1.0 - expired).clamp(0.0, 1.0)
+}
+
+fn step(t: Time) -> Time {
+    (t / 16).max(1)
+}
+
+fn listed_entries(w: &World) -> Vec<u32> {
+    let aa = match w.cfg.routing {
+        RoutingCfg::Single => {
+            return vec![w
+                .single_entry
+                .min(w.cfg.entries.len().saturating_sub(1) as u32)]
+        }
+        RoutingCfg::Dns { active_active, .. } | RoutingCfg::Bgp { active_active, .. } => {
+            active_active
+        }
+    };
+    let l: Vec<u32> = (0..w.listed.len() as u32)
+        .filter(|e| w.listed[*e as usize])
+        .collect();
+    if aa {
+        l
+    } else {
+        l.into_iter().take(1).collect()
+    }
+}
+
+fn distribute_pool(w: &mut World, amount: f64, from: u32) {
+    if amount <= 0.0 {
+        return;
+    }
+    let targets: Vec<u32> = listed_entries(w)
+        .into_iter()
+        .filter(|e| *e != from)
+        .collect();
+    if targets.is_empty() {
+        if let Some(p) = w.flow.pool.get_mut(from as usize) {
+            p[0] += amount;
+        }
+        return;
+    }
+    let each = amount / targets.len() as f64;
+    for e in targets {
+        w.flow.pool[e as usize][0] += each;
+    }
+}
+
+/// Global routing or a planned change altered the state.
+pub fn changed(w: &mut World) {
+    let now = w.now;
+    for e in 0..w.listed.len() {
+        let site = w.cfg.components[w.cfg.entries[e] as usize].site;
+        let dead = w.sites.get(site as usize).is_some_and(|s| s.down > 0);
+        if dead && w.listed[e] && w.flow.withdrawn_at[e].is_none() {
+            if let Some((ttl, _)) = ttl_pair(w) {
+                w.flow.withdrawn_at[e] = Some(now);
+                w.flow.old[e] = w.flow.pool[e];
+                w.flow.last_decay[e] = now;
+                w.queue.push(now + step(ttl), Event::FlowTick);
+            }
+        }
+        if !w.listed[e] && w.flow.pool.get(e).is_some_and(|p| p[0] + p[1] > 0.0) {
+            match w.cfg.routing {
+                RoutingCfg::Bgp { .. } => {
+                    let m = w.flow.pool[e][0] + w.flow.pool[e][1];
+                    w.flow.pool[e] = [0.0; 2];
+                    distribute_pool(w, m, e as u32);
+                }
+                RoutingCfg::Dns { .. } => {
+                    if w.flow.withdrawn_at[e].is_none() {
+                        w.flow.withdrawn_at[e] = Some(now);
+                        w.flow.old[e] = w.flow.pool[e];
+                        w.flow.last_decay[e] = now;
+                        if let Some((ttl, _)) = ttl_pair(w) {
+                            w.queue.push(now + step(ttl), Event::FlowTick);
+                        }
+                    }
+                }
+                RoutingCfg::Single => {
+                    let m = w.flow.pool[e][0] + w.flow.pool[e][1];
+                    w.flow.pool[e] = [0.0; 2];
+                    distribute_pool(w, m, e as u32);
+                }
+            }
+        }
+    }
+    if w.dns_down == 0 && w.flow.unresolved > 0.0 {
+        let m = w.flow.unresolved;
+        w.flow.unresolved = 0.0;
+        distribute_new(w, m);
+    }
+}
+
+/// Places `amount` sessions as new ones would be placed now.
+fn distribute_new(w: &mut World, amount: f64) {
+    let shares = arrival_shares(w);
+    for (class, s) in shares {
+        match class {
+            Class::Node(n) => w.flow.pop[n as usize] += amount * s,
+            Class::Pool(e, k) => w.flow.pool[e as usize][k as usize] += amount * s,
+            Class::Unresolved => w.flow.unresolved += amount * s,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Class {
+    Node(u32),
+    Pool(u32, u8),
+    Unresolved,
+}
+
+fn new_session_nodes(w: &World, comp: u32, alt: u32) -> Vec<u32> {
+    let mut v = Vec::new();
+    for c in [comp, alt] {
+        if c == NONE {
+            continue;
+        }
+        let cs = &w.comps[c as usize];
+        for k in 0..cs.count {
+            let n = cs.first + k;
+            let nd = &w.nodes[n as usize];
+            if nd.serving && nd.marked_up && !nd.admin_down && !nd.drained {
+                v.push(n);
+            }
+        }
+    }
+    v
+}
+
+/// Where new sessions go now, with shares summing to 1.
+fn arrival_shares(w: &World) -> Vec<(Class, f64)> {
+    if w.cfg.entries.is_empty() {
+        return vec![(Class::Pool(0, 0), 0.0)];
+    }
+    if w.dns_down > 0 {
+        return vec![(Class::Unresolved, 1.0)];
+    }
+    let entries = listed_entries(w);
+    if entries.is_empty() {
+        return vec![(Class::Pool(0, 0), 1.0)];
+    }
+    let stale = match w.cfg.routing {
+        RoutingCfg::Dns { stale_share, .. } => stale_share,
+        _ => 0.0,
+    };
+    let mut out = Vec::new();
+    let per = 1.0 / entries.len() as f64;
+    for e in entries {
+        let site = w.cfg.components[w.cfg.entries[e as usize] as usize].site;
+        let site_down = w.sites.get(site as usize).is_some_and(|s| s.down > 0);
+        let nodes = match w.flow.app_hop.get(e as usize).copied().flatten() {
+            Some((c, a)) if !site_down => new_session_nodes(w, c, a),
+            _ => Vec::new(),
+        };
+        if nodes.is_empty() {
+            out.push((Class::Pool(e, 0), per * (1.0 - stale)));
+            if stale > 0.0 {
+                out.push((Class::Pool(e, 1), per * stale));
+            }
+        } else {
+            let each = per / nodes.len() as f64;
+            for n in nodes {
+                out.push((Class::Node(n), each));
+            }
+        }
+    }
+    out
+}
+
+/// What happens to the requests of one class: rates per µs.
+#[derive(Default)]
+struct Fate {
+    served: f64,
+    acked: f64,
+    fail: [f64; NC],
+    incs: Vec<(u32, f64)>,
+}
+
+impl Fate {
+    fn fail(&mut self, cause: Cause, inc: u32, amount: f64) {
+        if amount <= 0.0 {
+            return;
+        }
+        self.fail[cause as usize] += amount;
+        if let Some(e) = self.incs.iter_mut().find(|x| x.0 == inc) {
+            e.1 += amount;
+        } else {
+            self.incs.push((inc, amount));
+        }
+    }
+}
+
+fn service_rate(w: &World, n: u32) -> f64 {
+    let c = w.nodes[n as usize].comp as usize;
+    let comp = &w.cfg.components[c];
+    let mut mean = comp.capacity.service as f64;
+    if let KindCfg::App { replication, cost } = comp.kind {
+        let copies = match replication {
+            Repl::None => 0.0,
+            Repl::Buddy => 1.0,
+            Repl::All => f64::from(w.comps[c].count.saturating_sub(1)),
+        };
+        mean *= 1.0 + cost.max(0.0) * copies;
+    }
+    mean += w.nodes[n as usize].added as f64;
+    if mean <= 0.0 {
+        return f64::INFINITY;
+    }
+    f64::from(w.effective_workers(n)) / mean
+}
+
+/// Walks an entry's path for requests of total rate `rate` from a session homed on `home`.
+fn walk(
+    w: &World,
+    entry: u32,
+    home: u32,
+    rate: f64,
+    loads: &mut [f64],
+    ovl: &[f64],
+    fate: &mut Fate,
+) {
+    let ws = w.cfg.traffic.write_share;
+    let idem = w.cfg.traffic.idempotent_share;
+    let mut wr = rate * (1.0 - ws);
+    let mut ww = rate * ws;
+    let comp = w.cfg.entries[entry as usize];
+    let site = w.cfg.components[comp as usize].site;
+    if let Some(st) = w.sites.get(site as usize) {
+        if st.down > 0 {
+            let dns = matches!(w.cfg.routing, RoutingCfg::Dns { .. }) && !w.listed[entry as usize];
+            let cause = if dns {
+                Cause::DnsStale
+            } else {
+                Cause::SiteDown
+            };
+            fate.fail(cause, st.inc, wr + ww);
+            return;
+        }
+    }
+    let path = &w.paths[entry as usize];
+    let mut prev_site = NONE;
+    let mut prev_comp = NONE;
+    let mut rejoin: Option<(usize, f64)> = None;
+    let mut i = 0usize;
+    while i < path.len() {
+        if let Some((at, amount)) = rejoin {
+            if at == i {
+                wr += amount;
+                rejoin = None;
+            }
+        }
+        let hop = path[i];
+        let c = hop.comp as usize;
+        let site = w.cfg.components[c].site;
+        if prev_site != NONE && site != NONE && prev_site != site {
+            if let Some(inc) = w.cut(prev_site, site, prev_comp, hop.comp) {
+                fate.fail(Cause::Partition, inc, wr + ww);
+                if let Some((_, a)) = rejoin {
+                    fate.fail(Cause::Partition, inc, a);
+                }
+                return;
+            }
+        }
+        let mut node_site = site;
+        match w.cfg.components[c].kind.clone_light() {
+            Light::Skip => {}
+            Light::Cache(hit, replicated) => {
+                let (alive, total) = w.alive_count(c);
+                let eff = if total == 0 {
+                    0.0
+                } else if replicated {
+                    if alive > 0 {
+                        hit
+                    } else {
+                        0.0
+                    }
+                } else {
+                    hit * f64::from(alive) / f64::from(total)
+                };
+                let hits = wr * eff;
+                if hits > 0.0 && alive > 0 {
+                    let cs = &w.comps[c];
+                    for k in 0..cs.count {
+                        let n = cs.first + k;
+                        if w.nodes[n as usize].alive() {
+                            loads[n as usize] += hits / f64::from(alive);
+                        }
+                    }
+                    wr -= hits;
+                    let skip = hop.skip as usize;
+                    if skip >= path.len() {
+                        fate.served += hits;
+                    } else {
+                        rejoin = Some((skip, hits + rejoin.map(|x| x.1).unwrap_or(0.0)));
+                    }
+                }
+            }
+            Light::Db => {
+                let db = &w.comps[c].db;
+                if !db.available || db.switching {
+                    fate.fail(Cause::DatabaseUnavailable, db.inc, wr + ww);
+                    return;
+                }
+                if db.corrupt {
+                    fate.fail(Cause::InjectedError, db.inc, wr + ww);
+                    return;
+                }
+                if let Some(KindCfg::Database(cfg)) = w.cfg.components.get(c).map(|x| &x.kind) {
+                    if cfg.sync {
+                        if let Some(inc) = w.repl_cut(c) {
+                            fate.fail(Cause::Partition, inc, ww);
+                            ww = 0.0;
+                        }
+                    }
+                }
+                let n = w.comps[c].first + db.primary;
+                node_site = w.nodes[n as usize].site;
+                loads[n as usize] += wr + ww;
+                let o = ovl[n as usize];
+                fate.fail(Cause::Overload, NONE, (wr + ww) * o);
+                wr *= 1.0 - o;
+                ww *= 1.0 - o;
+            }
+            Light::Pair => {
+                let cs = &w.comps[c];
+                let n = cs.first + cs.active.min(cs.count.saturating_sub(1));
+                let nd = &w.nodes[n as usize];
+                if cs.count == 0 || !nd.alive() {
+                    let other = (0..cs.count).any(|k| w.nodes[(cs.first + k) as usize].alive());
+                    let cause = if other && cs.takeover_pending {
+                        Cause::DetectionWindow
+                    } else {
+                        Cause::NoHealthyBackend
+                    };
+                    fate.fail(cause, nd.inc, wr + ww);
+                    return;
+                }
+                loads[n as usize] += wr + ww;
+                let o = ovl[n as usize];
+                fate.fail(Cause::Overload, NONE, (wr + ww) * o);
+                wr *= 1.0 - o;
+                ww *= 1.0 - o;
+            }
+            Light::Tier => {
+                let router = &w.cfg.components[c].router;
+                let mut elig: Vec<u32> = Vec::new();
+                for allow_drained in [false, true] {
+                    for cc in [hop.comp, hop.alt] {
+                        if cc == NONE {
+                            continue;
+                        }
+                        let cs = &w.comps[cc as usize];
+                        for k in 0..cs.count {
+                            let n = cs.first + k;
+                            let nd = &w.nodes[n as usize];
+                            if nd.serving
+                                && nd.marked_up
+                                && !nd.admin_down
+                                && (allow_drained || !nd.drained)
+                            {
+                                elig.push(n);
+                            }
+                        }
+                    }
+                    if !elig.is_empty() {
+                        break;
+                    }
+                }
+                let home_here = home != NONE && {
+                    let hc = w.nodes[home as usize].comp;
+                    hc == hop.comp || hc == hop.alt
+                };
+                let sticky_home = home_here && router.sticky && {
+                    let nd = &w.nodes[home as usize];
+                    nd.serving && nd.marked_up && !nd.admin_down
+                };
+                let dist: Vec<(u32, f64)> = if sticky_home {
+                    vec![(home, 1.0)]
+                } else if elig.is_empty() {
+                    fate.fail(Cause::NoHealthyBackend, w.comps[c].last_inc, wr + ww);
+                    return;
+                } else {
+                    let s = 1.0 / elig.len() as f64;
+                    elig.iter().map(|n| (*n, s)).collect()
+                };
+                let alive_elig: Vec<u32> = elig
+                    .iter()
+                    .copied()
+                    .filter(|n| w.nodes[*n as usize].alive() && w.nodes[*n as usize].hung == 0)
+                    .collect();
+                let (mut nr, mut nw) = (0.0, 0.0);
+                for (n, s) in dist {
+                    let nd = &w.nodes[n as usize];
+                    let (mut r, mut wv) = (wr * s, ww * s);
+                    if !nd.alive() {
+                        if router.retry_idempotent && !alive_elig.is_empty() {
+                            let retried = r * idem;
+                            r -= retried;
+                            let each = retried / alive_elig.len() as f64;
+                            for m in &alive_elig {
+                                loads[*m as usize] += each;
+                            }
+                            nr += retried;
+                        }
+                        fate.fail(Cause::DetectionWindow, nd.inc, r + wv);
+                        continue;
+                    }
+                    if nd.hung > 0 {
+                        fate.fail(Cause::Timeout, nd.inc, r + wv);
+                        continue;
+                    }
+                    loads[n as usize] += r + wv;
+                    let o = ovl[n as usize];
+                    fate.fail(Cause::Overload, NONE, (r + wv) * o);
+                    r *= 1.0 - o;
+                    wv *= 1.0 - o;
+                    if nd.err_rate > 0.0 {
+                        let e = nd.err_rate;
+                        fate.fail(Cause::InjectedError, nd.err_inc, (r + wv) * e);
+                        r *= 1.0 - e;
+                        wv *= 1.0 - e;
+                    }
+                    nr += r;
+                    nw += wv;
+                }
+                wr = nr;
+                ww = nw;
+            }
+        }
+        prev_site = node_site;
+        prev_comp = hop.comp;
+        i += 1;
+    }
+    if let Some((_, a)) = rejoin {
+        wr += a;
+    }
+    fate.served += wr + ww;
+    fate.acked += ww;
+}
+
+/// A class of sessions with its population and where its new sessions arrive.
+struct ClassRate {
+    class: Class,
+    entry: u32,
+    home: u32,
+    /// New sessions per µs.
+    arrivals: f64,
+    /// Extra loss hazard per µs (no affinity, no replication).
+    hazard: f64,
+    fate: Fate,
+}
+
+fn classes(w: &World, at: Time) -> Vec<ClassRate> {
+    let t = &w.cfg.traffic;
+    let lambda = t.sessions_per_s * t.profile.factor(at) * w.spike / 1e6;
+    let shares = arrival_shares(w);
+    let mut out: Vec<ClassRate> = Vec::new();
+    let arrivals = |c: Class| {
+        shares
+            .iter()
+            .filter(|(x, _)| *x == c)
+            .map(|(_, s)| s * lambda)
+            .sum::<f64>()
+    };
+    let per_session = t.requests_per_session.max(1.0) / (t.session_duration.max(1) as f64);
+    for (e, hop) in w.flow.app_hop.iter().enumerate() {
+        if let Some((c, a)) = hop {
+            for cc in [*c, *a] {
+                if cc == NONE {
+                    continue;
+                }
+                let cs = &w.comps[cc as usize];
+                let sticky = w.cfg.components[cc as usize].router.sticky;
+                let repl = match w.cfg.components[cc as usize].kind {
+                    KindCfg::App { replication, .. } => replication,
+                    _ => Repl::None,
+                };
+                let m = new_session_nodes(w, *c, *a).len() as f64;
+                let hazard = if !sticky && repl == Repl::None && m > 1.0 {
+                    per_session * (m - 1.0) / m
+                } else {
+                    0.0
+                };
+                for k in 0..cs.count {
+                    let n = cs.first + k;
+                    if out.iter().any(|x| x.class == Class::Node(n)) {
+                        continue;
+                    }
+                    out.push(ClassRate {
+                        class: Class::Node(n),
+                        entry: e as u32,
+                        home: n,
+                        arrivals: arrivals(Class::Node(n)),
+                        hazard,
+                        fate: Fate::default(),
+                    });
+                }
+            }
+        }
+        for k in 0..2u8 {
+            out.push(ClassRate {
+                class: Class::Pool(e as u32, k),
+                entry: e as u32,
+                home: NONE,
+                arrivals: arrivals(Class::Pool(e as u32, k)),
+                hazard: 0.0,
+                fate: Fate::default(),
+            });
+        }
+    }
+    out.push(ClassRate {
+        class: Class::Unresolved,
+        entry: 0,
+        home: NONE,
+        arrivals: arrivals(Class::Unresolved),
+        hazard: 0.0,
+        fate: Fate::default(),
+    });
+    out
+}
+
+fn population(w: &World, c: Class) -> f64 {
+    match c {
+        Class::Node(n) => w.flow.pop[n as usize],
+        Class::Pool(e, k) => w
+            .flow
+            .pool
+            .get(e as usize)
+            .map(|p| p[k as usize])
+            .unwrap_or(0.0),
+        Class::Unresolved => w.flow.unresolved,
+    }
+}
+
+fn set_population(w: &mut World, c: Class, v: f64) {
+    match c {
+        Class::Node(n) => w.flow.pop[n as usize] = v,
+        Class::Pool(e, k) => {
+            if let Some(p) = w.flow.pool.get_mut(e as usize) {
+                p[k as usize] = v;
+            }
+        }
+        Class::Unresolved => w.flow.unresolved = v,
+    }
+}
+
+/// Fates of every class under the current state (two passes: loads, then overload).
+fn evaluate(w: &World, at: Time) -> Vec<ClassRate> {
+    let mut cls = classes(w, at);
+    let per_session = w.cfg.traffic.requests_per_session.max(1.0)
+        / (w.cfg.traffic.session_duration.max(1) as f64);
+    let n = w.nodes.len();
+    let mut loads = vec![0.0; n];
+    let zero = vec![0.0; n];
+    for c in cls.iter_mut() {
+        let p = population(w, c.class);
+        // requests per µs: sessions × per-session rate (first requests of arrivals included)
+        let rate = p * per_session + c.arrivals;
+        if c.class == Class::Unresolved || w.cfg.entries.is_empty() {
+            continue;
+        }
+        let mut f = Fate::default();
+        walk(w, c.entry, c.home, rate, &mut loads, &zero, &mut f);
+    }
+    let ovl: Vec<f64> = (0..n)
+        .map(|i| {
+            let cap = service_rate(w, i as u32);
+            if loads[i] > cap && loads[i] > 0.0 {
+                1.0 - cap / loads[i]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let mut scratch = vec![0.0; n];
+    for c in cls.iter_mut() {
+        let mut f = Fate::default();
+        if c.class == Class::Unresolved {
+            f.fail(Cause::DnsFailure, w.dns_inc, 1.0);
+        } else if w.cfg.entries.is_empty() {
+            f.fail(Cause::NoHealthyBackend, NONE, 1.0);
+        } else {
+            walk(w, c.entry, c.home, 1.0, &mut scratch, &ovl, &mut f);
+        }
+        c.fate = f;
+    }
+    cls
+}
+
+/// Integrates (last, now] under the state that held during it.
+pub fn integrate(w: &mut World) {
+    let t0 = w.flow.last;
+    let t1 = w.now.min(w.cfg.horizon);
+    if t1 <= t0 {
+        return;
+    }
+    // the profile factor at the segment's midpoint (exact for steps, 2nd order for curves)
+    let cls = evaluate(w, t0 + (t1 - t0) / 2);
+    let d = w.cfg.traffic.session_duration.max(1) as f64;
+    let rps = w.cfg.traffic.requests_per_session.max(1.0);
+    let per_session = rps / d;
+    // a session's first request comes at its arrival, then one every D/R: it lives D(R − 1)/R
+    let tau = d * (rps - 1.0) / rps;
+    let ws = w.cfg.traffic.write_share;
+    // db write rates for lost-write estimates
+    for r in w.flow.db_write_rate.iter_mut() {
+        *r = 0.0;
+    }
+    let mut total_req = 0.0;
+    let mut served = 0.0;
+    let mut acked = 0.0;
+    let mut failed = [0.0; NC];
+    let mut incs: Vec<(u32, f64)> = Vec::new();
+    let mut started = 0.0;
+    let mut finished = 0.0;
+    let mut lost_aff = 0.0;
+    let dt = (t1 - t0) as f64;
+    for c in &cls {
+        let p0 = population(w, c.class);
+        let (integral, p1, fin) = if tau < 1.0 {
+            (0.0, 0.0, c.arrivals * dt + p0)
+        } else {
+            let k = 1.0 / tau + c.hazard;
+            let pinf = c.arrivals / k;
+            let decay = libm::exp(-k * dt);
+            let p1 = pinf + (p0 - pinf) * decay;
+            let integral = pinf * dt + (p0 - pinf) * (1.0 - decay) / k;
+            (integral, p1, integral / tau)
+        };
+        set_population(w, c.class, p1);
+        started += c.arrivals * dt;
+        finished += fin;
+        lost_aff += integral * c.hazard;
+        let req = integral * per_session + c.arrivals * dt;
+        total_req += req;
+        served += req * c.fate.served;
+        acked += req * c.fate.acked;
+        for (i, f) in failed.iter_mut().enumerate() {
+            *f += req * c.fate.fail[i];
+        }
+        for (inc, a) in &c.fate.incs {
+            if let Some(e) = incs.iter_mut().find(|x| x.0 == *inc) {
+                e.1 += req * a;
+            } else {
+                incs.push((*inc, req * a));
+            }
+        }
+        if c.class != Class::Unresolved && !w.cfg.entries.is_empty() {
+            // acknowledged writes by database (for lost-write estimates)
+            let rate = (p1 * per_session + c.arrivals) * c.fate.acked;
+            for (ci, comp) in w.cfg.components.iter().enumerate() {
+                if matches!(comp.kind, KindCfg::Database(_))
+                    && w.paths[c.entry as usize]
+                        .iter()
+                        .any(|h| h.comp as usize == ci)
+                {
+                    w.flow.db_write_rate[ci] += rate;
+                }
+            }
+        }
+    }
+    let f = &mut w.flow;
+    f.cum_started += started;
+    f.cum_finished += finished;
+    f.cum_lost[Loss::NoAffinity as usize] += lost_aff;
+    f.cum_served += served;
+    f.cum_acked += acked;
+    f.cum_writes += total_req * ws;
+    for (i, x) in failed.iter().enumerate() {
+        f.cum_failed[i] += x;
+    }
+    let fail_total: f64 = failed.iter().sum();
+    let open = w
+        .metrics
+        .open_incident(t0)
+        .map(|i| i as u32)
+        .unwrap_or(NONE);
+    for (inc, a) in incs {
+        let inc = if inc == NONE { open } else { inc };
+        let i = inc as usize;
+        if i >= w.metrics.incidents.len() {
+            continue;
+        }
+        if w.flow.inc_failed.len() < w.metrics.incidents.len() {
+            w.flow.inc_failed.resize(w.metrics.incidents.len(), 0.0);
+        }
+        w.flow.inc_failed[i] += a;
+        let r = &mut w.metrics.incidents[i];
+        if a >= 1e-9 {
+            if r.first_fail.is_none() {
+                r.first_fail = Some(t0);
+            }
+            r.last_fail = t1;
+        }
+        r.failed = libm::floor(w.flow.inc_failed[i]) as u64;
+    }
+    windows(w, t0, t1, total_req, served, fail_total);
+    w.flow.last = t1;
+    sync_metrics(w);
+}
+
+/// Availability windows and series points over a constant-rate segment.
+fn windows(w: &mut World, t0: Time, t1: Time, req: f64, served: f64, _failed: f64) {
+    let dt = (t1 - t0) as f64;
+    let (rr, sr) = (req / dt, served / dt);
+    let window = w.metrics.window;
+    let thr = w.metrics.threshold;
+    let mut t = t0;
+    while t < t1 {
+        let wend = w.metrics.win_start + window;
+        if t1 < wend {
+            let x = (t1 - t) as f64;
+            w.flow.win_off += rr * x;
+            w.flow.win_srv += sr * x;
+            break;
+        }
+        let x = (wend - t) as f64;
+        w.flow.win_off += rr * x;
+        w.flow.win_srv += sr * x;
+        close_window(w, wend, thr);
+        t = wend;
+        // whole windows inside the segment, up to the next series point
+        let left = w.metrics.series_every - w.metrics.ser_count;
+        let k = ((t1 - t) / window).min(left.saturating_sub(1));
+        if k > 0 {
+            let up = rr == 0.0 || sr >= thr * rr;
+            w.metrics.windows_total += k;
+            if up {
+                w.metrics.windows_up += k;
+            }
+            w.metrics.ser_count += k;
+            t += k * window;
+            w.metrics.win_start = t;
+        }
+    }
+}
+
+fn close_window(w: &mut World, end: Time, thr: f64) {
+    let m = &mut w.metrics;
+    m.windows_total += 1;
+    if w.flow.win_off <= 0.0 || w.flow.win_srv >= thr * w.flow.win_off {
+        m.windows_up += 1;
+    }
+    w.flow.win_off = 0.0;
+    w.flow.win_srv = 0.0;
+    m.win_start = end;
+    m.ser_count += 1;
+    if m.ser_count >= m.series_every {
+        push_series(w, end);
+    }
+}
+
+/// Pushes a series point from the cumulative floats.
+pub fn push_series(w: &mut World, end: Time) {
+    let f = &w.flow;
+    let m = &mut w.metrics;
+    let served = libm::floor(f.cum_served) - libm::floor(f.ser_base[0]);
+    let mut failed = [0u64; NC];
+    let mut fsum = 0.0;
+    for (i, x) in failed.iter_mut().enumerate() {
+        let v = libm::floor(f.cum_failed[i]) - libm::floor(f.ser_base[2 + i]);
+        *x = v.max(0.0) as u64;
+        fsum += v.max(0.0);
+    }
+    let lost_now: f64 = f.cum_lost.iter().sum();
+    m.s_t.push(super::time::secs(m.ser_start));
+    m.s_served.push(served.max(0.0) as u64);
+    m.s_offered.push((served.max(0.0) + fsum) as u64);
+    m.s_failed.push(failed);
+    m.s_lost
+        .push((libm::floor(lost_now) - libm::floor(f.ser_lost_base)).max(0.0) as u64);
+    m.s_p50.push(0.0);
+    m.s_p95.push(0.0);
+    m.s_p99.push(0.0);
+    let active = m.sessions_active();
+    m.s_active.push(active);
+    m.ser_start = end;
+    m.ser_count = 0;
+    let f = &mut w.flow;
+    f.ser_base[0] = f.cum_served;
+    for i in 0..NC {
+        f.ser_base[2 + i] = f.cum_failed[i];
+    }
+    f.ser_lost_base = lost_now;
+}
+
+/// For the report at any time: the partial window and series point.
+pub fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Time) {
+    if now > m.win_start || m.windows_total == 0 {
+        m.windows_total += 1;
+        if w.flow.win_off <= 0.0 || w.flow.win_srv >= m.threshold * w.flow.win_off {
+            m.windows_up += 1;
+        }
+    }
+    if m.ser_count > 0 || m.s_t.is_empty() || now > m.ser_start {
+        let f = &w.flow;
+        let served = (libm::floor(f.cum_served) - libm::floor(f.ser_base[0])).max(0.0);
+        let mut failed = [0u64; NC];
+        let mut fsum = 0.0;
+        for (i, x) in failed.iter_mut().enumerate() {
+            let v = (libm::floor(f.cum_failed[i]) - libm::floor(f.ser_base[2 + i])).max(0.0);
+            *x = v as u64;
+            fsum += v;
+        }
+        let lost_now: f64 = f.cum_lost.iter().sum();
+        m.s_t.push(super::time::secs(m.ser_start));
+        m.s_served.push(served as u64);
+        m.s_offered.push((served + fsum) as u64);
+        m.s_failed.push(failed);
+        m.s_lost
+            .push((libm::floor(lost_now) - libm::floor(f.ser_lost_base)).max(0.0) as u64);
+        m.s_p50.push(0.0);
+        m.s_p95.push(0.0);
+        m.s_p99.push(0.0);
+        let active = m.sessions_active();
+        m.s_active.push(active);
+    }
+}
+
+/// Integer counters in `Metrics` from the cumulative floats.
+fn sync_metrics(w: &mut World) {
+    let f = &w.flow;
+    let m = &mut w.metrics;
+    m.served = libm::floor(f.cum_served) as u64;
+    let mut failed_total = 0;
+    for i in 0..NC {
+        m.failed[i] = libm::floor(f.cum_failed[i]) as u64;
+        failed_total += m.failed[i];
+    }
+    m.offered = m.served + failed_total;
+    m.sessions_started = libm::floor(f.cum_started) as u64;
+    let mut lost = 0;
+    for i in 0..NL {
+        m.sessions_lost[i] = libm::floor(f.cum_lost[i]) as u64;
+        lost += m.sessions_lost[i];
+    }
+    if lost > m.sessions_started {
+        m.sessions_started = lost;
+    }
+    m.sessions_finished = (libm::floor(f.cum_finished) as u64).min(m.sessions_started - lost);
+    m.writes_attempted = libm::floor(f.cum_writes) as u64;
+    m.writes_acked = libm::floor(f.cum_acked) as u64;
+}
+
+/// A node went down: its sessions are lost unless a replica survives.
+pub fn node_down(w: &mut World, n: u32, inc: u32, loss: Loss) {
+    let c = w.nodes[n as usize].comp as usize;
+    let KindCfg::App { replication, .. } = w.cfg.components[c].kind else {
+        return;
+    };
+    let p = w.flow.pop[n as usize];
+    if p <= 0.0 {
+        return;
+    }
+    w.flow.pop[n as usize] = 0.0;
+    let cs = &w.comps[c];
+    let others: Vec<u32> = (0..cs.count)
+        .map(|k| cs.first + k)
+        .filter(|m| *m != n)
+        .collect();
+    let alive: Vec<u32> = others
+        .iter()
+        .copied()
+        .filter(|m| w.nodes[*m as usize].alive() && w.nodes[*m as usize].serving)
+        .collect();
+    let survive = match replication {
+        Repl::None => 0.0,
+        Repl::Buddy => {
+            if others.is_empty() {
+                0.0
+            } else {
+                alive.len() as f64 / others.len() as f64
+            }
+        }
+        Repl::All => {
+            if alive.is_empty() {
+                0.0
+            } else {
+                1.0
+            }
+        }
+    };
+    let lost = p * (1.0 - survive);
+    let moved = p * survive;
+    if !alive.is_empty() {
+        let each = moved / alive.len() as f64;
+        for m in alive {
+            w.flow.pop[m as usize] += each;
+        }
+    }
+    w.flow.cum_lost[loss as usize] += lost;
+    if w.flow.inc_lost.len() < w.metrics.incidents.len() {
+        w.flow.inc_lost.resize(w.metrics.incidents.len(), 0.0);
+    }
+    if let Some(x) = w.flow.inc_lost.get_mut(inc as usize) {
+        *x += lost;
+        let v = libm::floor(*x) as u64;
+        if let Some(r) = w.metrics.incidents.get_mut(inc as usize) {
+            r.sessions_lost = v;
+        }
+    }
+    sync_metrics(w);
+}
+
+pub fn node_up(_w: &mut World, _n: u32) {}
+
+/// Writes lost when a database primary is replaced, from the write rate just before.
+pub fn lost_writes(w: &World, c: usize, standby: StandbyKind, at: Time) -> (u64, Time) {
+    let Some(cfg) = w.db_cfg(c) else {
+        return (0, 0);
+    };
+    let rate = w.flow.db_write_rate.get(c).copied().unwrap_or(0.0);
+    let window = if standby == StandbyKind::Cold {
+        let b = cfg.backup_interval.max(1);
+        at - (at / b) * b
+    } else if cfg.sync {
+        0
+    } else {
+        let cutoff = match w.comps[c].db.cut_since {
+            Some(t) => t.min(at.saturating_sub(cfg.lag)),
+            None => at.saturating_sub(cfg.lag),
+        };
+        at - cutoff
+    };
+    let n = libm::round(rate * window as f64) as u64;
+    (n, if n > 0 { window } else { 0 })
+}

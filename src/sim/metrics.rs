@@ -1,0 +1,427 @@
+//! Counters, deterministic latency histograms, metric windows and incident records.
+//!
+//! Invariant: every request is recorded exactly once, as served or failed with one cause; the
+//! report asserts `offered = served + failed` and `started = finished + lost + active`.
+
+use super::report::cause;
+use super::time::Time;
+
+/// Failure causes, indexed by [`Cause`] as `u8`.
+pub const CAUSE_NAMES: [&str; 11] = [
+    cause::DETECTION_WINDOW,
+    cause::NO_HEALTHY_BACKEND,
+    cause::OVERLOAD,
+    cause::DATABASE_UNAVAILABLE,
+    cause::PARTITION,
+    cause::SITE_DOWN,
+    cause::DNS_STALE,
+    cause::INJECTED_ERROR,
+    cause::TIMEOUT,
+    cause::NODE_CRASH,
+    cause::DNS_FAILURE,
+];
+pub const NC: usize = CAUSE_NAMES.len();
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Cause {
+    DetectionWindow = 0,
+    NoHealthyBackend = 1,
+    Overload = 2,
+    DatabaseUnavailable = 3,
+    Partition = 4,
+    SiteDown = 5,
+    DnsStale = 6,
+    InjectedError = 7,
+    Timeout = 8,
+    NodeCrash = 9,
+    DnsFailure = 10,
+}
+
+/// Why a session was lost.
+pub const LOSS_NAMES: [&str; 4] = ["node_crash", "site_down", "no_affinity", "planned_restart"];
+pub const NL: usize = LOSS_NAMES.len();
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Loss {
+    NodeCrash = 0,
+    SiteDown = 1,
+    NoAffinity = 2,
+    PlannedRestart = 3,
+}
+
+const SUB: u32 = 16;
+const BUCKETS: usize = 64 * SUB as usize;
+
+/// A log-bucketed latency histogram (16 buckets per power of two, ≤ 6.25 % relative error).
+#[derive(Clone, Debug)]
+pub struct Hist {
+    counts: Vec<u32>,
+    n: u64,
+}
+
+impl Default for Hist {
+    fn default() -> Self {
+        Hist {
+            counts: vec![0; BUCKETS],
+            n: 0,
+        }
+    }
+}
+
+impl Hist {
+    fn bucket(us: u64) -> usize {
+        if us < u64::from(SUB) {
+            return us as usize;
+        }
+        let msb = 63 - us.leading_zeros();
+        let sub = ((us >> (msb - 4)) & u64::from(SUB - 1)) as u32;
+        ((msb - 3) * SUB + sub) as usize
+    }
+    fn lower(b: usize) -> f64 {
+        let b = b as u32;
+        if b < SUB {
+            return f64::from(b);
+        }
+        let msb = b / SUB + 3;
+        let sub = b % SUB;
+        ((u64::from(SUB + sub)) << (msb - 4)) as f64
+    }
+    fn upper(b: usize) -> f64 {
+        if (b as u32) < SUB {
+            return b as f64 + 1.0;
+        }
+        if b + 1 < BUCKETS {
+            Self::lower(b + 1)
+        } else {
+            Self::lower(b) * 2.0
+        }
+    }
+    pub fn add(&mut self, us: u64) {
+        let b = Self::bucket(us).min(BUCKETS - 1);
+        self.counts[b] += 1;
+        self.n += 1;
+    }
+    pub fn len(&self) -> u64 {
+        self.n
+    }
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+    pub fn clear(&mut self) {
+        if self.n > 0 {
+            self.counts.iter_mut().for_each(|c| *c = 0);
+            self.n = 0;
+        }
+    }
+    /// The q-quantile in µs (bucket midpoint), 0 when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.n == 0 {
+            return 0.0;
+        }
+        let target = libm::ceil(q * self.n as f64).max(1.0) as u64;
+        let mut acc = 0u64;
+        for (b, c) in self.counts.iter().enumerate() {
+            acc += u64::from(*c);
+            if acc >= target {
+                return (Self::lower(b) + Self::upper(b)) / 2.0;
+            }
+        }
+        0.0
+    }
+}
+
+/// One fault's effect, accumulated while the run goes.
+#[derive(Clone, Debug, Default)]
+pub struct IncidentRec {
+    pub trigger: String,
+    pub component: String,
+    pub fault_at: Time,
+    pub cleared_at: Option<Time>,
+    pub first_fail: Option<Time>,
+    pub last_fail: Time,
+    pub failed: u64,
+    pub sessions_lost: u64,
+    pub writes_lost: u64,
+    pub rpo_us: Time,
+    pub recovery: String,
+}
+
+/// How long after a fault cleared overload and timeouts are still blamed on it.
+pub const GRACE: Time = 60_000_000;
+
+#[derive(Clone, Debug, Default)]
+pub struct Window {
+    pub offered: u64,
+    pub served: u64,
+    pub failed: [u64; NC],
+    pub sessions_lost: u64,
+    pub hist: Hist,
+}
+
+/// Everything counted during a run.
+#[derive(Clone, Debug, Default)]
+pub struct Metrics {
+    pub offered: u64,
+    pub served: u64,
+    pub failed: [u64; NC],
+    pub retried: u64,
+    pub sessions_started: u64,
+    pub sessions_finished: u64,
+    pub sessions_lost: [u64; NL],
+    pub writes_attempted: u64,
+    pub writes_acked: u64,
+    pub writes_lost: u64,
+    pub max_rpo: Time,
+    pub hist: Hist,
+    pub latency_sum_us: f64,
+    pub window: Time,
+    pub threshold: f64,
+    pub win_start: Time,
+    /// The current availability window (counts only).
+    pub cur: Window,
+    /// The current series window: `series_every` availability windows.
+    pub ser: Window,
+    pub ser_start: Time,
+    pub series_every: u64,
+    pub ser_count: u64,
+    pub windows_total: u64,
+    pub windows_up: u64,
+    pub s_t: Vec<f64>,
+    pub s_offered: Vec<u64>,
+    pub s_served: Vec<u64>,
+    pub s_failed: Vec<[u64; NC]>,
+    pub s_active: Vec<u64>,
+    pub s_lost: Vec<u64>,
+    pub s_p50: Vec<f64>,
+    pub s_p95: Vec<f64>,
+    pub s_p99: Vec<f64>,
+    pub markers: Vec<(Time, String)>,
+    pub incidents: Vec<IncidentRec>,
+}
+
+impl Metrics {
+    /// At most this many points in the series: longer runs merge windows.
+    pub const MAX_SERIES: u64 = 2_000;
+
+    pub fn new(window: Time, threshold: f64, horizon: Time) -> Metrics {
+        let window = window.max(1);
+        let n = horizon.div_ceil(window).max(1);
+        Metrics {
+            window,
+            threshold,
+            series_every: n.div_ceil(Self::MAX_SERIES).max(1),
+            ..Metrics::default()
+        }
+    }
+
+    pub fn sessions_active(&self) -> u64 {
+        let lost: u64 = self.sessions_lost.iter().sum();
+        self.sessions_started - self.sessions_finished - lost
+    }
+
+    /// Closes every window that ends at or before `t`.
+    pub fn advance(&mut self, t: Time) {
+        while t >= self.win_start + self.window {
+            self.close_window(self.win_start + self.window);
+        }
+    }
+
+    /// Closes the current window at `end` (possibly partial, at the horizon).
+    pub fn close_window(&mut self, end: Time) {
+        let w = &mut self.cur;
+        self.windows_total += 1;
+        if w.offered == 0 || (w.served as f64) >= self.threshold * w.offered as f64 {
+            self.windows_up += 1;
+        }
+        w.offered = 0;
+        w.served = 0;
+        w.failed = [0; NC];
+        w.sessions_lost = 0;
+        self.win_start = end;
+        self.ser_count += 1;
+        if self.ser_count >= self.series_every {
+            self.close_series(end);
+        }
+    }
+
+    /// Pushes the current series point (also at the horizon for a partial one).
+    pub fn close_series(&mut self, end: Time) {
+        let w = &mut self.ser;
+        self.s_t.push(super::time::secs(self.ser_start));
+        self.s_offered.push(w.offered);
+        self.s_served.push(w.served);
+        self.s_failed.push(w.failed);
+        self.s_lost.push(w.sessions_lost);
+        self.s_p50.push(w.hist.quantile(0.5) / 1000.0);
+        self.s_p95.push(w.hist.quantile(0.95) / 1000.0);
+        self.s_p99.push(w.hist.quantile(0.99) / 1000.0);
+        let active = self.sessions_active();
+        self.s_active.push(active);
+        let w = &mut self.ser;
+        w.offered = 0;
+        w.served = 0;
+        w.failed = [0; NC];
+        w.sessions_lost = 0;
+        w.hist.clear();
+        self.ser_start = end;
+        self.ser_count = 0;
+    }
+
+    pub fn served(&mut self, now: Time, latency: Time, retried: bool) {
+        self.advance(now);
+        self.offered += 1;
+        self.served += 1;
+        if retried {
+            self.retried += 1;
+        }
+        self.hist.add(latency);
+        self.latency_sum_us += latency as f64;
+        self.cur.offered += 1;
+        self.cur.served += 1;
+        self.ser.offered += 1;
+        self.ser.served += 1;
+        self.ser.hist.add(latency);
+    }
+
+    /// Records a failed request and blames `incident` (or an open incident for overload).
+    pub fn failed(&mut self, now: Time, cause: Cause, incident: u32) {
+        self.advance(now);
+        self.offered += 1;
+        self.failed[cause as usize] += 1;
+        self.cur.offered += 1;
+        self.cur.failed[cause as usize] += 1;
+        self.ser.offered += 1;
+        self.ser.failed[cause as usize] += 1;
+        let inc = if incident != u32::MAX {
+            Some(incident as usize)
+        } else {
+            self.open_incident(now)
+        };
+        if let Some(i) = inc {
+            if let Some(r) = self.incidents.get_mut(i) {
+                r.failed += 1;
+                if r.first_fail.is_none() {
+                    r.first_fail = Some(now);
+                }
+                r.last_fail = now;
+            }
+        }
+    }
+
+    /// Bulk variant for the flow level: `n` requests failed at `now` (first) to `end` (last).
+    pub fn failed_bulk(&mut self, now: Time, end: Time, cause: Cause, incident: u32, n: u64) {
+        if n == 0 {
+            return;
+        }
+        self.offered += n;
+        self.failed[cause as usize] += n;
+        self.cur.offered += n;
+        self.cur.failed[cause as usize] += n;
+        self.ser.offered += n;
+        self.ser.failed[cause as usize] += n;
+        let inc = if incident != u32::MAX {
+            Some(incident as usize)
+        } else {
+            self.open_incident(now)
+        };
+        if let Some(i) = inc {
+            if let Some(r) = self.incidents.get_mut(i) {
+                r.failed += n;
+                if r.first_fail.is_none() {
+                    r.first_fail = Some(now);
+                }
+                r.last_fail = r.last_fail.max(end);
+            }
+        }
+    }
+
+    /// The most recent incident still open (or cleared less than [`GRACE`] ago).
+    pub fn open_incident(&self, now: Time) -> Option<usize> {
+        let n = self.incidents.len();
+        for i in (n.saturating_sub(16)..n).rev() {
+            let r = &self.incidents[i];
+            if r.fault_at <= now && r.cleared_at.is_none_or(|c| now < c + GRACE) {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    pub fn session_lost(&mut self, now: Time, loss: Loss, incident: u32) {
+        self.advance(now);
+        self.sessions_lost[loss as usize] += 1;
+        self.ser.sessions_lost += 1;
+        if let Some(r) = self.incidents.get_mut(incident as usize) {
+            r.sessions_lost += 1;
+        }
+    }
+
+    pub fn writes_lost(&mut self, incident: u32, n: u64, rpo: Time) {
+        self.writes_lost += n;
+        if n > 0 {
+            self.max_rpo = self.max_rpo.max(rpo);
+        }
+        if let Some(r) = self.incidents.get_mut(incident as usize) {
+            r.writes_lost += n;
+            if n > 0 {
+                r.rpo_us = r.rpo_us.max(rpo);
+            }
+        }
+    }
+
+    pub fn new_incident(&mut self, now: Time, trigger: &str, component: &str) -> u32 {
+        self.incidents.push(IncidentRec {
+            trigger: trigger.to_string(),
+            component: component.to_string(),
+            fault_at: now,
+            ..IncidentRec::default()
+        });
+        self.markers.push((now, format!("{trigger} {component}")));
+        (self.incidents.len() - 1) as u32
+    }
+
+    pub fn clear_incident(&mut self, incident: u32, now: Time) {
+        if let Some(r) = self.incidents.get_mut(incident as usize) {
+            if r.cleared_at.is_none() {
+                r.cleared_at = Some(now);
+            }
+        }
+    }
+
+    /// Records how an incident recovered (a decisive step: replaces an earlier text).
+    pub fn recovery(&mut self, incident: u32, now: Time, text: String) {
+        if let Some(r) = self.incidents.get_mut(incident as usize) {
+            r.recovery = text.clone();
+        }
+        self.markers.push((now, text));
+    }
+
+    /// Records a recovery step unless a text is already there.
+    pub fn recovery_soft(&mut self, incident: u32, now: Time, text: String) {
+        if let Some(r) = self.incidents.get_mut(incident as usize) {
+            if r.recovery.is_empty() {
+                r.recovery = text.clone();
+            }
+        }
+        self.markers.push((now, text));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_quantiles_are_close() {
+        let mut h = Hist::default();
+        for us in 1..=10_000u64 {
+            h.add(us);
+        }
+        let p50 = h.quantile(0.5);
+        assert!((p50 - 5000.0).abs() / 5000.0 < 0.07, "{p50}");
+        let p99 = h.quantile(0.99);
+        assert!((p99 - 9900.0).abs() / 9900.0 < 0.07, "{p99}");
+    }
+}
