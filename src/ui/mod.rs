@@ -152,16 +152,11 @@ fn capitalize_first(s: &str) -> String {
 
 /// The scenario's problems: errors (when it does not compile) and warnings.
 pub fn problems_of(s: &Scenario) -> Vec<Problem> {
-    let mut out = scenario::validate::validate(s);
-    let more = match scenario::compile(s) {
+    // `compile` validates first: its errors, or the warnings of a runnable scenario.
+    let mut out = match scenario::compile(s) {
         Ok(c) => c.warnings,
         Err(ps) => ps,
     };
-    for p in more {
-        if !out.contains(&p) {
-            out.push(p);
-        }
-    }
     // A problem under `components[i]` is about that component, for highlighting.
     for p in &mut out {
         if p.component.is_none() {
