@@ -242,9 +242,13 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
 
-    // Fault markers: a vertical line and a label at the top.
+    // Fault markers: a vertical line each, and short labels stacked in up to three rows so that
+    // they do not overlap (a label with no room is left out; the incident table has them all).
     let marker_color = theme.fg.mix(0.6);
-    for m in &s.markers {
+    let mut placed: Vec<(i32, usize)> = Vec::new();
+    let mut markers: Vec<&crate::sim::report::Marker> = s.markers.iter().collect();
+    markers.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+    for m in markers {
         let x = m.t_s / unit;
         if !(0.0..=x_end).contains(&x) {
             continue;
@@ -255,13 +259,23 @@ pub fn draw<DB: DrawingBackend>(
                 marker_color.stroke_width(1),
             )))
             .map_err(err)?;
-        chart
-            .draw_series(std::iter::once(Text::new(
-                m.label.clone(),
-                (x, y_max),
+        let label = marker_label(&m.label);
+        let (px, top) = chart.backend_coord(&(x, y_max));
+        let width = (label.chars().count() as i32) * 6 + 8;
+        let row = (0..3).find(|r| {
+            !placed
+                .iter()
+                .any(|(ox, or)| or == r && (px - ox).abs() < width)
+        });
+        if let Some(row) = row {
+            placed.push((px, row));
+            root.draw(&Text::new(
+                label,
+                (px + 3, top + 2 + 13 * row as i32),
                 ("sans-serif", 11).into_font().color(&theme.fg),
-            )))
+            ))
             .map_err(err)?;
+        }
     }
 
     if !lines.is_empty() {
@@ -275,6 +289,15 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
     }
     root.present().map_err(err)
+}
+
+/// A marker label short enough for a chart (the first words, at most 24 characters).
+pub fn marker_label(label: &str) -> String {
+    if label.chars().count() <= 24 {
+        return label.to_string();
+    }
+    let cut: String = label.chars().take(23).collect();
+    format!("{}…", cut.trim_end())
 }
 
 /// The value at the window under `x_frac` (0..1 of the plot width), for hover text.
@@ -369,6 +392,26 @@ mod tests {
             let path = std::env::temp_dir().join(format!("chart-{}.svg", kind.key()));
             std::fs::write(&path, svg(kind, &r)).unwrap();
         }
+    }
+
+    #[test]
+    fn crowded_markers_get_short_labels_in_rows() {
+        let mut r = sample();
+        for k in 0..8 {
+            r.series.markers.push(crate::sim::report::Marker {
+                t_s: 60.0 + k as f64,
+                label: format!("marker {k} with a very long explanation of what happened"),
+            });
+        }
+        let out = svg(ChartKind::SuccessRate, &r);
+        assert!(!out.contains("very long explanation of what"));
+        // Three rows at most near the same time, the rest are left out.
+        assert!(
+            out.matches("marker ").count() <= 3,
+            "{}",
+            out.matches("marker ").count()
+        );
+        assert_eq!(marker_label("short"), "short");
     }
 
     #[test]
