@@ -164,7 +164,7 @@ pub fn draw<DB: DrawingBackend>(
                 lines.push((cause_label(cause), OKABE_ITO[i % 7], acc.clone()));
             }
             let top = acc.iter().copied().fold(0.0, f64::max);
-            ("failed requests / window", 0.0, (top * 1.1).max(1.0))
+            ("failed requests / window", 0.0, (top * 1.45).max(1.0))
         }
         ChartKind::Sessions => {
             let a: Vec<f64> = s.sessions_active.iter().map(|x| *x as f64).collect();
@@ -172,7 +172,7 @@ pub fn draw<DB: DrawingBackend>(
             let top = a.iter().chain(&l).copied().fold(0.0, f64::max);
             lines.push(("active".into(), OKABE_ITO[0], a));
             lines.push(("lost / window".into(), OKABE_ITO[3], l));
-            ("sessions", 0.0, (top * 1.1).max(1.0))
+            ("sessions", 0.0, (top * 1.45).max(1.0))
         }
         ChartKind::Latency => {
             let top = s
@@ -186,7 +186,7 @@ pub fn draw<DB: DrawingBackend>(
             lines.push(("p50".into(), OKABE_ITO[2], s.latency_p50_ms.clone()));
             lines.push(("p95".into(), OKABE_ITO[1], s.latency_p95_ms.clone()));
             lines.push(("p99".into(), OKABE_ITO[3], s.latency_p99_ms.clone()));
-            ("latency (ms)", 0.0, (top * 1.1).max(1.0))
+            ("latency (ms)", 0.0, (top * 1.45).max(1.0))
         }
     };
 
@@ -281,7 +281,13 @@ pub fn draw<DB: DrawingBackend>(
     if !lines.is_empty() {
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            .position(if kind == ChartKind::SuccessRate {
+                // The line sits at the top; the legend goes below it.
+                SeriesLabelPosition::LowerRight
+            } else {
+                // The other charts leave head room above the data for it.
+                SeriesLabelPosition::UpperRight
+            })
             .background_style(theme.bg.mix(0.85))
             .border_style(theme.grid)
             .label_font(("sans-serif", 12).into_font().color(&theme.fg))
