@@ -23,7 +23,7 @@ pub fn progress_bar(props: &ProgressBarProps) -> Html {
             <progress id="progress-bar" data-testid="progress-bar" max="100" value={format!("{pct:.1}")}
                 aria-label="Simulation progress">{ format!("{pct:.0}%") }</progress>
             <span>{ format!("simulated {} of {} · {:.0} events/s · {} events",
-                format_micros(p.now_us), format_micros(p.horizon_us), p.events_per_s, p.events) }</span>
+                format_micros(p.now_us / 1_000_000 * 1_000_000), format_micros(p.horizon_us), p.events_per_s, p.events) }</span>
             <button class="btn small danger" id="progress-cancel" data-testid="progress-cancel" onclick={oncancel}>{ "Cancel" }</button>
         </div>
     }
