@@ -99,6 +99,22 @@ pub fn fresh_id<'a>(prefix: &str, taken: impl Iterator<Item = &'a str> + Clone) 
     }
 }
 
+/// The site whose box holds `pos` (the smallest, when boxes nest).
+fn site_in(sites: &[Site], pos: [i32; 2]) -> Option<String> {
+    sites
+        .iter()
+        .filter_map(|s| s.rect.map(|r| (s, r)))
+        .filter(|(_, [x, y, w, h])| {
+            pos[0] >= *x && pos[0] <= x + w && pos[1] >= *y && pos[1] <= y + h
+        })
+        .min_by_key(|(_, [_, _, w, h])| i64::from(*w) * i64::from(*h))
+        .map(|(s, _)| s.id.clone())
+}
+
+fn site_at(s: &Scenario, pos: [i32; 2]) -> Option<String> {
+    site_in(&s.sites, pos)
+}
+
 /// A spot for a new component: right of the rightmost node, on the first row with room.
 pub fn free_spot(s: &Scenario) -> [i32; 2] {
     let positions: Vec<[i32; 2]> = s.components.iter().filter_map(|c| c.pos).collect();
@@ -384,21 +400,28 @@ fn edit_scenario(s: &mut Scenario, selection: &mut Vec<Sel>, edit: Action) -> Re
             let spec =
                 default_spec(&kind).ok_or_else(|| format!("Unknown component kind `{kind}`."))?;
             let id = fresh_id(id_prefix(&kind), s.components.iter().map(|c| c.id.as_str()));
+            let pos = pos.unwrap_or_else(|| free_spot(s));
             s.components.push(Component {
                 id: id.clone(),
                 name: String::new(),
-                site: None,
+                site: site_at(s, pos),
                 next: Vec::new(),
                 failure: None,
-                pos: Some(pos.unwrap_or_else(|| free_spot(s))),
+                pos: Some(pos),
                 spec,
             });
             *selection = vec![Sel::Component(id)];
         }
         Action::MoveComponents { ids, dx, dy } => {
+            let sites = s.sites.clone();
             for c in s.components.iter_mut().filter(|c| ids.contains(&c.id)) {
                 let [x, y] = c.pos.unwrap_or([0, 0]);
-                c.pos = Some([x.saturating_add(dx), y.saturating_add(dy)]);
+                let pos = [x.saturating_add(dx), y.saturating_add(dy)];
+                c.pos = Some(pos);
+                // Dropped into a site box: it joins that site (moving out keeps the old one).
+                if let Some(site) = site_in(&sites, pos) {
+                    c.site = Some(site);
+                }
             }
         }
         Action::Connect { from, to } => {
@@ -970,6 +993,58 @@ mod tests {
         assert!(st.scenario.faults.is_empty());
         let st = st.apply(Action::Undo);
         assert_eq!(st.scenario.faults.len(), 1);
+    }
+
+    #[test]
+    fn components_dropped_into_a_site_box_join_it() {
+        let st = reference()
+            .apply(Action::Select(Sel::Component("db".into())))
+            .apply(Action::GroupIntoSite);
+        let [x, y, w, h] = st.scenario.sites[0].rect.unwrap();
+        let st = st.apply(Action::AddComponent {
+            kind: "cache".into(),
+            pos: Some([x + w / 2, y + h / 2]),
+        });
+        let cache = st
+            .scenario
+            .components
+            .iter()
+            .find(|c| c.id == "cache")
+            .unwrap();
+        assert_eq!(cache.site.as_deref(), Some("site"));
+        // Moving app into the box makes it a member; moving it far away keeps it.
+        let app = st
+            .scenario
+            .components
+            .iter()
+            .find(|c| c.id == "app")
+            .unwrap()
+            .pos
+            .unwrap();
+        let st = st.apply(Action::MoveComponents {
+            ids: vec!["app".into()],
+            dx: x + w / 2 - app[0],
+            dy: y + h / 2 - app[1],
+        });
+        let app = st
+            .scenario
+            .components
+            .iter()
+            .find(|c| c.id == "app")
+            .unwrap();
+        assert_eq!(app.site.as_deref(), Some("site"));
+        let st = st.apply(Action::MoveComponents {
+            ids: vec!["app".into()],
+            dx: 5000,
+            dy: 0,
+        });
+        let app = st
+            .scenario
+            .components
+            .iter()
+            .find(|c| c.id == "app")
+            .unwrap();
+        assert_eq!(app.site.as_deref(), Some("site"));
     }
 
     #[test]
