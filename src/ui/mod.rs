@@ -220,10 +220,15 @@ pub fn app() -> Html {
         );
     }
     let watched = use_memo(
-        (state.scenario.clone(), player.on, player.t_us),
-        |(s, on, t)| {
+        (
+            state.scenario.clone(),
+            player.on,
+            player.t_us,
+            sim.state.report.clone(),
+        ),
+        |(s, on, t, r)| {
             on.then(|| {
-                let (states, global) = watch::states_at(s, *t);
+                let (states, global) = watch::states_at(s, *t, r.as_deref());
                 (Rc::new(states), global)
             })
         },

@@ -11,6 +11,8 @@ pub enum NodeState {
     Up,
     /// Serving, but with a fault (errors, latency, a leak, a partition, some nodes down).
     Degraded,
+    /// Inside an incident of the run: from its first failed request to full restoration.
+    Recovering,
     /// Taking no new sessions before a restart or deploy.
     Draining,
     /// A database switching its primary, a standby taking over.
@@ -23,6 +25,7 @@ impl NodeState {
         match self {
             NodeState::Up => "up",
             NodeState::Degraded => "degraded",
+            NodeState::Recovering => "recovering",
             NodeState::Draining => "draining",
             NodeState::Promoting => "promoting",
             NodeState::Down => "down",
@@ -53,9 +56,14 @@ fn nodes_of(spec: &Spec) -> u64 {
     u64::from(n.max(1))
 }
 
-/// Every component's status at `t_us`, plus the global events active then (traffic spike, DNS
+/// Every component's status at `t_us` (from the scripted faults, and from the incidents of
+/// `report` when there is one, random failures included), plus the global events active then (traffic spike, DNS
 /// failure) in words.
-pub fn states_at(s: &Scenario, t_us: u64) -> (BTreeMap<String, Status>, Vec<String>) {
+pub fn states_at(
+    s: &Scenario,
+    t_us: u64,
+    report: Option<&crate::sim::Report>,
+) -> (BTreeMap<String, Status>, Vec<String>) {
     let horizon = s.horizon.us();
     let mut out: BTreeMap<String, Status> = BTreeMap::new();
     let mut global = Vec::new();
@@ -254,6 +262,23 @@ pub fn states_at(s: &Scenario, t_us: u64) -> (BTreeMap<String, Status>, Vec<Stri
             }
         }
     }
+    if let Some(r) = report {
+        let t_s = t_us as f64 / 1e6;
+        for inc in &r.incidents {
+            if t_s >= inc.start_s && t_s < inc.start_s + inc.rto_s.max(1.0) {
+                // `app#0` → `app`.
+                let id = inc.component.split('#').next().unwrap_or_default();
+                if s.components.iter().any(|c| c.id == id) {
+                    let why = if inc.recovery.is_empty() {
+                        inc.trigger.clone()
+                    } else {
+                        inc.recovery.clone()
+                    };
+                    set(id, NodeState::Recovering, why);
+                }
+            }
+        }
+    }
     (out, global)
 }
 
@@ -358,12 +383,12 @@ mod tests {
     fn reference_faults_replay() {
         // liferay-reference: app node 0 crashes at 20m for 10m; lb at 40m for 5m.
         let s = builtins::get("liferay-reference").unwrap().scenario();
-        let (at0, _) = states_at(&s, 0);
+        let (at0, _) = states_at(&s, 0, None);
         assert!(at0.is_empty());
-        let (at25, _) = states_at(&s, 25 * MIN);
+        let (at25, _) = states_at(&s, 25 * MIN, None);
         assert_eq!(at25["app"].state, NodeState::Degraded);
         assert!(at25["app"].why.contains("node #0"));
-        let (at41, _) = states_at(&s, 41 * MIN);
+        let (at41, _) = states_at(&s, 41 * MIN, None);
         // The active member of the pair is down; the passive one takes over.
         assert_eq!(at41["lb"].state, NodeState::Degraded);
         assert!(!at41.contains_key("app"));
@@ -376,7 +401,7 @@ mod tests {
             let h = s.horizon.us();
             let mut t = 0;
             while t <= h {
-                let _ = states_at(&s, t);
+                let _ = states_at(&s, t, None);
                 t += (h / 240).max(1);
             }
         }
@@ -390,10 +415,29 @@ mod tests {
             _ => None,
         });
         if let Some(x) = rr {
-            let (st, _) = states_at(&s, x.at.us());
+            let (st, _) = states_at(&s, x.at.us(), None);
             assert_eq!(st[&x.target].state, NodeState::Draining);
             assert!(st[&x.target].why.contains("batch 1"));
         }
+    }
+
+    #[test]
+    fn incidents_of_the_run_show_as_recovering() {
+        let s = builtins::get("liferay-reference").unwrap().scenario();
+        let mut r = crate::sim::Report::default();
+        r.incidents.push(crate::sim::report::Incident {
+            trigger: "random failure".into(),
+            component: "web#1".into(),
+            start_s: 100.0,
+            rto_s: 20.0,
+            recovery: "web#1 marked down".into(),
+            ..Default::default()
+        });
+        let (st, _) = states_at(&s, 110_000_000, Some(&r));
+        assert_eq!(st["web"].state, NodeState::Recovering);
+        assert_eq!(st["web"].why, "web#1 marked down");
+        let (st, _) = states_at(&s, 130_000_000, Some(&r));
+        assert!(!st.contains_key("web"));
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub fn watch_bar(props: &WatchBarProps) -> Html {
             <span class="watch-legend">
                 <span class="state-chip state-up">{ "up" }</span>
                 <span class="state-chip state-degraded">{ "degraded" }</span>
+                <span class="state-chip state-recovering">{ "recovering" }</span>
                 <span class="state-chip state-draining">{ "draining" }</span>
                 <span class="state-chip state-promoting">{ "promoting" }</span>
                 <span class="state-chip state-down">{ "down" }</span>
