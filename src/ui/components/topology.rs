@@ -576,7 +576,7 @@ pub fn topology(props: &TopologyProps) -> Html {
             })
         });
         let params = match &watched {
-            Some(st) if st.state != NodeState::Up => truncate(&format!("{}: {}", st.state.name(), st.why), 22),
+            Some(st) if st.state != NodeState::Up => truncate(&format!("{}: {}", st.state.name(), st.why), 20),
             Some(_) => "up".to_string(),
             None => node_summary(&c.spec),
         };
