@@ -522,7 +522,7 @@ pub fn app() -> Html {
                 <section class="results" aria-label="Results">
                     <h2>{ "Results" }</h2>
                     if let Some(p) = &run_state.running { <ProgressBar progress={p.clone()} oncancel={sim.cancel.clone()} /> }
-                    <Results report={report.clone()} stale={stale} dark={dark} onerror={onresulterror} />
+                    <Results report={report.clone()} stale={stale} dark={dark} running={running} onerror={onresulterror} />
                 </section>
             </main>
             <Footer engine_version={report.as_ref().map(|r| r.engine_version.clone()).filter(|v| !v.is_empty()).unwrap_or_else(|| crate::ENGINE_VERSION.to_string())}

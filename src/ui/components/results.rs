@@ -13,6 +13,9 @@ pub struct ResultsProps {
     /// The results are for an earlier version of the scenario.
     pub stale: bool,
     pub dark: bool,
+    /// A run is in progress (shown instead of "no results" on the first run).
+    #[prop_or_default]
+    pub running: bool,
     pub onerror: Callback<String>,
 }
 
@@ -20,7 +23,9 @@ pub struct ResultsProps {
 pub fn results(props: &ResultsProps) -> Html {
     let Some(r) = props.report.clone() else {
         return html! {
-            <div class="results-empty" id="results-empty"><p>{ "No results yet: press Run." }</p></div>
+            <div class="results-empty" id="results-empty">
+                <p>{ if props.running { "Running the simulation…" } else { "No results yet: press Run." } }</p>
+            </div>
         };
     };
     let export_json = {
