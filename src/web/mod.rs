@@ -83,7 +83,7 @@ pub fn save_autosave(scenario: &Scenario) -> Result<(), String> {
     let json = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
     storage()?
         .set_item(AUTOSAVE_KEY, &json)
-        .map_err(|e| format!("Autosave failed: {}", js_message(&e)))
+        .map_err(|e| format!("Autosave failed: {}", js_message(&e).trim_end_matches('.')))
 }
 
 /// The autosaved scenario: `None` when there is none, an error message when it is unreadable
