@@ -516,7 +516,7 @@ pub fn app() -> Html {
                 </section>
                 <aside class="inspector" aria-label="Inspector">
                     <h2>{ "Inspector" }</h2>
-                    <Inspector scenario={scenario.clone()} selection={state.selection.clone()} problems={problems.clone()} ondispatch={dispatch.clone()} />
+                    <Inspector scenario={scenario.clone()} selection={state.selection.clone()} problems={problems.clone()} ondispatch={dispatch.clone()} report={report.clone()} />
                     <Problems problems={problems.clone()} ondispatch={dispatch.clone()} />
                 </aside>
                 <section class="results" aria-label="Results">

@@ -15,6 +15,9 @@ pub struct InspectorProps {
     pub selection: Vec<Sel>,
     pub problems: Rc<Vec<Problem>>,
     pub ondispatch: Callback<Action>,
+    /// The last run's report, for the selected component's figures.
+    #[prop_or_default]
+    pub report: Option<Rc<crate::sim::Report>>,
 }
 
 #[function_component(Inspector)]
@@ -139,6 +142,21 @@ pub fn inspector(props: &InspectorProps) -> Html {
         <div class="inspector-body" id="inspector" data-testid="inspector">
             { body }
         </div>
+    }
+}
+
+/// What the component did in the last run: requests served, queueing, node availability.
+fn run_figures(report: Option<&crate::sim::Report>, id: &str) -> Html {
+    let Some(st) = report.and_then(|r| r.components.iter().find(|c| c.id == id)) else {
+        return html! {};
+    };
+    html! {
+        <dl class="run-figures" id="component-figures">
+            <dt>{ "Served" }</dt><dd>{ format!("{} requests", st.served) }</dd>
+            <dt>{ "Mean queue wait" }</dt><dd>{ format!("{:.1} ms", st.mean_wait_ms) }</dd>
+            <dt>{ "Node availability" }</dt><dd>{ crate::report::percent(st.node_availability) }</dd>
+            <dt>{ "Nodes" }</dt><dd>{ st.nodes }</dd>
+        </dl>
     }
 }
 
@@ -295,6 +313,7 @@ fn component(s: &Scenario, json: &Value, ctx: &FormCtx, i: usize, props: &Inspec
         if !mine.is_empty() {
             <ul class="problems inline">{ for mine.iter().map(|p| html! { <li class={format!("{:?}", p.severity).to_lowercase()}>{ p.message.clone() }</li> }) }</ul>
         }
+        { run_figures(props.report.as_deref(), &c.id) }
         <Field path={format!("{path}.id")} label="Id" kind={FieldKind::Text} value={Some(Value::from(c.id.clone()))} oncommit={rename} />
         { ctx.field(&format!("{path}.name"), "name", Some(&Value::from(c.name.clone())), None) }
         { ctx.field(&format!("{path}.site"), "site", c.site.as_ref().map(|x| Value::from(x.clone())).as_ref(), None) }

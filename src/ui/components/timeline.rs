@@ -200,6 +200,12 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let markers = s.faults.iter().enumerate().map(|(i, f)| {
         let at = match *drag { Some((j, t)) if j == i => t, _ => f.at().us() };
         let pct = 100.0 * (at as f64 / horizon as f64).min(1.0);
+        // Faults at about the same time stack downwards instead of hiding each other.
+        let row = s.faults[..i]
+            .iter()
+            .filter(|g| (g.at().us() as f64 - at as f64).abs() < horizon as f64 / 100.0)
+            .count()
+            % 2;
         let selected = props.selection.contains(&Sel::Fault(i));
         let onpointerdown = {
             let drag = drag.clone();
@@ -225,7 +231,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         };
         html! {
             <button class={classes!("fault-marker", format!("fault-{}", f.kind_name()), selected.then_some("selected"))}
-                style={format!("left:{pct}%")} data-fault-index={i.to_string()} data-testid={format!("fault-marker-{i}")}
+                style={format!("left:{pct}%;top:{}px", 2 + 12 * row)} data-fault-index={i.to_string()} data-testid={format!("fault-marker-{i}")}
                 aria-label={format!("{} of {} at {} (arrow keys move it)", f.kind_name(), fault_subject(f), Dur::Valid(at))}
                 title={format!("{} {} at {}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
                 {onpointerdown} {onkeydown}>
