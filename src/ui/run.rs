@@ -19,6 +19,8 @@ pub struct Progress {
     pub events_per_s: f64,
     /// Whether the worker has answered for this run yet.
     pub heard: bool,
+    /// Wall-clock time of the last message (or of the start), for the stall check.
+    pub last_ms: f64,
 }
 
 impl Progress {
@@ -62,7 +64,12 @@ pub enum RunAction {
     DismissMessage,
     /// Some seconds after a start: a run the worker never answered is given up with a message.
     Watchdog { run_id: u32 },
+    /// A periodic check: a run whose worker fell silent for `STALL_MS` is given up.
+    StallCheck { now_ms: f64 },
 }
+
+/// How long a running worker may stay silent before the run is given up.
+pub const STALL_MS: f64 = 30_000.0;
 
 impl RunState {
     /// The id to use for the next run.
@@ -93,11 +100,24 @@ impl RunState {
                     started_ms: now_ms,
                     events_per_s: 0.0,
                     heard: false,
+                    last_ms: now_ms,
                 });
                 self.pending = Some(scenario);
                 self.message = None;
             }
             RunAction::DismissMessage => self.message = None,
+            RunAction::StallCheck { now_ms } => {
+                if self
+                    .running
+                    .as_ref()
+                    .is_some_and(|p| now_ms - p.last_ms > STALL_MS)
+                {
+                    self.running = None;
+                    self.message = Some(
+                        "The simulation worker stopped answering (it may have crashed); the results shown are from the last finished run. Press Run to try again.".into(),
+                    );
+                }
+            }
             RunAction::Watchdog { run_id } => {
                 if self
                     .running
@@ -125,6 +145,7 @@ impl RunState {
                     } if Some(run_id) == current => {
                         if let Some(p) = self.running.as_mut() {
                             p.heard = true;
+                            p.last_ms = now_ms;
                             p.now_us = now_us;
                             p.horizon_us = horizon_us;
                             p.events = events;
@@ -279,6 +300,37 @@ mod tests {
         // A watchdog of an older run does nothing.
         let st = started(9).apply(RunAction::Watchdog { run_id: 8 });
         assert!(st.running.is_some());
+    }
+
+    #[test]
+    fn a_worker_that_falls_silent_is_given_up() {
+        // started() starts at 1000 ms.
+        let st = started(3).apply(RunAction::StallCheck {
+            now_ms: 1000.0 + STALL_MS - 1.0,
+        });
+        assert!(st.running.is_some());
+        let st = st
+            .apply(RunAction::Worker(
+                Update::Progress {
+                    run_id: 3,
+                    now_us: 5,
+                    horizon_us: 10,
+                    events: 5,
+                },
+                20_000.0,
+            ))
+            .apply(RunAction::StallCheck {
+                now_ms: 20_000.0 + STALL_MS - 1.0,
+            });
+        assert!(st.running.is_some());
+        let st = st.apply(RunAction::StallCheck {
+            now_ms: 20_000.0 + STALL_MS + 1.0,
+        });
+        assert!(st.running.is_none());
+        assert!(st.message.unwrap().contains("stopped answering"));
+        // Nothing happens when idle.
+        let idle = RunState::default().apply(RunAction::StallCheck { now_ms: 1e12 });
+        assert!(idle.message.is_none());
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub struct SimHandle {
 
 #[hook]
 pub fn use_sim() -> SimHandle {
-    let state = use_reducer(RunState::default);
+    let state = use_reducer_eq(RunState::default);
     let runner: Rc<RefCell<Option<SimRunner>>> = use_mut_ref(|| None);
     let ids = use_mut_ref(|| 0u32);
     let run = {
@@ -82,6 +82,18 @@ pub fn use_sim() -> SimHandle {
             }
         })
     };
+    {
+        // Every 5 s: give up a run whose worker fell silent.
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            let interval = gloo::timers::callback::Interval::new(5_000, move || {
+                d.dispatch(RunAction::StallCheck {
+                    now_ms: web::now_ms(),
+                })
+            });
+            move || drop(interval)
+        });
+    }
     let dismiss = {
         let d = state.dispatcher();
         Callback::from(move |_| d.dispatch(RunAction::DismissMessage))
