@@ -201,8 +201,9 @@ mod tests {
 
     #[test]
     fn a_job_runs_to_the_end_in_chunks_and_reports() {
-        let json =
-            serde_json::to_string(&builtins::get("liferay-reference").unwrap().scenario()).unwrap();
+        let mut scenario = builtins::get("liferay-reference").unwrap().scenario();
+        scenario.horizon = crate::scenario::Dur::mins(5);
+        let json = serde_json::to_string(&scenario).unwrap();
         let mut job = Job::start(3, &json).unwrap();
         let mut steps = 0;
         let report_json = loop {
@@ -227,6 +228,30 @@ mod tests {
             report.seed,
             builtins::get("liferay-reference").unwrap().scenario().seed
         );
+    }
+
+    /// The page's path (JSON to the worker, chunks of adaptive size) gives the digest of one
+    /// native `run` of the same scenario: what Copy link promises.
+    #[test]
+    fn chunked_worker_runs_give_the_native_digest() {
+        let mut scenario = builtins::get("liferay-reference").unwrap().scenario();
+        scenario.horizon = crate::scenario::Dur::mins(10);
+        let native = crate::sim::run(crate::scenario::compile(&scenario).unwrap().config);
+        let json = serde_json::to_string(&scenario).unwrap();
+        for elapsed in [10.0, 50.0] {
+            let mut job = Job::start(1, &json).unwrap();
+            let report_json = loop {
+                if let Advance::Done(Update::Done { report_json, .. }) = job.advance(elapsed) {
+                    break report_json;
+                }
+            };
+            let r: crate::sim::Report = serde_json::from_str(&report_json).unwrap();
+            assert_eq!(
+                r.digest, native.digest,
+                "chunking with {elapsed} ms changed the run"
+            );
+            assert_eq!(r, native);
+        }
     }
 
     #[test]
