@@ -376,11 +376,21 @@ pub fn app() -> Html {
             match web::set_share_fragment(&frag) {
                 Ok(url) => {
                     *linked.borrow_mut() = Some((*s).clone());
-                    let _ = web::copy_to_clipboard(&url);
+                    let len = url.len();
                     info_msg.set(Some(format!(
-                        "Link copied ({} characters); it is also in the address bar.",
-                        url.len()
+                        "The link is in the address bar ({len} characters); copying it to the clipboard…"
                     )));
+                    let info_msg = info_msg.clone();
+                    web::copy_to_clipboard(&url, move |res| {
+                        info_msg.set(Some(match res {
+                            Ok(()) => format!(
+                                "Link copied ({len} characters); it is also in the address bar."
+                            ),
+                            Err(e) => format!(
+                                "The link is in the address bar ({len} characters); the browser did not allow copying it ({e})."
+                            ),
+                        }))
+                    });
                 }
                 Err(e) => action_msg.set(Some(e)),
             }

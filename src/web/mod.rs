@@ -145,22 +145,35 @@ pub fn share_link_for(scenario: &Scenario) -> String {
     })
 }
 
-/// Copies text to the clipboard (asynchronously; a refusal is logged, the URL is in the
-/// address bar anyway).
-pub fn copy_to_clipboard(text: &str) -> Result<(), String> {
-    let window = web_sys::window().ok_or("no browser window")?;
-    let clipboard = window.navigator().clipboard();
-    let promise = clipboard.write_text(text);
-    let on_err = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(
-        |e: wasm_bindgen::JsValue| {
-            web_sys::console::warn_1(
-                &format!("clipboard write refused: {}", js_message(&e)).into(),
-            );
-        },
-    );
-    let _ = promise.catch(&on_err);
+/// Copies text to the clipboard; `done` hears whether the browser allowed it.
+pub fn copy_to_clipboard(text: &str, done: impl FnOnce(Result<(), String>) + 'static) {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    let Some(window) = web_sys::window() else {
+        done(Err("no browser window".into()));
+        return;
+    };
+    let promise = window.navigator().clipboard().write_text(text);
+    // Either callback runs `done`, once.
+    let done = Rc::new(RefCell::new(Some(done)));
+    let on_ok = {
+        let done = done.clone();
+        Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_| {
+            if let Some(f) = done.borrow_mut().take() {
+                f(Ok(()));
+            }
+        })
+    };
+    let on_err =
+        Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |e: wasm_bindgen::JsValue| {
+            if let Some(f) = done.borrow_mut().take() {
+                f(Err(js_message(&e)));
+            }
+        });
+    let _ = promise.then2(&on_ok, &on_err);
+    on_ok.forget();
     on_err.forget();
-    Ok(())
 }
 
 /// Offers `text` as a file download.
