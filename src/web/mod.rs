@@ -168,7 +168,7 @@ pub fn copy_to_clipboard(text: &str, done: impl FnOnce(Result<(), String>) + 'st
     let on_err =
         Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |e: wasm_bindgen::JsValue| {
             if let Some(f) = done.borrow_mut().take() {
-                f(Err(js_message(&e)));
+                f(Err(js_message(&e).trim_end_matches('.').to_string()));
             }
         });
     let _ = promise.then2(&on_ok, &on_err);
