@@ -254,6 +254,10 @@ pub fn app() -> Html {
             }
         });
     }
+    // The tab shows the scenario's name.
+    use_effect_with(state.scenario.name.clone(), |name| {
+        web::set_title(&format!("{name} · Failover Lab"));
+    });
     // Autosave on every change; a failure is shown, not swallowed.
     {
         let save_msg = save_msg.clone();

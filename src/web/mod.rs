@@ -217,6 +217,13 @@ fn click_download(url: &str, filename: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Sets the page title.
+pub fn set_title(title: &str) {
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        d.set_title(title);
+    }
+}
+
 /// Milliseconds on the wall clock, for progress display only (never for simulation).
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
