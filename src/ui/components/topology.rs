@@ -478,8 +478,12 @@ pub fn topology(props: &TopologyProps) -> Html {
             Some(html! {
                 <g class={classes!("edge", selected.then_some("selected"))} key={format!("edge-{}-{}", c.id, n)}
                     data-edge={format!("{}->{}", c.id, n)}>
-                    <path class="edge-hit" d={d.clone()} {onpointerdown} />
+                    <path class="edge-hit" d={d.clone()} onpointerdown={onpointerdown.clone()} />
                     <path class="edge-line" d={d} marker-end="url(#arrow)" />
+                    // A grip in the middle: easier to hit, and gives a straight edge some height.
+                    <circle class="edge-grip" cx={mid.to_string()} cy={((sy + ty) / 2.0).to_string()} r="6" {onpointerdown}>
+                        <title>{ format!("{} calls {} (click to select, Delete to remove)", c.id, n) }</title>
+                    </circle>
                 </g>
             })
         }).collect::<Vec<_>>()
