@@ -1067,3 +1067,86 @@ fn one_way_and_component_scoped_partitions() {
         dbonly.requests
     );
 }
+
+#[test]
+fn a_non_persistent_queue_loses_its_messages_and_a_standby_takes_over() {
+    let json = |persistent: bool, standby: bool| {
+        format!(
+            r#"{{ "version": 1, "name": "mq", "seed": 1, "horizon": "2m",
+              "traffic": {{ "entry": ["app"], "sessions_per_s": 100, "requests_per_session": 1 }},
+              "components": [
+                {{ "id": "app", "next": ["mq"], "spec": {{ "app": {{}} }} }},
+                {{ "id": "mq", "spec": {{ "queue": {{ "persistent": {persistent}, "standby": {standby}, "takeover": "10s",
+                   "capacity": {{ "workers": 2, "service_time": "15ms", "queue_limit": 5000 }} }} }} }} ],
+              "faults": [ {{ "crash": {{ "at": "60s", "target": "mq", "node": 0 }} }} ] }}"#
+        )
+    };
+    let volatile = run(&json(false, true));
+    let durable = run(&json(true, true));
+    assert!(volatile.writes.messages_lost > 0);
+    assert_eq!(durable.writes.messages_lost, 0);
+    // the passive broker takes over after 10 s
+    let failed = cause(&durable, "detection_window") as f64;
+    assert!(within(failed, 1000.0, 0.15), "{failed}");
+}
+
+#[test]
+fn deep_health_checks_let_global_routing_leave_a_broken_site() {
+    let json = |deep: bool| {
+        format!(
+            r#"{{ "version": 1, "name": "deep", "seed": 1, "horizon": "15m",
+              "sites": [ {{ "id": "a" }}, {{ "id": "b" }} ],
+              "routing": {{ "dns": {{ "ttl": "1m", "detection": "30s", "stale_share": 0, "stale_for": "0s", "active_active": true }} }},
+              "traffic": {{ "entry": ["lb_a", "lb_b"], "sessions_per_s": 2, "session_duration": "3m", "requests_per_session": 20 }},
+              "components": [
+                {{ "id": "lb_a", "site": "a", "next": ["app_a"], "spec": {{ "load_balancer": {{ "sticky": true, "health_check": {{ "deep": {deep} }} }} }} }},
+                {{ "id": "app_a", "site": "a", "next": ["db_a"], "spec": {{ "app": {{}} }} }},
+                {{ "id": "db_a", "site": "a", "spec": {{ "database": {{}} }} }},
+                {{ "id": "lb_b", "site": "b", "next": ["app_b"], "spec": {{ "load_balancer": {{ "sticky": true, "health_check": {{ "deep": {deep} }} }} }} }},
+                {{ "id": "app_b", "site": "b", "next": ["db_b"], "spec": {{ "app": {{}} }} }},
+                {{ "id": "db_b", "site": "b", "spec": {{ "database": {{}} }} }} ],
+              "faults": [ {{ "crash": {{ "at": "3m", "target": "db_a", "node": 0 }} }} ] }}"#
+        )
+    };
+    let shallow = run(&json(false));
+    let deep = run(&json(true));
+    assert!(
+        cause(&shallow, "database_unavailable") > 3000,
+        "{:?}",
+        shallow.requests
+    );
+    assert!(
+        cause(&deep, "database_unavailable") * 4 < cause(&shallow, "database_unavailable"),
+        "{:?}",
+        deep.requests
+    );
+    // the flow level follows
+    let mut c = config(&json(true));
+    c.fidelity = sim::Fidelity::Flow;
+    let flow = check(sim::run(c));
+    assert!(cause(&flow, "database_unavailable") * 4 < cause(&shallow, "database_unavailable"));
+}
+
+#[test]
+fn flow_level_rolling_restart_matches_request_level() {
+    let rr = r#"{ "rolling_restart": { "at": "10m", "target": "blue", "batch": 3, "drain": "1m", "restart": "2m" } }"#;
+    for replication in ["none", "buddy"] {
+        let json = format!(
+            r#"{{ "version": 1, "name": "rr", "seed": 1, "horizon": "40m",
+              "traffic": {{ "entry": ["lb"], "sessions_per_s": 1, "session_duration": "5m", "requests_per_session": 10, "write_share": 0 }},
+              "components": [
+                {{ "id": "lb", "next": ["blue"], "spec": {{ "load_balancer": {{ "sticky": true }} }} }},
+                {{ "id": "blue", "spec": {{ "app": {{ "nodes": 6, "sessions": "{replication}" }} }} }} ],
+              "faults": [ {rr} ] }}"#
+        );
+        let req = with_mode(&json, 1, false);
+        let flow = with_mode(&json, 1, true);
+        if replication == "buddy" {
+            assert_eq!(req.sessions.lost, 0);
+            assert_eq!(flow.sessions.lost, 0);
+        } else {
+            let (a, b) = (req.sessions.lost as f64, flow.sessions.lost as f64);
+            assert!(within(b, a, 0.3), "request {a} flow {b}");
+        }
+    }
+}

@@ -10,9 +10,7 @@ mod golden;
 fn reference_digests_are_pinned() {
     let actual = golden::reference_digests();
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        let mut text = String::from(
-            "# name digest: built-ins run for 10 min at their own seed (tests/common/golden.rs)\n",
-        );
+        let mut text = String::from("# name digest: see tests/common/golden.rs\n");
         for (name, digest) in &actual {
             text.push_str(&format!("{name} {digest}\n"));
         }

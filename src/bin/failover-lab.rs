@@ -295,6 +295,56 @@ pub const BENCH_REQUEST: &str = r#"{ "version": 1, "name": "bench-request", "see
   "faults": [ { "crash": { "at": "20m", "target": "app", "node": 1, "duration": "10m" } },
               { "crash": { "at": "40m", "target": "db", "node": 0 } } ] }"#;
 
+/// The twin model, also written in SimPy (`bench/simpy_twin.py`): the benchmark model without
+/// faults, for a like-for-like speed comparison.
+const BENCH_TWIN: &str = r#"{ "version": 1, "name": "bench-twin", "seed": 1, "horizon": "60s",
+  "traffic": { "entry": ["lb"], "sessions_per_s": 200, "session_duration": "5m", "requests_per_session": 20, "write_share": 0.1 },
+  "components": [
+    { "id": "lb", "next": ["web"], "spec": { "load_balancer": { "sticky": true } } },
+    { "id": "web", "next": ["app"], "spec": { "web": { "nodes": 4 } } },
+    { "id": "app", "next": ["db"], "spec": { "app": { "nodes": 4, "sessions": "buddy" } } },
+    { "id": "db", "spec": { "database": { "capacity": { "workers": 200, "service_time": "5ms", "queue_limit": 1000 } } } } ] }"#;
+
+const SIMPY_TWIN: &str = include_str!("../../bench/simpy_twin.py");
+
+/// Runs the SimPy twin (needs `python3` with `simpy`); prints both results side by side.
+fn bench_twin() {
+    use std::time::Instant;
+    let Ok(s) = scenario::parse_json(BENCH_TWIN) else {
+        return;
+    };
+    let cfg = scenario::compile::build_config(&s);
+    let t = Instant::now();
+    let r = sim::run(cfg);
+    let rust_s = t.elapsed().as_secs_f64();
+    println!(
+        "twin (Rust)    {:>9} requests  mean latency {:>6.2} ms  wall {:>8.3} ms",
+        r.requests.offered,
+        r.latency_ms.mean,
+        rust_s * 1000.0
+    );
+    let out = std::process::Command::new("python3")
+        .args(["-c", SIMPY_TWIN, "60", "200", "1"])
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap_or_default();
+            let wall = v["wall_s"].as_f64().unwrap_or(0.0);
+            println!(
+                "twin (SimPy)   {:>9} requests  mean latency {:>6.2} ms  wall {:>8.3} ms",
+                v["requests"].as_u64().unwrap_or(0),
+                v["mean_latency_ms"].as_f64().unwrap_or(0.0),
+                wall * 1000.0
+            );
+            if rust_s > 0.0 {
+                println!("speed-up       {:.0}x", wall / rust_s);
+            }
+        }
+        _ => println!("twin (SimPy)   skipped: needs `python3` with `simpy` (pip install simpy)"),
+    }
+}
+
 /// The flow-level benchmark: a 20-component two-site topology with random failures, one year.
 fn bench_flow_json() -> String {
     let mut comps = Vec::new();
@@ -364,4 +414,5 @@ fn bench(args: &[String]) {
             r.digest
         );
     }
+    bench_twin();
 }

@@ -118,6 +118,7 @@ pub fn build_config(s: &Scenario) -> Config {
                         heartbeat: us(&lb.heartbeat.interval),
                         misses: lb.heartbeat.misses.min(100),
                         takeover: us(&lb.takeover),
+                        deep: lb.health_check.deep,
                     };
                     cfg.nodes = if pair { 2 } else { 1 };
                     cfg.capacity = capacity(&lb.capacity);

@@ -261,6 +261,9 @@ pub enum KindCfg {
         heartbeat: Time,
         misses: u32,
         takeover: Time,
+        /// Deep health check (`/lb-check`): a global router (GSLB) in front of this entry also
+        /// withdraws it when a component behind it is unavailable.
+        deep: bool,
     },
     #[default]
     Web,

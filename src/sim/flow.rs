@@ -13,7 +13,7 @@ use super::time::Time;
 use super::world::{Event, Light, World};
 
 /// Re-evaluate a time-varying traffic profile this often.
-const TICK: Time = 30 * 60_000_000;
+const TICK: Time = 60 * 60_000_000;
 
 #[derive(Clone, Debug, Default)]
 pub struct FlowState {
@@ -46,6 +46,8 @@ pub struct FlowState {
     /// The first app hop of each entry's path (comp, alt).
     pub app_hop: Vec<Option<(u32, u32)>>,
     pub next_daily: Time,
+    /// The databases on each entry's path.
+    pub dbs_of_entry: Vec<Vec<u32>>,
     /// DNS: per entry, sessions that cached the answer before the outage, and when last decayed.
     pub old: Vec<[f64; 2]>,
     pub last_decay: Vec<Time>,
@@ -68,6 +70,16 @@ pub fn start(w: &mut World) {
             p.iter()
                 .find(|h| matches!(w.cfg.components[h.comp as usize].kind, KindCfg::App { .. }))
                 .map(|h| (h.comp, h.alt))
+        })
+        .collect();
+    w.flow.dbs_of_entry = w
+        .paths
+        .iter()
+        .map(|p| {
+            p.iter()
+                .filter(|h| matches!(w.cfg.components[h.comp as usize].kind, KindCfg::Database(_)))
+                .map(|h| h.comp)
+                .collect()
         })
         .collect();
     for t in w.cfg.traffic.profile.change_points() {
@@ -441,7 +453,16 @@ fn service_rate(w: &World, n: u32) -> f64 {
     f64::from(w.effective_workers(n)) / mean
 }
 
+/// Scratch vectors reused across walks (no allocation per class).
+#[derive(Default)]
+struct Bufs {
+    elig: Vec<u32>,
+    dist: Vec<(u32, f64)>,
+    alive: Vec<u32>,
+}
+
 /// Walks an entry's path for requests of total rate `rate` from a session homed on `home`.
+#[allow(clippy::too_many_arguments)]
 fn walk(
     w: &World,
     entry: u32,
@@ -450,7 +471,13 @@ fn walk(
     loads: &mut [f64],
     ovl: &[f64],
     fate: &mut Fate,
+    bufs: &mut Bufs,
 ) {
+    let Bufs {
+        elig,
+        dist,
+        alive: alive_elig,
+    } = bufs;
     let ws = w.cfg.traffic.write_share;
     let idem = w.cfg.traffic.idempotent_share;
     let mut wr = rate * (1.0 - ws);
@@ -575,7 +602,7 @@ fn walk(
             }
             Light::Tier => {
                 let router = &w.cfg.components[c].router;
-                let mut elig: Vec<u32> = Vec::new();
+                elig.clear();
                 for allow_drained in [false, true] {
                     for cc in [hop.comp, hop.alt] {
                         if cc == NONE {
@@ -606,22 +633,24 @@ fn walk(
                     let nd = &w.nodes[home as usize];
                     nd.serving && nd.marked_up && !nd.admin_down
                 };
-                let dist: Vec<(u32, f64)> = if sticky_home {
-                    vec![(home, 1.0)]
+                dist.clear();
+                if sticky_home {
+                    dist.push((home, 1.0));
                 } else if elig.is_empty() {
                     fate.fail(Cause::NoHealthyBackend, w.comps[c].last_inc, wr + ww);
                     return;
                 } else {
                     let s = 1.0 / elig.len() as f64;
-                    elig.iter().map(|n| (*n, s)).collect()
-                };
-                let alive_elig: Vec<u32> = elig
-                    .iter()
-                    .copied()
-                    .filter(|n| w.nodes[*n as usize].alive() && w.nodes[*n as usize].hung == 0)
-                    .collect();
+                    dist.extend(elig.iter().map(|n| (*n, s)));
+                }
+                alive_elig.clear();
+                alive_elig.extend(
+                    elig.iter()
+                        .copied()
+                        .filter(|n| w.nodes[*n as usize].alive() && w.nodes[*n as usize].hung == 0),
+                );
                 let (mut nr, mut nw) = (0.0, 0.0);
-                for (n, s) in dist {
+                for &(n, s) in dist.iter() {
                     let nd = &w.nodes[n as usize];
                     let (mut r, mut wv) = (wr * s, ww * s);
                     if !nd.alive() {
@@ -629,7 +658,7 @@ fn walk(
                             let retried = r * idem;
                             r -= retried;
                             let each = retried / alive_elig.len() as f64;
-                            for m in &alive_elig {
+                            for m in alive_elig.iter() {
                                 loads[*m as usize] += each;
                             }
                             nr += retried;
@@ -784,6 +813,7 @@ fn evaluate(w: &World, at: Time) -> Vec<ClassRate> {
     let n = w.nodes.len();
     let mut loads = vec![0.0; n];
     let zero = vec![0.0; n];
+    let mut bufs = Bufs::default();
     for c in cls.iter_mut() {
         let p = population(w, c.class);
         // requests per µs: sessions × per-session rate (first requests of arrivals included)
@@ -792,7 +822,9 @@ fn evaluate(w: &World, at: Time) -> Vec<ClassRate> {
             continue;
         }
         let mut f = Fate::default();
-        walk(w, c.entry, c.home, rate, &mut loads, &zero, &mut f);
+        walk(
+            w, c.entry, c.home, rate, &mut loads, &zero, &mut f, &mut bufs,
+        );
     }
     let ovl: Vec<f64> = (0..n)
         .map(|i| {
@@ -812,7 +844,16 @@ fn evaluate(w: &World, at: Time) -> Vec<ClassRate> {
         } else if w.cfg.entries.is_empty() {
             f.fail(Cause::NoHealthyBackend, NONE, 1.0);
         } else {
-            walk(w, c.entry, c.home, 1.0, &mut scratch, &ovl, &mut f);
+            walk(
+                w,
+                c.entry,
+                c.home,
+                1.0,
+                &mut scratch,
+                &ovl,
+                &mut f,
+                &mut bufs,
+            );
         }
         c.fate = f;
     }
@@ -880,13 +921,9 @@ pub fn integrate(w: &mut World) {
         if c.class != Class::Unresolved && !w.cfg.entries.is_empty() {
             // acknowledged writes by database (for lost-write estimates)
             let rate = (p1 * per_session + c.arrivals) * c.fate.acked;
-            for (ci, comp) in w.cfg.components.iter().enumerate() {
-                if matches!(comp.kind, KindCfg::Database(_))
-                    && w.paths[c.entry as usize]
-                        .iter()
-                        .any(|h| h.comp as usize == ci)
-                {
-                    w.flow.db_write_rate[ci] += rate;
+            if let Some(dbs) = w.flow.dbs_of_entry.get(c.entry as usize) {
+                for ci in dbs {
+                    w.flow.db_write_rate[*ci as usize] += rate;
                 }
             }
         }
@@ -1097,6 +1134,8 @@ pub fn node_down(w: &mut World, n: u32, inc: u32, loss: Loss) {
         .collect();
     let survive = match replication {
         Repl::None => 0.0,
+        // a planned restart drained first: replicated sessions were moved away beforehand
+        _ if loss == Loss::PlannedRestart && !alive.is_empty() => 1.0,
         Repl::Buddy => {
             if others.is_empty() {
                 0.0

@@ -174,6 +174,7 @@ pub struct Metrics {
     pub writes_acked: u64,
     pub writes_lost: u64,
     pub max_rpo: Time,
+    pub messages_lost: u64,
     pub hist: Hist,
     pub latency_sum_us: f64,
     pub window: Time,

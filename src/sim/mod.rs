@@ -40,10 +40,21 @@
 //! exponential, log-normal or fixed repair) and each opens an incident that collects the failed
 //! requests, lost sessions and lost writes it caused.
 //!
-//! ```ignore
-//! use failover_lab::sim::{self, Config};
-//! let report = sim::run(Config { horizon: 60_000_000, ..Config::default() });
-//! assert_eq!(report.requests.offered, report.requests.served + report.requests.failed);
+//! A guided tour: build a configuration from a built-in scenario, run it in chunks as the Web
+//! Worker does, and check that it equals one uninterrupted run.
+//!
+//! ```
+//! use failover_lab::{scenario, sim};
+//! let mut s = scenario::builtins::get("liferay-reference").unwrap().scenario();
+//! s.horizon = scenario::Dur::mins(2);
+//! let config = scenario::compile(&s).unwrap().config;
+//! let mut chunked = sim::Simulation::new(config.clone());
+//! while chunked.now() < chunked.horizon() {
+//!     chunked.run_until(chunked.now() + 10_000_000); // 10 simulated seconds at a time
+//! }
+//! let once = sim::run(config);
+//! assert_eq!(chunked.report().digest, once.digest);
+//! assert_eq!(once.requests.offered, once.requests.served + once.requests.failed);
 //! ```
 
 pub mod config;

@@ -85,6 +85,9 @@ pub struct Writes {
     pub lost: u64,
     /// Age of the oldest lost write over all incidents, in seconds (0 when none was lost).
     pub max_rpo_s: f64,
+    /// Messages held by a non-persistent message queue when it crashed (request level).
+    #[serde(default)]
+    pub messages_lost: u64,
 }
 
 /// Request-level latency percentiles (queueing included); zero at flow level.
@@ -319,6 +322,7 @@ pub fn build(w: &super::world::World) -> Report {
             acknowledged: m.writes_acked,
             lost: m.writes_lost,
             max_rpo_s: secs(m.max_rpo),
+            messages_lost: m.messages_lost,
         },
         latency_ms: latency,
         incidents,

@@ -339,7 +339,7 @@ impl World {
     }
 
     /// Time of the next event, if any.
-    pub fn next_time(&self) -> Option<Time> {
+    pub fn next_time(&mut self) -> Option<Time> {
         self.queue.peek_time()
     }
 
@@ -385,7 +385,7 @@ impl World {
                 self.enter(req);
             }
             Event::ServiceDone { req, node, epoch } => self.on_service_done(req, node, epoch),
-            Event::Timeout { req } => self.fail(req, Cause::Timeout, self.hang_inc(req)),
+            Event::Timeout { req } => self.fail(req, Cause::Timeout, NONE),
             Event::Fault { fault, stage } => self.on_fault(fault, stage),
             Event::NodeFail { node } => self.on_random_fail(node),
             Event::NodeRepair { node, incident } => {
@@ -406,10 +406,6 @@ impl World {
             Event::RouteUpdate { entry } => self.on_route_update(entry),
             Event::FlowTick => super::flow::tick(self),
         }
-    }
-
-    fn hang_inc(&self, _req: u32) -> u32 {
-        NONE
     }
 
     // ---------------------------------------------------------------- clients
@@ -1321,6 +1317,7 @@ impl World {
                 format!("restored {id} from backup after {:.1} s", secs(now - since)),
             );
             self.metrics.clear_incident(inc, now);
+            self.path_changed(comp);
             return;
         }
         let cs = &self.comps[c];
@@ -1350,6 +1347,7 @@ impl World {
                 );
                 self.metrics.clear_incident(inc, now);
                 self.update_cut_since(c);
+                self.path_changed(comp);
             }
             None => {
                 self.comps[c].db.pending = false;
@@ -1514,9 +1512,17 @@ impl World {
         nd.inc = inc;
         nd.down_since = self.now;
         nd.svc_epoch += 1;
+        let in_flight = u64::from(nd.busy) + nd.queue.len() as u64;
         nd.busy = 0;
         nd.leak = None;
         let c = nd.comp as usize;
+        if let KindCfg::Queue {
+            persistent: false, ..
+        } = self.cfg.components[c].kind
+        {
+            // a non-persistent broker loses the messages it held
+            self.metrics.messages_lost += in_flight;
+        }
         self.comps[c].last_inc = inc;
         self.track_alive(c, -1);
         let queued: Vec<u32> = self.nodes[n as usize].queue.drain(..).collect();
@@ -1541,6 +1547,7 @@ impl World {
             }
             _ => {}
         }
+        self.path_changed(c as u32);
     }
 
     fn schedule_takeover(&mut self, c: usize) {
@@ -1637,6 +1644,7 @@ impl World {
         if self.cfg.fidelity == Fidelity::Flow {
             super::flow::node_up(self, n);
         }
+        self.path_changed(c as u32);
     }
 
     /// Sessions held by a dead app node: lost unless a replica survives.
@@ -2319,24 +2327,85 @@ impl World {
         }
     }
 
+    /// Can this component answer at all (ignoring which node)?
+    fn comp_available(&self, c: usize) -> bool {
+        let cs = &self.comps[c];
+        match self.cfg.components[c].kind.clone_light() {
+            Light::Db => cs.db.available && !cs.db.switching && !cs.db.corrupt,
+            Light::Cache(..) | Light::Skip => true,
+            Light::Pair | Light::Tier => {
+                (0..cs.count).any(|k| self.nodes[(cs.first + k) as usize].alive())
+            }
+        }
+    }
+
+    /// What a global router's health check of an entry sees: the entry itself, or with a deep
+    /// check (`/lb-check`) everything behind it.
+    fn entry_healthy(&self, entry: u32) -> bool {
+        let c0 = self.cfg.entries[entry as usize] as usize;
+        let deep = matches!(
+            self.cfg.components[c0].kind,
+            KindCfg::LoadBalancer { deep: true, .. }
+        );
+        if deep {
+            self.paths[entry as usize]
+                .iter()
+                .all(|h| self.comp_available(h.comp as usize))
+        } else {
+            self.comp_available(c0)
+        }
+    }
+
+    /// A component's availability may have changed: global routing re-checks the entries whose
+    /// path holds it, after its detection delay.
+    fn path_changed(&mut self, c: u32) {
+        let delay = match self.cfg.routing {
+            RoutingCfg::Single => return,
+            RoutingCfg::Dns { detection, .. } => detection,
+            RoutingCfg::Bgp {
+                detection,
+                convergence,
+                ..
+            } => detection + convergence,
+        };
+        for e in 0..self.paths.len() {
+            if self.paths[e].iter().any(|h| h.comp == c) {
+                self.queue
+                    .push(self.now + delay, Event::RouteUpdate { entry: e as u32 });
+            }
+        }
+    }
+
     fn on_route_update(&mut self, entry: u32) {
         let comp = self.cfg.entries[entry as usize] as usize;
         let site = self.cfg.components[comp].site;
         let ok = self
             .sites
             .get(site as usize)
-            .is_none_or(|s| s.down == 0 && !s.admin_out);
+            .is_none_or(|s| s.down == 0 && !s.admin_out)
+            && self.entry_healthy(entry);
         let was = self.listed[entry as usize];
         self.listed[entry as usize] = ok;
         if was && !ok {
-            let inc = self.sites.get(site as usize).map(|s| s.inc).unwrap_or(NONE);
+            let inc = match self.sites.get(site as usize) {
+                Some(s) if s.down > 0 => s.inc,
+                _ => self
+                    .metrics
+                    .open_incident(self.now)
+                    .map(|i| i as u32)
+                    .unwrap_or(NONE),
+            };
             let what = match self.cfg.routing {
                 RoutingCfg::Bgp { .. } => "route withdrawn",
                 _ => "DNS record withdrawn",
             };
-            let id = self.site_id(site);
+            let id = if site == NONE {
+                self.comp_id(comp as u32)
+            } else {
+                self.site_id(site)
+            };
             self.metrics
-                .recovery(inc, self.now, format!("{what} for site {id}"));
+                .recovery(inc, self.now, format!("{what} for {id}"));
         }
         if self.cfg.fidelity == Fidelity::Flow {
             super::flow::changed(self);

@@ -7,17 +7,30 @@ use failover_lab::scenario::{self, builtins, Dur};
 /// Simulated time of each reference run: short enough for a debug wasm build in Chromium.
 pub const REFERENCE_HORIZON: Dur = Dur::mins(10);
 
-/// `(name, digest)` for every built-in, run for [`REFERENCE_HORIZON`] at its own seed.
+/// `(name, digest)` for every built-in, run for [`REFERENCE_HORIZON`] at its own seed, and for
+/// `golden/reference.json` (async replication: failed requests and lost writes), run as written.
 pub fn reference_digests() -> Vec<(String, String)> {
-    builtins::all()
+    let mut runs: Vec<(String, scenario::Scenario)> = builtins::all()
         .iter()
         .map(|b| {
             let mut s = b.scenario();
             s.horizon = REFERENCE_HORIZON;
-            let compiled = scenario::compile(&s)
-                .unwrap_or_else(|p| panic!("{} does not compile: {p:?}", b.name));
+            (b.name.to_string(), s)
+        })
+        .collect();
+    let reference = scenario::parse_json(include_str!("../golden/reference.json"))
+        .expect("reference.json parses");
+    runs.push(("reference".to_string(), reference));
+    runs.into_iter()
+        .map(|(name, s)| {
+            let compiled =
+                scenario::compile(&s).unwrap_or_else(|p| panic!("{name} does not compile: {p:?}"));
             let report = failover_lab::sim::run(compiled.config);
-            (b.name.to_string(), report.digest)
+            assert!(
+                report.requests.offered > 0,
+                "{name}: a reference run carries traffic"
+            );
+            (name, report.digest)
         })
         .collect()
 }
