@@ -294,6 +294,7 @@ impl FormCtx {
             return FieldKind::Select(o);
         }
         match key {
+            "description" => return FieldKind::LongText,
             "target" | "blue" | "green" => {
                 return FieldKind::Select(self.refs(&self.components, false))
             }

@@ -361,11 +361,13 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         let run = sim.run.clone();
         let action_msg = action_msg.clone();
+        let info_msg = info_msg.clone();
         Callback::from(move |name: String| match builtins::get(&name) {
             Some(b) => {
                 let s = b.scenario();
                 d.dispatch(Action::Load(Box::new(s.clone())));
                 run.emit(s);
+                info_msg.set(Some(format!("{}: {}", b.title, b.description)));
             }
             None => action_msg.set(Some(format!("There is no built-in scenario `{name}`."))),
         })

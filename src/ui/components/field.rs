@@ -9,6 +9,8 @@ use yew::prelude::*;
 #[derive(Clone, Debug, PartialEq)]
 pub enum FieldKind {
     Text,
+    /// Several lines of text (a description).
+    LongText,
     Duration,
     /// A whole number ≥ 0.
     Integer,
@@ -53,7 +55,7 @@ pub fn dom_id(path: &str) -> String {
 pub fn parse_input(kind: &FieldKind, text: &str) -> Result<Option<Value>, String> {
     let t = text.trim();
     match kind {
-        FieldKind::Text => Ok(Some(Value::String(text.to_string()))),
+        FieldKind::Text | FieldKind::LongText => Ok(Some(Value::String(text.to_string()))),
         FieldKind::Duration => {
             if t.is_empty() {
                 return Ok(None);
@@ -149,6 +151,14 @@ pub fn field(props: &FieldProps) -> Html {
                     }) }
                 </select>
             }
+        }
+        FieldKind::LongText => {
+            let commit = commit.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+                commit(area.value());
+            });
+            html! { <textarea id={id.clone()} rows="4" value={text.clone()} {onchange} /> }
         }
         kind => {
             let commit = commit.clone();
