@@ -2,5 +2,5 @@
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    web_sys::console::debug_1(&"Failover Lab worker ready".into());
+    failover_lab::web::start_worker();
 }

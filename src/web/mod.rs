@@ -1,5 +1,20 @@
-//! The thin browser glue: start-up, the panic banner, and (later) storage, location hash and the
-//! simulation worker. The only layer besides `ui` that touches web-sys.
+//! The thin browser glue: start-up, the panic banner, localStorage autosave, the location hash
+//! (`#s=…` share links), the clipboard, file download, and the simulation worker. The only layer
+//! besides `ui` that touches web-sys.
+//!
+//! Every function here that can fail returns a message for the user instead of panicking.
+
+pub mod worker;
+
+use crate::scenario::{self, link, Scenario};
+use wasm_bindgen::JsCast;
+
+/// localStorage key of the autosaved scenario.
+pub const AUTOSAVE_KEY: &str = "failover-lab.autosave.v1";
+/// Where an autosave that could not be read is kept, so it is never silently overwritten.
+pub const AUTOSAVE_BROKEN_KEY: &str = "failover-lab.autosave.unreadable";
+/// The worker script Trunk emits for the `worker` binary (relative to the page).
+pub const WORKER_SCRIPT: &str = "worker.js";
 
 /// Installs the panic hook and mounts the app on `#app` (not `<body>`: Yew clears its host, and
 /// the `#fatal` banner must survive).
@@ -18,6 +33,16 @@ pub fn start() {
     }
 }
 
+/// The worker binary's entry point: registers the simulation worker.
+#[cfg(target_arch = "wasm32")]
+pub fn start_worker() {
+    use gloo_worker::Registrable;
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("Failover Lab worker crashed: {info}").into());
+    }));
+    worker::SimWorker::registrar().register();
+}
+
 /// Shows a panic in the page's error banner (and the console) instead of leaving a dead page.
 #[cfg(target_arch = "wasm32")]
 fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
@@ -28,7 +53,6 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
 }
 
 /// Writes `message` into the `#fatal` banner that `index.html` provides, and reveals it.
-#[cfg(target_arch = "wasm32")]
 pub fn show_fatal(message: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -36,5 +60,210 @@ pub fn show_fatal(message: &str) {
     if let Some(banner) = document.get_element_by_id("fatal") {
         banner.set_text_content(Some(message));
         let _ = banner.remove_attribute("hidden");
+    }
+}
+
+fn js_message(e: &wasm_bindgen::JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        return String::from(err.message());
+    }
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+fn storage() -> Result<web_sys::Storage, String> {
+    web_sys::window()
+        .ok_or("no browser window")?
+        .local_storage()
+        .map_err(|e| format!("local storage is not available ({})", js_message(&e)))?
+        .ok_or_else(|| "local storage is disabled in this browser".to_string())
+}
+
+/// Saves the scenario; the error (quota exceeded, storage disabled) in words.
+pub fn save_autosave(scenario: &Scenario) -> Result<(), String> {
+    let json = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
+    storage()?
+        .set_item(AUTOSAVE_KEY, &json)
+        .map_err(|e| format!("Autosave failed: {}", js_message(&e).trim_end_matches('.')))
+}
+
+/// The autosaved scenario: `None` when there is none, an error message when it is unreadable
+/// (the unreadable text is copied aside first).
+pub fn load_autosave() -> Option<Result<Scenario, String>> {
+    let store = storage().ok()?;
+    let text = store.get_item(AUTOSAVE_KEY).ok()??;
+    Some(scenario::parse_json(&text).map_err(|ps| {
+        let _ = store.set_item(AUTOSAVE_BROKEN_KEY, &text);
+        let list: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
+        format!(
+            "Your autosaved work could not be read ({}); it was kept under `{AUTOSAVE_BROKEN_KEY}` in local storage.",
+            list.join("; ")
+        )
+    }))
+}
+
+/// The text after `#s=` in the location hash, if any.
+pub fn share_fragment() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let rest = hash.strip_prefix('#').unwrap_or(&hash);
+    rest.strip_prefix("s=").map(str::to_string)
+}
+
+/// Puts `#s=<fragment>` in the address bar (without a new history entry) and returns the URL.
+pub fn set_share_fragment(fragment: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no browser window")?;
+    let location = window.location();
+    let base = location.href().map_err(|e| js_message(&e))?;
+    let base = base.split('#').next().unwrap_or_default().to_string();
+    let url = format!("{base}#s={fragment}");
+    let history = window.history().map_err(|e| js_message(&e))?;
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .map_err(|e| format!("The address bar could not be updated: {}", js_message(&e)))?;
+    Ok(url)
+}
+
+/// Removes the share fragment from the address bar (after a bad link, or once loaded).
+pub fn clear_share_fragment() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(href) = window.location().href() else {
+        return;
+    };
+    let base = href.split('#').next().unwrap_or_default().to_string();
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&base));
+    }
+}
+
+/// The share link text for a scenario.
+pub fn share_link_for(scenario: &Scenario) -> String {
+    link::encode(&link::Shared {
+        scenario: scenario.clone(),
+        seed: scenario.seed,
+        engine_version: crate::ENGINE_VERSION.to_string(),
+    })
+}
+
+/// Copies text to the clipboard; `done` hears whether the browser allowed it.
+pub fn copy_to_clipboard(text: &str, done: impl FnOnce(Result<(), String>) + 'static) {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    let Some(window) = web_sys::window() else {
+        done(Err("no browser window".into()));
+        return;
+    };
+    let promise = window.navigator().clipboard().write_text(text);
+    // Either callback runs `done`, once.
+    let done = Rc::new(RefCell::new(Some(done)));
+    let on_ok = {
+        let done = done.clone();
+        Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_| {
+            if let Some(f) = done.borrow_mut().take() {
+                f(Ok(()));
+            }
+        })
+    };
+    let on_err =
+        Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |e: wasm_bindgen::JsValue| {
+            if let Some(f) = done.borrow_mut().take() {
+                f(Err(js_message(&e).trim_end_matches('.').to_string()));
+            }
+        });
+    let _ = promise.then2(&on_ok, &on_err);
+    on_ok.forget();
+    on_err.forget();
+}
+
+/// Offers `text` as a file download.
+pub fn download_text(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::new();
+    parts.push(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+        .map_err(|e| format!("The file could not be prepared: {}", js_message(&e)))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|e| format!("The file could not be prepared: {}", js_message(&e)))?;
+    let result = click_download(&url, filename);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    result
+}
+
+/// Offers a canvas as a PNG download.
+pub fn download_canvas_png(
+    canvas: &web_sys::HtmlCanvasElement,
+    filename: &str,
+) -> Result<(), String> {
+    let url = canvas
+        .to_data_url_with_type("image/png")
+        .map_err(|e| format!("The chart could not be exported: {}", js_message(&e)))?;
+    click_download(&url, filename)
+}
+
+fn click_download(url: &str, filename: &str) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| js_message(&e))?
+        .dyn_into()
+        .map_err(|_| "not an anchor".to_string())?;
+    a.set_href(url);
+    a.set_download(filename);
+    a.click();
+    Ok(())
+}
+
+/// Sets the page title.
+pub fn set_title(title: &str) {
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        d.set_title(title);
+    }
+}
+
+/// Milliseconds on the wall clock, for progress display only (never for simulation).
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Reads a user-picked file as text and calls `done` with its content or a message.
+pub fn read_file_text(file: web_sys::File, done: impl FnOnce(Result<String, String>) + 'static) {
+    let name = file.name();
+    let reader = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |r| {
+        done(r.map_err(|e| format!("`{name}` could not be read: {e}")))
+    });
+    // The reader must live until its callback has run.
+    std::mem::forget(reader);
+}
+
+/// The main-thread side of the simulation worker.
+pub struct SimRunner {
+    bridge: gloo_worker::WorkerBridge<worker::SimWorker>,
+}
+
+impl SimRunner {
+    /// Spawns the worker; `on_update` receives its messages.
+    pub fn spawn(on_update: impl Fn(worker::Update) + 'static) -> SimRunner {
+        use gloo_worker::Spawnable;
+        let bridge = worker::SimWorker::spawner()
+            .callback(on_update)
+            .spawn(WORKER_SCRIPT);
+        SimRunner { bridge }
+    }
+
+    pub fn run(&self, run_id: u32, scenario: &Scenario) -> Result<(), String> {
+        let scenario_json = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
+        self.bridge.send(worker::Request::Run {
+            run_id,
+            scenario_json,
+        });
+        Ok(())
+    }
+
+    pub fn cancel(&self, run_id: u32) {
+        self.bridge.send(worker::Request::Cancel { run_id });
     }
 }

@@ -1,0 +1,441 @@
+//! The result charts, drawn with plotters on any backend (canvas in the browser, SVG in tests):
+//! success rate, failures stacked by cause, sessions, latency percentiles; each with axes, units,
+//! a legend and the fault markers. Colours are the Okabe-Ito palette (safe for colour-blind
+//! readers).
+
+use crate::sim::Report;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The Okabe-Ito palette.
+pub const OKABE_ITO: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(240, 228, 66),  // yellow
+    RGBColor(0, 0, 0),       // black
+];
+
+/// The four charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    SuccessRate,
+    FailuresByCause,
+    Sessions,
+    Latency,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 4] = [
+        ChartKind::SuccessRate,
+        ChartKind::FailuresByCause,
+        ChartKind::Sessions,
+        ChartKind::Latency,
+    ];
+
+    /// Stable key for ids and file names.
+    pub fn key(self) -> &'static str {
+        match self {
+            ChartKind::SuccessRate => "success-rate",
+            ChartKind::FailuresByCause => "failures-by-cause",
+            ChartKind::Sessions => "sessions",
+            ChartKind::Latency => "latency",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ChartKind::SuccessRate => "Success rate over time",
+            ChartKind::FailuresByCause => "Failed requests by cause",
+            ChartKind::Sessions => "Sessions: active and lost",
+            ChartKind::Latency => "Latency p50 / p95 / p99",
+        }
+    }
+}
+
+/// Foreground, grid and background colours (light or dark page).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Theme {
+    pub fg: RGBColor,
+    pub grid: RGBColor,
+    pub bg: RGBColor,
+}
+
+impl Theme {
+    pub const LIGHT: Theme = Theme {
+        fg: RGBColor(27, 31, 36),
+        grid: RGBColor(220, 224, 228),
+        bg: RGBColor(255, 255, 255),
+    };
+    pub const DARK: Theme = Theme {
+        fg: RGBColor(230, 237, 243),
+        grid: RGBColor(48, 54, 61),
+        bg: RGBColor(13, 17, 23),
+    };
+}
+
+/// Time axis unit chosen from the run length.
+fn time_unit(max_s: f64) -> (f64, &'static str) {
+    if max_s > 2.0 * 86_400.0 {
+        (86_400.0, "time (d)")
+    } else if max_s > 3.0 * 3600.0 {
+        (3600.0, "time (h)")
+    } else if max_s > 120.0 {
+        (60.0, "time (min)")
+    } else {
+        (1.0, "time (s)")
+    }
+}
+
+/// A cause name for legends: `detection_window` → `detection window`.
+pub fn cause_label(cause: &str) -> String {
+    cause.replace('_', " ")
+}
+
+type DrawResult = Result<(), String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("chart drawing failed: {e:?}")
+}
+
+/// Draws one chart into `root`, filling it.
+pub fn draw<DB: DrawingBackend>(
+    kind: ChartKind,
+    root: &DrawingArea<DB, Shift>,
+    r: &Report,
+    theme: &Theme,
+) -> DrawResult {
+    root.fill(&theme.bg).map_err(err)?;
+    let s = &r.series;
+    if s.t_s.is_empty() {
+        let (w, h) = root.dim_in_pixel();
+        let style = ("sans-serif", 14).into_font().color(&theme.fg);
+        root.draw(&Text::new(
+            format!("{}: no data (run the scenario)", kind.title()),
+            (12, (h / 2) as i32),
+            style,
+        ))
+        .map_err(err)?;
+        let _ = w;
+        return root.present().map_err(err);
+    }
+    let t_max = s.t_s.last().copied().unwrap_or(0.0) + s.window_s.max(0.0);
+    let t_max = t_max.max(r.horizon_s).max(1e-9);
+    let (unit, x_label) = time_unit(t_max);
+    let xs: Vec<f64> = s.t_s.iter().map(|t| t / unit).collect();
+    let x_end = t_max / unit;
+
+    // Series to plot: (label, colour, values).
+    let mut lines: Vec<(String, RGBColor, Vec<f64>)> = Vec::new();
+    let mut stacked = false;
+    let (y_label, y_min, y_max) = match kind {
+        ChartKind::SuccessRate => {
+            let v: Vec<f64> = s
+                .offered
+                .iter()
+                .zip(&s.served)
+                .map(|(&o, &sv)| {
+                    if o == 0 {
+                        100.0
+                    } else {
+                        100.0 * sv as f64 / o as f64
+                    }
+                })
+                .collect();
+            let lowest = v.iter().copied().fold(100.0, f64::min);
+            let y_min = if lowest >= 99.0 {
+                98.0
+            } else {
+                (lowest - 5.0).max(0.0).floor()
+            };
+            lines.push(("success rate".into(), OKABE_ITO[0], v));
+            ("success (%)", y_min, 100.5)
+        }
+        ChartKind::FailuresByCause => {
+            stacked = true;
+            let mut acc = vec![0.0; xs.len()];
+            for (i, (cause, v)) in s.failed_by_cause.iter().enumerate() {
+                for (a, x) in acc.iter_mut().zip(v) {
+                    *a += *x as f64;
+                }
+                lines.push((cause_label(cause), OKABE_ITO[i % 7], acc.clone()));
+            }
+            let top = acc.iter().copied().fold(0.0, f64::max);
+            ("failed requests / window", 0.0, (top * 1.45).max(1.0))
+        }
+        ChartKind::Sessions => {
+            let a: Vec<f64> = s.sessions_active.iter().map(|x| *x as f64).collect();
+            let l: Vec<f64> = s.sessions_lost.iter().map(|x| *x as f64).collect();
+            let top = a.iter().chain(&l).copied().fold(0.0, f64::max);
+            lines.push(("active".into(), OKABE_ITO[0], a));
+            lines.push(("lost / window".into(), OKABE_ITO[3], l));
+            ("sessions", 0.0, (top * 1.45).max(1.0))
+        }
+        ChartKind::Latency => {
+            let top = s
+                .latency_p99_ms
+                .iter()
+                .chain(&s.latency_p95_ms)
+                .chain(&s.latency_p50_ms)
+                .copied()
+                .filter(|x| x.is_finite())
+                .fold(0.0, f64::max);
+            lines.push(("p50".into(), OKABE_ITO[2], s.latency_p50_ms.clone()));
+            lines.push(("p95".into(), OKABE_ITO[1], s.latency_p95_ms.clone()));
+            lines.push(("p99".into(), OKABE_ITO[3], s.latency_p99_ms.clone()));
+            ("latency (ms)", 0.0, (top * 1.45).max(1.0))
+        }
+    };
+
+    let mut chart = ChartBuilder::on(root)
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(56)
+        .build_cartesian_2d(0.0..x_end, y_min..y_max)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .axis_style(theme.fg)
+        .x_labels(8)
+        .y_labels(6)
+        .light_line_style(theme.grid.mix(0.25))
+        .bold_line_style(theme.grid)
+        .label_style(("sans-serif", 12).into_font().color(&theme.fg))
+        .axis_desc_style(("sans-serif", 12).into_font().color(&theme.fg))
+        .draw()
+        .map_err(err)?;
+
+    if stacked {
+        // Draw the tallest (cumulative) layer first so that lower layers stay visible.
+        for (label, color, v) in lines.iter().rev() {
+            let pts: Vec<(f64, f64)> = xs.iter().copied().zip(v.iter().copied()).collect();
+            let color = *color;
+            chart
+                .draw_series(AreaSeries::new(pts, 0.0, color.mix(0.85)).border_style(color))
+                .map_err(err)?
+                .label(label.clone())
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled())
+                });
+        }
+    } else {
+        for (label, color, v) in &lines {
+            let pts: Vec<(f64, f64)> = xs
+                .iter()
+                .copied()
+                .zip(v.iter().copied())
+                .filter(|(_, y)| y.is_finite())
+                .collect();
+            let color = *color;
+            chart
+                .draw_series(LineSeries::new(pts, color.stroke_width(2)))
+                .map_err(err)?
+                .label(label.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+                });
+        }
+    }
+
+    // Fault markers: a vertical line each, and short labels stacked in up to three rows so that
+    // they do not overlap (a label with no room is left out; the incident table has them all).
+    let marker_color = theme.fg.mix(0.6);
+    let mut placed: Vec<(i32, usize)> = Vec::new();
+    let mut markers: Vec<&crate::sim::report::Marker> = s.markers.iter().collect();
+    markers.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+    for m in markers {
+        let x = m.t_s / unit;
+        if !(0.0..=x_end).contains(&x) {
+            continue;
+        }
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(x, y_min), (x, y_max)],
+                marker_color.stroke_width(1),
+            )))
+            .map_err(err)?;
+        let label = marker_label(&m.label);
+        let (px, top) = chart.backend_coord(&(x, y_max));
+        let width = (label.chars().count() as i32) * 6 + 8;
+        let row = (0..3).find(|r| {
+            !placed
+                .iter()
+                .any(|(ox, or)| or == r && (px - ox).abs() < width)
+        });
+        if let Some(row) = row {
+            placed.push((px, row));
+            root.draw(&Text::new(
+                label,
+                (px + 3, top + 2 + 13 * row as i32),
+                ("sans-serif", 11).into_font().color(&theme.fg),
+            ))
+            .map_err(err)?;
+        }
+    }
+
+    if !lines.is_empty() {
+        chart
+            .configure_series_labels()
+            .position(if kind == ChartKind::SuccessRate {
+                // The line sits at the top; the legend goes below it.
+                SeriesLabelPosition::LowerRight
+            } else {
+                // The other charts leave head room above the data for it.
+                SeriesLabelPosition::UpperRight
+            })
+            .background_style(theme.bg.mix(0.85))
+            .border_style(theme.grid)
+            .label_font(("sans-serif", 12).into_font().color(&theme.fg))
+            .draw()
+            .map_err(err)?;
+    }
+    root.present().map_err(err)
+}
+
+/// A marker label short enough for a chart (the first words, at most 24 characters).
+pub fn marker_label(label: &str) -> String {
+    if label.chars().count() <= 24 {
+        return label.to_string();
+    }
+    let cut: String = label.chars().take(23).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// The value at the window under `x_frac` (0..1 of the plot width), for hover text.
+pub fn hover_text(kind: ChartKind, r: &Report, x_frac: f64) -> Option<String> {
+    let s = &r.series;
+    if s.t_s.is_empty() || !x_frac.is_finite() {
+        return None;
+    }
+    let n = s.t_s.len();
+    let i = ((x_frac.clamp(0.0, 0.999_999)) * n as f64) as usize;
+    let i = i.min(n - 1);
+    let t = crate::report::duration_s(s.t_s[i]);
+    Some(match kind {
+        ChartKind::SuccessRate => {
+            let o = *s.offered.get(i)?;
+            let sv = *s.served.get(i)?;
+            let pct = if o == 0 {
+                100.0
+            } else {
+                100.0 * sv as f64 / o as f64
+            };
+            format!("at {t}: {pct:.2} % ({sv} of {o} requests)")
+        }
+        ChartKind::FailuresByCause => {
+            let parts: Vec<String> = s
+                .failed_by_cause
+                .iter()
+                .filter_map(|(c, v)| v.get(i).map(|x| format!("{} {x}", cause_label(c))))
+                .collect();
+            format!("at {t}: {}", parts.join(", "))
+        }
+        ChartKind::Sessions => format!(
+            "at {t}: {} active, {} lost",
+            s.sessions_active.get(i)?,
+            s.sessions_lost.get(i)?
+        ),
+        ChartKind::Latency => format!(
+            "at {t}: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
+            s.latency_p50_ms.get(i)?,
+            s.latency_p95_ms.get(i)?,
+            s.latency_p99_ms.get(i)?
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::sample;
+
+    fn svg(kind: ChartKind, r: &Report) -> String {
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (640, 240)).into_drawing_area();
+            draw(kind, &root, r, &Theme::LIGHT).unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn every_chart_has_axes_units_legend_and_markers() {
+        let r = sample();
+        for kind in ChartKind::ALL {
+            let out = svg(kind, &r);
+            assert!(out.starts_with("<svg"), "{kind:?}");
+            assert!(
+                out.contains("time (min)"),
+                "{kind:?} lacks the time axis unit"
+            );
+            assert!(out.contains("crash app"), "{kind:?} lacks the fault marker");
+        }
+        assert!(svg(ChartKind::SuccessRate, &r).contains("success (%)"));
+        let f = svg(ChartKind::FailuresByCause, &r);
+        assert!(f.contains("detection window") && f.contains("overload"));
+        let l = svg(ChartKind::Latency, &r);
+        assert!(
+            l.contains("p50")
+                && l.contains("p95")
+                && l.contains("p99")
+                && l.contains("latency (ms)")
+        );
+        let s = svg(ChartKind::Sessions, &r);
+        assert!(s.contains("active") && s.contains("lost"));
+    }
+
+    /// Writes the sample charts as SVG files to look at: `cargo test -- --ignored dump_charts`.
+    #[test]
+    #[ignore]
+    fn dump_charts() {
+        let r = sample();
+        for kind in ChartKind::ALL {
+            let path = std::env::temp_dir().join(format!("chart-{}.svg", kind.key()));
+            std::fs::write(&path, svg(kind, &r)).unwrap();
+        }
+    }
+
+    #[test]
+    fn crowded_markers_get_short_labels_in_rows() {
+        let mut r = sample();
+        for k in 0..8 {
+            r.series.markers.push(crate::sim::report::Marker {
+                t_s: 60.0 + k as f64,
+                label: format!("marker {k} with a very long explanation of what happened"),
+            });
+        }
+        let out = svg(ChartKind::SuccessRate, &r);
+        assert!(!out.contains("very long explanation of what"));
+        // Three rows at most near the same time, the rest are left out.
+        assert!(
+            out.matches("marker ").count() <= 3,
+            "{}",
+            out.matches("marker ").count()
+        );
+        assert_eq!(marker_label("short"), "short");
+    }
+
+    #[test]
+    fn an_empty_report_draws_a_message() {
+        let out = svg(ChartKind::Latency, &Report::default());
+        assert!(out.contains("no data"));
+    }
+
+    #[test]
+    fn hover_reads_the_window_under_the_pointer() {
+        let r = sample();
+        assert_eq!(
+            hover_text(ChartKind::SuccessRate, &r, 0.3).unwrap(),
+            "at 1.0 min: 95.00 % (190 of 200 requests)"
+        );
+        assert!(hover_text(ChartKind::Latency, &r, 0.0)
+            .unwrap()
+            .contains("p99 60.0 ms"));
+        assert!(hover_text(ChartKind::Sessions, &Report::default(), 0.5).is_none());
+    }
+}

@@ -1,0 +1,16 @@
+//! One component per file; props are `FooProps`, callbacks `on<verb>`.
+
+pub mod banner;
+pub mod chart;
+pub mod field;
+pub mod footer;
+pub mod header;
+pub mod help;
+pub mod inspector;
+pub mod palette;
+pub mod problems;
+pub mod progress;
+pub mod results;
+pub mod timeline;
+pub mod topology;
+pub mod watch_bar;

@@ -1,0 +1,132 @@
+//! The results: summary cards, the four charts, the incident table (seed 003's failure table)
+//! and exports (report JSON and CSV).
+
+use crate::report::{self, charts::ChartKind};
+use crate::sim::Report;
+use crate::ui::components::chart::Chart;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ResultsProps {
+    pub report: Option<Rc<Report>>,
+    /// The results are for an earlier version of the scenario.
+    pub stale: bool,
+    pub dark: bool,
+    /// A run is in progress (shown instead of "no results" on the first run).
+    #[prop_or_default]
+    pub running: bool,
+    pub onerror: Callback<String>,
+}
+
+#[function_component(Results)]
+pub fn results(props: &ResultsProps) -> Html {
+    let Some(r) = props.report.clone() else {
+        return html! {
+            <div class="results-empty" id="results-empty">
+                <p>{ if props.running { "Running the simulation…" } else { "No results yet: press Run." } }</p>
+            </div>
+        };
+    };
+    let export_json = {
+        let r = r.clone();
+        let onerror = props.onerror.clone();
+        Callback::from(move |_| {
+            let res = serde_json::to_string_pretty(&*r)
+                .map_err(|e| e.to_string())
+                .and_then(|text| {
+                    crate::web::download_text(
+                        &format!("{}-report.json", file_stem(&r)),
+                        "application/json",
+                        &text,
+                    )
+                });
+            if let Err(e) = res {
+                onerror.emit(e)
+            }
+        })
+    };
+    let export_csv = {
+        let r = r.clone();
+        let onerror = props.onerror.clone();
+        Callback::from(move |_| {
+            if let Err(e) = crate::web::download_text(
+                &format!("{}-report.csv", file_stem(&r)),
+                "text/csv",
+                &report::to_csv(&r),
+            ) {
+                onerror.emit(e)
+            }
+        })
+    };
+    html! {
+        <div class="results-body" id="results" data-testid="results">
+            <div class="results-head">
+                <span>{ format!("{} · seed {} · {} requests · {} events", r.scenario, r.seed, r.requests.offered, r.events) }</span>
+                if props.stale {
+                    <span class="stale" id="results-stale" role="status">{ "These results are for an earlier version: press Run." }</span>
+                }
+                <button class="btn small" id="export-report-json" onclick={export_json}>{ "Report JSON" }</button>
+                <button class="btn small" id="export-report-csv" onclick={export_csv}>{ "Report CSV" }</button>
+            </div>
+            <div class="cards" id="summary-cards">
+                { for report::cards(&r).into_iter().map(|c| html! {
+                    <div class={classes!("card", c.bad.then_some("bad"))} id={format!("card-{}", c.key)} data-testid={format!("card-{}", c.key)} title={c.hint.clone()}>
+                        <div class="card-label">{ c.label }</div>
+                        <div class="card-value">{ c.value }</div>
+                        <div class="card-hint">{ c.hint }</div>
+                    </div>
+                }) }
+            </div>
+            <div class="charts">
+                { for ChartKind::ALL.iter().map(|k| html! { <Chart kind={*k} report={r.clone()} dark={props.dark} /> }) }
+            </div>
+            <h3>{ "Incidents" }</h3>
+            <table class="incidents" id="incident-table" data-testid="incident-table">
+                <caption class="sr-only">{ "Incidents, in the form of seed 003's failure table" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "#" }</th><th scope="col">{ "Trigger" }</th><th scope="col">{ "Component" }</th>
+                    <th scope="col">{ "Start" }</th><th scope="col">{ "RTO" }</th><th scope="col">{ "Failed requests" }</th>
+                    <th scope="col">{ "Lost sessions" }</th><th scope="col">{ "Lost writes" }</th><th scope="col">{ "RPO" }</th>
+                    <th scope="col">{ "Recovery" }</th>
+                </tr></thead>
+                <tbody>
+                    if r.incidents.is_empty() {
+                        <tr class="none"><td colspan="10">{ "No incidents: no request failed because of a fault." }</td></tr>
+                    }
+                    { for r.incidents.iter().enumerate().map(|(i, inc)| html! {
+                        <tr class="incident-row" data-testid="incident-row" data-incident-index={i.to_string()}>
+                            <td>{ i + 1 }</td><td>{ inc.trigger.clone() }</td><td>{ inc.component.clone() }</td>
+                            <td>{ report::duration_s(inc.start_s) }</td><td>{ report::duration_s(inc.rto_s) }</td>
+                            <td>{ inc.requests_failed }</td><td>{ inc.sessions_lost }</td><td>{ inc.writes_lost }</td>
+                            <td>{ report::duration_s(inc.rpo_s) }</td><td>{ inc.recovery.clone() }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn file_stem(r: &Report) -> String {
+    let name: String = r
+        .scenario
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "{}-seed{}",
+        if name.is_empty() {
+            "scenario".into()
+        } else {
+            name
+        },
+        r.seed
+    )
+}

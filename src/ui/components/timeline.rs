@@ -1,0 +1,315 @@
+//! The fault timeline under the canvas: every scripted fault as a marker on the time axis
+//! (drag to move, click to edit in the inspector), a list with delete buttons, and an "add"
+//! picker offering every fault kind.
+
+use crate::scenario::{Dur, Fault, Scenario, Spec};
+use crate::ui::state::{Action, Sel};
+use serde_json::json;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Every fault kind, in picker order.
+pub const FAULT_KINDS: [&str; 15] = [
+    "crash",
+    "hang",
+    "error_rate",
+    "latency",
+    "leak",
+    "flapping",
+    "corruption",
+    "site_outage",
+    "partition",
+    "traffic_spike",
+    "dns_failure",
+    "rolling_restart",
+    "blue_green",
+    "site_switchover",
+    "db_switchover",
+];
+
+/// A fault of `kind` at `at_us` with sensible parameters, aimed at the scenario's components
+/// and sites; `None` when the scenario lacks what it needs, with the reason.
+pub fn fault_template(kind: &str, s: &Scenario, at_us: u64) -> Result<Fault, String> {
+    let at = Dur::Valid(at_us).to_string();
+    let first = |pred: &dyn Fn(&Spec) -> bool| {
+        s.components
+            .iter()
+            .find(|c| pred(&c.spec))
+            .map(|c| c.id.clone())
+    };
+    let any = s.components.first().map(|c| c.id.clone());
+    let app = first(&|x| matches!(x, Spec::App(_))).or_else(|| any.clone());
+    let db = first(&|x| matches!(x, Spec::Database(_)));
+    let need = |x: Option<String>, what: &str| x.ok_or_else(|| format!("Add {what} first."));
+    let site = |i: usize| s.sites.get(i).map(|x| x.id.clone());
+    let v = match kind {
+        "crash" | "hang" | "corruption" => {
+            let target = if kind == "corruption" {
+                db.clone().or(app.clone())
+            } else {
+                app.clone()
+            };
+            json!({ kind: {"at": at, "target": need(target, "a component")?, "node": 0, "duration": "10m"} })
+        }
+        "error_rate" => {
+            json!({ kind: {"at": at, "target": need(app, "a component")?, "rate": 0.5, "duration": "10m"} })
+        }
+        "latency" => {
+            json!({ kind: {"at": at, "target": need(app, "a component")?, "added": "500ms", "duration": "10m"} })
+        }
+        "leak" => {
+            json!({ kind: {"at": at, "target": need(app, "a component")?, "exhaustion": "30m", "restart": "2m"} })
+        }
+        "flapping" => {
+            json!({ kind: {"at": at, "target": need(app, "a component")?, "down": "30s", "up": "2m", "cycles": 5} })
+        }
+        "site_outage" => {
+            json!({ kind: {"at": at, "site": need(site(0), "a site (select nodes, then Group into a site)")?, "duration": "30m"} })
+        }
+        "partition" => {
+            json!({ kind: {"at": at, "a": need(site(0), "two sites")?, "b": need(site(1), "two sites")?, "duration": "10m"} })
+        }
+        "traffic_spike" => json!({ kind: {"at": at, "factor": 3.0, "duration": "10m"} }),
+        "dns_failure" => json!({ kind: {"at": at, "duration": "10m"} }),
+        "rolling_restart" => {
+            json!({ kind: {"at": at, "target": need(app, "a component")?, "batch": 1, "drain": "1m", "restart": "2m"} })
+        }
+        "blue_green" => {
+            let apps: Vec<String> = s
+                .components
+                .iter()
+                .filter(|c| matches!(c.spec, Spec::App(_) | Spec::Web(_)))
+                .map(|c| c.id.clone())
+                .collect();
+            json!({ kind: {"at": at, "blue": need(apps.first().cloned(), "two app clusters")?, "green": need(apps.get(1).cloned(), "two app or web clusters")?, "drain": "1m", "deploy": "5m"} })
+        }
+        "site_switchover" => {
+            json!({ kind: {"at": at, "from": need(site(0), "two sites")?, "to": need(site(1), "two sites")?} })
+        }
+        "db_switchover" => json!({ kind: {"at": at, "target": need(db, "a database")?} }),
+        other => return Err(format!("Unknown fault kind `{other}`.")),
+    };
+    serde_json::from_value(v).map_err(|e| format!("internal: fault template does not parse: {e}"))
+}
+
+/// The component, site or sites a fault is about, in words.
+pub fn fault_subject(f: &Fault) -> String {
+    match f {
+        Fault::Crash(x) | Fault::Hang(x) | Fault::Corruption(x) => match x.node {
+            Some(n) => format!("{}#{n}", x.target),
+            None => x.target.clone(),
+        },
+        Fault::ErrorRate(x) => format!("{} ({:.0}% errors)", x.target, x.rate * 100.0),
+        Fault::Latency(x) => format!("{} (+{})", x.target, x.added),
+        Fault::Leak(x) => x.target.clone(),
+        Fault::Flapping(x) => format!("{} ×{}", x.target, x.cycles),
+        Fault::SiteOutage(x) => x.site.clone(),
+        Fault::Partition(x) => format!("{} ⟷ {}", x.a, x.b),
+        Fault::TrafficSpike(x) => format!("×{}", x.factor),
+        Fault::DnsFailure(_) => "DNS".into(),
+        Fault::RollingRestart(x) => x.target.clone(),
+        Fault::BlueGreen(x) => format!("{} → {}", x.blue, x.green),
+        Fault::SiteSwitchover(x) => format!("{} → {}", x.from, x.to),
+        Fault::DbSwitchover(x) => x.target.clone(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub scenario: Rc<Scenario>,
+    pub selection: Vec<Sel>,
+    pub ondispatch: Callback<Action>,
+    /// The moment shown in watch mode, drawn as a cursor.
+    #[prop_or_default]
+    pub cursor_us: Option<u64>,
+}
+
+#[function_component(Timeline)]
+pub fn timeline(props: &TimelineProps) -> Html {
+    let track_ref = use_node_ref();
+    // Fault being dragged and its preview time.
+    let drag = use_state(|| None::<(usize, u64)>);
+    let kind = use_state(|| "crash".to_string());
+    let error = use_state(|| None::<String>);
+    let s = &props.scenario;
+    let horizon = s.horizon.us().max(1);
+
+    let frac_at = {
+        let track_ref = track_ref.clone();
+        move |client_x: f64| -> f64 {
+            track_ref
+                .cast::<web_sys::Element>()
+                .map(|e| {
+                    let r = e.get_bounding_client_rect();
+                    if r.width() > 0.0 {
+                        ((client_x - r.left()) / r.width()).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    }
+                })
+                .unwrap_or(0.0)
+        }
+    };
+    let onpointermove = {
+        let drag = drag.clone();
+        let frac_at = frac_at.clone();
+        Callback::from(move |e: PointerEvent| {
+            if let Some((i, _)) = *drag {
+                // Snap to whole seconds.
+                let us = (frac_at(e.client_x() as f64) * horizon as f64 / 1e6).round() as u64
+                    * 1_000_000;
+                drag.set(Some((i, us.min(horizon))));
+            }
+        })
+    };
+    let onpointerup = {
+        let drag = drag.clone();
+        let ondispatch = props.ondispatch.clone();
+        Callback::from(move |_: PointerEvent| {
+            if let Some((index, at_us)) = *drag {
+                ondispatch.emit(Action::MoveFault { index, at_us });
+                drag.set(None);
+            }
+        })
+    };
+    let onkind = {
+        let kind = kind.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            kind.set(sel.value());
+        })
+    };
+    let onadd = {
+        let kind = kind.clone();
+        let s = s.clone();
+        let ondispatch = props.ondispatch.clone();
+        let error = error.clone();
+        Callback::from(move |_| match fault_template(&kind, &s, horizon / 3) {
+            Ok(f) => {
+                error.set(None);
+                ondispatch.emit(Action::AddFault(f));
+            }
+            Err(e) => error.set(Some(e)),
+        })
+    };
+
+    let ticks = (0..=4).map(|k| {
+        let t = horizon / 4 * k;
+        html! { <span class="tick" style={format!("left:{}%", k * 25)}>{ Dur::Valid(t).to_string() }</span> }
+    });
+    let markers = s.faults.iter().enumerate().map(|(i, f)| {
+        let at = match *drag { Some((j, t)) if j == i => t, _ => f.at().us() };
+        let pct = 100.0 * (at as f64 / horizon as f64).min(1.0);
+        // Faults at about the same time stack downwards instead of hiding each other.
+        let row = s.faults[..i]
+            .iter()
+            .filter(|g| (g.at().us() as f64 - at as f64).abs() < horizon as f64 / 100.0)
+            .count()
+            % 2;
+        let selected = props.selection.contains(&Sel::Fault(i));
+        let onpointerdown = {
+            let drag = drag.clone();
+            let ondispatch = props.ondispatch.clone();
+            Callback::from(move |e: PointerEvent| {
+                e.prevent_default();
+                ondispatch.emit(Action::Select(Sel::Fault(i)));
+                drag.set(Some((i, at)));
+            })
+        };
+        let onkeydown = {
+            let ondispatch = props.ondispatch.clone();
+            let step = (horizon / 100).max(1_000_000);
+            Callback::from(move |e: KeyboardEvent| {
+                let to = match e.key().as_str() {
+                    "ArrowLeft" => at.saturating_sub(step),
+                    "ArrowRight" => (at + step).min(horizon),
+                    _ => return,
+                };
+                e.prevent_default();
+                ondispatch.emit(Action::MoveFault { index: i, at_us: to });
+            })
+        };
+        html! {
+            <button class={classes!("fault-marker", format!("fault-{}", f.kind_name()), selected.then_some("selected"))}
+                style={format!("left:{pct}%;top:{}px", 2 + 12 * row)} data-fault-index={i.to_string()} data-testid={format!("fault-marker-{i}")}
+                aria-label={format!("{} of {} at {} (arrow keys move it)", f.kind_name(), fault_subject(f), Dur::Valid(at))}
+                title={format!("{} {} at {}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
+                {onpointerdown} {onkeydown}>
+                { "▼" }
+            </button>
+        }
+    });
+    let rows = s.faults.iter().enumerate().map(|(i, f)| {
+        let select = { let d = props.ondispatch.clone(); Callback::from(move |_| d.emit(Action::Select(Sel::Fault(i)))) };
+        let delete = {
+            let d = props.ondispatch.clone();
+            Callback::from(move |_| { d.emit(Action::Select(Sel::Fault(i))); d.emit(Action::DeleteSelected); })
+        };
+        let selected = props.selection.contains(&Sel::Fault(i));
+        html! {
+            <li class={classes!("fault-row", selected.then_some("selected"))} data-testid={format!("fault-row-{i}")}>
+                <button class="linklike" onclick={select}>
+                    <strong>{ f.kind_name().replace('_', " ") }</strong>{ format!(" {} at {}", fault_subject(f), f.at()) }
+                </button>
+                <button class="btn small" onclick={delete} aria-label={format!("Delete fault {}", i + 1)}>{ "Delete" }</button>
+            </li>
+        }
+    });
+    html! {
+        <section class="timeline" id="fault-timeline" data-testid="fault-timeline" aria-label="Fault timeline">
+            <div class="timeline-head">
+                <h2>{ "Faults" }</h2>
+                <label for="fault-kind" class="sr-only">{ "Fault kind" }</label>
+                <select id="fault-kind" data-testid="fault-kind" onchange={onkind}>
+                    { for FAULT_KINDS.iter().map(|k| html! { <option value={*k} selected={*k == *kind}>{ k.replace('_', " ") }</option> }) }
+                </select>
+                <button class="btn small" id="add-fault" data-testid="add-fault" onclick={onadd}>{ "Add fault" }</button>
+                <span class="hint">{ "or right-click a node → Fail at…" }</span>
+                if let Some(e) = &*error { <span class="field-msg" role="alert">{ e.clone() }</span> }
+            </div>
+            <div class="track" ref={track_ref} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
+                <div class="axis">{ for ticks }</div>
+                { for markers }
+                if let Some(c) = props.cursor_us {
+                    <div class="cursor" id="timeline-cursor" style={format!("left:{}%", 100.0 * (c as f64 / horizon as f64).min(1.0))}></div>
+                }
+            </div>
+            <ul class="fault-list">{ for rows }</ul>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{builtins, Site};
+
+    #[test]
+    fn every_fault_kind_has_a_template() {
+        let mut s = builtins::get("liferay-reference").unwrap().scenario();
+        // Some kinds need two sites and two app-like clusters.
+        for id in ["dc1", "dc2"] {
+            s.sites.push(Site {
+                id: id.into(),
+                name: String::new(),
+                kind: Default::default(),
+                rect: None,
+            });
+        }
+        for k in FAULT_KINDS {
+            let f = fault_template(k, &s, 60_000_000).unwrap_or_else(|e| panic!("{k}: {e}"));
+            assert_eq!(f.kind_name(), k);
+            assert_eq!(f.at().us(), 60_000_000);
+            assert!(!fault_subject(&f).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_template_without_what_it_needs_explains_why() {
+        let s = builtins::get("liferay-reference").unwrap().scenario();
+        assert!(fault_template("site_outage", &s, 0)
+            .unwrap_err()
+            .contains("site"));
+        assert!(fault_template("warp", &s, 0).is_err());
+    }
+}

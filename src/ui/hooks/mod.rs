@@ -1,0 +1,4 @@
+//! Custom hooks.
+
+pub mod use_prefers_dark;
+pub mod use_sim;

@@ -1,0 +1,107 @@
+//! Runs scenarios in the simulation worker: the run state, and callbacks to run and cancel.
+
+use crate::scenario::{self, Scenario, Severity};
+use crate::ui::run::{RunAction, RunState};
+use crate::web::{self, SimRunner};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// How long the worker may stay silent after a start before the run is given up.
+const WATCHDOG_MS: u32 = 15_000;
+
+#[derive(Clone, PartialEq)]
+pub struct SimHandle {
+    pub state: UseReducerHandle<RunState>,
+    pub run: Callback<Scenario>,
+    pub cancel: Callback<()>,
+    pub dismiss: Callback<()>,
+}
+
+#[hook]
+pub fn use_sim() -> SimHandle {
+    let state = use_reducer_eq(RunState::default);
+    let runner: Rc<RefCell<Option<SimRunner>>> = use_mut_ref(|| None);
+    let ids = use_mut_ref(|| 0u32);
+    let run = {
+        let dispatcher = state.dispatcher();
+        let runner = runner.clone();
+        let ids = ids.clone();
+        Callback::from(move |scenario: Scenario| {
+            let problems = crate::ui::problems_of(&scenario);
+            if !scenario::validate::is_runnable(&problems) {
+                let errors: Vec<String> = problems
+                    .iter()
+                    .filter(|p| p.severity == Severity::Error)
+                    .map(|p| p.to_string())
+                    .collect();
+                dispatcher.dispatch(RunAction::Refused(format!(
+                    "Cannot run: the scenario has {} error(s) (see Problems): {}",
+                    errors.len(),
+                    errors.join("; ")
+                )));
+                return;
+            }
+            let mut slot = runner.borrow_mut();
+            if slot.is_none() {
+                let d = dispatcher.clone();
+                *slot = Some(SimRunner::spawn(move |u| {
+                    d.dispatch(RunAction::Worker(u, web::now_ms()))
+                }));
+            }
+            let id = {
+                let mut n = ids.borrow_mut();
+                *n = n.wrapping_add(1);
+                *n
+            };
+            if let Some(r) = slot.as_ref() {
+                match r.run(id, &scenario) {
+                    Ok(()) => {
+                        dispatcher.dispatch(RunAction::Started {
+                            run_id: id,
+                            scenario: Rc::new(scenario),
+                            now_ms: web::now_ms(),
+                        });
+                        let d = dispatcher.clone();
+                        gloo::timers::callback::Timeout::new(WATCHDOG_MS, move || {
+                            d.dispatch(RunAction::Watchdog { run_id: id })
+                        })
+                        .forget();
+                    }
+                    Err(e) => dispatcher.dispatch(RunAction::Refused(e)),
+                }
+            }
+        })
+    };
+    let cancel = {
+        let runner = runner.clone();
+        let ids = ids.clone();
+        Callback::from(move |_| {
+            if let Some(r) = runner.borrow().as_ref() {
+                r.cancel(*ids.borrow());
+            }
+        })
+    };
+    {
+        // Every 5 s: give up a run whose worker fell silent.
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            let interval = gloo::timers::callback::Interval::new(5_000, move || {
+                d.dispatch(RunAction::StallCheck {
+                    now_ms: web::now_ms(),
+                })
+            });
+            move || drop(interval)
+        });
+    }
+    let dismiss = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(RunAction::DismissMessage))
+    };
+    SimHandle {
+        state,
+        run,
+        cancel,
+        dismiss,
+    }
+}
