@@ -389,17 +389,6 @@ mod tests {
         assert!(s.contains("active") && s.contains("lost"));
     }
 
-    /// Writes the sample charts as SVG files to look at: `cargo test -- --ignored dump_charts`.
-    #[test]
-    #[ignore]
-    fn dump_charts() {
-        let r = sample();
-        for kind in ChartKind::ALL {
-            let path = std::env::temp_dir().join(format!("chart-{}.svg", kind.key()));
-            std::fs::write(&path, svg(kind, &r)).unwrap();
-        }
-    }
-
     #[test]
     fn crowded_markers_get_short_labels_in_rows() {
         let mut r = sample();
