@@ -109,3 +109,23 @@ fn only_web_and_ui_touch_the_browser() {
         );
     }
 }
+
+#[test]
+fn no_test_is_ignored() {
+    // Built from pieces so that this file does not match itself.
+    let attribute = ["#[", "ignore"].concat();
+    let doctest = ["```", "ignore"].concat();
+    let mut hits = Vec::new();
+    for dir in ["src", "tests"] {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        for file in rust_files(&root) {
+            let text = fs::read_to_string(&file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                if line.contains(&attribute) || line.contains(&doctest) {
+                    hits.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(hits.is_empty(), "every test runs; remove or fix these:\n{}", hits.join("\n"));
+}
