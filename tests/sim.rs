@@ -1150,3 +1150,50 @@ fn flow_level_rolling_restart_matches_request_level() {
         }
     }
 }
+
+fn blue_green(drain: &str) -> String {
+    format!(
+        r#"{{ "version": 1, "name": "bg", "seed": 3, "horizon": "40m",
+      "traffic": {{ "entry": ["lb"], "sessions_per_s": 1, "session_duration": "2m", "requests_per_session": 10, "write_share": 0.1 }},
+      "components": [
+        {{ "id": "lb", "next": ["web"], "spec": {{ "load_balancer": {{ "mode": "active_passive", "sticky": true }} }} }},
+        {{ "id": "web", "next": ["blue", "green"], "spec": {{ "web": {{ "nodes": 2 }} }} }},
+        {{ "id": "blue", "next": ["db"], "spec": {{ "app": {{ "nodes": 2, "sessions": "buddy" }} }} }},
+        {{ "id": "green", "next": ["db"], "spec": {{ "app": {{ "nodes": 2, "sessions": "buddy" }} }} }},
+        {{ "id": "db", "spec": {{ "database": {{}} }} }} ],
+      "faults": [ {{ "blue_green": {{ "at": "5m", "blue": "blue", "green": "green", "drain": "{drain}", "deploy": "2m" }} }} ] }}"#
+    )
+}
+
+/// Seed 004: a cluster switched off for new sessions keeps serving its old ones and is taken
+/// down only when they have all ended; `drain` is the longest wait.
+#[test]
+fn blue_green_drain_waits_for_the_old_sessions() {
+    let patient = run(&blue_green("1h"));
+    assert_eq!(patient.sessions.lost, 0, "{:?}", patient.sessions);
+    assert_eq!(patient.requests.failed, 0);
+    let hasty = run(&blue_green("5s"));
+    assert!(hasty.sessions.lost > 10, "{:?}", hasty.sessions);
+}
+
+/// A planned switch-over there and back under BGP: the new site is announced before the old one
+/// is withdrawn, so no request fails even on the way back.
+#[test]
+fn site_switchover_there_and_back_fails_nothing() {
+    let json = r#"{ "version": 1, "name": "sw", "seed": 2, "horizon": "20m",
+      "sites": [ { "id": "a" }, { "id": "b" } ],
+      "traffic": { "entry": ["lb-a", "lb-b"], "sessions_per_s": 2, "session_duration": "5m", "requests_per_session": 10, "write_share": 0.1 },
+      "routing": { "bgp": { "convergence": "10s", "detection": "5s", "active_active": false } },
+      "components": [
+        { "id": "lb-a", "site": "a", "next": ["app-a"], "spec": { "load_balancer": { "mode": "active_passive" } } },
+        { "id": "app-a", "site": "a", "next": ["db"], "spec": { "app": { "nodes": 2, "sessions": "buddy" } } },
+        { "id": "lb-b", "site": "b", "next": ["app-b"], "spec": { "load_balancer": { "mode": "active_passive" } } },
+        { "id": "app-b", "site": "b", "next": ["db"], "spec": { "app": { "nodes": 2, "sessions": "buddy" } } },
+        { "id": "db", "site": "a", "spec": { "database": { "replicas": [{ "site": "b", "standby": "hot" }] } } } ],
+      "faults": [ { "site_switchover": { "at": "5m", "from": "a", "to": "b" } },
+                  { "site_switchover": { "at": "10m", "from": "b", "to": "a" } } ] }"#;
+    let r = run(json);
+    assert!(r.requests.offered > 1000);
+    assert_eq!(r.requests.failed, 0, "{:?}", r.requests.failed_by_cause);
+    assert_eq!(r.sessions.lost, 0);
+}

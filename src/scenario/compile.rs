@@ -138,6 +138,7 @@ pub fn build_config(s: &Scenario) -> Config {
                         },
                         cost: finite(app.replication_cost, 0.0, 10.0, 0.0),
                     };
+                    cfg.cross_site_sessions = app.cross_site;
                     cfg.nodes = app.nodes.clamp(1, 1000);
                     cfg.capacity = capacity(&app.capacity);
                     (cfg.spares, cfg.spare_mode, cfg.spare_delay) = red(&app.redundancy);
@@ -147,6 +148,7 @@ pub fn build_config(s: &Scenario) -> Config {
                         hit_ratio: finite(cache.hit_ratio, 0.0, 1.0, 0.0),
                         replicated: cache.replicated,
                     };
+                    cfg.required = cache.required;
                     cfg.nodes = cache.nodes.clamp(1, 1000);
                     cfg.capacity = capacity(&cache.capacity);
                 }
@@ -187,6 +189,7 @@ pub fn build_config(s: &Scenario) -> Config {
                         catchup: us(&db.catchup),
                         restore: us(&db.restore),
                         backup_interval: us(&db.backup_interval).max(1),
+                        fence: db.fence_unreachable.as_ref().map(us),
                     });
                 }
                 Spec::SearchIndex(st) | Spec::DocStore(st) => {

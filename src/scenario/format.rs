@@ -430,6 +430,10 @@ pub struct App {
     /// Capacity each replica copy costs, as a share of a request's service time.
     pub replication_cost: f64,
     pub redundancy: Redundancy,
+    /// Sessions are also replicated synchronously to the other sites (an external session store
+    /// such as a cross-site Data Grid): when every node of this cluster is lost, a session is
+    /// not lost but picked up by the next app cluster its requests reach.
+    pub cross_site: bool,
 }
 
 impl Default for App {
@@ -440,6 +444,7 @@ impl Default for App {
             sessions: Replication::None,
             replication_cost: 0.05,
             redundancy: Redundancy::default(),
+            cross_site: false,
         }
     }
 }
@@ -453,6 +458,10 @@ pub struct Cache {
     /// Redis-like (replicated, survives a node loss) or memcached-like (a node's keys are lost).
     pub replicated: bool,
     pub capacity: Capacity,
+    /// The components before it cannot serve without it (an external session store such as
+    /// Keycloak's Data Grid): with every node down, requests through it fail and a deep
+    /// `/lb-check` reports the path unhealthy.
+    pub required: bool,
 }
 
 impl Default for Cache {
@@ -466,6 +475,7 @@ impl Default for Cache {
                 service_time: Dur::micros(500),
                 queue_limit: 2_000,
             },
+            required: false,
         }
     }
 }
@@ -556,6 +566,12 @@ pub struct Database {
     /// Cold standby: time to restore the last backup.
     pub restore: Dur,
     pub backup_interval: Dur,
+    /// Synchronous replication: after a replica has been unreachable (partition) this long, the
+    /// primary drops it from the synchronous set and accepts writes again (a degraded setup that
+    /// needs a manual re-sync, as seed 003's footnote 3 says). None: writes fail for the whole
+    /// partition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fence_unreachable: Option<Dur>,
 }
 
 impl Default for Database {
@@ -579,6 +595,7 @@ impl Default for Database {
             catchup: Dur::secs(30),
             restore: Dur::mins(30),
             backup_interval: Dur::hours(4),
+            fence_unreachable: None,
         }
     }
 }

@@ -554,6 +554,9 @@ impl<'a> Validator<'a> {
         } else {
             self.dur(&format!("{p}.backup_interval"), &d.backup_interval);
         }
+        if let Some(f) = &d.fence_unreachable {
+            self.dur(&format!("{p}.fence_unreachable"), f);
+        }
         if d.replicas.len() as u64 >= u64::from(MAX_NODES) {
             self.err(
                 format!("{p}.replicas"),

@@ -252,6 +252,8 @@ pub struct DbCfg {
     pub catchup: Time,
     pub restore: Time,
     pub backup_interval: Time,
+    /// Sync replication: a replica unreachable this long is dropped from the synchronous set.
+    pub fence: Option<Time>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -324,6 +326,11 @@ pub struct ComponentCfg {
     pub capacity: CapacityCfg,
     pub failure: Option<FailureCfg>,
     pub router: RouterCfg,
+    /// App sessions are replicated synchronously to the other sites too: losing every node of
+    /// this cluster does not lose them.
+    pub cross_site_sessions: bool,
+    /// A cache without which the components before it cannot serve.
+    pub required: bool,
 }
 
 impl ComponentCfg {

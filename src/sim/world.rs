@@ -196,10 +196,14 @@ pub struct World {
     pub max_rate: f64,
     pub fault_incs: Vec<u32>,
     pub fault_epochs: Vec<u32>,
+    /// When a fault's current phase started (blue/green drains).
+    pub fault_since: Vec<Time>,
     pub flow: super::flow::FlowState,
 }
 
 const MAX_HOPS: usize = 64;
+/// How often a blue/green drain checks whether the drained cluster still holds sessions.
+const DRAIN_POLL: Time = 5_000_000;
 
 impl World {
     pub fn new(cfg: Config) -> World {
@@ -302,6 +306,7 @@ impl World {
             max_rate,
             fault_incs: vec![NONE; n_faults],
             fault_epochs: vec![0; n_faults],
+            fault_since: vec![0; n_faults],
             flow: super::flow::FlowState::default(),
         };
         w.start();
@@ -627,6 +632,11 @@ impl World {
                 }
                 Light::Cache(hit_ratio, replicated) => {
                     let (alive, total) = self.alive_count(c);
+                    if alive == 0 && self.cfg.components[c].required {
+                        let inc = self.comps[c].last_inc;
+                        self.fail(req, Cause::NoHealthyBackend, inc);
+                        return;
+                    }
                     let eff = if total == 0 {
                         0.0
                     } else if replicated {
@@ -1141,7 +1151,13 @@ impl World {
             if let KindCfg::Database(cfg) = &self.cfg.components[c].kind {
                 if cfg.sync {
                     if let Some(inc) = self.repl_cut(c) {
-                        return Err((Cause::Partition, inc));
+                        let fenced = match (cfg.fence, db.cut_since) {
+                            (Some(f), Some(since)) => self.now >= since.saturating_add(f),
+                            _ => false,
+                        };
+                        if !fenced {
+                            return Err((Cause::Partition, inc));
+                        }
                     }
                 }
             }
@@ -1676,7 +1692,11 @@ impl World {
                         .unwrap_or(NONE)
                 }
             };
-            if survivor == NONE {
+            if survivor == NONE && self.cfg.components[c].cross_site_sessions {
+                // the other site holds a synchronous copy: the next app cluster reached takes it
+                self.sessions[s].home = NONE;
+                self.sessions[s].buddy = NONE;
+            } else if survivor == NONE {
                 self.sessions[s].lost = true;
                 self.metrics.session_lost(now, loss, inc);
             } else {
@@ -2054,6 +2074,15 @@ impl World {
                         self.update_cut_since(c);
                     }
                 }
+                // deep health checks (`/lb-check`) see a cut path: global routing re-checks
+                match comp {
+                    Some(c) => self.path_changed(c),
+                    None => {
+                        for e in 0..self.cfg.entries.len() {
+                            self.path_changed(self.cfg.entries[e]);
+                        }
+                    }
+                }
                 if self.cfg.fidelity == Fidelity::Flow {
                     super::flow::changed(self);
                 }
@@ -2147,9 +2176,26 @@ impl World {
                 }
                 let comp = if stage < 3 { blue } else { green };
                 let nodes = self.targets(comp, None);
+                // Request level: the drain ends as soon as every session of the drained cluster
+                // has ended (old sessions keep going to it, new ones go elsewhere), `drain` at
+                // the latest; the flow level waits the whole `drain`.
+                let poll = if self.cfg.fidelity == Fidelity::Flow {
+                    drain
+                } else {
+                    DRAIN_POLL.min(drain)
+                };
+                if stage.is_multiple_of(3) {
+                    self.fault_since[fi] = now;
+                } else if stage % 3 == 1 && poll < drain {
+                    let deadline = self.fault_since[fi] + drain;
+                    if now < deadline && self.has_sessions(&nodes) {
+                        self.push_stage(fault, stage, (now + poll).min(deadline));
+                        return;
+                    }
+                }
                 self.planned_stage(stage % 3, &nodes, inc);
                 let next_at = match stage % 3 {
-                    0 => now + drain,
+                    0 => now + poll,
                     1 => now + deploy,
                     _ => now,
                 };
@@ -2173,8 +2219,15 @@ impl World {
                 if let Some(t) = target {
                     self.single_entry = t as u32;
                 }
+                // a graceful preference change: the new site is announced at once, before the
+                // old one is withdrawn (no gap in which neither is listed)
+                let global = !matches!(self.cfg.routing, RoutingCfg::Single);
+                for e in 0..self.cfg.entries.len() {
+                    if global && self.cfg.components[self.cfg.entries[e] as usize].site == to {
+                        self.queue.push(now, Event::RouteUpdate { entry: e as u32 });
+                    }
+                }
                 self.site_changed(from);
-                self.site_changed(to);
                 self.metrics.clear_incident(inc, now);
             }
             FaultCfg::DbSwitchover { comp, .. } => {
@@ -2218,6 +2271,13 @@ impl World {
                 }
             }
         }
+    }
+
+    /// Does a live session still have its home on one of these nodes?
+    fn has_sessions(&self, nodes: &[u32]) -> bool {
+        self.sessions
+            .iter()
+            .any(|s| s.live && !s.lost && s.home != NONE && nodes.contains(&s.home))
     }
 
     /// Planned maintenance of some nodes: 0 = drain, 1 = down, 2 = back up.
@@ -2332,7 +2392,8 @@ impl World {
         let cs = &self.comps[c];
         match self.cfg.components[c].kind.clone_light() {
             Light::Db => cs.db.available && !cs.db.switching && !cs.db.corrupt,
-            Light::Cache(..) | Light::Skip => true,
+            Light::Cache(..) => !self.cfg.components[c].required || self.alive_count(c).0 > 0,
+            Light::Skip => true,
             Light::Pair | Light::Tier => {
                 (0..cs.count).any(|k| self.nodes[(cs.first + k) as usize].alive())
             }
@@ -2348,9 +2409,18 @@ impl World {
             KindCfg::LoadBalancer { deep: true, .. }
         );
         if deep {
-            self.paths[entry as usize]
-                .iter()
-                .all(|h| self.comp_available(h.comp as usize))
+            // `/lb-check` also fails when a partition cuts the path between two hops
+            let mut prev = (NONE, NONE);
+            self.paths[entry as usize].iter().all(|h| {
+                let c = h.comp as usize;
+                let site = self.cfg.components[c].site;
+                let cut = prev.0 != NONE
+                    && site != NONE
+                    && prev.0 != site
+                    && self.cut(prev.0, site, prev.1, h.comp).is_some();
+                prev = (site, h.comp);
+                !cut && self.comp_available(c)
+            })
         } else {
             self.comp_available(c0)
         }
