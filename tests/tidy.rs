@@ -127,5 +127,9 @@ fn no_test_is_ignored() {
             }
         }
     }
-    assert!(hits.is_empty(), "every test runs; remove or fix these:\n{}", hits.join("\n"));
+    assert!(
+        hits.is_empty(),
+        "every test runs; remove or fix these:\n{}",
+        hits.join("\n")
+    );
 }
