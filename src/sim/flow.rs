@@ -53,6 +53,8 @@ pub struct FlowState {
     pub last_decay: Vec<Time>,
     /// DNS: clients holding a fresh answer for a dead entry: (entry, kind, expires, amount).
     pub cohorts: Vec<(u32, u8, Time, f64)>,
+    /// Buffers of each evaluation.
+    pub eval: EvalScratch,
 }
 
 pub fn start(w: &mut World) {
@@ -412,7 +414,7 @@ fn arrival_shares(w: &World) -> Vec<(Class, f64)> {
 }
 
 /// What happens to the requests of one class: rates per µs.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Fate {
     served: f64,
     acked: f64,
@@ -454,7 +456,7 @@ fn service_rate(w: &World, n: u32) -> f64 {
 }
 
 /// Scratch vectors reused across walks (no allocation per class).
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Bufs {
     elig: Vec<u32>,
     dist: Vec<(u32, f64)>,
@@ -806,37 +808,51 @@ fn set_population(w: &mut World, c: Class, v: f64) {
 }
 
 /// Fates of every class under the current state (two passes: loads, then overload).
-fn evaluate(w: &World, at: Time) -> Vec<ClassRate> {
+///
+/// Two shortcuts, both exact (they give the same bits as walking every class twice):
+/// - the load pass only decides which nodes are overloaded; when a safe upper bound of every
+///   node's load (each entry's request rate times the times its path visits the node's
+///   component) stays below the node's capacity, no node is overloaded and the pass is skipped;
+/// - in the fate pass every class walks at rate 1, so classes with the same entry and the same
+///   effective home (the home only matters on a sticky tier of its cluster) share one walk.
+fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<ClassRate> {
     let mut cls = classes(w, at);
     let per_session = w.cfg.traffic.requests_per_session.max(1.0)
         / (w.cfg.traffic.session_duration.max(1) as f64);
     let n = w.nodes.len();
-    let mut loads = vec![0.0; n];
-    let zero = vec![0.0; n];
-    let mut bufs = Bufs::default();
-    for c in cls.iter_mut() {
-        let p = population(w, c.class);
-        // requests per µs: sessions × per-session rate (first requests of arrivals included)
-        let rate = p * per_session + c.arrivals;
-        if c.class == Class::Unresolved || w.cfg.entries.is_empty() {
-            continue;
+    let EvalScratch {
+        loads,
+        ovl,
+        bound,
+        bufs,
+        fates,
+    } = scratch;
+    ovl.clear();
+    ovl.resize(n, 0.0);
+    if !w.cfg.entries.is_empty() && !no_overload_possible(w, &cls, per_session, bound) {
+        loads.clear();
+        loads.resize(n, 0.0);
+        let zero = vec![0.0; n];
+        for c in cls.iter_mut() {
+            let p = population(w, c.class);
+            // requests per µs: sessions × per-session rate (first requests of arrivals included)
+            let rate = p * per_session + c.arrivals;
+            if c.class == Class::Unresolved {
+                continue;
+            }
+            let mut f = Fate::default();
+            walk(w, c.entry, c.home, rate, loads, &zero, &mut f, bufs);
         }
-        let mut f = Fate::default();
-        walk(
-            w, c.entry, c.home, rate, &mut loads, &zero, &mut f, &mut bufs,
-        );
-    }
-    let ovl: Vec<f64> = (0..n)
-        .map(|i| {
+        for (i, o) in ovl.iter_mut().enumerate() {
             let cap = service_rate(w, i as u32);
             if loads[i] > cap && loads[i] > 0.0 {
-                1.0 - cap / loads[i]
-            } else {
-                0.0
+                *o = 1.0 - cap / loads[i];
             }
-        })
-        .collect();
-    let mut scratch = vec![0.0; n];
+        }
+    }
+    loads.clear();
+    loads.resize(n, 0.0);
+    fates.clear();
     for c in cls.iter_mut() {
         let mut f = Fate::default();
         if c.class == Class::Unresolved {
@@ -844,20 +860,79 @@ fn evaluate(w: &World, at: Time) -> Vec<ClassRate> {
         } else if w.cfg.entries.is_empty() {
             f.fail(Cause::NoHealthyBackend, NONE, 1.0);
         } else {
-            walk(
-                w,
-                c.entry,
-                c.home,
-                1.0,
-                &mut scratch,
-                &ovl,
-                &mut f,
-                &mut bufs,
-            );
+            let key = (c.entry, effective_home(w, c.entry, c.home));
+            if let Some((_, done)) = fates.iter().find(|(k, _)| *k == key) {
+                f = done.clone();
+            } else {
+                walk(w, c.entry, c.home, 1.0, loads, ovl, &mut f, bufs);
+                fates.push((key, f.clone()));
+            }
         }
         c.fate = f;
     }
     cls
+}
+
+/// Buffers of `evaluate`, kept between evaluations.
+#[derive(Clone, Debug, Default)]
+pub struct EvalScratch {
+    loads: Vec<f64>,
+    ovl: Vec<f64>,
+    bound: Vec<f64>,
+    bufs: Bufs,
+    fates: Vec<((u32, u32), Fate)>,
+}
+
+/// `home` if it can change a walk of `entry`'s path (a sticky tier of its cluster), else NONE.
+fn effective_home(w: &World, entry: u32, home: u32) -> u32 {
+    if home == NONE {
+        return NONE;
+    }
+    let hc = w.nodes[home as usize].comp;
+    let matters = w.paths[entry as usize]
+        .iter()
+        .any(|h| (h.comp == hc || h.alt == hc) && w.cfg.components[h.comp as usize].router.sticky);
+    if matters {
+        home
+    } else {
+        NONE
+    }
+}
+
+/// True when no node can be overloaded: in one walk at rate r a node takes at most r per visit
+/// of its component (shares, cache hits and retries only split the rate), so its load is at
+/// most the sum over entries of (the entry's rate × visits); a margin covers rounding.
+fn no_overload_possible(
+    w: &World,
+    cls: &[ClassRate],
+    per_session: f64,
+    bound: &mut Vec<f64>,
+) -> bool {
+    bound.clear();
+    bound.resize(w.comps.len(), 0.0);
+    for e in 0..w.paths.len() as u32 {
+        let mut rate = 0.0;
+        for c in cls {
+            if c.class != Class::Unresolved && c.entry == e {
+                let r = population(w, c.class) * per_session + c.arrivals;
+                if !(r >= 0.0 && r.is_finite()) {
+                    return false;
+                }
+                rate += r;
+            }
+        }
+        for h in &w.paths[e as usize] {
+            for c in [h.comp, h.alt] {
+                if c != NONE {
+                    bound[c as usize] += rate;
+                }
+            }
+        }
+    }
+    (0..w.nodes.len()).all(|i| {
+        let b = bound[w.nodes[i].comp as usize] * (1.0 + 1e-6);
+        b.is_finite() && b < service_rate(w, i as u32)
+    })
 }
 
 /// Integrates (last, now] under the state that held during it.
@@ -868,7 +943,9 @@ pub fn integrate(w: &mut World) {
         return;
     }
     // the profile factor at the segment's midpoint (exact for steps, 2nd order for curves)
-    let cls = evaluate(w, t0 + (t1 - t0) / 2);
+    let mut scratch = std::mem::take(&mut w.flow.eval);
+    let cls = evaluate(w, t0 + (t1 - t0) / 2, &mut scratch);
+    w.flow.eval = scratch;
     let d = w.cfg.traffic.session_duration.max(1) as f64;
     let rps = w.cfg.traffic.requests_per_session.max(1.0);
     let per_session = rps / d;
