@@ -250,24 +250,27 @@ fn step(t: Time) -> Time {
 }
 
 fn listed_entries(w: &World) -> Vec<u32> {
-    let aa = match w.cfg.routing {
-        RoutingCfg::Single => {
-            return vec![w
-                .single_entry
-                .min(w.cfg.entries.len().saturating_sub(1) as u32)]
-        }
+    listed_entries_iter(w).collect()
+}
+
+/// The entries new sessions can resolve to, in order (no allocation).
+fn listed_entries_iter(w: &World) -> impl Iterator<Item = u32> + '_ {
+    let (single, aa) = match w.cfg.routing {
+        RoutingCfg::Single => (
+            Some(
+                w.single_entry
+                    .min(w.cfg.entries.len().saturating_sub(1) as u32),
+            ),
+            false,
+        ),
         RoutingCfg::Dns { active_active, .. } | RoutingCfg::Bgp { active_active, .. } => {
-            active_active
+            (None, active_active)
         }
     };
-    let l: Vec<u32> = (0..w.listed.len() as u32)
-        .filter(|e| w.listed[*e as usize])
-        .collect();
-    if aa {
-        l
-    } else {
-        l.into_iter().take(1).collect()
-    }
+    let listed = (0..w.listed.len() as u32)
+        .filter(move |e| single.is_none() && w.listed[*e as usize])
+        .take(if aa { usize::MAX } else { 1 });
+    single.into_iter().chain(listed)
 }
 
 fn distribute_pool(w: &mut World, amount: f64, from: u32) {
@@ -355,62 +358,70 @@ enum Class {
     Unresolved,
 }
 
-fn new_session_nodes(w: &World, comp: u32, alt: u32) -> Vec<u32> {
-    let mut v = Vec::new();
-    for c in [comp, alt] {
-        if c == NONE {
-            continue;
-        }
-        let cs = &w.comps[c as usize];
-        for k in 0..cs.count {
-            let n = cs.first + k;
-            let nd = &w.nodes[n as usize];
-            if nd.serving && nd.marked_up && !nd.admin_down && !nd.drained {
-                v.push(n);
-            }
-        }
-    }
-    v
+/// The nodes of a cluster (and its sibling) that take new sessions, in order.
+fn new_session_nodes(w: &World, comp: u32, alt: u32) -> impl Iterator<Item = u32> + '_ {
+    [comp, alt]
+        .into_iter()
+        .filter(|c| *c != NONE)
+        .flat_map(move |c| {
+            let cs = &w.comps[c as usize];
+            cs.first..cs.first + cs.count
+        })
+        .filter(move |n| {
+            let nd = &w.nodes[*n as usize];
+            nd.serving && nd.marked_up && !nd.admin_down && !nd.drained
+        })
 }
 
 /// Where new sessions go now, with shares summing to 1.
 fn arrival_shares(w: &World) -> Vec<(Class, f64)> {
+    let mut out = Vec::new();
+    arrival_shares_into(w, &mut out);
+    out
+}
+
+/// `arrival_shares` into a reused buffer (the same shares in the same order).
+fn arrival_shares_into(w: &World, out: &mut Vec<(Class, f64)>) {
+    out.clear();
     if w.cfg.entries.is_empty() {
-        return vec![(Class::Pool(0, 0), 0.0)];
+        out.push((Class::Pool(0, 0), 0.0));
+        return;
     }
     if w.dns_down > 0 {
-        return vec![(Class::Unresolved, 1.0)];
+        out.push((Class::Unresolved, 1.0));
+        return;
     }
-    let entries = listed_entries(w);
-    if entries.is_empty() {
-        return vec![(Class::Pool(0, 0), 1.0)];
+    let n_entries = listed_entries_iter(w).count();
+    if n_entries == 0 {
+        out.push((Class::Pool(0, 0), 1.0));
+        return;
     }
     let stale = match w.cfg.routing {
         RoutingCfg::Dns { stale_share, .. } => stale_share,
         _ => 0.0,
     };
-    let mut out = Vec::new();
-    let per = 1.0 / entries.len() as f64;
-    for e in entries {
+    let per = 1.0 / n_entries as f64;
+    for e in listed_entries_iter(w) {
         let site = w.cfg.components[w.cfg.entries[e as usize] as usize].site;
         let site_down = w.sites.get(site as usize).is_some_and(|s| s.down > 0);
-        let nodes = match w.flow.app_hop.get(e as usize).copied().flatten() {
-            Some((c, a)) if !site_down => new_session_nodes(w, c, a),
-            _ => Vec::new(),
+        let hop = match w.flow.app_hop.get(e as usize).copied().flatten() {
+            Some(h) if !site_down => Some(h),
+            _ => None,
         };
-        if nodes.is_empty() {
-            out.push((Class::Pool(e, 0), per * (1.0 - stale)));
-            if stale > 0.0 {
-                out.push((Class::Pool(e, 1), per * stale));
+        let m = hop.map_or(0, |(c, a)| new_session_nodes(w, c, a).count());
+        match hop {
+            Some((c, a)) if m > 0 => {
+                let each = per / m as f64;
+                out.extend(new_session_nodes(w, c, a).map(|n| (Class::Node(n), each)));
             }
-        } else {
-            let each = per / nodes.len() as f64;
-            for n in nodes {
-                out.push((Class::Node(n), each));
+            _ => {
+                out.push((Class::Pool(e, 0), per * (1.0 - stale)));
+                if stale > 0.0 {
+                    out.push((Class::Pool(e, 1), per * stale));
+                }
             }
         }
     }
-    out
 }
 
 /// What happens to the requests of one class: rates per µs.
@@ -713,11 +724,12 @@ struct ClassRate {
     fate: Fate,
 }
 
-fn classes(w: &World, at: Time) -> Vec<ClassRate> {
+fn classes(w: &World, at: Time, shares: &mut Vec<(Class, f64)>) -> Vec<ClassRate> {
     let t = &w.cfg.traffic;
     let lambda = t.sessions_per_s * t.profile.factor(at) * w.spike / 1e6;
-    let shares = arrival_shares(w);
-    let mut out: Vec<ClassRate> = Vec::new();
+    arrival_shares_into(w, shares);
+    let shares = &*shares;
+    let mut out: Vec<ClassRate> = Vec::with_capacity(w.nodes.len() + 2 * w.paths.len() + 1);
     let arrivals = |c: Class| {
         shares
             .iter()
@@ -738,7 +750,7 @@ fn classes(w: &World, at: Time) -> Vec<ClassRate> {
                     KindCfg::App { replication, .. } => replication,
                     _ => Repl::None,
                 };
-                let m = new_session_nodes(w, *c, *a).len() as f64;
+                let m = new_session_nodes(w, *c, *a).count() as f64;
                 let hazard = if !sticky && repl == Repl::None && m > 1.0 {
                     per_session * (m - 1.0) / m
                 } else {
@@ -816,7 +828,7 @@ fn set_population(w: &mut World, c: Class, v: f64) {
 /// - in the fate pass every class walks at rate 1, so classes with the same entry and the same
 ///   effective home (the home only matters on a sticky tier of its cluster) share one walk.
 fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<ClassRate> {
-    let mut cls = classes(w, at);
+    let mut cls = classes(w, at, &mut scratch.shares);
     let per_session = w.cfg.traffic.requests_per_session.max(1.0)
         / (w.cfg.traffic.session_duration.max(1) as f64);
     let n = w.nodes.len();
@@ -826,6 +838,7 @@ fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<ClassRate> {
         bound,
         bufs,
         fates,
+        ..
     } = scratch;
     ovl.clear();
     ovl.resize(n, 0.0);
@@ -881,6 +894,7 @@ pub struct EvalScratch {
     bound: Vec<f64>,
     bufs: Bufs,
     fates: Vec<((u32, u32), Fate)>,
+    shares: Vec<(Class, f64)>,
 }
 
 /// `home` if it can change a walk of `entry`'s path (a sticky tier of its cluster), else NONE.
