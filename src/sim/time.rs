@@ -28,6 +28,9 @@ pub struct EventQueue<E> {
     head: usize,
     last: Time,
     len: usize,
+    /// Bit `i` set when bucket `i` (1..=64) may hold entries: the first one to refill from is
+    /// found with one `trailing_zeros` instead of a scan of the buckets.
+    nonempty: u128,
 }
 
 impl<E: Copy> Default for EventQueue<E> {
@@ -38,6 +41,7 @@ impl<E: Copy> Default for EventQueue<E> {
             head: 0,
             last: 0,
             len: 0,
+            nonempty: 0,
         }
     }
 }
@@ -57,7 +61,9 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     pub fn push(&mut self, time: Time, event: E) {
         let time = time.max(self.last);
-        self.buckets[bucket(time, self.last)].push((time, event));
+        let b = bucket(time, self.last);
+        self.buckets[b].push((time, event));
+        self.nonempty |= 1u128 << b;
         self.len += 1;
     }
 
@@ -68,15 +74,20 @@ impl<E: Copy> EventQueue<E> {
         }
         self.buckets[0].clear();
         self.head = 0;
-        let Some(i) = (1..self.buckets.len()).find(|i| !self.buckets[*i].is_empty()) else {
+        let rest = self.nonempty & !1;
+        if rest == 0 {
+            self.nonempty = 0;
             return false;
-        };
+        }
+        let i = rest.trailing_zeros() as usize;
+        self.nonempty = rest & !(1u128 << i);
         std::mem::swap(&mut self.buckets[i], &mut self.scratch);
         let min = self.scratch.iter().map(|x| x.0).min().unwrap_or(self.last);
         self.last = min;
         for item in self.scratch.drain(..) {
             let b = bucket(item.0, min);
             self.buckets[b].push(item);
+            self.nonempty |= 1u128 << b;
         }
         true
     }
