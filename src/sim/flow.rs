@@ -449,6 +449,11 @@ impl Fate {
 
 fn service_rate(w: &World, n: u32) -> f64 {
     let c = w.nodes[n as usize].comp as usize;
+    node_service_rate(w, n, base_service_mean(w, c))
+}
+
+/// A component's mean service time before a node's added latency.
+fn base_service_mean(w: &World, c: usize) -> f64 {
     let comp = &w.cfg.components[c];
     let mut mean = comp.capacity.service as f64;
     if let KindCfg::App { replication, cost } = comp.kind {
@@ -459,7 +464,11 @@ fn service_rate(w: &World, n: u32) -> f64 {
         };
         mean *= 1.0 + cost.max(0.0) * copies;
     }
-    mean += w.nodes[n as usize].added as f64;
+    mean
+}
+
+fn node_service_rate(w: &World, n: u32, base_mean: f64) -> f64 {
+    let mean = base_mean + w.nodes[n as usize].added as f64;
     if mean <= 0.0 {
         return f64::INFINITY;
     }
@@ -943,9 +952,22 @@ fn no_overload_possible(
             }
         }
     }
-    (0..w.nodes.len()).all(|i| {
-        let b = bound[w.nodes[i].comp as usize] * (1.0 + 1e-6);
-        b.is_finite() && b < service_rate(w, i as u32)
+    // nodes come grouped by component: its base service mean is computed once per group
+    let mut base: Option<(u32, f64)> = None;
+    w.nodes.iter().enumerate().all(|(i, nd)| {
+        let b = bound[nd.comp as usize] * (1.0 + 1e-6);
+        if !b.is_finite() {
+            return false;
+        }
+        let mean = match base {
+            Some((c, m)) if c == nd.comp => m,
+            _ => {
+                let m = base_service_mean(w, nd.comp as usize);
+                base = Some((nd.comp, m));
+                m
+            }
+        };
+        b < node_service_rate(w, i as u32, mean)
     })
 }
 
@@ -983,6 +1005,9 @@ pub fn integrate(w: &mut World) {
         let p0 = population(w, c.class);
         let (integral, p1, fin) = if tau < 1.0 {
             (0.0, 0.0, c.arrivals * dt + p0)
+        } else if p0 == 0.0 && c.arrivals == 0.0 {
+            // an empty class stays empty: the same zeros as below, without the exponential
+            (0.0, 0.0, 0.0)
         } else {
             let k = 1.0 / tau + c.hazard;
             let pinf = c.arrivals / k;
