@@ -875,22 +875,22 @@ fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<ClassRate> {
     loads.clear();
     loads.resize(n, 0.0);
     fates.clear();
-    for c in cls.iter_mut() {
-        let mut f = Fate::default();
+    for i in 0..cls.len() {
+        let (done, rest) = cls.split_at_mut(i);
+        let c = &mut rest[0];
         if c.class == Class::Unresolved {
-            f.fail(Cause::DnsFailure, w.dns_inc, 1.0);
+            c.fate.fail(Cause::DnsFailure, w.dns_inc, 1.0);
         } else if w.cfg.entries.is_empty() {
-            f.fail(Cause::NoHealthyBackend, NONE, 1.0);
+            c.fate.fail(Cause::NoHealthyBackend, NONE, 1.0);
         } else {
             let key = (c.entry, effective_home(w, c.entry, c.home));
-            if let Some((_, done)) = fates.iter().find(|(k, _)| *k == key) {
-                f = done.clone();
+            if let Some((_, j)) = fates.iter().find(|(k, _)| *k == key) {
+                c.fate.clone_from(&done[*j].fate);
             } else {
-                walk(w, c.entry, c.home, 1.0, loads, ovl, &mut f, bufs);
-                fates.push((key, f.clone()));
+                walk(w, c.entry, c.home, 1.0, loads, ovl, &mut c.fate, bufs);
+                fates.push((key, i));
             }
         }
-        c.fate = f;
     }
     cls
 }
@@ -902,7 +902,8 @@ pub struct EvalScratch {
     ovl: Vec<f64>,
     bound: Vec<f64>,
     bufs: Bufs,
-    fates: Vec<((u32, u32), Fate)>,
+    /// (entry, effective home) and the class whose fate was walked for it.
+    fates: Vec<((u32, u32), usize)>,
     shares: Vec<(Class, f64)>,
 }
 
