@@ -28,9 +28,10 @@ pub struct EventQueue<E> {
     head: usize,
     last: Time,
     len: usize,
-    /// Bit `i` set when bucket `i` (1..=64) may hold entries: the first one to refill from is
-    /// found with one `trailing_zeros` instead of a scan of the buckets.
-    nonempty: u128,
+    /// Bit `i` set when bucket `i` (1..=63) holds entries: the first one to refill from is
+    /// found with one `trailing_zeros` instead of a scan of the buckets. Bucket 64 (times
+    /// differing in bit 63) sets bit 0, which means nothing: it is checked directly.
+    nonempty: u64,
 }
 
 impl<E: Copy> Default for EventQueue<E> {
@@ -63,7 +64,7 @@ impl<E: Copy> EventQueue<E> {
         let time = time.max(self.last);
         let b = bucket(time, self.last);
         self.buckets[b].push((time, event));
-        self.nonempty |= 1u128 << b;
+        self.nonempty |= 1u64 << (b & 63);
         self.len += 1;
     }
 
@@ -75,19 +76,22 @@ impl<E: Copy> EventQueue<E> {
         self.buckets[0].clear();
         self.head = 0;
         let rest = self.nonempty & !1;
-        if rest == 0 {
+        let i = if rest != 0 {
+            rest.trailing_zeros() as usize
+        } else if !self.buckets[64].is_empty() {
+            64
+        } else {
             self.nonempty = 0;
             return false;
-        }
-        let i = rest.trailing_zeros() as usize;
-        self.nonempty = rest & !(1u128 << i);
+        };
+        self.nonempty = rest & !(1u64 << (i & 63));
         std::mem::swap(&mut self.buckets[i], &mut self.scratch);
         let min = self.scratch.iter().map(|x| x.0).min().unwrap_or(self.last);
         self.last = min;
         for item in self.scratch.drain(..) {
             let b = bucket(item.0, min);
             self.buckets[b].push(item);
-            self.nonempty |= 1u128 << b;
+            self.nonempty |= 1u64 << (b & 63);
         }
         true
     }
@@ -132,6 +136,24 @@ mod tests {
         q.push(1, 'd');
         let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!['b', 'd', 'a', 'c']);
+    }
+
+    #[test]
+    fn times_differing_in_the_top_bit() {
+        let mut q = EventQueue::default();
+        let top = 1u64 << 63;
+        for (t, e) in [
+            (top | 3, 'a'),
+            (5, 'b'),
+            (top, 'c'),
+            (top | 3, 'd'),
+            (7, 'e'),
+        ] {
+            q.push(t, e);
+        }
+        let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec!['b', 'e', 'c', 'a', 'd']);
+        assert!(q.is_empty());
     }
 
     #[test]
