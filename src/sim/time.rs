@@ -85,6 +85,14 @@ impl<E: Copy> EventQueue<E> {
             return false;
         };
         self.nonempty = rest & !(1u64 << (i & 63));
+        if self.buckets[i].len() == 1 {
+            // one entry: it is the minimum and moves to bucket 0 as is
+            let item = self.buckets[i][0];
+            self.buckets[i].clear();
+            self.last = item.0;
+            self.buckets[0].push(item);
+            return true;
+        }
         std::mem::swap(&mut self.buckets[i], &mut self.scratch);
         let min = self.scratch.iter().map(|x| x.0).min().unwrap_or(self.last);
         self.last = min;
