@@ -53,6 +53,8 @@ pub struct FlowState {
     pub last_decay: Vec<Time>,
     /// DNS: clients holding a fresh answer for a dead entry: (entry, kind, expires, amount).
     pub cohorts: Vec<(u32, u8, Time, f64)>,
+    /// Buffers of each evaluation.
+    pub eval: EvalScratch,
 }
 
 pub fn start(w: &mut World) {
@@ -248,24 +250,27 @@ fn step(t: Time) -> Time {
 }
 
 fn listed_entries(w: &World) -> Vec<u32> {
-    let aa = match w.cfg.routing {
-        RoutingCfg::Single => {
-            return vec![w
-                .single_entry
-                .min(w.cfg.entries.len().saturating_sub(1) as u32)]
-        }
+    listed_entries_iter(w).collect()
+}
+
+/// The entries new sessions can resolve to, in order (no allocation).
+fn listed_entries_iter(w: &World) -> impl Iterator<Item = u32> + '_ {
+    let (single, aa) = match w.cfg.routing {
+        RoutingCfg::Single => (
+            Some(
+                w.single_entry
+                    .min(w.cfg.entries.len().saturating_sub(1) as u32),
+            ),
+            false,
+        ),
         RoutingCfg::Dns { active_active, .. } | RoutingCfg::Bgp { active_active, .. } => {
-            active_active
+            (None, active_active)
         }
     };
-    let l: Vec<u32> = (0..w.listed.len() as u32)
-        .filter(|e| w.listed[*e as usize])
-        .collect();
-    if aa {
-        l
-    } else {
-        l.into_iter().take(1).collect()
-    }
+    let listed = (0..w.listed.len() as u32)
+        .filter(move |e| single.is_none() && w.listed[*e as usize])
+        .take(if aa { usize::MAX } else { 1 });
+    single.into_iter().chain(listed)
 }
 
 fn distribute_pool(w: &mut World, amount: f64, from: u32) {
@@ -353,66 +358,74 @@ enum Class {
     Unresolved,
 }
 
-fn new_session_nodes(w: &World, comp: u32, alt: u32) -> Vec<u32> {
-    let mut v = Vec::new();
-    for c in [comp, alt] {
-        if c == NONE {
-            continue;
-        }
-        let cs = &w.comps[c as usize];
-        for k in 0..cs.count {
-            let n = cs.first + k;
-            let nd = &w.nodes[n as usize];
-            if nd.serving && nd.marked_up && !nd.admin_down && !nd.drained {
-                v.push(n);
-            }
-        }
-    }
-    v
+/// The nodes of a cluster (and its sibling) that take new sessions, in order.
+fn new_session_nodes(w: &World, comp: u32, alt: u32) -> impl Iterator<Item = u32> + '_ {
+    [comp, alt]
+        .into_iter()
+        .filter(|c| *c != NONE)
+        .flat_map(move |c| {
+            let cs = &w.comps[c as usize];
+            cs.first..cs.first + cs.count
+        })
+        .filter(move |n| {
+            let nd = &w.nodes[*n as usize];
+            nd.serving && nd.marked_up && !nd.admin_down && !nd.drained
+        })
 }
 
 /// Where new sessions go now, with shares summing to 1.
 fn arrival_shares(w: &World) -> Vec<(Class, f64)> {
+    let mut out = Vec::new();
+    arrival_shares_into(w, &mut out);
+    out
+}
+
+/// `arrival_shares` into a reused buffer (the same shares in the same order).
+fn arrival_shares_into(w: &World, out: &mut Vec<(Class, f64)>) {
+    out.clear();
     if w.cfg.entries.is_empty() {
-        return vec![(Class::Pool(0, 0), 0.0)];
+        out.push((Class::Pool(0, 0), 0.0));
+        return;
     }
     if w.dns_down > 0 {
-        return vec![(Class::Unresolved, 1.0)];
+        out.push((Class::Unresolved, 1.0));
+        return;
     }
-    let entries = listed_entries(w);
-    if entries.is_empty() {
-        return vec![(Class::Pool(0, 0), 1.0)];
+    let n_entries = listed_entries_iter(w).count();
+    if n_entries == 0 {
+        out.push((Class::Pool(0, 0), 1.0));
+        return;
     }
     let stale = match w.cfg.routing {
         RoutingCfg::Dns { stale_share, .. } => stale_share,
         _ => 0.0,
     };
-    let mut out = Vec::new();
-    let per = 1.0 / entries.len() as f64;
-    for e in entries {
+    let per = 1.0 / n_entries as f64;
+    for e in listed_entries_iter(w) {
         let site = w.cfg.components[w.cfg.entries[e as usize] as usize].site;
         let site_down = w.sites.get(site as usize).is_some_and(|s| s.down > 0);
-        let nodes = match w.flow.app_hop.get(e as usize).copied().flatten() {
-            Some((c, a)) if !site_down => new_session_nodes(w, c, a),
-            _ => Vec::new(),
+        let hop = match w.flow.app_hop.get(e as usize).copied().flatten() {
+            Some(h) if !site_down => Some(h),
+            _ => None,
         };
-        if nodes.is_empty() {
-            out.push((Class::Pool(e, 0), per * (1.0 - stale)));
-            if stale > 0.0 {
-                out.push((Class::Pool(e, 1), per * stale));
+        let m = hop.map_or(0, |(c, a)| new_session_nodes(w, c, a).count());
+        match hop {
+            Some((c, a)) if m > 0 => {
+                let each = per / m as f64;
+                out.extend(new_session_nodes(w, c, a).map(|n| (Class::Node(n), each)));
             }
-        } else {
-            let each = per / nodes.len() as f64;
-            for n in nodes {
-                out.push((Class::Node(n), each));
+            _ => {
+                out.push((Class::Pool(e, 0), per * (1.0 - stale)));
+                if stale > 0.0 {
+                    out.push((Class::Pool(e, 1), per * stale));
+                }
             }
         }
     }
-    out
 }
 
 /// What happens to the requests of one class: rates per µs.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Fate {
     served: f64,
     acked: f64,
@@ -436,6 +449,11 @@ impl Fate {
 
 fn service_rate(w: &World, n: u32) -> f64 {
     let c = w.nodes[n as usize].comp as usize;
+    node_service_rate(w, n, base_service_mean(w, c))
+}
+
+/// A component's mean service time before a node's added latency.
+fn base_service_mean(w: &World, c: usize) -> f64 {
     let comp = &w.cfg.components[c];
     let mut mean = comp.capacity.service as f64;
     if let KindCfg::App { replication, cost } = comp.kind {
@@ -446,7 +464,11 @@ fn service_rate(w: &World, n: u32) -> f64 {
         };
         mean *= 1.0 + cost.max(0.0) * copies;
     }
-    mean += w.nodes[n as usize].added as f64;
+    mean
+}
+
+fn node_service_rate(w: &World, n: u32, base_mean: f64) -> f64 {
+    let mean = base_mean + w.nodes[n as usize].added as f64;
     if mean <= 0.0 {
         return f64::INFINITY;
     }
@@ -454,7 +476,7 @@ fn service_rate(w: &World, n: u32) -> f64 {
 }
 
 /// Scratch vectors reused across walks (no allocation per class).
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Bufs {
     elig: Vec<u32>,
     dist: Vec<(u32, f64)>,
@@ -711,11 +733,12 @@ struct ClassRate {
     fate: Fate,
 }
 
-fn classes(w: &World, at: Time) -> Vec<ClassRate> {
+fn classes(w: &World, at: Time, shares: &mut Vec<(Class, f64)>) -> Vec<ClassRate> {
     let t = &w.cfg.traffic;
     let lambda = t.sessions_per_s * t.profile.factor(at) * w.spike / 1e6;
-    let shares = arrival_shares(w);
-    let mut out: Vec<ClassRate> = Vec::new();
+    arrival_shares_into(w, shares);
+    let shares = &*shares;
+    let mut out: Vec<ClassRate> = Vec::with_capacity(w.nodes.len() + 2 * w.paths.len() + 1);
     let arrivals = |c: Class| {
         shares
             .iter()
@@ -736,7 +759,7 @@ fn classes(w: &World, at: Time) -> Vec<ClassRate> {
                     KindCfg::App { replication, .. } => replication,
                     _ => Repl::None,
                 };
-                let m = new_session_nodes(w, *c, *a).len() as f64;
+                let m = new_session_nodes(w, *c, *a).count() as f64;
                 let hazard = if !sticky && repl == Repl::None && m > 1.0 {
                     per_session * (m - 1.0) / m
                 } else {
@@ -806,58 +829,147 @@ fn set_population(w: &mut World, c: Class, v: f64) {
 }
 
 /// Fates of every class under the current state (two passes: loads, then overload).
-fn evaluate(w: &World, at: Time) -> Vec<ClassRate> {
-    let mut cls = classes(w, at);
+///
+/// Two shortcuts, both exact (they give the same bits as walking every class twice):
+/// - the load pass only decides which nodes are overloaded; when a safe upper bound of every
+///   node's load (each entry's request rate times the times its path visits the node's
+///   component) stays below the node's capacity, no node is overloaded and the pass is skipped;
+/// - in the fate pass every class walks at rate 1, so classes with the same entry and the same
+///   effective home (the home only matters on a sticky tier of its cluster) share one walk.
+fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<ClassRate> {
+    let mut cls = classes(w, at, &mut scratch.shares);
     let per_session = w.cfg.traffic.requests_per_session.max(1.0)
         / (w.cfg.traffic.session_duration.max(1) as f64);
     let n = w.nodes.len();
-    let mut loads = vec![0.0; n];
-    let zero = vec![0.0; n];
-    let mut bufs = Bufs::default();
-    for c in cls.iter_mut() {
-        let p = population(w, c.class);
-        // requests per µs: sessions × per-session rate (first requests of arrivals included)
-        let rate = p * per_session + c.arrivals;
-        if c.class == Class::Unresolved || w.cfg.entries.is_empty() {
-            continue;
+    let EvalScratch {
+        loads,
+        ovl,
+        bound,
+        bufs,
+        fates,
+        ..
+    } = scratch;
+    ovl.clear();
+    ovl.resize(n, 0.0);
+    if !w.cfg.entries.is_empty() && !no_overload_possible(w, &cls, per_session, bound) {
+        loads.clear();
+        loads.resize(n, 0.0);
+        let zero = vec![0.0; n];
+        for c in cls.iter_mut() {
+            let p = population(w, c.class);
+            // requests per µs: sessions × per-session rate (first requests of arrivals included)
+            let rate = p * per_session + c.arrivals;
+            if c.class == Class::Unresolved {
+                continue;
+            }
+            let mut f = Fate::default();
+            walk(w, c.entry, c.home, rate, loads, &zero, &mut f, bufs);
         }
-        let mut f = Fate::default();
-        walk(
-            w, c.entry, c.home, rate, &mut loads, &zero, &mut f, &mut bufs,
-        );
-    }
-    let ovl: Vec<f64> = (0..n)
-        .map(|i| {
+        for (i, o) in ovl.iter_mut().enumerate() {
             let cap = service_rate(w, i as u32);
             if loads[i] > cap && loads[i] > 0.0 {
-                1.0 - cap / loads[i]
-            } else {
-                0.0
+                *o = 1.0 - cap / loads[i];
             }
-        })
-        .collect();
-    let mut scratch = vec![0.0; n];
-    for c in cls.iter_mut() {
-        let mut f = Fate::default();
-        if c.class == Class::Unresolved {
-            f.fail(Cause::DnsFailure, w.dns_inc, 1.0);
-        } else if w.cfg.entries.is_empty() {
-            f.fail(Cause::NoHealthyBackend, NONE, 1.0);
-        } else {
-            walk(
-                w,
-                c.entry,
-                c.home,
-                1.0,
-                &mut scratch,
-                &ovl,
-                &mut f,
-                &mut bufs,
-            );
         }
-        c.fate = f;
+    }
+    loads.clear();
+    loads.resize(n, 0.0);
+    fates.clear();
+    for i in 0..cls.len() {
+        let (done, rest) = cls.split_at_mut(i);
+        let c = &mut rest[0];
+        if c.class == Class::Unresolved {
+            c.fate.fail(Cause::DnsFailure, w.dns_inc, 1.0);
+        } else if w.cfg.entries.is_empty() {
+            c.fate.fail(Cause::NoHealthyBackend, NONE, 1.0);
+        } else {
+            let key = (c.entry, effective_home(w, c.entry, c.home));
+            if let Some((_, j)) = fates.iter().find(|(k, _)| *k == key) {
+                c.fate.clone_from(&done[*j].fate);
+            } else {
+                walk(w, c.entry, c.home, 1.0, loads, ovl, &mut c.fate, bufs);
+                fates.push((key, i));
+            }
+        }
     }
     cls
+}
+
+/// Buffers of `evaluate`, kept between evaluations.
+#[derive(Clone, Debug, Default)]
+pub struct EvalScratch {
+    loads: Vec<f64>,
+    ovl: Vec<f64>,
+    bound: Vec<f64>,
+    bufs: Bufs,
+    /// (entry, effective home) and the class whose fate was walked for it.
+    fates: Vec<((u32, u32), usize)>,
+    shares: Vec<(Class, f64)>,
+}
+
+/// `home` if it can change a walk of `entry`'s path (a sticky tier of its cluster), else NONE.
+fn effective_home(w: &World, entry: u32, home: u32) -> u32 {
+    if home == NONE {
+        return NONE;
+    }
+    let hc = w.nodes[home as usize].comp;
+    let matters = w.paths[entry as usize]
+        .iter()
+        .any(|h| (h.comp == hc || h.alt == hc) && w.cfg.components[h.comp as usize].router.sticky);
+    if matters {
+        home
+    } else {
+        NONE
+    }
+}
+
+/// True when no node can be overloaded: in one walk at rate r a node takes at most r per visit
+/// of its component (shares, cache hits and retries only split the rate), so its load is at
+/// most the sum over entries of (the entry's rate × visits); a margin covers rounding.
+fn no_overload_possible(
+    w: &World,
+    cls: &[ClassRate],
+    per_session: f64,
+    bound: &mut Vec<f64>,
+) -> bool {
+    bound.clear();
+    bound.resize(w.comps.len(), 0.0);
+    for e in 0..w.paths.len() as u32 {
+        let mut rate = 0.0;
+        for c in cls {
+            if c.class != Class::Unresolved && c.entry == e {
+                let r = population(w, c.class) * per_session + c.arrivals;
+                if !(r >= 0.0 && r.is_finite()) {
+                    return false;
+                }
+                rate += r;
+            }
+        }
+        for h in &w.paths[e as usize] {
+            for c in [h.comp, h.alt] {
+                if c != NONE {
+                    bound[c as usize] += rate;
+                }
+            }
+        }
+    }
+    // nodes come grouped by component: its base service mean is computed once per group
+    let mut base: Option<(u32, f64)> = None;
+    w.nodes.iter().enumerate().all(|(i, nd)| {
+        let b = bound[nd.comp as usize] * (1.0 + 1e-6);
+        if !b.is_finite() {
+            return false;
+        }
+        let mean = match base {
+            Some((c, m)) if c == nd.comp => m,
+            _ => {
+                let m = base_service_mean(w, nd.comp as usize);
+                base = Some((nd.comp, m));
+                m
+            }
+        };
+        b < node_service_rate(w, i as u32, mean)
+    })
 }
 
 /// Integrates (last, now] under the state that held during it.
@@ -868,7 +980,9 @@ pub fn integrate(w: &mut World) {
         return;
     }
     // the profile factor at the segment's midpoint (exact for steps, 2nd order for curves)
-    let cls = evaluate(w, t0 + (t1 - t0) / 2);
+    let mut scratch = std::mem::take(&mut w.flow.eval);
+    let cls = evaluate(w, t0 + (t1 - t0) / 2, &mut scratch);
+    w.flow.eval = scratch;
     let d = w.cfg.traffic.session_duration.max(1) as f64;
     let rps = w.cfg.traffic.requests_per_session.max(1.0);
     let per_session = rps / d;
@@ -892,6 +1006,9 @@ pub fn integrate(w: &mut World) {
         let p0 = population(w, c.class);
         let (integral, p1, fin) = if tau < 1.0 {
             (0.0, 0.0, c.arrivals * dt + p0)
+        } else if p0 == 0.0 && c.arrivals == 0.0 {
+            // an empty class stays empty: the same zeros as below, without the exponential
+            (0.0, 0.0, 0.0)
         } else {
             let k = 1.0 / tau + c.hazard;
             let pinf = c.arrivals / k;

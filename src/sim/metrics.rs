@@ -209,10 +209,22 @@ impl Metrics {
     pub fn new(window: Time, threshold: f64, horizon: Time) -> Metrics {
         let window = window.max(1);
         let n = horizon.div_ceil(window).max(1);
+        let series_every = n.div_ceil(Self::MAX_SERIES).max(1);
+        // the series' final length (plus the partial point), so it never reallocates
+        let points = (n.div_ceil(series_every) + 1) as usize;
         Metrics {
             window,
             threshold,
-            series_every: n.div_ceil(Self::MAX_SERIES).max(1),
+            series_every,
+            s_t: Vec::with_capacity(points),
+            s_offered: Vec::with_capacity(points),
+            s_served: Vec::with_capacity(points),
+            s_failed: Vec::with_capacity(points),
+            s_active: Vec::with_capacity(points),
+            s_lost: Vec::with_capacity(points),
+            s_p50: Vec::with_capacity(points),
+            s_p95: Vec::with_capacity(points),
+            s_p99: Vec::with_capacity(points),
             ..Metrics::default()
         }
     }

@@ -28,6 +28,10 @@ pub struct EventQueue<E> {
     head: usize,
     last: Time,
     len: usize,
+    /// Bit `i` set when bucket `i` (1..=63) holds entries: the first one to refill from is
+    /// found with one `trailing_zeros` instead of a scan of the buckets. Bucket 64 (times
+    /// differing in bit 63) sets bit 0, which means nothing: it is checked directly.
+    nonempty: u64,
 }
 
 impl<E: Copy> Default for EventQueue<E> {
@@ -38,6 +42,7 @@ impl<E: Copy> Default for EventQueue<E> {
             head: 0,
             last: 0,
             len: 0,
+            nonempty: 0,
         }
     }
 }
@@ -57,7 +62,9 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     pub fn push(&mut self, time: Time, event: E) {
         let time = time.max(self.last);
-        self.buckets[bucket(time, self.last)].push((time, event));
+        let b = bucket(time, self.last);
+        self.buckets[b].push((time, event));
+        self.nonempty |= 1u64 << (b & 63);
         self.len += 1;
     }
 
@@ -68,15 +75,31 @@ impl<E: Copy> EventQueue<E> {
         }
         self.buckets[0].clear();
         self.head = 0;
-        let Some(i) = (1..self.buckets.len()).find(|i| !self.buckets[*i].is_empty()) else {
+        let rest = self.nonempty & !1;
+        let i = if rest != 0 {
+            rest.trailing_zeros() as usize
+        } else if !self.buckets[64].is_empty() {
+            64
+        } else {
+            self.nonempty = 0;
             return false;
         };
+        self.nonempty = rest & !(1u64 << (i & 63));
+        if self.buckets[i].len() == 1 {
+            // one entry: it is the minimum and moves to bucket 0 as is
+            let item = self.buckets[i][0];
+            self.buckets[i].clear();
+            self.last = item.0;
+            self.buckets[0].push(item);
+            return true;
+        }
         std::mem::swap(&mut self.buckets[i], &mut self.scratch);
         let min = self.scratch.iter().map(|x| x.0).min().unwrap_or(self.last);
         self.last = min;
         for item in self.scratch.drain(..) {
             let b = bucket(item.0, min);
             self.buckets[b].push(item);
+            self.nonempty |= 1u64 << (b & 63);
         }
         true
     }
@@ -121,6 +144,24 @@ mod tests {
         q.push(1, 'd');
         let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!['b', 'd', 'a', 'c']);
+    }
+
+    #[test]
+    fn times_differing_in_the_top_bit() {
+        let mut q = EventQueue::default();
+        let top = 1u64 << 63;
+        for (t, e) in [
+            (top | 3, 'a'),
+            (5, 'b'),
+            (top, 'c'),
+            (top | 3, 'd'),
+            (7, 'e'),
+        ] {
+            q.push(t, e);
+        }
+        let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec!['b', 'e', 'c', 'a', 'd']);
+        assert!(q.is_empty());
     }
 
     #[test]
