@@ -20,7 +20,10 @@
 //! - run and results: `#run-progress`, `#progress-bar`, `#progress-cancel`, `#results`,
 //!   `#card-request-availability` (and `nines`, `time-availability`, `downtime-per-year`,
 //!   `lost-sessions`, `lost-writes`, `worst-rpo`, `mean-rto`, `worst-rto`), `#chart-KEY`,
-//!   `#incident-table` with `[data-testid=incident-row]`, `#results-stale`;
+//!   `#incident-table` with `[data-testid=incident-row]`, `#results-stale`; exports
+//!   `#export-report-json`, `#export-report-csv`, `#chart-KEY button` (PNG);
+//! - timing: when the first results render, `<html data-first-results-ms=…>` (ms since
+//!   navigation start) and a `first-results` performance mark;
 //! - footer: `#digest`, `#engine-version`, `#status`.
 
 pub mod components;
