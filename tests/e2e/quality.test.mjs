@@ -78,6 +78,33 @@ const contrast = (a, b) => {
   return (x + 0.05) / (y + 0.05);
 };
 
+/** Background and text colours of the main surfaces (the first opaque background upwards). */
+const themeColours = () => {
+  const pick = (sel, fg = sel) => {
+    const b = document.querySelector(sel);
+    const f = document.querySelector(fg);
+    if (!b || !f) return null;
+    // The first non-transparent background at or above the element.
+    let el = b;
+    let bg = "rgba(0, 0, 0, 0)";
+    while (el && /rgba\(.*, 0\)$|transparent/.test(bg)) {
+      bg = getComputedStyle(el).backgroundColor;
+      el = el.parentElement;
+    }
+    return { bg, fg: getComputedStyle(f).color, sel: fg };
+  };
+  return [
+    pick("body"),
+    pick("#inspector"),
+    pick("#results", ".results-head"),
+    pick(".card", ".card"),
+    pick(".card", ".card-hint"),
+    pick("#inspector", "#inspector h2"),
+    pick("footer", "footer"),
+    pick(".btn.primary", ".btn.primary"),
+  ].filter(Boolean);
+};
+
 test("accessibility: every control has an accessible name, in every main view", async () => {
   const { page, errors } = await openPage(browser, server.url);
   await settled(page);
@@ -161,30 +188,7 @@ test("dark theme follows the system: dark background, readable text, states not 
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "dark" });
   const { page, errors } = await openPage(browser, server.url, { context });
   await settled(page);
-  const colours = await page.evaluate(() => {
-    const pick = (sel, fg = sel) => {
-      const b = document.querySelector(sel);
-      const f = document.querySelector(fg);
-      if (!b || !f) return null;
-      // The first non-transparent background at or above the element.
-      let el = b;
-      let bg = "rgba(0, 0, 0, 0)";
-      while (el && /rgba\(.*, 0\)$|transparent/.test(bg)) {
-        bg = getComputedStyle(el).backgroundColor;
-        el = el.parentElement;
-      }
-      return { bg, fg: getComputedStyle(f).color, sel: fg };
-    };
-    return [
-      pick("body"),
-      pick("#inspector"),
-      pick("#results", ".results-head"),
-      pick(".card", ".card"),
-      pick("#inspector", "#inspector h2"),
-      pick("footer", "footer"),
-      pick(".btn.primary", ".btn.primary"),
-    ].filter(Boolean);
-  });
+  const colours = await page.evaluate(themeColours);
   const body = colours[0];
   assert.ok(luminance(body.bg) < 0.05, `the page background is dark: ${body.bg}`);
   for (const c of colours) {
@@ -208,6 +212,20 @@ test("dark theme follows the system: dark background, readable text, states not 
     assert.match(await warned.locator(".node-badge").last().textContent(), /[⚠✖]/);
     const dash = await warned.locator(".node-box").evaluate((r) => getComputedStyle(r).strokeDasharray);
     assert.notEqual(dash, "none", "warned nodes are dashed");
+  }
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test("light theme: readable text on every main surface", async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "light" });
+  const { page, errors } = await openPage(browser, server.url, { context });
+  await settled(page);
+  const colours = await page.evaluate(themeColours);
+  assert.ok(luminance(colours[0].bg) > 0.8, `the page background is light: ${colours[0].bg}`);
+  for (const c of colours) {
+    const ratio = contrast(c.fg, c.bg);
+    assert.ok(ratio >= 4.5, `${c.sel}: contrast ${ratio.toFixed(2)} ≥ 4.5 (${c.fg} on ${c.bg})`);
   }
   await context.close();
   assert.deepEqual(errors, []);
