@@ -101,6 +101,9 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("chart drawing failed: {e:?}")
 }
 
+/// Height in pixels of the legend strip above the plot.
+const LEGEND_STRIP: u32 = 20;
+
 /// Draws one chart into `root`, filling it.
 pub fn draw<DB: DrawingBackend>(
     kind: ChartKind,
@@ -190,7 +193,34 @@ pub fn draw<DB: DrawingBackend>(
         }
     };
 
-    let mut chart = ChartBuilder::on(root)
+    // The legend gets its own strip above the plot, so that it never covers the data or the
+    // fault markers' labels.
+    let (strip, plot) = root.split_vertically(LEGEND_STRIP);
+    let mut lx = 66;
+    for (label, color, _) in lines.iter() {
+        if stacked {
+            strip
+                .draw(&Rectangle::new([(lx, 8), (lx + 14, 18)], color.filled()))
+                .map_err(err)?;
+        } else {
+            strip
+                .draw(&PathElement::new(
+                    vec![(lx, 13), (lx + 18, 13)],
+                    color.stroke_width(2),
+                ))
+                .map_err(err)?;
+        }
+        strip
+            .draw(&Text::new(
+                label.clone(),
+                (lx + 22, 6),
+                ("sans-serif", 12).into_font().color(&theme.fg),
+            ))
+            .map_err(err)?;
+        lx += 22 + 7 * label.chars().count() as i32 + 18;
+    }
+
+    let mut chart = ChartBuilder::on(&plot)
         .margin(10)
         .x_label_area_size(36)
         .y_label_area_size(56)
@@ -278,22 +308,6 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
 
-    if !lines.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(if kind == ChartKind::SuccessRate {
-                // The line sits at the top; the legend goes below it.
-                SeriesLabelPosition::LowerRight
-            } else {
-                // The other charts leave head room above the data for it.
-                SeriesLabelPosition::UpperRight
-            })
-            .background_style(theme.bg.mix(0.85))
-            .border_style(theme.grid)
-            .label_font(("sans-serif", 12).into_font().color(&theme.fg))
-            .draw()
-            .map_err(err)?;
-    }
     root.present().map_err(err)
 }
 

@@ -20,7 +20,10 @@
 //! - run and results: `#run-progress`, `#progress-bar`, `#progress-cancel`, `#results`,
 //!   `#card-request-availability` (and `nines`, `time-availability`, `downtime-per-year`,
 //!   `lost-sessions`, `lost-writes`, `worst-rpo`, `mean-rto`, `worst-rto`), `#chart-KEY`,
-//!   `#incident-table` with `[data-testid=incident-row]`, `#results-stale`;
+//!   `#incident-table` with `[data-testid=incident-row]`, `#results-stale`; exports
+//!   `#export-report-json`, `#export-report-csv`, `#chart-KEY button` (PNG);
+//! - timing: when the first results render, `<html data-first-results-ms=…>` (ms since
+//!   navigation start) and a `first-results` performance mark;
 //! - footer: `#digest`, `#engine-version`, `#status`.
 
 pub mod components;
@@ -307,51 +310,57 @@ pub fn app() -> Html {
         use_effect_with(run_now, move |run_now| {
             let run_now = run_now.clone();
             let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-                gloo::events::EventListener::new(&doc, "keydown", move |e| {
-                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                        return;
-                    };
-                    let in_field = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .map(|el| {
-                            matches!(
-                                el.tag_name().to_ascii_lowercase().as_str(),
-                                "input" | "textarea" | "select"
-                            )
-                        })
-                        .unwrap_or(false);
-                    let ctrl = e.ctrl_key() || e.meta_key();
-                    let key = e.key();
-                    if ctrl && key == "Enter" {
-                        e.prevent_default();
-                        run_now.emit(());
-                        return;
-                    }
-                    if in_field {
-                        return;
-                    }
-                    let action = match key.as_str() {
-                        "z" | "Z" if ctrl && e.shift_key() => Some(Action::Redo),
-                        "z" | "Z" if ctrl => Some(Action::Undo),
-                        "y" | "Y" if ctrl => Some(Action::Redo),
-                        "d" | "D" if ctrl => Some(Action::DuplicateSelected),
-                        "Delete" | "Backspace" => Some(Action::DeleteSelected),
-                        "Escape" => {
-                            help.dispatch(Some(false));
-                            Some(Action::ClearSelection)
+                // Not passive (gloo's default): the shortcuts call `prevent_default`.
+                gloo::events::EventListener::new_with_options(
+                    &doc,
+                    "keydown",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                            return;
+                        };
+                        let in_field = e
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .map(|el| {
+                                matches!(
+                                    el.tag_name().to_ascii_lowercase().as_str(),
+                                    "input" | "textarea" | "select"
+                                )
+                            })
+                            .unwrap_or(false);
+                        let ctrl = e.ctrl_key() || e.meta_key();
+                        let key = e.key();
+                        if ctrl && key == "Enter" {
+                            e.prevent_default();
+                            run_now.emit(());
+                            return;
                         }
-                        "?" => {
-                            help.dispatch(None);
-                            None
+                        if in_field {
+                            return;
                         }
-                        _ => None,
-                    };
-                    if let Some(a) = action {
-                        e.prevent_default();
-                        d.dispatch(a);
-                    }
-                })
+                        let action = match key.as_str() {
+                            "z" | "Z" if ctrl && e.shift_key() => Some(Action::Redo),
+                            "z" | "Z" if ctrl => Some(Action::Undo),
+                            "y" | "Y" if ctrl => Some(Action::Redo),
+                            "d" | "D" if ctrl => Some(Action::DuplicateSelected),
+                            "Delete" | "Backspace" => Some(Action::DeleteSelected),
+                            "Escape" => {
+                                help.dispatch(Some(false));
+                                Some(Action::ClearSelection)
+                            }
+                            "?" => {
+                                help.dispatch(None);
+                                None
+                            }
+                            _ => None,
+                        };
+                        if let Some(a) = action {
+                            e.prevent_default();
+                            d.dispatch(a);
+                        }
+                    },
+                )
             });
             move || drop(listener)
         });

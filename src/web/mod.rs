@@ -229,6 +229,23 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// Records, once per page load, when the first results were shown: a `first-results`
+/// performance mark and `data-first-results-ms` (milliseconds since navigation start) on
+/// `<html>`, for the end-to-end test that measures time to first results.
+pub fn mark_first_results() {
+    let Some(w) = web_sys::window() else { return };
+    let Some(root) = w.document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    if root.has_attribute("data-first-results-ms") {
+        return;
+    }
+    if let Some(p) = w.performance() {
+        let _ = p.mark("first-results");
+        let _ = root.set_attribute("data-first-results-ms", &format!("{:.0}", p.now()));
+    }
+}
+
 /// Reads a user-picked file as text and calls `done` with its content or a message.
 pub fn read_file_text(file: web_sys::File, done: impl FnOnce(Result<String, String>) + 'static) {
     let name = file.name();

@@ -5,7 +5,7 @@ import { readFile, mkdir } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { chromium } from "playwright-core";
 
-const DIST = process.env.DIST ?? new URL("../../dist", import.meta.url).pathname;
+export const DIST = process.env.DIST ?? new URL("../../dist", import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const SCREENSHOTS = new URL("./screenshots/", import.meta.url).pathname;
 

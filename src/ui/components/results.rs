@@ -21,6 +21,11 @@ pub struct ResultsProps {
 
 #[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
+    use_effect_with(props.report.is_some(), |shown| {
+        if *shown {
+            crate::web::mark_first_results();
+        }
+    });
     let Some(r) = props.report.clone() else {
         return html! {
             <div class="results-empty" id="results-empty">
@@ -66,8 +71,10 @@ pub fn results(props: &ResultsProps) -> Html {
                 if props.stale {
                     <span class="stale" id="results-stale" role="status">{ "These results are for an earlier version: press Run." }</span>
                 }
-                <button class="btn small" id="export-report-json" onclick={export_json}>{ "Report JSON" }</button>
-                <button class="btn small" id="export-report-csv" onclick={export_csv}>{ "Report CSV" }</button>
+                <span class="exports" role="group" aria-label="Export the report">
+                    <button class="btn small" id="export-report-json" onclick={export_json}>{ "Report JSON" }</button>
+                    <button class="btn small" id="export-report-csv" onclick={export_csv}>{ "Report CSV" }</button>
+                </span>
             </div>
             <div class="cards" id="summary-cards">
                 { for report::cards(&r).into_iter().map(|c| html! {

@@ -55,15 +55,29 @@ struct View {
     zoom: f64,
 }
 
+/// "1 node", "2 nodes".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Parameters shown under a node's name.
 fn node_summary(spec: &Spec) -> String {
     match spec {
         Spec::LoadBalancer(l) => format!("{:?}", l.mode)
             .to_lowercase()
             .replace("activepassive", "active/passive"),
-        Spec::Web(w) => format!("{} nodes", w.nodes),
-        Spec::App(a) => format!("{} nodes · {:?}", a.nodes, a.sessions).to_lowercase(),
-        Spec::Cache(c) => format!("{} nodes · hit {:.0}%", c.nodes, c.hit_ratio * 100.0),
+        Spec::Web(w) => count(w.nodes as usize, "node", "nodes"),
+        Spec::App(a) => format!(
+            "{} · {:?}",
+            count(a.nodes as usize, "node", "nodes"),
+            a.sessions
+        )
+        .to_lowercase(),
+        Spec::Cache(c) => format!(
+            "{} · hit {:.0}%",
+            count(c.nodes as usize, "node", "nodes"),
+            c.hit_ratio * 100.0
+        ),
         Spec::Queue(q) => {
             if q.standby {
                 "active/passive".into()
@@ -71,14 +85,17 @@ fn node_summary(spec: &Spec) -> String {
                 "single".into()
             }
         }
-        Spec::Database(d) => {
-            format!("{} replica(s) · {:?}", d.replicas.len(), d.replication).to_lowercase()
-        }
+        Spec::Database(d) => format!(
+            "{} · {:?}",
+            count(d.replicas.len(), "replica", "replicas"),
+            d.replication
+        )
+        .to_lowercase(),
         Spec::SearchIndex(s) | Spec::DocStore(s) => {
             if s.embedded {
                 "embedded".into()
             } else {
-                format!("{} nodes", s.nodes)
+                count(s.nodes as usize, "node", "nodes")
             }
         }
     }
@@ -599,7 +616,8 @@ pub fn topology(props: &TopologyProps) -> Html {
                 id={format!("node-{}", c.id)} data-node-id={c.id.clone()} data-testid={format!("node-{}", c.id)}
                 data-state={watched.as_ref().map(|w| w.state.name())}
                 tabindex="0" role="button" aria-pressed={selected.to_string()}
-                aria-label={format!("{} {}{status}", kind_label(c.spec.kind_name()), c.id)}
+                aria-label={format!("{} {}{status}{}", kind_label(c.spec.kind_name()), c.id,
+                    watched.as_ref().map(|w| format!(", {}", w.state.name())).unwrap_or_default())}
                 transform={format!("translate({left},{top})")}
                 {onpointerdown} {onpointerup} {oncontextmenu} {onkeydown}>
                 <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
