@@ -1197,3 +1197,52 @@ fn site_switchover_there_and_back_fails_nothing() {
     assert_eq!(r.requests.failed, 0, "{:?}", r.requests.failed_by_cause);
     assert_eq!(r.sessions.lost, 0);
 }
+
+// ------------------------------------------------------------------ robustness regressions
+
+/// Found by `tests/robust.rs` review: the end of a factor-0 spike reset the spike factor to 1,
+/// forgetting a spike still active, whose own end then divided the rate by its factor for the
+/// rest of the run.
+#[test]
+fn a_zero_spike_ending_keeps_the_other_spikes_active() {
+    let spikes = r#"{ "traffic_spike": { "at": "0s", "factor": 0, "duration": "10m" } },
+                    { "traffic_spike": { "at": "5m", "factor": 3, "duration": "10m" } }"#;
+    let json = web_tier(10.0, "", "", "", spikes, "30m");
+    // 0 until 10m, ×3 from 10m to 15m, ×1 from 15m to 30m
+    let expected = 10.0 * (3.0 * 300.0 + 900.0);
+    for flow in [false, true] {
+        let r = with_mode(&json, 1, flow);
+        let offered = r.requests.offered as f64;
+        assert!(within(offered, expected, 0.05), "flow {flow}: {offered}");
+    }
+}
+
+/// Found by `tests/robust.rs` review: the arrival thinning bound multiplied every spike of the
+/// run, overlapping or not, so sixty ×10 spikes at different times gave a bound of 10⁶⁰ per
+/// second: one candidate arrival every µs (hours of work) and every candidate rejected.
+#[test]
+fn spikes_at_different_times_do_not_multiply_the_arrival_bound() {
+    let spikes: Vec<String> = (0..60)
+        .map(|m| {
+            format!(r#"{{ "traffic_spike": {{ "at": "{m}m", "factor": 10, "duration": "1s" }} }}"#)
+        })
+        .collect();
+    let json = web_tier(10.0, "", "", "", &spikes.join(","), "1h");
+    let mut sim = Simulation::new(config(&json));
+    while sim.step() {
+        assert!(
+            sim.events() < 1_000_000,
+            "{} events by {} µs",
+            sim.events(),
+            sim.now()
+        );
+    }
+    let r = check(sim.report());
+    // 10/s for an hour, ×10 for 60 seconds of it
+    let expected = 10.0 * (3600.0 - 60.0 + 600.0);
+    assert!(
+        within(r.requests.offered as f64, expected, 0.05),
+        "{}",
+        r.requests.offered
+    );
+}

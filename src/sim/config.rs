@@ -53,6 +53,39 @@ impl Config {
         let i = u64::from(a) * n + u64::from(b);
         self.site_latency.get(i as usize).copied().unwrap_or(0)
     }
+
+    /// The traffic-spike factor at time `t`: the product of the spikes active then (a spike is
+    /// active on `[at, at + duration)`), 1 when none is.
+    pub fn spike_at(&self, t: Time) -> f64 {
+        self.faults
+            .iter()
+            .filter_map(|f| match f {
+                FaultCfg::TrafficSpike {
+                    at,
+                    factor,
+                    duration,
+                } if *at <= t && t < at.saturating_add(*duration) => Some(factor.max(0.0)),
+                _ => None,
+            })
+            .product()
+    }
+
+    /// The largest spike factor over the run (at least 1): overlapping spikes multiply, spikes
+    /// at different times do not. The factor only changes where a spike starts or ends (an
+    /// ending spike of factor < 1 raises it).
+    pub fn spike_max(&self) -> f64 {
+        self.faults
+            .iter()
+            .filter_map(|f| match f {
+                FaultCfg::TrafficSpike { at, duration, .. } => {
+                    Some([*at, at.saturating_add(*duration)])
+                }
+                _ => None,
+            })
+            .flatten()
+            .map(|t| self.spike_at(t))
+            .fold(1.0, f64::max)
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -261,16 +261,9 @@ impl World {
             rng_hc.push(Stream::new(seed, &format!("{}/hc", c.id)));
         }
         let paths = cfg.entries.iter().map(|e| build_path(&cfg, *e)).collect();
-        let spike_max: f64 = cfg
-            .faults
-            .iter()
-            .map(|f| match f {
-                FaultCfg::TrafficSpike { factor, .. } => factor.max(1.0),
-                _ => 1.0,
-            })
-            .product();
-        let max_rate =
-            cfg.traffic.sessions_per_s.max(0.0) * cfg.traffic.profile.max_factor() * spike_max;
+        let max_rate = cfg.traffic.sessions_per_s.max(0.0)
+            * cfg.traffic.profile.max_factor()
+            * cfg.spike_max();
         let n_entries = cfg.entries.len();
         let n_faults = cfg.faults.len();
         let mut w = World {
@@ -2087,17 +2080,16 @@ impl World {
                     super::flow::changed(self);
                 }
             }
-            FaultCfg::TrafficSpike {
-                factor, duration, ..
-            } => {
+            FaultCfg::TrafficSpike { duration, .. } => {
                 if stage == 0 {
                     let inc = self.metrics.new_incident(now, "traffic_spike", "clients");
                     self.fault_incs[fi] = inc;
-                    self.spike *= factor.max(0.0);
+                    self.spike = self.cfg.spike_at(now);
                     self.push_stage(fault, 1, now + duration);
                 } else {
-                    let f = factor.max(0.0);
-                    self.spike = if f > 0.0 { self.spike / f } else { 1.0 };
+                    // recomputed from the spikes active now: a factor-0 spike ending never
+                    // forgets the others, and float division never drifts
+                    self.spike = self.cfg.spike_at(now);
                     self.metrics.clear_incident(self.fault_incs[fi], now);
                 }
                 if self.cfg.fidelity == Fidelity::Flow {
