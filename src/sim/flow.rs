@@ -10,7 +10,7 @@
 use super::config::*;
 use super::metrics::{Cause, Loss, NC, NL};
 use super::time::Time;
-use super::world::{Event, Light, World};
+use super::world::{Event, Hop, Light, World};
 
 /// Re-evaluate a time-varying traffic profile this often.
 const TICK: Time = 60 * 60_000_000;
@@ -624,29 +624,6 @@ fn walk(
             }
             Light::Tier => {
                 let router = &w.cfg.components[c].router;
-                elig.clear();
-                for allow_drained in [false, true] {
-                    for cc in [hop.comp, hop.alt] {
-                        if cc == NONE {
-                            continue;
-                        }
-                        let cs = &w.comps[cc as usize];
-                        for k in 0..cs.count {
-                            let n = cs.first + k;
-                            let nd = &w.nodes[n as usize];
-                            if nd.serving
-                                && nd.marked_up
-                                && !nd.admin_down
-                                && (allow_drained || !nd.drained)
-                            {
-                                elig.push(n);
-                            }
-                        }
-                    }
-                    if !elig.is_empty() {
-                        break;
-                    }
-                }
                 let home_here = home != NONE && {
                     let hc = w.nodes[home as usize].comp;
                     hc == hop.comp || hc == hop.alt
@@ -656,21 +633,26 @@ fn walk(
                     nd.serving && nd.marked_up && !nd.admin_down
                 };
                 dist.clear();
+                alive_elig.clear();
                 if sticky_home {
+                    // one node takes it all: the tier's other nodes matter only for an LB retry
+                    // away from a dead home (listing them for every homed class would make an
+                    // evaluation quadratic in the cluster's size)
                     dist.push((home, 1.0));
-                } else if elig.is_empty() {
-                    fate.fail(Cause::NoHealthyBackend, w.comps[c].last_inc, wr + ww);
-                    return;
+                    if !w.nodes[home as usize].alive() && router.retry_idempotent {
+                        eligible_nodes(w, hop, elig);
+                        alive_nodes(w, elig, alive_elig);
+                    }
                 } else {
+                    eligible_nodes(w, hop, elig);
+                    if elig.is_empty() {
+                        fate.fail(Cause::NoHealthyBackend, w.comps[c].last_inc, wr + ww);
+                        return;
+                    }
                     let s = 1.0 / elig.len() as f64;
                     dist.extend(elig.iter().map(|n| (*n, s)));
+                    alive_nodes(w, elig, alive_elig);
                 }
-                alive_elig.clear();
-                alive_elig.extend(
-                    elig.iter()
-                        .copied()
-                        .filter(|n| w.nodes[*n as usize].alive() && w.nodes[*n as usize].hung == 0),
-                );
                 let (mut nr, mut nw) = (0.0, 0.0);
                 for &(n, s) in dist.iter() {
                     let nd = &w.nodes[n as usize];
@@ -721,6 +703,40 @@ fn walk(
     fate.acked += ww;
 }
 
+/// The nodes the LB of a tier may send a request to: serving, marked up, not taken out; nodes
+/// being drained only when nothing else is left.
+fn eligible_nodes(w: &World, hop: Hop, elig: &mut Vec<u32>) {
+    elig.clear();
+    for allow_drained in [false, true] {
+        for cc in [hop.comp, hop.alt] {
+            if cc == NONE {
+                continue;
+            }
+            let cs = &w.comps[cc as usize];
+            for k in 0..cs.count {
+                let n = cs.first + k;
+                let nd = &w.nodes[n as usize];
+                if nd.serving && nd.marked_up && !nd.admin_down && (allow_drained || !nd.drained) {
+                    elig.push(n);
+                }
+            }
+        }
+        if !elig.is_empty() {
+            break;
+        }
+    }
+}
+
+/// Of `elig`, the nodes that answer (alive, not hung): where an LB retry lands.
+fn alive_nodes(w: &World, elig: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    out.extend(
+        elig.iter()
+            .copied()
+            .filter(|n| w.nodes[*n as usize].alive() && w.nodes[*n as usize].hung == 0),
+    );
+}
+
 /// A class of sessions with its population and where its new sessions arrive.
 struct ClassRate {
     class: Class,
@@ -746,6 +762,15 @@ fn classes(w: &World, at: Time, shares: &mut Vec<(Class, f64)>) -> Vec<ClassRate
             .map(|(_, s)| s * lambda)
             .sum::<f64>()
     };
+    // new sessions per node, summed in the order of `shares` (one pass, not one per node)
+    let mut node_arrivals = vec![0.0; w.nodes.len()];
+    for (x, s) in shares {
+        if let Class::Node(n) = x {
+            node_arrivals[*n as usize] += s * lambda;
+        }
+    }
+    // a cluster reached from several entries gets its classes once, under the first entry
+    let mut done: Vec<u32> = Vec::new();
     let per_session = t.requests_per_session.max(1.0) / (t.session_duration.max(1) as f64);
     for (e, hop) in w.flow.app_hop.iter().enumerate() {
         if let Some((c, a)) = hop {
@@ -765,16 +790,17 @@ fn classes(w: &World, at: Time, shares: &mut Vec<(Class, f64)>) -> Vec<ClassRate
                 } else {
                     0.0
                 };
+                if done.contains(&cc) {
+                    continue;
+                }
+                done.push(cc);
                 for k in 0..cs.count {
                     let n = cs.first + k;
-                    if out.iter().any(|x| x.class == Class::Node(n)) {
-                        continue;
-                    }
                     out.push(ClassRate {
                         class: Class::Node(n),
                         entry: e as u32,
                         home: n,
-                        arrivals: arrivals(Class::Node(n)),
+                        arrivals: node_arrivals[n as usize],
                         hazard,
                         fate: Fate::default(),
                     });
@@ -884,11 +910,11 @@ fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<ClassRate> {
             c.fate.fail(Cause::NoHealthyBackend, NONE, 1.0);
         } else {
             let key = (c.entry, effective_home(w, c.entry, c.home));
-            if let Some((_, j)) = fates.iter().find(|(k, _)| *k == key) {
+            if let Some(j) = fates.get(&key) {
                 c.fate.clone_from(&done[*j].fate);
             } else {
                 walk(w, c.entry, c.home, 1.0, loads, ovl, &mut c.fate, bufs);
-                fates.push((key, i));
+                fates.insert(key, i);
             }
         }
     }
@@ -903,7 +929,7 @@ pub struct EvalScratch {
     bound: Vec<f64>,
     bufs: Bufs,
     /// (entry, effective home) and the class whose fate was walked for it.
-    fates: Vec<((u32, u32), usize)>,
+    fates: std::collections::BTreeMap<(u32, u32), usize>,
     shares: Vec<(Class, f64)>,
 }
 
@@ -934,18 +960,21 @@ fn no_overload_possible(
 ) -> bool {
     bound.clear();
     bound.resize(w.comps.len(), 0.0);
-    for e in 0..w.paths.len() as u32 {
-        let mut rate = 0.0;
-        for c in cls {
-            if c.class != Class::Unresolved && c.entry == e {
-                let r = population(w, c.class) * per_session + c.arrivals;
-                if !(r >= 0.0 && r.is_finite()) {
-                    return false;
-                }
-                rate += r;
+    // each entry's request rate, summed in class order (one pass over the classes)
+    let mut rates = vec![0.0; w.paths.len()];
+    for c in cls {
+        if c.class != Class::Unresolved {
+            let r = population(w, c.class) * per_session + c.arrivals;
+            if !(r >= 0.0 && r.is_finite()) {
+                return false;
+            }
+            if let Some(x) = rates.get_mut(c.entry as usize) {
+                *x += r;
             }
         }
-        for h in &w.paths[e as usize] {
+    }
+    for (e, rate) in rates.into_iter().enumerate() {
+        for h in &w.paths[e] {
             for c in [h.comp, h.alt] {
                 if c != NONE {
                     bound[c as usize] += rate;
