@@ -517,6 +517,87 @@ fn limits() {
     );
 }
 
+/// Limits on the work of a run, found by `tests/robust.rs`: inputs that validated but made the
+/// engine run for hours (or overflow its counts) are refused with a message instead.
+#[test]
+fn limits_on_the_work_of_a_run() {
+    // the arrival bound multiplies overlapping spikes: 2 × 1e4 × 1e4 × 1h at request level
+    check(
+        |v| {
+            v["traffic"]["sessions_per_s"] = json!(2);
+            v["faults"] = json!([
+                { "traffic_spike": { "at": "1m", "factor": 1e4, "duration": "1m" } },
+                { "traffic_spike": { "at": "1m30s", "factor": 1e4, "duration": "1m" } },
+                { "traffic_spike": { "at": "10m", "factor": 1e4, "duration": "1m" } }
+            ]);
+        },
+        &["error traffic.sessions_per_s: about 720000 million sessions over the horizon at request level, counting overlapping traffic spikes (×100000000.000); the limit is 50 million"],
+    );
+    // spikes at different times do not multiply
+    check(
+        |v| {
+            let spikes: Vec<Value> = (0..50)
+                .map(|m| json!({ "traffic_spike": { "at": format!("{m}m"), "factor": 10, "duration": "30s" } }))
+                .collect();
+            v["faults"] = Value::Array(spikes);
+        },
+        &[],
+    );
+    // a million requests per session: every one of them is an entity
+    check(
+        |v| v["traffic"]["requests_per_session"] = json!(1e6),
+        &["error traffic.requests_per_session: about 3600 million requests over the horizon at request level (sessions × requests per session); the limit is 1000 million"],
+    );
+    // flow level: counts stay exact floats
+    check(
+        |v| {
+            v["fidelity"] = json!("flow");
+            v["horizon"] = json!("100y");
+            v["metrics"] = json!({ "window": "1d" });
+            v["traffic"]["sessions_per_s"] = json!(1e7);
+            v["traffic"]["requests_per_session"] = json!(1e6);
+        },
+        &["error traffic.sessions_per_s: about 3.15e22 requests over the horizon at flow level"],
+    );
+    // random failures: 1000 nodes failing every 100 ms for an hour (every second is allowed)
+    check(
+        |v| {
+            v["components"][2]["spec"]["app"]["nodes"] = json!(1000);
+            v["components"][2]["failure"] = json!({ "mtbf": "1s", "mttr": "1s" });
+        },
+        &[],
+    );
+    check(
+        |v| {
+            v["components"][2]["spec"]["app"]["nodes"] = json!(1000);
+            v["components"][2]["failure"] = json!({ "mtbf": "100ms", "mttr": "1s" });
+        },
+        &["error components[2].failure.mtbf: about 36 million random failures over the horizon (nodes × horizon / MTBF, all components); the limit is 10 million"],
+    );
+    // flapping: at most a million cycles in all
+    check(
+        |v| {
+            let f: Vec<Value> = (0..11)
+                .map(|_| json!({ "flapping": { "at": "1m", "target": "web", "node": 0, "down": "1us", "up": "1us", "cycles": 100000 } }))
+                .collect();
+            v["faults"] = Value::Array(f);
+        },
+        &["error faults[10].flapping.cycles: the flapping faults add up to more than 1000000 cycles"],
+    );
+    // nodes in all
+    check(
+        |v| {
+            let mut comps: Vec<Value> = (0..21)
+                .map(|i| json!({ "id": format!("w{i}"), "next": [format!("w{}", i + 1)], "spec": { "web": { "nodes": 1000 } } }))
+                .collect();
+            comps.push(json!({ "id": "w21", "spec": { "database": { "replicas": [{}] } } }));
+            v["components"] = Value::Array(comps);
+            v["traffic"]["entry"] = json!(["w0"]);
+        },
+        &["error components: 21002 nodes in all; the limit is 20000 over the scenario"],
+    );
+}
+
 #[test]
 fn validation_is_fast_at_the_component_limit() {
     // 2,000 components in a chain: the SPOF analysis is quadratic but bounded.
@@ -1539,6 +1620,12 @@ fn the_documented_example_is_a_valid_scenario() {
     assert_eq!(validate::MAX_COMPONENTS, 2_000);
     assert_eq!(validate::MAX_FAULTS, 10_000);
     assert!(doc.contains("| components | 2,000 |") && doc.contains("| faults | 10,000 |"));
+    assert_eq!(validate::MAX_REQUESTS_REQUEST, 1e9);
+    assert_eq!(validate::MAX_RANDOM_FAILURES, 1e7);
+    assert_eq!(validate::MAX_TOTAL_NODES, 20_000);
+    assert_eq!(validate::MAX_FLAPPING_CYCLES, 1_000_000);
+    assert!(doc.contains("| 1,000 million |") && doc.contains("| 10 million |"));
+    assert!(doc.contains("| 20,000 |") && doc.contains("| 100,000; 1,000,000 |"));
 }
 
 #[test]

@@ -1246,3 +1246,23 @@ fn spikes_at_different_times_do_not_multiply_the_arrival_bound() {
         r.requests.offered
     );
 }
+
+/// Found by `tests/robust.rs` review: at flow level, counts beyond a `u64` (10⁷ sessions/s of
+/// 10⁶ requests for 100 years) overflowed the sum `offered = served + failed` (a panic in a
+/// debug build, a wrong report in release). Validation now refuses such rates; the engine,
+/// given them anyway, caps each count at 2^53 and still conserves.
+#[test]
+fn flow_level_counts_never_overflow() {
+    let json = r#"{ "version": 1, "name": "big", "seed": 1, "horizon": "100y", "fidelity": "flow",
+      "metrics": { "window": "1y" },
+      "traffic": { "entry": ["web"], "sessions_per_s": 1e7, "requests_per_session": 1e6 },
+      "components": [ { "id": "web", "spec": { "web": {} } } ],
+      "faults": [ { "crash": { "at": "1y", "target": "web", "node": 0, "duration": "1d" } } ] }"#;
+    let problems = scenario::validate::validate(&scenario(json));
+    assert!(
+        problems.iter().any(|p| p.path == "traffic.sessions_per_s"),
+        "{problems:?}"
+    );
+    let r = check(sim::run(config(json)));
+    assert!(r.requests.offered > 0);
+}

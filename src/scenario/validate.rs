@@ -23,8 +23,22 @@ pub const MAX_NODES: u32 = 1_000;
 pub const MAX_HORIZON_REQUEST: u64 = 30 * 86_400 * 1_000_000;
 /// Longest horizon at flow level (rates between state changes): 100 years.
 pub const MAX_HORIZON_FLOW: u64 = 100 * 365 * 86_400 * 1_000_000;
-/// At request level, at most this many sessions over the horizon (rate × peak factor × horizon).
+/// At request level, at most this many sessions over the horizon (rate × peak factor ×
+/// overlapping traffic spikes × horizon: the arrivals the engine draws).
 pub const MAX_SESSIONS_REQUEST: f64 = 50_000_000.0;
+/// At request level, at most this many requests over the horizon (sessions × requests per
+/// session): every request is a few events.
+pub const MAX_REQUESTS_REQUEST: f64 = 1_000_000_000.0;
+/// At flow level, at most this many requests over the horizon: counts are floats, exact up to
+/// 2^53.
+pub const MAX_REQUESTS_FLOW: f64 = 9_007_199_254_740_992.0;
+/// At most this many random failures over the horizon (nodes × horizon / MTBF, summed over the
+/// components): each is a few events at either fidelity.
+pub const MAX_RANDOM_FAILURES: f64 = 10_000_000.0;
+/// At most this many flapping cycles in all the faults together.
+pub const MAX_FLAPPING_CYCLES: u64 = 1_000_000;
+/// At most this many nodes (plus spares) in all the components together.
+pub const MAX_TOTAL_NODES: u64 = 20_000;
 
 /// Every problem in `scenario`: errors first in scenario order, then warnings.
 pub fn validate(scenario: &Scenario) -> Vec<Problem> {
@@ -118,7 +132,64 @@ impl<'a> Validator<'a> {
             self.fault(i, f);
         }
         self.metrics();
+        self.work();
         self.graph();
+    }
+
+    /// Limits on the events a run takes beyond traffic: nodes, random failures, flapping.
+    fn work(&mut self) {
+        let s = self.s;
+        let total: u64 = s
+            .components
+            .iter()
+            .map(|c| u64::from(Self::node_count(c)))
+            .sum();
+        if total > MAX_TOTAL_NODES {
+            self.err(
+                "components",
+                format!("{total} nodes in all; the limit is {MAX_TOTAL_NODES} over the scenario"),
+            );
+        }
+        if let Some(h) = s.horizon.as_micros() {
+            let mut sum = 0.0;
+            let mut worst: Option<(usize, f64)> = None;
+            for (i, c) in s.components.iter().enumerate() {
+                let Some(mtbf) = c.failure.as_ref().and_then(|f| f.mtbf.as_micros()) else {
+                    continue;
+                };
+                if mtbf == 0 {
+                    continue;
+                }
+                let n = f64::from(Self::node_count(c)) * h as f64 / mtbf as f64;
+                sum += n;
+                if worst.is_none_or(|(_, w)| n > w) {
+                    worst = Some((i, n));
+                }
+            }
+            if let Some((i, _)) = worst.filter(|_| sum > MAX_RANDOM_FAILURES) {
+                self.err_about(
+                    format!("components[{i}].failure.mtbf"),
+                    format!(
+                        "about {:.0} million random failures over the horizon (nodes × horizon / MTBF, all components); the limit is 10 million: raise the MTBF or shorten the horizon",
+                        sum / 1e6
+                    ),
+                    &s.components[i].id,
+                );
+            }
+        }
+        let mut cycles = 0u64;
+        for (i, f) in s.faults.iter().enumerate() {
+            if let Fault::Flapping(fl) = f {
+                cycles += u64::from(fl.cycles);
+                if cycles > MAX_FLAPPING_CYCLES {
+                    self.err(
+                        format!("faults[{i}].flapping.cycles"),
+                        format!("the flapping faults add up to more than {MAX_FLAPPING_CYCLES} cycles; that is the limit over the scenario"),
+                    );
+                    break;
+                }
+            }
+        }
     }
 
     // ----- small checks -----
@@ -325,20 +396,43 @@ impl<'a> Validator<'a> {
                 max
             }
         };
-        if self.s.fidelity == Fidelity::Request && t.sessions_per_s.is_finite() && peak.is_finite()
-        {
-            if let Some(h) = self.s.horizon.as_micros() {
-                let sessions = t.sessions_per_s * peak * (h as f64 / 1e6);
-                if sessions > MAX_SESSIONS_REQUEST {
-                    self.err(
-                        "traffic.sessions_per_s",
-                        format!(
-                            "about {:.0} million sessions over the horizon at request level; the limit is 50 million (lower the rate or the horizon, or use \"fidelity\": \"flow\")",
-                            sessions / 1e6
-                        ),
-                    );
-                }
-            }
+        // The work a run takes: the arrivals the engine draws and the requests it handles.
+        let spikes = spike_peak(&self.s.faults);
+        let Some(h) = self.s.horizon.as_micros() else {
+            return;
+        };
+        if !(t.sessions_per_s.is_finite() && peak.is_finite() && rps.is_finite()) {
+            return;
+        }
+        let sessions = t.sessions_per_s * peak * spikes * (h as f64 / 1e6);
+        let requests = sessions * rps.max(1.0);
+        let with_spikes = if spikes > 1.0 {
+            format!(", counting overlapping traffic spikes (×{spikes:.3})")
+        } else {
+            String::new()
+        };
+        match self.s.fidelity {
+            Fidelity::Request if sessions > MAX_SESSIONS_REQUEST => self.err(
+                "traffic.sessions_per_s",
+                format!(
+                    "about {:.0} million sessions over the horizon at request level{with_spikes}; the limit is 50 million (lower the rate or the horizon, or use \"fidelity\": \"flow\")",
+                    sessions / 1e6
+                ),
+            ),
+            Fidelity::Request if requests > MAX_REQUESTS_REQUEST => self.err(
+                "traffic.requests_per_session",
+                format!(
+                    "about {:.0} million requests over the horizon at request level (sessions × requests per session{with_spikes}); the limit is 1000 million (fewer requests per session, a lower rate or a shorter horizon, or \"fidelity\": \"flow\")",
+                    requests / 1e6
+                ),
+            ),
+            Fidelity::Flow if requests > MAX_REQUESTS_FLOW => self.err(
+                "traffic.sessions_per_s",
+                format!(
+                    "about {requests:.2e} requests over the horizon at flow level (rate × peak profile factor × requests per session × horizon{with_spikes}); the limit is 2^53 ≈ 9.0e15, the largest count kept exactly"
+                ),
+            ),
+            _ => {}
         }
     }
 
@@ -951,6 +1045,54 @@ impl<'a> Validator<'a> {
             }
         }
     }
+}
+
+/// The largest traffic-spike factor over the run, at least 1: overlapping spikes multiply (as
+/// the engine's arrival bound, `Config::spike_max`). Spikes whose times do not parse are left
+/// out (reported elsewhere); factors are clamped as `compile` clamps them. A sweep over the
+/// starts and ends in log space, so 10,000 spikes cost no more than a sort.
+fn spike_peak(faults: &[Fault]) -> f64 {
+    // (time, ends before starts at equal times, factor)
+    let mut ev: Vec<(u64, bool, f64)> = Vec::new();
+    for f in faults {
+        if let Fault::TrafficSpike(ts) = f {
+            let (Some(at), Some(d)) = (ts.at.as_micros(), ts.duration.as_micros()) else {
+                continue;
+            };
+            let factor = if ts.factor.is_finite() {
+                ts.factor.clamp(0.0, 1e4)
+            } else {
+                1.0
+            };
+            ev.push((at, true, factor));
+            ev.push((at.saturating_add(d), false, factor));
+        }
+    }
+    ev.sort_by_key(|e| (e.0, e.1));
+    let (mut zeros, mut log, mut best) = (0u32, 0.0f64, 0.0f64);
+    let mut i = 0;
+    while i < ev.len() {
+        let t = ev[i].0;
+        while i < ev.len() && ev[i].0 == t {
+            let (_, start, f) = ev[i];
+            if f == 0.0 {
+                zeros = if start {
+                    zeros + 1
+                } else {
+                    zeros.saturating_sub(1)
+                };
+            } else if start {
+                log += libm::log(f);
+            } else {
+                log -= libm::log(f);
+            }
+            i += 1;
+        }
+        if zeros == 0 {
+            best = best.max(log);
+        }
+    }
+    libm::exp(best)
 }
 
 /// Why a component counts as having one effective node, or `None`.

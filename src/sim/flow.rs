@@ -1236,25 +1236,38 @@ pub fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Time) {
 fn sync_metrics(w: &mut World) {
     let f = &w.flow;
     let m = &mut w.metrics;
-    m.served = libm::floor(f.cum_served) as u64;
+    m.served = count(f.cum_served);
     let mut failed_total = 0;
     for i in 0..NC {
-        m.failed[i] = libm::floor(f.cum_failed[i]) as u64;
+        m.failed[i] = count(f.cum_failed[i]);
         failed_total += m.failed[i];
     }
     m.offered = m.served + failed_total;
-    m.sessions_started = libm::floor(f.cum_started) as u64;
+    m.sessions_started = count(f.cum_started);
     let mut lost = 0;
     for i in 0..NL {
-        m.sessions_lost[i] = libm::floor(f.cum_lost[i]) as u64;
+        m.sessions_lost[i] = count(f.cum_lost[i]);
         lost += m.sessions_lost[i];
     }
     if lost > m.sessions_started {
         m.sessions_started = lost;
     }
-    m.sessions_finished = (libm::floor(f.cum_finished) as u64).min(m.sessions_started - lost);
-    m.writes_attempted = libm::floor(f.cum_writes) as u64;
-    m.writes_acked = libm::floor(f.cum_acked) as u64;
+    m.sessions_finished = count(f.cum_finished).min(m.sessions_started - lost);
+    m.writes_attempted = count(f.cum_writes);
+    m.writes_acked = count(f.cum_acked);
+}
+
+/// The largest count a float holds exactly (2^53); validation keeps runs below it.
+const MAX_COUNT: f64 = 9_007_199_254_740_992.0;
+
+/// A cumulative float as a count: its floor, capped at [`MAX_COUNT`] so that sums of a few
+/// counts never overflow a `u64` (NaN counts as 0).
+fn count(x: f64) -> u64 {
+    if x >= MAX_COUNT {
+        MAX_COUNT as u64
+    } else {
+        libm::floor(x) as u64
+    }
 }
 
 /// A node went down: its sessions are lost unless a replica survives.
