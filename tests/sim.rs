@@ -1266,3 +1266,61 @@ fn flow_level_counts_never_overflow() {
     let r = check(sim::run(config(json)));
     assert!(r.requests.offered > 0);
 }
+
+// ------------------------------------------------------------------ flow level honours the model
+
+/// `cache.required`: with every node of a required cache down, the requests through it fail
+/// (request level); the flow level used to send them to the database as misses.
+#[test]
+fn flow_agrees_on_a_required_cache_going_down() {
+    let json = r#"{ "version": 1, "name": "required", "seed": 1, "horizon": "30m",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 2, "session_duration": "5m", "requests_per_session": 20, "write_share": 0.2 },
+      "components": [
+        { "id": "lb", "next": ["app"], "spec": { "load_balancer": { "mode": "active_passive", "sticky": true } } },
+        { "id": "app", "next": ["grid"], "spec": { "app": { "nodes": 2, "sessions": "buddy" } } },
+        { "id": "grid", "next": ["db"], "spec": { "cache": { "nodes": 2, "replicated": true, "hit_ratio": 0.5, "required": true } } },
+        { "id": "db", "spec": { "database": { "replicas": [{ "standby": "hot" }] } } } ],
+      "faults": [ { "crash": { "at": "10m", "target": "grid", "duration": "5m" } } ] }"#;
+    let r = with_mode(json, 1, false);
+    assert!(cause(&r, "no_healthy_backend") > 1000, "{:?}", r.requests);
+    flow_agrees(json, 8);
+}
+
+/// `database.fence_unreachable`: a sync primary cut from its replica fails writes only until
+/// it drops the replica (request level); the flow level used to fail them for the whole cut.
+#[test]
+fn flow_agrees_on_a_fenced_sync_replica() {
+    let json = r#"{ "version": 1, "name": "fence", "seed": 1, "horizon": "30m",
+      "sites": [ { "id": "a" }, { "id": "b" } ],
+      "traffic": { "entry": ["lb"], "sessions_per_s": 2, "session_duration": "5m", "requests_per_session": 20, "write_share": 0.2 },
+      "components": [
+        { "id": "lb", "site": "a", "next": ["app"], "spec": { "load_balancer": { "mode": "active_passive", "sticky": true } } },
+        { "id": "app", "site": "a", "next": ["db"], "spec": { "app": { "nodes": 2, "sessions": "buddy" } } },
+        { "id": "db", "site": "a", "spec": { "database": { "replicas": [{ "site": "b", "standby": "hot" }], "replication": "sync", "fence_unreachable": "20s" } } } ],
+      "faults": [ { "partition": { "at": "10m", "a": "a", "b": "b", "component": "db", "duration": "10m" } } ] }"#;
+    let r = with_mode(json, 1, false);
+    let p = cause(&r, "partition");
+    assert!(p > 20 && p < 1000, "{:?}", r.requests);
+    flow_agrees(json, 8);
+}
+
+/// `app.cross_site`: sessions replicated to the other site survive the loss of a whole cluster
+/// and continue there (request level); the flow level used to count them lost.
+#[test]
+fn flow_agrees_on_cross_site_sessions_surviving_a_cluster() {
+    let json = r#"{ "version": 1, "name": "cross-site", "seed": 1, "horizon": "30m",
+      "sites": [ { "id": "a" }, { "id": "b" } ],
+      "routing": { "bgp": { "convergence": "5s", "detection": "5s", "active_active": true } },
+      "traffic": { "entry": ["lb-a", "lb-b"], "sessions_per_s": 2, "session_duration": "5m", "requests_per_session": 20, "write_share": 0.2 },
+      "components": [
+        { "id": "lb-a", "site": "a", "next": ["app-a"], "spec": { "load_balancer": { "mode": "active_passive", "sticky": true, "health_check": { "deep": true } } } },
+        { "id": "app-a", "site": "a", "next": ["db"], "spec": { "app": { "nodes": 2, "sessions": "all", "cross_site": true } } },
+        { "id": "lb-b", "site": "b", "next": ["app-b"], "spec": { "load_balancer": { "mode": "active_passive", "sticky": true, "health_check": { "deep": true } } } },
+        { "id": "app-b", "site": "b", "next": ["db"], "spec": { "app": { "nodes": 2, "sessions": "all", "cross_site": true } } },
+        { "id": "db", "site": "a", "spec": { "database": { "replicas": [{ "site": "b", "standby": "hot" }] } } } ],
+      "faults": [ { "crash": { "at": "10m", "target": "app-a", "duration": "5m" } } ] }"#;
+    let r = with_mode(json, 1, false);
+    assert_eq!(r.sessions.lost, 0, "{:?}", r.sessions);
+    assert!(r.requests.failed > 0);
+    flow_agrees(json, 8);
+}

@@ -307,6 +307,24 @@ pub fn changed(w: &mut World) {
                 w.queue.push(now + step(ttl), Event::FlowTick);
             }
         }
+        if !w.listed[e] && matches!(w.cfg.routing, RoutingCfg::Bgp { .. }) {
+            // Sessions that arrived on a dead node before the health checks noticed never got
+            // a home (their requests failed): withdrawn, they re-route like the entry's pool.
+            if let Some(Some((c, a))) = w.flow.app_hop.get(e).copied() {
+                for cc in [c, a] {
+                    let Some(cs) = w.comps.get(cc as usize) else {
+                        continue;
+                    };
+                    for n in cs.first..cs.first + cs.count {
+                        let p = w.flow.pop[n as usize];
+                        if p > 0.0 && !w.nodes[n as usize].alive() {
+                            w.flow.pop[n as usize] = 0.0;
+                            w.flow.pool[e][0] += p;
+                        }
+                    }
+                }
+            }
+        }
         if !w.listed[e] && w.flow.pool.get(e).is_some_and(|p| p[0] + p[1] > 0.0) {
             match w.cfg.routing {
                 RoutingCfg::Bgp { .. } => {
@@ -483,10 +501,12 @@ struct Bufs {
     alive: Vec<u32>,
 }
 
-/// Walks an entry's path for requests of total rate `rate` from a session homed on `home`.
+/// Walks an entry's path for requests of total rate `rate` from a session homed on `home`, in
+/// the state that holds at time `at`.
 #[allow(clippy::too_many_arguments)]
 fn walk(
     w: &World,
+    at: Time,
     entry: u32,
     home: u32,
     rate: f64,
@@ -547,6 +567,15 @@ fn walk(
             Light::Skip => {}
             Light::Cache(hit, replicated) => {
                 let (alive, total) = w.alive_count(c);
+                if alive == 0 && w.cfg.components[c].required {
+                    // the components before it cannot serve without it
+                    let inc = w.comps[c].last_inc;
+                    fate.fail(Cause::NoHealthyBackend, inc, wr + ww);
+                    if let Some((_, a)) = rejoin {
+                        fate.fail(Cause::NoHealthyBackend, inc, a);
+                    }
+                    return;
+                }
                 let eff = if total == 0 {
                     0.0
                 } else if replicated {
@@ -589,8 +618,16 @@ fn walk(
                 if let Some(KindCfg::Database(cfg)) = w.cfg.components.get(c).map(|x| &x.kind) {
                     if cfg.sync {
                         if let Some(inc) = w.repl_cut(c) {
-                            fate.fail(Cause::Partition, inc, ww);
-                            ww = 0.0;
+                            // until the primary drops the unreachable replica (`integrate`
+                            // splits a segment at that moment)
+                            let fenced = match (cfg.fence, db.cut_since) {
+                                (Some(f), Some(since)) => at >= since.saturating_add(f),
+                                _ => false,
+                            };
+                            if !fenced {
+                                fate.fail(Cause::Partition, inc, ww);
+                                ww = 0.0;
+                            }
                         }
                     }
                 }
@@ -889,7 +926,7 @@ fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<ClassRate> {
                 continue;
             }
             let mut f = Fate::default();
-            walk(w, c.entry, c.home, rate, loads, &zero, &mut f, bufs);
+            walk(w, at, c.entry, c.home, rate, loads, &zero, &mut f, bufs);
         }
         for (i, o) in ovl.iter_mut().enumerate() {
             let cap = service_rate(w, i as u32);
@@ -913,7 +950,7 @@ fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<ClassRate> {
             if let Some(j) = fates.get(&key) {
                 c.fate.clone_from(&done[*j].fate);
             } else {
-                walk(w, c.entry, c.home, 1.0, loads, ovl, &mut c.fate, bufs);
+                walk(w, at, c.entry, c.home, 1.0, loads, ovl, &mut c.fate, bufs);
                 fates.insert(key, i);
             }
         }
@@ -1001,8 +1038,38 @@ fn no_overload_possible(
     })
 }
 
-/// Integrates (last, now] under the state that held during it.
+/// Integrates (last, now] under the state that held during it. The state changes without an
+/// event only where a sync primary drops an unreachable replica (`fence_unreachable`): the
+/// interval is integrated in pieces split there.
 pub fn integrate(w: &mut World) {
+    let t1 = w.now.min(w.cfg.horizon);
+    while let Some(d) = next_fence(w, w.flow.last, t1) {
+        let now = w.now;
+        w.now = d;
+        integrate_segment(w);
+        w.now = now;
+    }
+    integrate_segment(w);
+}
+
+/// The first moment in (t0, t1) at which a sync primary cut from a replica drops it.
+fn next_fence(w: &World, t0: Time, t1: Time) -> Option<Time> {
+    w.cfg
+        .components
+        .iter()
+        .zip(&w.comps)
+        .filter_map(|(c, cs)| match (&c.kind, cs.db.cut_since) {
+            (KindCfg::Database(db), Some(since)) if db.sync => {
+                db.fence.map(|f| since.saturating_add(f))
+            }
+            _ => None,
+        })
+        .filter(|d| *d > t0 && *d < t1)
+        .min()
+}
+
+/// Integrates (last, now] under one state.
+fn integrate_segment(w: &mut World) {
     let t0 = w.flow.last;
     let t1 = w.now.min(w.cfg.horizon);
     if t1 <= t0 {
@@ -1310,12 +1377,26 @@ pub fn node_down(w: &mut World, n: u32, inc: u32, loss: Loss) {
             }
         }
     };
-    let lost = p * (1.0 - survive);
+    let mut lost = p * (1.0 - survive);
     let moved = p * survive;
     if !alive.is_empty() {
         let each = moved / alive.len() as f64;
         for m in alive {
             w.flow.pop[m as usize] += each;
+        }
+    }
+    if lost > 0.0 && w.cfg.components[c].cross_site_sessions {
+        // the other sites hold a synchronous copy: the sessions lose their home, not their
+        // state, and the next app cluster their requests reach picks them up (their entry's
+        // pool, moved with the pool when global routing withdraws the entry)
+        let entry = w
+            .flow
+            .app_hop
+            .iter()
+            .position(|h| h.is_some_and(|(a, b)| a as usize == c || b as usize == c));
+        if let Some(p) = entry.and_then(|e| w.flow.pool.get_mut(e)) {
+            p[0] += lost;
+            lost = 0.0;
         }
     }
     w.flow.cum_lost[loss as usize] += lost;
