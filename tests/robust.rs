@@ -449,17 +449,26 @@ fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
+/// Cases of a default run; `ROBUST_CASES=n ROBUST_SEED=s` explore further (same checks).
 const CASES: u64 = 300;
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 #[test]
 fn mutated_builtins_that_validate_run_at_both_fidelities_without_panic() {
     let out_dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("robust");
     let _ = std::fs::create_dir_all(&out_dir);
     let all = builtins::all();
-    let mut rng = Rng(0x00f1_7e55_c0de);
+    let cases = env_or("ROBUST_CASES", CASES);
+    let mut rng = Rng(env_or("ROBUST_SEED", 0x00f1_7e55_c0de));
     let mut failures = Vec::new();
     let (mut valid, mut ran) = (0, 0);
-    for case in 0..CASES {
+    for case in 0..cases {
         let b = &all[(case % all.len() as u64) as usize];
         let mut doc: Value = serde_json::from_str(b.json()).expect("built-in JSON");
         let horizon = *rng.pick(HORIZONS);
@@ -505,7 +514,7 @@ fn mutated_builtins_that_validate_run_at_both_fidelities_without_panic() {
         }
     }
     eprintln!(
-        "{CASES} cases, {valid} valid mutants, {ran} runs, {} failures",
+        "{cases} cases, {valid} valid mutants, {ran} runs, {} failures",
         failures.len()
     );
     assert!(
@@ -515,7 +524,7 @@ fn mutated_builtins_that_validate_run_at_both_fidelities_without_panic() {
         failures.join("\n")
     );
     assert!(
-        valid >= CASES / 2,
-        "only {valid} valid mutants of {CASES} cases"
+        valid >= cases / 2,
+        "only {valid} valid mutants of {cases} cases"
     );
 }

@@ -1324,3 +1324,29 @@ fn flow_agrees_on_cross_site_sessions_surviving_a_cluster() {
     assert!(r.requests.failed > 0);
     flow_agrees(json, 8);
 }
+/// Found by `tests/robust.rs` (`ROBUST_CASES=3000 ROBUST_SEED=7`, case 2526: the rolling
+/// restart of `rolling-maintenance-6` moved to 64 years, its restart set to 1us, three web
+/// nodes, a 100-year flow run): acknowledged and attempted writes are the same writes summed
+/// in two orders, and the acknowledged floor came out one above the attempted.
+#[test]
+fn flow_level_never_acknowledges_more_writes_than_attempted() {
+    let mut s = scenario::builtins::get("rolling-maintenance-6")
+        .expect("built-in")
+        .scenario();
+    s.horizon = scenario::Dur::parse("100y");
+    s.fidelity = scenario::Fidelity::Flow;
+    if let scenario::Spec::Web(w) = &mut s.components[1].spec {
+        w.nodes = 3;
+    }
+    if let Some(scenario::Fault::RollingRestart(r)) = s.faults.first_mut() {
+        r.at = scenario::Dur::parse("2034815799389238us");
+        r.restart = scenario::Dur::parse("1us");
+    }
+    let r = check(sim::run(scenario::compile(&s).expect("valid").config));
+    assert!(r.writes.attempted > 1_000_000_000);
+    assert!(
+        r.writes.acknowledged <= r.writes.attempted,
+        "{:?}",
+        r.writes
+    );
+}

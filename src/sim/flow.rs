@@ -1321,7 +1321,8 @@ fn sync_metrics(w: &mut World) {
     }
     m.sessions_finished = count(f.cum_finished).min(m.sessions_started - lost);
     m.writes_attempted = count(f.cum_writes);
-    m.writes_acked = count(f.cum_acked);
+    // the same writes summed in two orders: never more acknowledged than attempted
+    m.writes_acked = count(f.cum_acked).min(m.writes_attempted);
 }
 
 /// The largest count a float holds exactly (2^53); validation keeps runs below it.
