@@ -598,6 +598,29 @@ fn limits_on_the_work_of_a_run() {
     );
 }
 
+/// What the flow level cannot express is said when the scenario asks for it, with the path.
+#[test]
+fn flow_level_warns_about_what_it_does_not_model() {
+    let patch = |v: &mut Value| {
+        v["traffic"]["client_retries"] = json!(2);
+        v["components"][2]["next"] = json!(["db", "mq"]);
+        v["components"].as_array_mut().unwrap().push(
+            json!({ "id": "mq", "spec": { "queue": { "persistent": false, "standby": true } } }),
+        );
+    };
+    check(patch, &[]);
+    check(
+        |v| {
+            patch(v);
+            v["fidelity"] = json!("flow");
+        },
+        &[
+            "warning traffic.client_retries: the flow level does not model client retries",
+            "warning components[4].spec.queue.persistent: the flow level has no messages in flight",
+        ],
+    );
+}
+
 #[test]
 fn validation_is_fast_at_the_component_limit() {
     // 2,000 components in a chain: the SPOF analysis is quadratic but bounded.

@@ -352,6 +352,11 @@ impl<'a> Validator<'a> {
         self.dur("traffic.retry_delay", &t.retry_delay);
         if t.client_retries > 10 {
             self.err("traffic.client_retries", "must be ≤ 10");
+        } else if t.client_retries > 0 && self.s.fidelity == Fidelity::Flow {
+            self.warn(
+                "traffic.client_retries",
+                "the flow level does not model client retries: a failed request counts as failed once (a retry would land after `retry_delay`, in a state the flow level does not know); run at request level to see retries hide transient failures",
+            );
         }
         let peak = match &t.profile {
             Profile::Constant => 1.0,
@@ -618,6 +623,15 @@ impl<'a> Validator<'a> {
             Spec::Queue(q) => {
                 self.dur(&format!("{p}.takeover"), &q.takeover);
                 self.capacity(&p, &q.capacity);
+                if !q.persistent && self.s.fidelity == Fidelity::Flow {
+                    self.out.push(
+                        Problem::warning(
+                            format!("{p}.persistent"),
+                            "the flow level has no messages in flight, so it counts no lost messages when this non-persistent queue crashes; run at request level to count them",
+                        )
+                        .about(&c.id),
+                    );
+                }
             }
             Spec::Database(d) => self.database(&p, c, d),
             Spec::SearchIndex(st) | Spec::DocStore(st) => {
