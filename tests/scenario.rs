@@ -531,7 +531,17 @@ fn limits_on_the_work_of_a_run() {
                 { "traffic_spike": { "at": "10m", "factor": 1e4, "duration": "1m" } }
             ]);
         },
-        &["error traffic.sessions_per_s: about 720000 million sessions over the horizon at request level, counting overlapping traffic spikes (×100000000.000); the limit is 50 million"],
+        &["error traffic.sessions_per_s: a peak of 200000000 new sessions per second, counting overlapping traffic spikes (×100000000.000); the limit at request level is 100000"],
+    );
+    check(
+        |v| {
+            v["traffic"]["sessions_per_s"] = json!(20);
+            v["faults"] = json!([
+                { "traffic_spike": { "at": "1m", "factor": 1000, "duration": "1m" } },
+                { "traffic_spike": { "at": "1m30s", "factor": 4, "duration": "1m" } }
+            ]);
+        },
+        &["error traffic.sessions_per_s: about 288 million sessions over the horizon at request level, counting overlapping traffic spikes (×4000.000); the limit is 50 million"],
     );
     // spikes at different times do not multiply
     check(
@@ -542,6 +552,15 @@ fn limits_on_the_work_of_a_run() {
             v["faults"] = Value::Array(spikes);
         },
         &[],
+    );
+    // a million sessions per second for 10 s: under the session limit, but the µs clock of
+    // the arrivals would thin them (1.48 of 2 million at 10^6/s in 2 s)
+    check(
+        |v| {
+            v["horizon"] = json!("10s");
+            v["traffic"]["sessions_per_s"] = json!(1e6);
+        },
+        &["error traffic.sessions_per_s: a peak of 1000000 new sessions per second; the limit at request level is 100000"],
     );
     // a million requests per session: every one of them is an entity
     check(
@@ -1644,6 +1663,8 @@ fn the_documented_example_is_a_valid_scenario() {
     assert_eq!(validate::MAX_FAULTS, 10_000);
     assert!(doc.contains("| components | 2,000 |") && doc.contains("| faults | 10,000 |"));
     assert_eq!(validate::MAX_REQUESTS_REQUEST, 1e9);
+    assert_eq!(validate::MAX_RATE_REQUEST, 1e5);
+    assert!(doc.contains("| 100,000 |"));
     assert_eq!(validate::MAX_RANDOM_FAILURES, 1e7);
     assert_eq!(validate::MAX_TOTAL_NODES, 20_000);
     assert_eq!(validate::MAX_FLAPPING_CYCLES, 1_000_000);

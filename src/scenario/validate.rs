@@ -26,6 +26,10 @@ pub const MAX_HORIZON_FLOW: u64 = 100 * 365 * 86_400 * 1_000_000;
 /// At request level, at most this many sessions over the horizon (rate × peak factor ×
 /// overlapping traffic spikes × horizon: the arrivals the engine draws).
 pub const MAX_SESSIONS_REQUEST: f64 = 50_000_000.0;
+/// At request level, at most this many new sessions per second at the peak (rate × peak factor
+/// × overlapping spikes): arrivals are drawn on the µs clock, at most one per µs, and beyond
+/// this rate the rounding of the gaps would thin them.
+pub const MAX_RATE_REQUEST: f64 = 100_000.0;
 /// At request level, at most this many requests over the horizon (sessions × requests per
 /// session): every request is a few events.
 pub const MAX_REQUESTS_REQUEST: f64 = 1_000_000_000.0;
@@ -416,7 +420,14 @@ impl<'a> Validator<'a> {
         } else {
             String::new()
         };
+        let rate = t.sessions_per_s * peak * spikes;
         match self.s.fidelity {
+            Fidelity::Request if rate > MAX_RATE_REQUEST => self.err(
+                "traffic.sessions_per_s",
+                format!(
+                    "a peak of {rate:.0} new sessions per second{with_spikes}; the limit at request level is 100000 (arrivals are drawn on a microsecond clock; use \"fidelity\": \"flow\" for more)"
+                ),
+            ),
             Fidelity::Request if sessions > MAX_SESSIONS_REQUEST => self.err(
                 "traffic.sessions_per_s",
                 format!(
