@@ -1350,3 +1350,23 @@ fn flow_level_never_acknowledges_more_writes_than_attempted() {
         r.writes
     );
 }
+
+/// `retry_idempotent` on injected errors: the request level sends an idempotent read answered
+/// with an error once to another node; the flow level used to retry only reads sent to a dead
+/// node, and counted every error as failed. (`random`: with round-robin the request level's
+/// retries advance the LB's pointer, which skews first attempts towards the failing node — the
+/// flow level splits evenly whatever the algorithm.)
+#[test]
+fn flow_agrees_on_lb_retries_of_injected_errors() {
+    let json = r#"{ "version": 1, "name": "retry-errors", "seed": 1, "horizon": "30m",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 2, "session_duration": "5m", "requests_per_session": 20, "write_share": 0.2 },
+      "components": [
+        { "id": "lb", "next": ["web"], "spec": { "load_balancer": { "mode": "active_passive", "algorithm": "random", "retry_idempotent": true } } },
+        { "id": "web", "next": ["db"], "spec": { "web": { "nodes": 3 } } },
+        { "id": "db", "spec": { "database": { "replicas": [{ "standby": "hot" }] } } } ],
+      "faults": [ { "error_rate": { "at": "10m", "target": "web", "node": 0, "rate": 0.5, "duration": "10m" } },
+                  { "error_rate": { "at": "15m", "target": "web", "node": 1, "rate": 0.2, "duration": "10m" } } ] }"#;
+    let r = with_mode(json, 1, false);
+    assert!(r.requests.retried > 100, "{:?}", r.requests);
+    flow_agrees(json, 8);
+}

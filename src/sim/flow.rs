@@ -690,6 +690,12 @@ fn walk(
                     dist.extend(elig.iter().map(|n| (*n, s)));
                     alive_nodes(w, elig, alive_elig);
                 }
+                // request level retries an injected error only on web, app and store nodes
+                let lb_retry_on_error = router.retry_idempotent
+                    && matches!(
+                        w.cfg.components[c].kind,
+                        KindCfg::Web | KindCfg::App { .. } | KindCfg::Store { .. }
+                    );
                 let (mut nr, mut nw) = (0.0, 0.0);
                 for &(n, s) in dist.iter() {
                     let nd = &w.nodes[n as usize];
@@ -718,7 +724,28 @@ fn walk(
                     wv *= 1.0 - o;
                     if nd.err_rate > 0.0 {
                         let e = nd.err_rate;
-                        fate.fail(Cause::InjectedError, nd.err_inc, (r + wv) * e);
+                        let mut failed = (r + wv) * e;
+                        if lb_retry_on_error {
+                            // as at request level: an idempotent read answered with an error is
+                            // sent once to another node, where that node's own errors apply
+                            if alive_elig.is_empty() {
+                                eligible_nodes(w, hop, elig);
+                                alive_nodes(w, elig, alive_elig);
+                            }
+                            let others = alive_elig.iter().filter(|m| **m != n).count();
+                            if others > 0 {
+                                let retried = r * e * idem;
+                                failed -= retried;
+                                let each = retried / others as f64;
+                                for &m in alive_elig.iter().filter(|m| **m != n) {
+                                    let om = &w.nodes[m as usize];
+                                    loads[m as usize] += each;
+                                    fate.fail(Cause::InjectedError, om.err_inc, each * om.err_rate);
+                                    nr += each * (1.0 - om.err_rate);
+                                }
+                            }
+                        }
+                        fate.fail(Cause::InjectedError, nd.err_inc, failed);
                         r *= 1.0 - e;
                         wv *= 1.0 - e;
                     }
