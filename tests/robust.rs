@@ -310,7 +310,8 @@ fn mutate(doc: &mut Value, rng: &mut Rng, h: u64, n: usize) {
 /// Events handled in one run at most (a flow event integrates one class per app node, so its
 /// budget shrinks with the nodes); a run stopped here is still checked.
 fn budget(config: &Config) -> u64 {
-    match config.fidelity {
+    let scale = env_or("ROBUST_BUDGET_X", 1);
+    scale.saturating_mul(match config.fidelity {
         Fidelity::Request => 20_000,
         Fidelity::Flow => {
             let nodes: u64 = config
@@ -320,7 +321,7 @@ fn budget(config: &Config) -> u64 {
                 .sum();
             (200_000 / nodes.max(1)).clamp(100, 5_000)
         }
-    }
+    })
 }
 /// More events than this at one instant is a livelock: `run_until` would never return.
 const SAME_INSTANT: u64 = 5_000;
@@ -449,7 +450,8 @@ fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// Cases of a default run; `ROBUST_CASES=n ROBUST_SEED=s` explore further (same checks).
+/// Cases of a default run; `ROBUST_CASES=n ROBUST_SEED=s ROBUST_BUDGET_X=k` explore further
+/// (same checks, k times the event budget).
 const CASES: u64 = 300;
 
 fn env_or(name: &str, default: u64) -> u64 {

@@ -1370,3 +1370,34 @@ fn flow_agrees_on_lb_retries_of_injected_errors() {
     assert!(r.requests.retried > 100, "{:?}", r.requests);
     flow_agrees(json, 8);
 }
+
+/// Found by `tests/robust.rs` (`ROBUST_CASES=800 ROBUST_SEED=99 ROBUST_BUDGET_X=20`, case 628:
+/// `dns-vs-bgp` at flow level with both sites down at once and switch-overs there and back):
+/// every DNS decay tick scheduled one more tick per withdrawn entry, so with two entries the
+/// ticks doubled at each step: 8 million events in an hour, thousands at one instant (where
+/// `run_until` never returns). One pending decay tick now serves every entry.
+#[test]
+fn flow_level_dns_decay_ticks_do_not_multiply() {
+    let mut s = scenario::builtins::get("dns-vs-bgp")
+        .expect("built-in")
+        .scenario();
+    s.horizon = scenario::Dur::parse("1h");
+    s.fidelity = scenario::Fidelity::Flow;
+    s.seed = 7;
+    let faults = r#"[ { "site_outage": { "at": "20m", "site": "dc1", "duration": "1h" } },
+        { "site_switchover": { "at": "30m", "from": "dc1", "to": "dc2" } },
+        { "site_switchover": { "at": "30m", "from": "dc2", "to": "dc1" } },
+        { "site_outage": { "at": "30m", "site": "dc2", "duration": "59s" } } ]"#;
+    s.faults = serde_json::from_str(faults).expect("faults");
+    let mut sim = Simulation::new(scenario::compile(&s).expect("valid").config);
+    while sim.step() {
+        assert!(
+            sim.events() < 10_000,
+            "{} events by {} µs",
+            sim.events(),
+            sim.now()
+        );
+    }
+    let r = check(sim.report());
+    assert!(r.requests.failed > 0);
+}

@@ -51,6 +51,8 @@ pub struct FlowState {
     /// DNS: per entry, sessions that cached the answer before the outage, and when last decayed.
     pub old: Vec<[f64; 2]>,
     pub last_decay: Vec<Time>,
+    /// DNS: when the pending decay tick is due (see `schedule_decay`).
+    pub decay_at: Time,
     /// DNS: clients holding a fresh answer for a dead entry: (entry, kind, expires, amount).
     pub cohorts: Vec<(u32, u8, Time, f64)>,
     /// Buffers of each evaluation.
@@ -212,11 +214,23 @@ fn dns_decay(w: &mut World) {
             || w.flow.cohorts.iter().any(|c| c.0 as usize == e);
         if busy && now.saturating_sub(t0) < 100 * stale_ttl {
             let next = now + step(ttl).min(step(stale_ttl));
-            w.queue.push(next.max(now + 1), Event::FlowTick);
+            schedule_decay(w, next.max(now + 1));
         } else {
             w.flow.withdrawn_at[e] = None;
         }
     }
+}
+
+/// Asks for a DNS decay tick at `t` unless one is already due by then. Every tick decays every
+/// entry, so one pending tick is enough: a tick per busy entry per tick would double the ticks
+/// at each step with two entries withdrawn at once (a livelock found by `tests/robust.rs`).
+fn schedule_decay(w: &mut World, t: Time) {
+    let due = w.flow.decay_at;
+    if due > w.now && due <= t {
+        return;
+    }
+    w.flow.decay_at = t;
+    w.queue.push(t, Event::FlowTick);
 }
 
 /// Mean session lifetime in µs: the first request at arrival, then one every D/R.
@@ -304,7 +318,7 @@ pub fn changed(w: &mut World) {
                 w.flow.withdrawn_at[e] = Some(now);
                 w.flow.old[e] = w.flow.pool[e];
                 w.flow.last_decay[e] = now;
-                w.queue.push(now + step(ttl), Event::FlowTick);
+                schedule_decay(w, now + step(ttl));
             }
         }
         if !w.listed[e] && matches!(w.cfg.routing, RoutingCfg::Bgp { .. }) {
@@ -338,7 +352,7 @@ pub fn changed(w: &mut World) {
                         w.flow.old[e] = w.flow.pool[e];
                         w.flow.last_decay[e] = now;
                         if let Some((ttl, _)) = ttl_pair(w) {
-                            w.queue.push(now + step(ttl), Event::FlowTick);
+                            schedule_decay(w, now + step(ttl));
                         }
                     }
                 }
