@@ -2,9 +2,11 @@
 //! awkward values, faults dropped, moved to the start or the end of the run, components
 //! duplicated, every fault kind piled onto the same node, sites cut and switched), is validated;
 //! each mutant that validates without errors runs at both fidelities under an event budget and
-//! must not panic, must conserve requests and sessions, must report only finite numbers and must
-//! give the same digest twice (the second time in `run_until` chunks when the run ended within
-//! the budget). Deterministic: a fixed seed and a fixed number of cases.
+//! must not panic, must not livelock (thousands of events at one instant, where `run_until`
+//! would never return), must conserve requests and sessions, must report only finite numbers
+//! and must give the same digest twice (the second time in `run_until` chunks when the run
+//! ended within the budget). Deterministic: a fixed seed and a fixed number of cases; the
+//! environment variables below [`CASES`] explore further with the same checks.
 #![cfg(not(target_arch = "wasm32"))]
 
 use failover_lab::scenario::{self, builtins, Severity};
