@@ -151,6 +151,50 @@ pub struct Req {
     pub prev_comp: u32,
 }
 
+/// Per-component constants derived from the configuration (which never changes during a run),
+/// read on the request path instead of matching on `KindCfg` and recomputing per request.
+#[derive(Clone, Copy)]
+pub(crate) struct Station {
+    /// Mean service time in µs, replication cost included.
+    pub mean: f64,
+    /// `capacity.workers`, at least 1.
+    pub workers: u32,
+    pub queue_limit: u32,
+    pub site: u32,
+    pub light: Light,
+    pub is_db: bool,
+    pub is_cache: bool,
+    /// Web, app or store: a tier whose LB may retry an injected error.
+    pub retry_tier: bool,
+}
+
+impl Station {
+    fn new(c: &ComponentCfg, count: u32) -> Station {
+        let mut mean = c.capacity.service as f64;
+        if let KindCfg::App { replication, cost } = c.kind {
+            let copies = match replication {
+                Repl::None => 0.0,
+                Repl::Buddy => 1.0,
+                Repl::All => f64::from(count.saturating_sub(1)),
+            };
+            mean *= 1.0 + cost.max(0.0) * copies;
+        }
+        Station {
+            mean,
+            workers: c.capacity.workers.max(1),
+            queue_limit: c.capacity.queue_limit,
+            site: c.site,
+            light: c.kind.clone_light(),
+            is_db: matches!(c.kind, KindCfg::Database(_)),
+            is_cache: matches!(c.kind, KindCfg::Cache { .. }),
+            retry_tier: matches!(
+                c.kind,
+                KindCfg::Web | KindCfg::App { .. } | KindCfg::Store { .. }
+            ) && c.router.retry_idempotent,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ActivePartition {
     pub fault: u32,
@@ -199,6 +243,7 @@ pub struct World {
     /// When a fault's current phase started (blue/green drains).
     pub fault_since: Vec<Time>,
     pub flow: super::flow::FlowState,
+    pub(crate) stations: Vec<Station>,
 }
 
 const MAX_HOPS: usize = 64;
@@ -261,6 +306,12 @@ impl World {
             rng_hc.push(Stream::new(seed, &format!("{}/hc", c.id)));
         }
         let paths = cfg.entries.iter().map(|e| build_path(&cfg, *e)).collect();
+        let stations = cfg
+            .components
+            .iter()
+            .zip(&comps)
+            .map(|(c, cs)| Station::new(c, cs.count))
+            .collect();
         let spike_max: f64 = cfg
             .faults
             .iter()
@@ -308,6 +359,7 @@ impl World {
             fault_epochs: vec![0; n_faults],
             fault_since: vec![0; n_faults],
             flow: super::flow::FlowState::default(),
+            stations,
         };
         w.start();
         w
@@ -613,18 +665,19 @@ impl World {
             }
             let hop = path[hop_i];
             let c = hop.comp as usize;
-            let site = self.cfg.components[c].site;
-            let r = self.reqs[req as usize];
+            let st = &self.stations[c];
+            let (site, kind) = (st.site, st.light);
+            let r = &self.reqs[req as usize];
+            let (prev_site, prev_comp, write) = (r.prev_site, r.prev_comp, r.write);
             // network between the previous hop and this one
-            if r.prev_site != NONE && site != NONE && r.prev_site != site {
-                if let Some(inc) = self.cut(r.prev_site, site, r.prev_comp, hop.comp) {
+            if prev_site != NONE && site != NONE && prev_site != site {
+                if let Some(inc) = self.cut(prev_site, site, prev_comp, hop.comp) {
                     self.fail(req, Cause::Partition, inc);
                     return;
                 }
-                let rtt = 2 * self.cfg.latency(r.prev_site, site);
+                let rtt = 2 * self.cfg.latency(prev_site, site);
                 self.reqs[req as usize].extra += rtt;
             }
-            let kind = self.cfg.components[c].kind.clone_light();
             match kind {
                 Light::Skip => {
                     self.reqs[req as usize].hop += 1;
@@ -648,7 +701,7 @@ impl World {
                     } else {
                         hit_ratio * f64::from(alive) / f64::from(total)
                     };
-                    if !r.write && self.rng_svc[c].chance(eff) {
+                    if !write && self.rng_svc[c].chance(eff) {
                         // served by a live cache node, then skip the miss path
                         let k = self.rng_svc[c].below(alive);
                         let node = self.nth_alive(c, k);
@@ -659,13 +712,13 @@ impl World {
                     continue;
                 }
                 Light::Db => {
-                    if let Err((cause, inc)) = self.db_check(c, r.write) {
+                    if let Err((cause, inc)) = self.db_check(c, write) {
                         self.fail(req, cause, inc);
                         return;
                     }
                     let primary = self.comps[c].db.primary;
                     let node = self.comps[c].first + primary;
-                    if r.write {
+                    if write {
                         let extra = self.sync_rtt(c);
                         self.reqs[req as usize].extra += extra;
                     }
@@ -898,10 +951,7 @@ impl World {
 
     pub(crate) fn effective_workers(&self, node: u32) -> u32 {
         let nd = &self.nodes[node as usize];
-        let w = self.cfg.components[nd.comp as usize]
-            .capacity
-            .workers
-            .max(1);
+        let w = self.stations[nd.comp as usize].workers;
         match nd.leak {
             Some((at, exh)) if exh > 0 => {
                 let used = (self.now.saturating_sub(at)) as f64 / exh as f64;
@@ -924,7 +974,7 @@ impl World {
         if self.nodes[node as usize].busy < self.effective_workers(node) {
             self.start_service(req, node);
         } else if (self.nodes[node as usize].queue.len() as u64)
-            < u64::from(self.cfg.components[c].capacity.queue_limit)
+            < u64::from(self.stations[c].queue_limit)
         {
             self.nodes[node as usize].queue.push_back(req);
         } else {
@@ -938,19 +988,11 @@ impl World {
         let c = nd.comp as usize;
         let added = nd.added;
         let epoch = nd.svc_epoch;
-        let comp = &self.cfg.components[c];
-        let mut mean = comp.capacity.service as f64;
-        if let KindCfg::App { replication, cost } = comp.kind {
-            let copies = match replication {
-                Repl::None => 0.0,
-                Repl::Buddy => 1.0,
-                Repl::All => f64::from(self.comps[c].count.saturating_sub(1)),
-            };
-            mean *= 1.0 + cost.max(0.0) * copies;
-        }
+        let mean = self.stations[c].mean;
         let wait = self.now - self.reqs[req as usize].queued_at;
-        self.comps[c].wait_sum_us += wait as f64;
-        self.comps[c].served += 1;
+        let cs = &mut self.comps[c];
+        cs.wait_sum_us += wait as f64;
+        cs.served += 1;
         let dt = self.rng_svc[c].exp_us(mean) + added;
         self.queue
             .push(self.now + dt, Event::ServiceDone { req, node, epoch });
@@ -996,12 +1038,7 @@ impl World {
         let err_inc = nd.err_inc;
         if err > 0.0 && self.rng_svc[c].chance(err) {
             let r = self.reqs[req as usize];
-            let is_tier = matches!(
-                self.cfg.components[c].kind,
-                KindCfg::Web | KindCfg::App { .. } | KindCfg::Store { .. }
-            );
-            if is_tier && self.cfg.components[c].router.retry_idempotent && r.idem && !r.lb_retried
-            {
+            if self.stations[c].retry_tier && r.idem && !r.lb_retried {
                 self.reqs[req as usize].lb_retried = true;
                 let entry = self.entry_of(req);
                 let hop = self.paths[entry as usize][r.hop as usize];
@@ -1013,7 +1050,7 @@ impl World {
             self.fail(req, Cause::InjectedError, err_inc);
             return;
         }
-        if let KindCfg::Database(_) = self.cfg.components[c].kind {
+        if self.stations[c].is_db {
             if self.comps[c].db.corrupt {
                 self.fail(req, Cause::InjectedError, self.comps[c].db.inc);
                 return;
@@ -1025,7 +1062,7 @@ impl World {
         let entry = self.entry_of(req);
         let r = &mut self.reqs[req as usize];
         let hop = self.paths[entry as usize][r.hop as usize];
-        let is_cache = matches!(self.cfg.components[c].kind, KindCfg::Cache { .. });
+        let is_cache = self.stations[c].is_cache;
         r.hop = if is_cache { hop.skip } else { r.hop + 1 };
         r.prev_site = site;
         r.prev_comp = hop.comp;
