@@ -402,19 +402,13 @@ impl World {
 
     /// Pops and handles one event at or before the horizon; false when none is left.
     pub fn step(&mut self) -> bool {
-        match self.queue.peek_time() {
-            Some(t) if t <= self.cfg.horizon => {}
-            _ => {
-                if self.now < self.cfg.horizon {
-                    self.now = self.cfg.horizon;
-                }
-                if self.cfg.fidelity == Fidelity::Flow {
-                    super::flow::integrate(self);
-                }
-                return false;
+        let Some((t, ev)) = self.queue.pop_until(self.cfg.horizon) else {
+            if self.now < self.cfg.horizon {
+                self.now = self.cfg.horizon;
             }
-        }
-        let Some((t, ev)) = self.queue.pop() else {
+            if self.cfg.fidelity == Fidelity::Flow {
+                super::flow::integrate(self);
+            }
             return false;
         };
         if self.cfg.fidelity == Fidelity::Flow && t > self.now {
