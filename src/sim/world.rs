@@ -244,6 +244,19 @@ pub struct World {
     pub fault_since: Vec<Time>,
     pub flow: super::flow::FlowState,
     pub(crate) stations: Vec<Station>,
+    /// Bumped whenever a node's `serving`, `marked_up`, `admin_down` or `drained` changes: the
+    /// LB's cached lists of eligible nodes (`elig`) are rebuilt when it moved.
+    pub(crate) lb_gen: u64,
+    pub(crate) elig: Vec<EligCache>,
+}
+
+/// The nodes a tier's LB would choose from for a request with no node excluded, in the order
+/// `pick` enumerates them (the nodes open to new sessions, or all usable ones when none is).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EligCache {
+    gen: u64,
+    alt: u32,
+    nodes: Vec<u32>,
 }
 
 const MAX_HOPS: usize = 64;
@@ -324,6 +337,7 @@ impl World {
             cfg.traffic.sessions_per_s.max(0.0) * cfg.traffic.profile.max_factor() * spike_max;
         let n_entries = cfg.entries.len();
         let n_faults = cfg.faults.len();
+        let n_comps = cfg.components.len();
         let mut w = World {
             sites: vec![
                 SiteState {
@@ -360,6 +374,8 @@ impl World {
             fault_since: vec![0; n_faults],
             flow: super::flow::FlowState::default(),
             stations,
+            lb_gen: 1,
+            elig: vec![EligCache::default(); n_comps],
         };
         w.start();
         w
@@ -858,6 +874,58 @@ impl World {
                 ranges[n_ranges] = (cs.first, cs.count);
                 n_ranges += 1;
             }
+        }
+        if exclude == NONE {
+            // fast path: the eligible nodes are cached until a node's LB view changes
+            let ce = &self.elig[c];
+            if ce.gen != self.lb_gen || ce.alt != hop.alt {
+                let mut nodes = std::mem::take(&mut self.elig[c].nodes);
+                nodes.clear();
+                for new_session in [true, false] {
+                    for (first, count) in ranges[..n_ranges].iter() {
+                        nodes.extend(
+                            (0..*count)
+                                .map(|k| first + k)
+                                .filter(|n| eligible(self, *n, new_session)),
+                        );
+                    }
+                    if !nodes.is_empty() {
+                        break;
+                    }
+                }
+                self.elig[c] = EligCache {
+                    gen: self.lb_gen,
+                    alt: hop.alt,
+                    nodes,
+                };
+            }
+            let total = self.elig[c].nodes.len() as u32;
+            if total == 0 {
+                let inc = self.comps[c].last_inc;
+                return Err((Cause::NoHealthyBackend, inc));
+            }
+            let choice = match self.cfg.components[c].router.algorithm {
+                Algo::RoundRobin => {
+                    let k = self.comps[c].rr % total;
+                    self.comps[c].rr = self.comps[c].rr.wrapping_add(1);
+                    k
+                }
+                Algo::Random => self.rng_svc[c].below(total),
+                Algo::LeastConnections => {
+                    let mut best = 0;
+                    let mut best_load = u64::MAX;
+                    for (idx, n) in self.elig[c].nodes.iter().enumerate() {
+                        let nd = &self.nodes[*n as usize];
+                        let load = u64::from(nd.busy) + nd.queue.len() as u64;
+                        if load < best_load {
+                            best_load = load;
+                            best = idx as u32;
+                        }
+                    }
+                    best
+                }
+            };
+            return Ok(self.elig[c].nodes[choice as usize]);
         }
         let count = |w: &World, new_session: bool| -> u32 {
             ranges[..n_ranges]
@@ -1451,6 +1519,7 @@ impl World {
         let healthy = self.healthy(n);
         if self.nodes[n as usize].admin_down {
             self.nodes[n as usize].marked_up = false;
+            self.lb_gen += 1;
             return;
         }
         if healthy != self.nodes[n as usize].marked_up {
@@ -1471,6 +1540,7 @@ impl World {
             return;
         }
         nd.marked_up = healthy;
+        self.lb_gen += 1;
         let c = nd.comp as usize;
         let inc = nd.inc;
         let since = nd.down_since;
@@ -1508,7 +1578,9 @@ impl World {
         if let Some(s) = spare {
             let delay = comp.spare_delay;
             self.nodes[s as usize].serving = true; // reserved now, serves after the delay
+            self.lb_gen += 1;
             self.nodes[s as usize].marked_up = false;
+            self.lb_gen += 1;
             self.nodes[s as usize].epoch += 1;
             let epoch = self.nodes[s as usize].epoch;
             self.queue
@@ -1522,12 +1594,14 @@ impl World {
         }
         let c = self.nodes[n as usize].comp as usize;
         self.nodes[n as usize].marked_up = self.healthy(n);
+        self.lb_gen += 1;
         // a failed serving node becomes a spare when it comes back
         let cs = &self.comps[c];
         for k in 0..cs.count {
             let m = (cs.first + k) as usize;
             if self.nodes[m].serving && !self.nodes[m].alive() {
                 self.nodes[m].serving = false;
+                self.lb_gen += 1;
                 let inc = self.nodes[m].inc;
                 let id = self.cfg.components[c].id.clone();
                 let local = self.nodes[n as usize].local;
@@ -2316,6 +2390,7 @@ impl World {
         if step == 0 {
             for &n in nodes {
                 self.nodes[n as usize].drained = true;
+                self.lb_gen += 1;
             }
             for &n in nodes {
                 self.migrate_sessions(n);
@@ -2326,16 +2401,20 @@ impl World {
                 0 => {}
                 1 => {
                     self.nodes[n as usize].admin_down = true;
+                    self.lb_gen += 1;
                     self.node_down(n, inc, Loss::PlannedRestart);
                 }
                 _ => {
                     let nd = &mut self.nodes[n as usize];
                     nd.drained = false;
+                    self.lb_gen += 1;
                     nd.admin_down = false;
+                    self.lb_gen += 1;
                     self.node_up(n);
                     // brought back by the operator: enabled in the LB at once
                     if self.healthy(n) {
                         self.nodes[n as usize].marked_up = true;
+                        self.lb_gen += 1;
                         self.nodes[n as usize].epoch += 1;
                     }
                 }
