@@ -22,7 +22,7 @@ pub fn secs(t: Time) -> f64 {
 /// Entries are scanned sequentially, which beats a binary heap's cache misses when tens of
 /// thousands of sessions wait.
 pub struct EventQueue<E> {
-    buckets: Vec<Vec<(Time, E)>>,
+    buckets: [Vec<(Time, E)>; 65],
     scratch: Vec<(Time, E)>,
     /// Next entry of bucket 0 to pop.
     head: usize,
@@ -37,7 +37,7 @@ pub struct EventQueue<E> {
 impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            buckets: (0..65).map(|_| Vec::new()).collect(),
+            buckets: std::array::from_fn(|_| Vec::new()),
             scratch: Vec::new(),
             head: 0,
             last: 0,
@@ -47,13 +47,11 @@ impl<E: Copy> Default for EventQueue<E> {
     }
 }
 
+/// The bucket of `time` relative to `last`: 0 when equal, else one plus the highest differing
+/// bit (branch-free: `leading_zeros(0)` is 64).
 #[inline]
 fn bucket(time: Time, last: Time) -> usize {
-    if time == last {
-        0
-    } else {
-        64 - (time ^ last).leading_zeros() as usize
-    }
+    64 - (time ^ last).leading_zeros() as usize
 }
 
 impl<E: Copy> EventQueue<E> {
@@ -113,7 +111,13 @@ impl<E: Copy> EventQueue<E> {
     }
 
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        if !self.fill() {
+        self.pop_until(Time::MAX)
+    }
+
+    /// Pops the next entry if its time is at most `limit` (one refill for a peek and a pop).
+    #[inline]
+    pub fn pop_until(&mut self, limit: Time) -> Option<(Time, E)> {
+        if !self.fill() || self.buckets[0][self.head].0 > limit {
             return None;
         }
         let item = self.buckets[0][self.head];

@@ -151,6 +151,50 @@ pub struct Req {
     pub prev_comp: u32,
 }
 
+/// Per-component constants derived from the configuration (which never changes during a run),
+/// read on the request path instead of matching on `KindCfg` and recomputing per request.
+#[derive(Clone, Copy)]
+pub(crate) struct Station {
+    /// Mean service time in µs, replication cost included.
+    pub mean: f64,
+    /// `capacity.workers`, at least 1.
+    pub workers: u32,
+    pub queue_limit: u32,
+    pub site: u32,
+    pub light: Light,
+    pub is_db: bool,
+    pub is_cache: bool,
+    /// Web, app or store: a tier whose LB may retry an injected error.
+    pub retry_tier: bool,
+}
+
+impl Station {
+    fn new(c: &ComponentCfg, count: u32) -> Station {
+        let mut mean = c.capacity.service as f64;
+        if let KindCfg::App { replication, cost } = c.kind {
+            let copies = match replication {
+                Repl::None => 0.0,
+                Repl::Buddy => 1.0,
+                Repl::All => f64::from(count.saturating_sub(1)),
+            };
+            mean *= 1.0 + cost.max(0.0) * copies;
+        }
+        Station {
+            mean,
+            workers: c.capacity.workers.max(1),
+            queue_limit: c.capacity.queue_limit,
+            site: c.site,
+            light: c.kind.clone_light(),
+            is_db: matches!(c.kind, KindCfg::Database(_)),
+            is_cache: matches!(c.kind, KindCfg::Cache { .. }),
+            retry_tier: matches!(
+                c.kind,
+                KindCfg::Web | KindCfg::App { .. } | KindCfg::Store { .. }
+            ) && c.router.retry_idempotent,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ActivePartition {
     pub fault: u32,
@@ -199,6 +243,20 @@ pub struct World {
     /// When a fault's current phase started (blue/green drains).
     pub fault_since: Vec<Time>,
     pub flow: super::flow::FlowState,
+    pub(crate) stations: Vec<Station>,
+    /// Bumped whenever a node's `serving`, `marked_up`, `admin_down` or `drained` changes: the
+    /// LB's cached lists of eligible nodes (`elig`) are rebuilt when it moved.
+    pub(crate) lb_gen: u64,
+    pub(crate) elig: Vec<EligCache>,
+}
+
+/// The nodes a tier's LB would choose from for a request with no node excluded, in the order
+/// `pick` enumerates them (the nodes open to new sessions, or all usable ones when none is).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EligCache {
+    gen: u64,
+    alt: u32,
+    nodes: Vec<u32>,
 }
 
 const MAX_HOPS: usize = 64;
@@ -261,11 +319,18 @@ impl World {
             rng_hc.push(Stream::new(seed, &format!("{}/hc", c.id)));
         }
         let paths = cfg.entries.iter().map(|e| build_path(&cfg, *e)).collect();
+        let stations = cfg
+            .components
+            .iter()
+            .zip(&comps)
+            .map(|(c, cs)| Station::new(c, cs.count))
+            .collect();
         let max_rate = cfg.traffic.sessions_per_s.max(0.0)
             * cfg.traffic.profile.max_factor()
             * cfg.spike_max();
         let n_entries = cfg.entries.len();
         let n_faults = cfg.faults.len();
+        let n_comps = cfg.components.len();
         let mut w = World {
             sites: vec![
                 SiteState {
@@ -301,6 +366,9 @@ impl World {
             fault_epochs: vec![0; n_faults],
             fault_since: vec![0; n_faults],
             flow: super::flow::FlowState::default(),
+            stations,
+            lb_gen: 1,
+            elig: vec![EligCache::default(); n_comps],
         };
         w.start();
         w
@@ -343,19 +411,13 @@ impl World {
 
     /// Pops and handles one event at or before the horizon; false when none is left.
     pub fn step(&mut self) -> bool {
-        match self.queue.peek_time() {
-            Some(t) if t <= self.cfg.horizon => {}
-            _ => {
-                if self.now < self.cfg.horizon {
-                    self.now = self.cfg.horizon;
-                }
-                if self.cfg.fidelity == Fidelity::Flow {
-                    super::flow::integrate(self);
-                }
-                return false;
+        let Some((t, ev)) = self.queue.pop_until(self.cfg.horizon) else {
+            if self.now < self.cfg.horizon {
+                self.now = self.cfg.horizon;
             }
-        }
-        let Some((t, ev)) = self.queue.pop() else {
+            if self.cfg.fidelity == Fidelity::Flow {
+                super::flow::integrate(self);
+            }
             return false;
         };
         if self.cfg.fidelity == Fidelity::Flow && t > self.now {
@@ -606,18 +668,19 @@ impl World {
             }
             let hop = path[hop_i];
             let c = hop.comp as usize;
-            let site = self.cfg.components[c].site;
-            let r = self.reqs[req as usize];
+            let st = &self.stations[c];
+            let (site, kind) = (st.site, st.light);
+            let r = &self.reqs[req as usize];
+            let (prev_site, prev_comp, write) = (r.prev_site, r.prev_comp, r.write);
             // network between the previous hop and this one
-            if r.prev_site != NONE && site != NONE && r.prev_site != site {
-                if let Some(inc) = self.cut(r.prev_site, site, r.prev_comp, hop.comp) {
+            if prev_site != NONE && site != NONE && prev_site != site {
+                if let Some(inc) = self.cut(prev_site, site, prev_comp, hop.comp) {
                     self.fail(req, Cause::Partition, inc);
                     return;
                 }
-                let rtt = 2 * self.cfg.latency(r.prev_site, site);
+                let rtt = 2 * self.cfg.latency(prev_site, site);
                 self.reqs[req as usize].extra += rtt;
             }
-            let kind = self.cfg.components[c].kind.clone_light();
             match kind {
                 Light::Skip => {
                     self.reqs[req as usize].hop += 1;
@@ -641,7 +704,7 @@ impl World {
                     } else {
                         hit_ratio * f64::from(alive) / f64::from(total)
                     };
-                    if !r.write && self.rng_svc[c].chance(eff) {
+                    if !write && self.rng_svc[c].chance(eff) {
                         // served by a live cache node, then skip the miss path
                         let k = self.rng_svc[c].below(alive);
                         let node = self.nth_alive(c, k);
@@ -652,13 +715,13 @@ impl World {
                     continue;
                 }
                 Light::Db => {
-                    if let Err((cause, inc)) = self.db_check(c, r.write) {
+                    if let Err((cause, inc)) = self.db_check(c, write) {
                         self.fail(req, cause, inc);
                         return;
                     }
                     let primary = self.comps[c].db.primary;
                     let node = self.comps[c].first + primary;
-                    if r.write {
+                    if write {
                         let extra = self.sync_rtt(c);
                         self.reqs[req as usize].extra += extra;
                     }
@@ -805,6 +868,58 @@ impl World {
                 n_ranges += 1;
             }
         }
+        if exclude == NONE {
+            // fast path: the eligible nodes are cached until a node's LB view changes
+            let ce = &self.elig[c];
+            if ce.gen != self.lb_gen || ce.alt != hop.alt {
+                let mut nodes = std::mem::take(&mut self.elig[c].nodes);
+                nodes.clear();
+                for new_session in [true, false] {
+                    for (first, count) in ranges[..n_ranges].iter() {
+                        nodes.extend(
+                            (0..*count)
+                                .map(|k| first + k)
+                                .filter(|n| eligible(self, *n, new_session)),
+                        );
+                    }
+                    if !nodes.is_empty() {
+                        break;
+                    }
+                }
+                self.elig[c] = EligCache {
+                    gen: self.lb_gen,
+                    alt: hop.alt,
+                    nodes,
+                };
+            }
+            let total = self.elig[c].nodes.len() as u32;
+            if total == 0 {
+                let inc = self.comps[c].last_inc;
+                return Err((Cause::NoHealthyBackend, inc));
+            }
+            let choice = match self.cfg.components[c].router.algorithm {
+                Algo::RoundRobin => {
+                    let k = self.comps[c].rr % total;
+                    self.comps[c].rr = self.comps[c].rr.wrapping_add(1);
+                    k
+                }
+                Algo::Random => self.rng_svc[c].below(total),
+                Algo::LeastConnections => {
+                    let mut best = 0;
+                    let mut best_load = u64::MAX;
+                    for (idx, n) in self.elig[c].nodes.iter().enumerate() {
+                        let nd = &self.nodes[*n as usize];
+                        let load = u64::from(nd.busy) + nd.queue.len() as u64;
+                        if load < best_load {
+                            best_load = load;
+                            best = idx as u32;
+                        }
+                    }
+                    best
+                }
+            };
+            return Ok(self.elig[c].nodes[choice as usize]);
+        }
         let count = |w: &World, new_session: bool| -> u32 {
             ranges[..n_ranges]
                 .iter()
@@ -891,10 +1006,7 @@ impl World {
 
     pub(crate) fn effective_workers(&self, node: u32) -> u32 {
         let nd = &self.nodes[node as usize];
-        let w = self.cfg.components[nd.comp as usize]
-            .capacity
-            .workers
-            .max(1);
+        let w = self.stations[nd.comp as usize].workers;
         match nd.leak {
             Some((at, exh)) if exh > 0 => {
                 let used = (self.now.saturating_sub(at)) as f64 / exh as f64;
@@ -917,7 +1029,7 @@ impl World {
         if self.nodes[node as usize].busy < self.effective_workers(node) {
             self.start_service(req, node);
         } else if (self.nodes[node as usize].queue.len() as u64)
-            < u64::from(self.cfg.components[c].capacity.queue_limit)
+            < u64::from(self.stations[c].queue_limit)
         {
             self.nodes[node as usize].queue.push_back(req);
         } else {
@@ -931,19 +1043,11 @@ impl World {
         let c = nd.comp as usize;
         let added = nd.added;
         let epoch = nd.svc_epoch;
-        let comp = &self.cfg.components[c];
-        let mut mean = comp.capacity.service as f64;
-        if let KindCfg::App { replication, cost } = comp.kind {
-            let copies = match replication {
-                Repl::None => 0.0,
-                Repl::Buddy => 1.0,
-                Repl::All => f64::from(self.comps[c].count.saturating_sub(1)),
-            };
-            mean *= 1.0 + cost.max(0.0) * copies;
-        }
+        let mean = self.stations[c].mean;
         let wait = self.now - self.reqs[req as usize].queued_at;
-        self.comps[c].wait_sum_us += wait as f64;
-        self.comps[c].served += 1;
+        let cs = &mut self.comps[c];
+        cs.wait_sum_us += wait as f64;
+        cs.served += 1;
         let dt = self.rng_svc[c].exp_us(mean) + added;
         self.queue
             .push(self.now + dt, Event::ServiceDone { req, node, epoch });
@@ -989,12 +1093,7 @@ impl World {
         let err_inc = nd.err_inc;
         if err > 0.0 && self.rng_svc[c].chance(err) {
             let r = self.reqs[req as usize];
-            let is_tier = matches!(
-                self.cfg.components[c].kind,
-                KindCfg::Web | KindCfg::App { .. } | KindCfg::Store { .. }
-            );
-            if is_tier && self.cfg.components[c].router.retry_idempotent && r.idem && !r.lb_retried
-            {
+            if self.stations[c].retry_tier && r.idem && !r.lb_retried {
                 self.reqs[req as usize].lb_retried = true;
                 let entry = self.entry_of(req);
                 let hop = self.paths[entry as usize][r.hop as usize];
@@ -1006,7 +1105,7 @@ impl World {
             self.fail(req, Cause::InjectedError, err_inc);
             return;
         }
-        if let KindCfg::Database(_) = self.cfg.components[c].kind {
+        if self.stations[c].is_db {
             if self.comps[c].db.corrupt {
                 self.fail(req, Cause::InjectedError, self.comps[c].db.inc);
                 return;
@@ -1018,7 +1117,7 @@ impl World {
         let entry = self.entry_of(req);
         let r = &mut self.reqs[req as usize];
         let hop = self.paths[entry as usize][r.hop as usize];
-        let is_cache = matches!(self.cfg.components[c].kind, KindCfg::Cache { .. });
+        let is_cache = self.stations[c].is_cache;
         r.hop = if is_cache { hop.skip } else { r.hop + 1 };
         r.prev_site = site;
         r.prev_comp = hop.comp;
@@ -1413,6 +1512,7 @@ impl World {
         let healthy = self.healthy(n);
         if self.nodes[n as usize].admin_down {
             self.nodes[n as usize].marked_up = false;
+            self.lb_gen += 1;
             return;
         }
         if healthy != self.nodes[n as usize].marked_up {
@@ -1433,6 +1533,7 @@ impl World {
             return;
         }
         nd.marked_up = healthy;
+        self.lb_gen += 1;
         let c = nd.comp as usize;
         let inc = nd.inc;
         let since = nd.down_since;
@@ -1470,7 +1571,9 @@ impl World {
         if let Some(s) = spare {
             let delay = comp.spare_delay;
             self.nodes[s as usize].serving = true; // reserved now, serves after the delay
+            self.lb_gen += 1;
             self.nodes[s as usize].marked_up = false;
+            self.lb_gen += 1;
             self.nodes[s as usize].epoch += 1;
             let epoch = self.nodes[s as usize].epoch;
             self.queue
@@ -1484,12 +1587,14 @@ impl World {
         }
         let c = self.nodes[n as usize].comp as usize;
         self.nodes[n as usize].marked_up = self.healthy(n);
+        self.lb_gen += 1;
         // a failed serving node becomes a spare when it comes back
         let cs = &self.comps[c];
         for k in 0..cs.count {
             let m = (cs.first + k) as usize;
             if self.nodes[m].serving && !self.nodes[m].alive() {
                 self.nodes[m].serving = false;
+                self.lb_gen += 1;
                 let inc = self.nodes[m].inc;
                 let id = self.cfg.components[c].id.clone();
                 let local = self.nodes[n as usize].local;
@@ -2277,6 +2382,7 @@ impl World {
         if step == 0 {
             for &n in nodes {
                 self.nodes[n as usize].drained = true;
+                self.lb_gen += 1;
             }
             for &n in nodes {
                 self.migrate_sessions(n);
@@ -2287,16 +2393,20 @@ impl World {
                 0 => {}
                 1 => {
                     self.nodes[n as usize].admin_down = true;
+                    self.lb_gen += 1;
                     self.node_down(n, inc, Loss::PlannedRestart);
                 }
                 _ => {
                     let nd = &mut self.nodes[n as usize];
                     nd.drained = false;
+                    self.lb_gen += 1;
                     nd.admin_down = false;
+                    self.lb_gen += 1;
                     self.node_up(n);
                     // brought back by the operator: enabled in the LB at once
                     if self.healthy(n) {
                         self.nodes[n as usize].marked_up = true;
+                        self.lb_gen += 1;
                         self.nodes[n as usize].epoch += 1;
                     }
                 }
