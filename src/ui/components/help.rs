@@ -8,7 +8,7 @@ pub struct HelpProps {
 }
 
 /// The shortcuts, as (keys, what they do).
-pub const SHORTCUTS: [(&str, &str); 12] = [
+pub const SHORTCUTS: [(&str, &str); 15] = [
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
     ("Delete or Backspace", "Delete the selection"),
@@ -17,7 +17,19 @@ pub const SHORTCUTS: [(&str, &str); 12] = [
     ("Ctrl+Enter", "Run the simulation"),
     ("Escape", "Clear the selection, close menus"),
     ("?", "Show or hide this help"),
-    ("Wheel / drag background", "Zoom / pan the canvas"),
+    ("Wheel", "Zoom the canvas around the pointer"),
+    (
+        "Drag the empty canvas",
+        "Select the nodes inside the rectangle (Shift: add to the selection)",
+    ),
+    (
+        "Space+drag, middle-drag or the Pan tool",
+        "Pan the canvas; Fit shows the whole drawing",
+    ),
+    (
+        "New site, then drag nodes in or out",
+        "Sites: drag a box to move it, its corner to resize it; name it in the inspector",
+    ),
     ("Right-click a node", "Schedule a crash (Fail at…)"),
     (
         "Tab, then Enter on a node",

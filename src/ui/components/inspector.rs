@@ -58,6 +58,12 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 let site = &s.sites[i];
                 let path = format!("sites[{i}]");
                 let rect = site.rect.unwrap_or([0, 0, 300, 200]);
+                let members: Vec<String> = s
+                    .components
+                    .iter()
+                    .filter(|c| c.site.as_deref() == Some(site.id.as_str()))
+                    .map(|c| c.id.clone())
+                    .collect();
                 let rename = {
                     let d = props.ondispatch.clone();
                     let site = site.clone();
@@ -80,7 +86,13 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <h3>{ format!("Site {}", site.id) }</h3>
                     <Field path={format!("{path}.id")} label="Id" kind={FieldKind::Text} value={Some(Value::from(site.id.clone()))} oncommit={rename} />
                     { ctx.field(&format!("{path}.name"), "name", Some(&Value::from(site.name.clone())), None) }
-                    { ctx.field(&format!("{path}.kind"), "kind", json.pointer(&format!("/sites/{i}/kind")), None) }
+                    { ctx.field(&format!("{path}.kind"), "kind", json.pointer(&format!("/sites/{i}/kind")), Some(&Value::from("zonal"))) }
+                    <p class="hint" id="site-members">{
+                        match members.as_slice() {
+                            [] => "No components in this site yet: drag nodes into its box.".to_string(),
+                            m => format!("Components in this site: {}.", m.join(", ")),
+                        }
+                    }</p>
                     <fieldset class="group"><legend>{ "Box (canvas units)" }</legend>
                         { for ["x", "y", "width", "height"].iter().enumerate().map(|(k, name)| {
                             let onset = ctx.onset.clone();
@@ -120,7 +132,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 html! {
                     <>
                     <h3>{ format!("Fault #{}: {}", i + 1, form::label(f.kind_name())) }</h3>
-                    { ctx.object(&format!("{path}.{}", f.kind_name()), &inner, None) }
+                    { ctx.object(&format!("{path}.{}", f.kind_name()), &inner, Some(&fault_defaults())) }
                     <button class="btn danger" id="delete-selected" onclick={dispatch(Action::DeleteSelected)}>{ "Delete fault" }</button>
                     </>
                 }
@@ -158,6 +170,16 @@ fn run_figures(report: Option<&crate::sim::Report>, id: &str) -> Html {
             <dt>{ "Nodes" }</dt><dd>{ st.nodes }</dd>
         </dl>
     }
+}
+
+/// What an absent optional fault field means, shown as the field's default.
+fn fault_defaults() -> Value {
+    serde_json::json!({
+        "node": "all nodes",
+        "duration": "until the end of the run",
+        "component": "all components",
+        "one_way": false,
+    })
 }
 
 /// Optional fields (absent when none) that a fault kind accepts, added empty for editing.
@@ -333,10 +355,11 @@ fn component(s: &Scenario, json: &Value, ctx: &FormCtx, i: usize, props: &Inspec
         </fieldset>
         <fieldset class="group"><legend>{ "Random failures (per node)" }</legend>
             <label class="check"><input type="checkbox" id="random-failures" checked={failure.is_some()} onchange={toggle_failure} />{ "MTBF / MTTR" }</label>
-            if let Some(Value::Object(f)) = &failure { { ctx.object(&format!("{path}.failure"), f, None) } }
+            if let Some(Value::Object(f)) = &failure { { ctx.object(&format!("{path}.failure"), f, Some(&serde_json::json!({"repair": "exponential"}))) } }
         </fieldset>
         <div class="actions">
             <button class="btn" onclick={dispatch(Action::DuplicateSelected)}>{ "Duplicate" }</button>
+            <button class="btn" id="group-into-site" onclick={dispatch(Action::GroupIntoSite)}>{ "Group into a site" }</button>
             <button class="btn danger" id="delete-selected" onclick={dispatch(Action::DeleteSelected)}>{ "Delete" }</button>
         </div>
         </>
