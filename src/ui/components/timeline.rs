@@ -92,6 +92,18 @@ pub fn fault_template(kind: &str, s: &Scenario, at_us: u64) -> Result<Fault, Str
     serde_json::from_value(v).map_err(|e| format!("internal: fault template does not parse: {e}"))
 }
 
+/// When a fault added from the picker starts: a third into the run, or the next free slot
+/// after it (steps of 1/24 of the horizon, wrapping), so new markers do not hide each other.
+pub fn free_fault_time(s: &Scenario) -> u64 {
+    let horizon = s.horizon.us().max(1);
+    let near = horizon / 100;
+    let step = (horizon / 24).max(1);
+    (0..24u64)
+        .map(|k| (horizon / 3 + k * step) % horizon)
+        .find(|t| s.faults.iter().all(|f| f.at().us().abs_diff(*t) > near))
+        .unwrap_or(horizon / 3)
+}
+
 /// The component, site or sites a fault is about, in words.
 pub fn fault_subject(f: &Fault) -> String {
     match f {
@@ -184,13 +196,15 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let s = s.clone();
         let ondispatch = props.ondispatch.clone();
         let error = error.clone();
-        Callback::from(move |_| match fault_template(&kind, &s, horizon / 3) {
-            Ok(f) => {
-                error.set(None);
-                ondispatch.emit(Action::AddFault(f));
-            }
-            Err(e) => error.set(Some(e)),
-        })
+        Callback::from(
+            move |_| match fault_template(&kind, &s, free_fault_time(&s)) {
+                Ok(f) => {
+                    error.set(None);
+                    ondispatch.emit(Action::AddFault(f));
+                }
+                Err(e) => error.set(Some(e)),
+            },
+        )
     };
 
     let ticks = (0..=4).map(|k| {
@@ -302,6 +316,27 @@ mod tests {
             assert_eq!(f.at().us(), 60_000_000);
             assert!(!fault_subject(&f).is_empty());
         }
+    }
+
+    #[test]
+    fn new_faults_go_to_a_free_slot() {
+        let mut s = builtins::get("liferay-reference").unwrap().scenario();
+        s.faults.clear();
+        let h = s.horizon.us();
+        assert_eq!(free_fault_time(&s), h / 3);
+        let mut seen = Vec::new();
+        for _ in 0..30 {
+            let t = free_fault_time(&s);
+            assert!(t < h);
+            seen.push(t);
+            s.faults.push(fault_template("crash", &s, t).unwrap());
+        }
+        // The first 24 all differ; once every slot is taken it falls back to a third.
+        let mut first: Vec<u64> = seen[..24].to_vec();
+        first.sort_unstable();
+        first.dedup();
+        assert_eq!(first.len(), 24);
+        assert_eq!(seen[29], h / 3);
     }
 
     #[test]
