@@ -10,13 +10,16 @@
 //!   silent), `#info`;
 //! - canvas: `#topology-canvas`; nodes `[data-node-id=ID]` (also `#node-ID`,
 //!   `[data-testid=node-ID]`, `data-state` in watch mode); connect handles
-//!   `[data-handle-for=ID]`; edges `[data-edge="A->B"]`; sites `[data-site-id=ID]`; palette
+//!   `[data-handle-for=ID]`; edges `[data-edge="A->B"]`; sites `[data-site-id=ID]` with the
+//!   corner handle `[data-resize-site=ID]`; the rubber band `#selection-band` while dragging;
+//!   view tools `#zoom-in`, `#zoom-out`, `#zoom-fit`, `#pan-tool`, `#add-site`; palette
 //!   `#palette-KIND` (`load_balancer`, `web`, `app`, `cache`, `queue`, `database`,
 //!   `search_index`, `doc_store`); `#fail-at-menu`, `#fail-at-input`, `#fail-at-submit`;
 //! - timeline: `#fault-timeline`, `#fault-kind`, `#add-fault`, `[data-testid=fault-marker-N]`,
 //!   `[data-testid=fault-row-N]`; watch: `#watch-toggle`, `#watch-play`, `#watch-time`;
 //! - inspector: `#inspector`, fields `#f-` + the JSON path with non-alphanumerics as `-`
-//!   (`#f-components-2--spec-app-nodes`), messages `#f-…-msg`; `#problems`;
+//!   (`#f-components-2--spec-app-nodes`), messages `#f-…-msg`; `#group-into-site`,
+//!   `#delete-selected`, a site's `#site-members`; `#problems`;
 //! - run and results: `#run-progress`, `#progress-bar`, `#progress-cancel`, `#results`,
 //!   `#card-request-availability` (and `nines`, `time-availability`, `downtime-per-year`,
 //!   `lost-sessions`, `lost-writes`, `worst-rpo`, `mean-rto`, `worst-rto`), `#chart-KEY`,
