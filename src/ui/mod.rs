@@ -347,6 +347,7 @@ pub fn app() -> Html {
                             "z" | "Z" if ctrl => Some(Action::Undo),
                             "y" | "Y" if ctrl => Some(Action::Redo),
                             "d" | "D" if ctrl => Some(Action::DuplicateSelected),
+                            "a" | "A" if ctrl => Some(Action::SelectAll),
                             "Delete" | "Backspace" => Some(Action::DeleteSelected),
                             "Escape" => {
                                 help.dispatch(Some(false));

@@ -289,6 +289,8 @@ pub enum Action {
     Select(Sel),
     /// Shift-click: adds or removes from the selection.
     ToggleSelect(Sel),
+    /// Ctrl+A: every component.
+    SelectAll,
     /// Rubber band: selects the components wholly inside `rect` (canvas units); with `add`,
     /// adds them to the selection instead of replacing it.
     SelectRect {
@@ -383,6 +385,15 @@ impl AppState {
             }
             Action::ClearSelection => {
                 self.selection.clear();
+                self
+            }
+            Action::SelectAll => {
+                self.selection = self
+                    .scenario
+                    .components
+                    .iter()
+                    .map(|c| Sel::Component(c.id.clone()))
+                    .collect();
                 self
             }
             Action::SelectRect { rect, add } => {
@@ -822,6 +833,7 @@ fn edit_scenario(s: &mut Scenario, selection: &mut Vec<Sel>, edit: Action) -> Re
         | Action::Select(_)
         | Action::ToggleSelect(_)
         | Action::SelectRect { .. }
+        | Action::SelectAll
         | Action::ClearSelection => {}
     }
     Ok(())
@@ -1279,12 +1291,17 @@ mod tests {
                 Sel::Component("db".into())
             ]
         );
+        assert_eq!(all_selected(&added).selection.len(), 4);
         // An empty band (a click on the background) clears the selection.
         let cleared = added.apply(Action::SelectRect {
             rect: [-900, -900, 0, 0],
             add: false,
         });
         assert!(cleared.selection.is_empty());
+    }
+
+    fn all_selected(st: &AppState) -> AppState {
+        st.clone().apply(Action::SelectAll)
     }
 
     #[test]

@@ -57,6 +57,17 @@ test("rubber band: dragging a rectangle on the empty canvas selects exactly the 
   assert.deepEqual(await selectedNodes(page), ["app", "db"]);
   assert.equal(await page.locator("#selection-band").count(), 0, "the band is gone after release");
   assert.match(await page.locator("#inspector h3").first().textContent(), /2 selected/);
+  // Dragging one of the selected nodes moves both (measured against lb, which stays).
+  const below = async () => (await box(page, "db")).y - (await box(page, "lb")).y;
+  const dy0 = await below();
+  await drag(page, centre(await box(page, "app")), { x: centre(app).x, y: centre(app).y + 50 });
+  const dy1 = await below();
+  assert.ok(Math.abs(dy1 - dy0 - 50) < 2, `db moved with app: ${dy0} → ${dy1}`);
+  await page.keyboard.press("Control+z");
+  await page.waitForFunction(() => {
+    const y = (id) => document.querySelector(`[data-node-id=${id}] .node-box`).getBoundingClientRect().y;
+    return Math.abs(y("db") - y("lb")) < 2;
+  });
 
   // A band that covers lb and cuts through web takes lb only, and replaces the selection.
   const web = await box(page, "web");
@@ -68,6 +79,13 @@ test("rubber band: dragging a rectangle on the empty canvas selects exactly the 
   await page.keyboard.up("Shift");
   assert.deepEqual(await selectedNodes(page), ["app", "db", "lb"], "Shift adds to the selection");
   await screenshot(page, "rubber-band-selected");
+
+  // From the keyboard: Ctrl+A selects every node; Shift+Enter on a focused node toggles it.
+  await page.keyboard.press("Control+a");
+  assert.deepEqual(await selectedNodes(page), ["app", "db", "lb", "web"]);
+  await page.locator("[data-node-id=web]").focus();
+  await page.keyboard.press("Shift+Enter");
+  assert.deepEqual(await selectedNodes(page), ["app", "db", "lb"]);
 
   // The selection acts together: Delete removes the three; a click on the canvas clears.
   await page.keyboard.press("Delete");
@@ -113,8 +131,12 @@ test("sites: New site, name it, move nodes in and out, resize it; it survives a 
   assert.ok(Math.abs(after.width - before.width - 120) < 3, `width grew by the drag: ${before.width} → ${after.width}`);
   assert.ok(Math.abs(after.height - before.height - 40) < 3, `height grew by the drag: ${before.height} → ${after.height}`);
   await page.waitForFunction((w) => Number(document.querySelector("#f-sites-0--rect-2-")?.value) > w, w0);
-  const w1 = Number(await widthField.inputValue());
   await screenshot(page, "site-box");
+  // The inspector's width field resizes the box too.
+  const w1 = Number(await widthField.inputValue()) + 50;
+  await widthField.fill(String(w1));
+  await widthField.press("Enter");
+  await page.waitForFunction((w) => Number(document.querySelector("[data-site-id=site] rect").getAttribute("width")) === w, w1);
 
   // Drag db back out of every box: it leaves the site.
   const dbNow = centre(await box(page, "db"));
@@ -181,7 +203,7 @@ test("pan and zoom: the wheel zooms around the pointer, Pan tool / Space / middl
   assert.deepEqual(errors, []);
 });
 
-test("fault timeline: dragging a marker moves the fault's time (inspector and list); undo puts it back", async () => {
+test("fault timeline: dragging a marker moves the fault's time (inspector and list); undo puts it back; Delete removes one", async () => {
   const { page, errors } = await openPage(browser, server.url);
   await settled(page);
   const marker = page.locator("[data-testid=fault-marker-0]");
@@ -203,6 +225,15 @@ test("fault timeline: dragging a marker moves the fault's time (inspector and li
   await screenshot(page, "fault-dragged");
   await page.locator("#undo-button").click();
   await page.waitForFunction(() => / at 20m$/.test(document.querySelector("[data-testid=fault-marker-0]")?.getAttribute("title") ?? ""));
+  // Delete on a focused marker removes that fault; undo brings it back.
+  const markers = page.locator("[data-testid^=fault-marker-]");
+  const n = await markers.count();
+  await page.locator("[data-testid=fault-marker-1]").click();
+  await page.keyboard.press("Delete");
+  await page.waitForFunction((k) => document.querySelectorAll("[data-testid^=fault-marker-]").length === k - 1, n);
+  assert.match(await page.locator("[data-testid=fault-marker-0]").getAttribute("title"), /crash app#0/, "the other fault stays");
+  await page.keyboard.press("Control+z");
+  await page.waitForFunction((k) => document.querySelectorAll("[data-testid^=fault-marker-]").length === k, n);
   assert.deepEqual(errors, []);
 });
 

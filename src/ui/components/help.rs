@@ -8,12 +8,16 @@ pub struct HelpProps {
 }
 
 /// The shortcuts, as (keys, what they do).
-pub const SHORTCUTS: [(&str, &str); 15] = [
+pub const SHORTCUTS: [(&str, &str); 16] = [
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
     ("Delete or Backspace", "Delete the selection"),
     ("Ctrl+D", "Duplicate the selected components"),
-    ("Shift+click", "Add to or remove from the selection"),
+    (
+        "Shift+click, or Shift+Enter on a focused node",
+        "Add to or remove from the selection",
+    ),
+    ("Ctrl+A", "Select every component"),
     ("Ctrl+Enter", "Run the simulation"),
     ("Escape", "Clear the selection, close menus"),
     ("?", "Show or hide this help"),

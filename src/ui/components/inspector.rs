@@ -96,13 +96,27 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <fieldset class="group"><legend>{ "Box (canvas units)" }</legend>
                         { for ["x", "y", "width", "height"].iter().enumerate().map(|(k, name)| {
                             let onset = ctx.onset.clone();
+                            let d = props.ondispatch.clone();
+                            let boxed = site.rect.is_some();
+                            let id = site.id.clone();
                             let p = format!("{path}.rect[{k}]");
                             let rect_path = format!("{path}.rect");
                             let oncommit = Callback::from(move |v: Option<Value>| {
-                                let n = v.and_then(|v| v.as_i64()).unwrap_or(0) as i32;
-                                let mut r = rect;
-                                r[k] = n;
-                                onset.emit((rect_path.clone(), Some(serde_json::json!(r))))
+                                let n = v
+                                    .and_then(|v| v.as_i64())
+                                    .and_then(|n| i32::try_from(n).ok())
+                                    .unwrap_or(rect[k]);
+                                if !boxed {
+                                    let mut r = rect;
+                                    r[k] = n;
+                                    return onset.emit((rect_path.clone(), Some(serde_json::json!(r))));
+                                }
+                                // Like dragging the box: x/y move it with its components,
+                                // width/height resize it and its membership follows.
+                                let delta = n.saturating_sub(rect[k]);
+                                let (dx, dy) = if k % 2 == 0 { (delta, 0) } else { (0, delta) };
+                                d.emit(Action::DragSite { id: id.clone(), resize: k >= 2, dx, dy });
+                                None
                             });
                             html! { <Field path={p} label={name.to_string()} kind={FieldKind::Integer} value={Some(Value::from(rect[k]))} {oncommit} /> }
                         }) }

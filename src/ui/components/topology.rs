@@ -557,7 +557,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                 let (dx, dy) = match e.key().as_str() {
                     "Enter" | " " => {
                         e.prevent_default();
-                        ondispatch.emit(Action::Select(sel.clone()));
+                        ondispatch.emit(if e.shift_key() { Action::ToggleSelect(sel.clone()) } else { Action::Select(sel.clone()) });
                         return;
                     }
                     "ArrowLeft" => (-step, 0),
@@ -691,7 +691,9 @@ pub fn topology(props: &TopologyProps) -> Html {
                 let (dx, dy) = match e.key().as_str() {
                     "Enter" | " " => {
                         e.prevent_default();
-                        ondispatch.emit(Action::Select(Sel::Component(id.clone())));
+                        let sel = Sel::Component(id.clone());
+                        // Shift+Enter: multi-select from the keyboard.
+                        ondispatch.emit(if e.shift_key() { Action::ToggleSelect(sel) } else { Action::Select(sel) });
                         return;
                     }
                     "ArrowLeft" => (-step, 0),
