@@ -163,8 +163,15 @@ pub fn problems_of(s: &Scenario) -> Vec<Problem> {
         Ok(c) => c.warnings,
         Err(ps) => ps,
     };
-    // A problem under `components[i]` is about that component, for highlighting.
+    // A problem under `components[i]` is about that component, for highlighting; one that names
+    // something else (a site's single point of failure names the site) is highlighted by path.
     for p in &mut out {
+        if p.component
+            .as_ref()
+            .is_some_and(|c| !s.components.iter().any(|x| x.id == *c))
+        {
+            p.component = None;
+        }
         if p.component.is_none() {
             let index = p
                 .path
@@ -177,6 +184,31 @@ pub fn problems_of(s: &Scenario) -> Vec<Problem> {
         }
     }
     out.sort_by_key(|p| p.severity);
+    out
+}
+
+/// The index in a path that starts with `list[`: `item_index("sites[2].rect", "sites")` is 2.
+pub fn item_index(path: &str, list: &str) -> Option<usize> {
+    path.strip_prefix(list)?
+        .strip_prefix('[')?
+        .split(']')
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The worst problem of each site (by id), for highlighting its box on the canvas.
+pub fn site_severities(s: &Scenario, problems: &[Problem]) -> Vec<(String, scenario::Severity)> {
+    let mut out: Vec<(String, scenario::Severity)> = Vec::new();
+    for p in problems {
+        let Some(site) = item_index(&p.path, "sites").and_then(|i| s.sites.get(i)) else {
+            continue;
+        };
+        match out.iter_mut().find(|(id, _)| *id == site.id) {
+            Some((_, sev)) => *sev = (*sev).min(p.severity),
+            None => out.push((site.id.clone(), p.severity)),
+        }
+    }
     out
 }
 
@@ -540,13 +572,14 @@ pub fn app() -> Html {
                             global={(*watched).as_ref().map(|(_, g)| g.clone()).unwrap_or_default()}
                             onplayer={{ let d = player.dispatcher(); Callback::from(move |a| d.dispatch(a)) }} />
                     }
-                    <Timeline scenario={scenario.clone()} selection={state.selection.clone()} ondispatch={dispatch.clone()}
+                    <Timeline scenario={scenario.clone()} selection={state.selection.clone()} ondispatch={dispatch.clone()} problems={problems.clone()}
                         cursor_us={player.on.then_some(player.t_us)} />
                 </section>
                 <aside class="inspector" aria-label="Inspector">
                     <h2>{ "Inspector" }</h2>
                     <Inspector scenario={scenario.clone()} selection={state.selection.clone()} problems={problems.clone()} ondispatch={dispatch.clone()} report={report.clone()} />
-                    <Problems problems={problems.clone()} ondispatch={dispatch.clone()} />
+                    <Problems problems={problems.clone()} ondispatch={dispatch.clone()}
+                        sites={Rc::new(state.scenario.sites.iter().map(|x| x.id.clone()).collect::<Vec<_>>())} />
                 </aside>
                 <section class="results" aria-label="Results">
                     <h2>{ "Results" }</h2>
@@ -633,6 +666,29 @@ mod tests {
                 .any(|p| p.path == "horizon" && p.severity == scenario::Severity::Error),
             "{ps:?}"
         );
+    }
+
+    #[test]
+    fn site_and_fault_problems_are_found_by_path() {
+        assert_eq!(item_index("sites[2].rect", "sites"), Some(2));
+        assert_eq!(item_index("faults[10]", "faults"), Some(10));
+        assert_eq!(item_index("site_links[0]", "sites"), None);
+        assert_eq!(item_index("sites[x]", "sites"), None);
+        // A site that every client depends on is a single point of failure: its box is marked.
+        let st = state::AppState::new(default_scenario()).apply(state::Action::AddSite {
+            rect: [-1000, -1000, 5000, 5000],
+        });
+        let ps = problems_of(&st.scenario);
+        let sev = site_severities(&st.scenario, &ps);
+        assert_eq!(sev.len(), 1, "{ps:?}");
+        assert_eq!(sev[0].0, "site");
+        assert_eq!(sev[0].1, scenario::Severity::Warning);
+        // It names no component, so clicking it selects the site, not a missing component.
+        assert!(ps
+            .iter()
+            .filter(|p| p.path.starts_with("sites["))
+            .all(|p| p.component.is_none()));
+        assert!(site_severities(&default_scenario(), &problems_of(&default_scenario())).is_empty());
     }
 
     #[test]

@@ -120,6 +120,15 @@ test("sites: New site, name it, move nodes in and out, resize it; it survives a 
   await page.waitForFunction(() => document.querySelector("#f-components-3--site")?.value === "site");
   await site.locator(".site-label").click();
   assert.match(await page.locator("#site-members").textContent(), /db/);
+  // The whole data tier in one site is a single point of failure: listed, and the box is
+  // marked on the canvas with a symbol and a different outline (not colour alone).
+  await page.waitForFunction(() => document.querySelector("[data-site-id=site]")?.classList.contains("has-warning"));
+  assert.match(await site.locator(".site-label").textContent(), /^⚠/);
+  assert.match(await site.getAttribute("aria-label"), /single point of failure/);
+  assert.notEqual(await site.locator("rect").first().evaluate((r) => getComputedStyle(r).strokeDasharray), "6px, 4px");
+  await page.locator("[data-testid=fault-marker-0]").click();
+  await page.locator("#problems li[data-site=site] button").first().click();
+  assert.match(await page.locator("#inspector h3").first().textContent(), /Site site/, "clicking the problem selects the site");
 
   // Resize from the corner: the box grows by what the pointer moved, in the inspector too.
   const widthField = page.locator("#f-sites-0--rect-2-");
@@ -263,6 +272,10 @@ test("every fault kind can be added from the timeline's picker", async () => {
     assert.match(await page.locator("#inspector h3").first().textContent(), new RegExp(`Fault #${n0 + i + 1}`));
   }
   assert.equal(await page.locator("[data-testid^=fault-marker-]").count(), n0 + kinds.length);
+  // A fault that cannot act (DNS failure without DNS routing) is marked ⚠ on the timeline.
+  const dns = page.locator(".fault-marker.fault-dns_failure");
+  assert.equal((await dns.textContent()).trim(), "⚠");
+  assert.match(await dns.getAttribute("title"), /DNS/);
   await page.locator("#fault-timeline").scrollIntoViewIfNeeded();
   await screenshot(page, "every-fault");
   assert.deepEqual(errors, []);

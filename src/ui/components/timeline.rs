@@ -134,6 +134,9 @@ pub struct TimelineProps {
     /// The moment shown in watch mode, drawn as a cursor.
     #[prop_or_default]
     pub cursor_us: Option<u64>,
+    /// The scenario's problems: a fault with one is marked ✖ or ⚠ instead of ▼.
+    #[prop_or_default]
+    pub problems: Rc<Vec<crate::scenario::Problem>>,
 }
 
 #[function_component(Timeline)]
@@ -221,6 +224,22 @@ pub fn timeline(props: &TimelineProps) -> Html {
             .count()
             % 2;
         let selected = props.selection.contains(&Sel::Fault(i));
+        let mine: Vec<&crate::scenario::Problem> = props
+            .problems
+            .iter()
+            .filter(|p| crate::ui::item_index(&p.path, "faults") == Some(i))
+            .collect();
+        let worst = mine.iter().map(|p| p.severity).min();
+        let (glyph, sev_class) = match worst {
+            Some(crate::scenario::Severity::Error) => ("✖", Some("has-error")),
+            Some(crate::scenario::Severity::Warning) => ("⚠", Some("has-warning")),
+            None => ("▼", None),
+        };
+        let why = if mine.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", mine.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))
+        };
         let onpointerdown = {
             let drag = drag.clone();
             let ondispatch = props.ondispatch.clone();
@@ -244,12 +263,12 @@ pub fn timeline(props: &TimelineProps) -> Html {
             })
         };
         html! {
-            <button class={classes!("fault-marker", format!("fault-{}", f.kind_name()), selected.then_some("selected"))}
+            <button class={classes!("fault-marker", format!("fault-{}", f.kind_name()), selected.then_some("selected"), sev_class)}
                 style={format!("left:{pct}%;top:{}px", 2 + 12 * row)} data-fault-index={i.to_string()} data-testid={format!("fault-marker-{i}")}
-                aria-label={format!("{} of {} at {} (arrow keys move it)", f.kind_name(), fault_subject(f), Dur::Valid(at))}
-                title={format!("{} {} at {}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
+                aria-label={format!("{} of {} at {} (arrow keys move it){why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
+                title={format!("{} {} at {}{why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
                 {onpointerdown} {onkeydown}>
-                { "▼" }
+                { glyph }
             </button>
         }
     });

@@ -516,8 +516,15 @@ pub fn topology(props: &TopologyProps) -> Html {
     };
 
     // Site boxes.
+    let site_sev = crate::ui::site_severities(s, &props.problems);
     let sites = s.sites.iter().map(|site| {
         let Some([mut x, mut y, mut w, mut h]) = site.rect else { return html! {} };
+        let sev = site_sev.iter().find(|(id, _)| *id == site.id).map(|(_, sev)| *sev);
+        let (sev_class, badge, status) = match sev {
+            Some(Severity::Error) => (Some("has-error"), "✖ ", " (has errors)"),
+            Some(Severity::Warning) => (Some("has-warning"), "⚠ ", " (single point of failure or other warning)"),
+            None => (None, "", ""),
+        };
         if let Drag::Site { id, resize, delta, .. } = &*drag {
             if *id == site.id {
                 if *resize {
@@ -572,13 +579,21 @@ pub fn topology(props: &TopologyProps) -> Html {
         };
         let title = if site.name.is_empty() { site.id.clone() } else { format!("{} ({})", site.name, site.id) };
         let kind = format!("{:?}", site.kind).to_lowercase();
+        let messages = props
+            .problems
+            .iter()
+            .filter(|p| crate::ui::item_index(&p.path, "sites").and_then(|i| s.sites.get(i)).is_some_and(|x| x.id == site.id))
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
         html! {
-            <g class={classes!("site", selected.then_some("selected"))} data-site-id={site.id.clone()} key={format!("site-{}", site.id)}
-                tabindex="0" role="button" aria-pressed={selected.to_string()} aria-label={format!("Site {title}")} {onkeydown} {onpointerdown}>
+            <g class={classes!("site", selected.then_some("selected"), sev_class)} data-site-id={site.id.clone()} key={format!("site-{}", site.id)}
+                tabindex="0" role="button" aria-pressed={selected.to_string()} aria-label={format!("Site {title}{status}")} {onkeydown} {onpointerdown}>
                 <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx="10" />
                 <text x={(x + 10).to_string()} y={(y + 18).to_string()} class="site-label">
-                    { format!("{title} · {kind}") }
+                    { format!("{badge}{title} · {kind}") }
                 </text>
+                if !messages.is_empty() { <title>{ messages }</title> }
                 <rect class="site-resize" x={(x + w - 12).to_string()} y={(y + h - 12).to_string()} width="12" height="12"
                     data-resize-site={site.id.clone()} onpointerdown={onresize}>
                     <title>{ "drag to resize the site" }</title>
