@@ -10,13 +10,16 @@
 //!   silent), `#info`;
 //! - canvas: `#topology-canvas`; nodes `[data-node-id=ID]` (also `#node-ID`,
 //!   `[data-testid=node-ID]`, `data-state` in watch mode); connect handles
-//!   `[data-handle-for=ID]`; edges `[data-edge="A->B"]`; sites `[data-site-id=ID]`; palette
+//!   `[data-handle-for=ID]`; edges `[data-edge="A->B"]`; sites `[data-site-id=ID]` with the
+//!   corner handle `[data-resize-site=ID]`; the rubber band `#selection-band` while dragging;
+//!   view tools `#zoom-in`, `#zoom-out`, `#zoom-fit`, `#pan-tool`, `#add-site`; palette
 //!   `#palette-KIND` (`load_balancer`, `web`, `app`, `cache`, `queue`, `database`,
 //!   `search_index`, `doc_store`); `#fail-at-menu`, `#fail-at-input`, `#fail-at-submit`;
 //! - timeline: `#fault-timeline`, `#fault-kind`, `#add-fault`, `[data-testid=fault-marker-N]`,
 //!   `[data-testid=fault-row-N]`; watch: `#watch-toggle`, `#watch-play`, `#watch-time`;
 //! - inspector: `#inspector`, fields `#f-` + the JSON path with non-alphanumerics as `-`
-//!   (`#f-components-2--spec-app-nodes`), messages `#f-…-msg`; `#problems`;
+//!   (`#f-components-2--spec-app-nodes`), messages `#f-…-msg`; `#group-into-site`,
+//!   `#delete-selected`, a site's `#site-members`; `#problems`;
 //! - run and results: `#run-progress`, `#progress-bar`, `#progress-cancel`, `#results`,
 //!   `#card-request-availability` (and `nines`, `time-availability`, `downtime-per-year`,
 //!   `lost-sessions`, `lost-writes`, `worst-rpo`, `mean-rto`, `worst-rto`), `#chart-KEY`,
@@ -160,8 +163,15 @@ pub fn problems_of(s: &Scenario) -> Vec<Problem> {
         Ok(c) => c.warnings,
         Err(ps) => ps,
     };
-    // A problem under `components[i]` is about that component, for highlighting.
+    // A problem under `components[i]` is about that component, for highlighting; one that names
+    // something else (a site's single point of failure names the site) is highlighted by path.
     for p in &mut out {
+        if p.component
+            .as_ref()
+            .is_some_and(|c| !s.components.iter().any(|x| x.id == *c))
+        {
+            p.component = None;
+        }
         if p.component.is_none() {
             let index = p
                 .path
@@ -174,6 +184,31 @@ pub fn problems_of(s: &Scenario) -> Vec<Problem> {
         }
     }
     out.sort_by_key(|p| p.severity);
+    out
+}
+
+/// The index in a path that starts with `list[`: `item_index("sites[2].rect", "sites")` is 2.
+pub fn item_index(path: &str, list: &str) -> Option<usize> {
+    path.strip_prefix(list)?
+        .strip_prefix('[')?
+        .split(']')
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The worst problem of each site (by id), for highlighting its box on the canvas.
+pub fn site_severities(s: &Scenario, problems: &[Problem]) -> Vec<(String, scenario::Severity)> {
+    let mut out: Vec<(String, scenario::Severity)> = Vec::new();
+    for p in problems {
+        let Some(site) = item_index(&p.path, "sites").and_then(|i| s.sites.get(i)) else {
+            continue;
+        };
+        match out.iter_mut().find(|(id, _)| *id == site.id) {
+            Some((_, sev)) => *sev = (*sev).min(p.severity),
+            None => out.push((site.id.clone(), p.severity)),
+        }
+    }
     out
 }
 
@@ -344,6 +379,7 @@ pub fn app() -> Html {
                             "z" | "Z" if ctrl => Some(Action::Undo),
                             "y" | "Y" if ctrl => Some(Action::Redo),
                             "d" | "D" if ctrl => Some(Action::DuplicateSelected),
+                            "a" | "A" if ctrl => Some(Action::SelectAll),
                             "Delete" | "Backspace" => Some(Action::DeleteSelected),
                             "Escape" => {
                                 help.dispatch(Some(false));
@@ -536,13 +572,14 @@ pub fn app() -> Html {
                             global={(*watched).as_ref().map(|(_, g)| g.clone()).unwrap_or_default()}
                             onplayer={{ let d = player.dispatcher(); Callback::from(move |a| d.dispatch(a)) }} />
                     }
-                    <Timeline scenario={scenario.clone()} selection={state.selection.clone()} ondispatch={dispatch.clone()}
+                    <Timeline scenario={scenario.clone()} selection={state.selection.clone()} ondispatch={dispatch.clone()} problems={problems.clone()}
                         cursor_us={player.on.then_some(player.t_us)} />
                 </section>
                 <aside class="inspector" aria-label="Inspector">
                     <h2>{ "Inspector" }</h2>
                     <Inspector scenario={scenario.clone()} selection={state.selection.clone()} problems={problems.clone()} ondispatch={dispatch.clone()} report={report.clone()} />
-                    <Problems problems={problems.clone()} ondispatch={dispatch.clone()} />
+                    <Problems problems={problems.clone()} ondispatch={dispatch.clone()}
+                        sites={Rc::new(state.scenario.sites.iter().map(|x| x.id.clone()).collect::<Vec<_>>())} />
                 </aside>
                 <section class="results" aria-label="Results">
                     <h2>{ "Results" }</h2>
@@ -629,6 +666,29 @@ mod tests {
                 .any(|p| p.path == "horizon" && p.severity == scenario::Severity::Error),
             "{ps:?}"
         );
+    }
+
+    #[test]
+    fn site_and_fault_problems_are_found_by_path() {
+        assert_eq!(item_index("sites[2].rect", "sites"), Some(2));
+        assert_eq!(item_index("faults[10]", "faults"), Some(10));
+        assert_eq!(item_index("site_links[0]", "sites"), None);
+        assert_eq!(item_index("sites[x]", "sites"), None);
+        // A site that every client depends on is a single point of failure: its box is marked.
+        let st = state::AppState::new(default_scenario()).apply(state::Action::AddSite {
+            rect: [-1000, -1000, 5000, 5000],
+        });
+        let ps = problems_of(&st.scenario);
+        let sev = site_severities(&st.scenario, &ps);
+        assert_eq!(sev.len(), 1, "{ps:?}");
+        assert_eq!(sev[0].0, "site");
+        assert_eq!(sev[0].1, scenario::Severity::Warning);
+        // It names no component, so clicking it selects the site, not a missing component.
+        assert!(ps
+            .iter()
+            .filter(|p| p.path.starts_with("sites["))
+            .all(|p| p.component.is_none()));
+        assert!(site_severities(&default_scenario(), &problems_of(&default_scenario())).is_empty());
     }
 
     #[test]

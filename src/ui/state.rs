@@ -115,6 +115,79 @@ fn site_at(s: &Scenario, pos: [i32; 2]) -> Option<String> {
     site_in(&s.sites, pos)
 }
 
+/// The rectangle `[x, y, width, height]` spanned by two corners, in any order.
+pub fn rect_between(a: [i32; 2], b: [i32; 2]) -> [i32; 4] {
+    let (x0, x1) = (a[0].min(b[0]), a[0].max(b[0]));
+    let (y0, y1) = (a[1].min(b[1]), a[1].max(b[1]));
+    [x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0)]
+}
+
+/// The box a node at `pos` (its centre) covers on the canvas.
+pub fn node_rect(pos: [i32; 2]) -> [i32; 4] {
+    [pos[0] - NODE_W / 2, pos[1] - NODE_H / 2, NODE_W, NODE_H]
+}
+
+/// Whether `inner` lies wholly inside `outer` (edges included).
+pub fn rect_contains(outer: [i32; 4], inner: [i32; 4]) -> bool {
+    let [ox, oy, ow, oh] = outer.map(i64::from);
+    let [ix, iy, iw, ih] = inner.map(i64::from);
+    ix >= ox && iy >= oy && ix + iw <= ox + ow && iy + ih <= oy + oh
+}
+
+/// The components whose whole box lies inside `rect` (a rubber band), in scenario order.
+pub fn components_in_rect(s: &Scenario, rect: [i32; 4]) -> Vec<String> {
+    s.components
+        .iter()
+        .filter(|c| rect_contains(rect, node_rect(c.pos.unwrap_or([0, 0]))))
+        .map(|c| c.id.clone())
+        .collect()
+}
+
+/// Site membership follows the drawing for the components in `ids`: a component whose centre
+/// is in a site box joins that site (the smallest, when boxes nest); one outside every box
+/// leaves a site that has a box. A site without a box (written in JSON) is kept.
+fn follow_site_boxes(s: &mut Scenario, ids: &[String]) {
+    let sites = s.sites.clone();
+    for c in s.components.iter_mut().filter(|c| ids.contains(&c.id)) {
+        let pos = c.pos.unwrap_or([0, 0]);
+        match site_in(&sites, pos) {
+            Some(site) => c.site = Some(site),
+            None => {
+                let boxed = c
+                    .site
+                    .as_ref()
+                    .and_then(|id| sites.iter().find(|x| x.id == *id))
+                    .is_some_and(|x| x.rect.is_some());
+                if boxed {
+                    c.site = None;
+                }
+            }
+        }
+    }
+}
+
+/// Smallest site box, in canvas units.
+pub const SITE_MIN: [i32; 2] = [80, 60];
+
+/// A spot for a new, empty site box: below everything drawn, at the left edge of the drawing.
+pub fn free_site_rect(s: &Scenario) -> [i32; 4] {
+    let mut left = i32::MAX;
+    let mut bottom = i32::MIN;
+    for c in &s.components {
+        let [x, y, _, h] = node_rect(c.pos.unwrap_or([0, 0]));
+        left = left.min(x);
+        bottom = bottom.max(y + h);
+    }
+    for r in s.sites.iter().filter_map(|x| x.rect) {
+        left = left.min(r[0]);
+        bottom = bottom.max(r[1].saturating_add(r[3]));
+    }
+    if left == i32::MAX {
+        return [40, 40, 320, 200];
+    }
+    [left, bottom.saturating_add(40), 320, 200]
+}
+
 /// A spot for a new component: right of the rightmost node, on the first row with room.
 pub fn free_spot(s: &Scenario) -> [i32; 2] {
     let positions: Vec<[i32; 2]> = s.components.iter().filter_map(|c| c.pos).collect();
@@ -185,6 +258,18 @@ pub enum Action {
     },
     /// Puts the selected components into a new site sized around them.
     GroupIntoSite,
+    /// Adds an empty site box at `rect` (components whose centre is inside join it).
+    AddSite {
+        rect: [i32; 4],
+    },
+    /// Moves a site box with its components, or (`resize`) drags its bottom-right corner; the
+    /// components inside the resized box join it, those left outside leave it.
+    DragSite {
+        id: String,
+        resize: bool,
+        dx: i32,
+        dy: i32,
+    },
     UpdateSite {
         id: String,
         site: Site,
@@ -204,6 +289,14 @@ pub enum Action {
     Select(Sel),
     /// Shift-click: adds or removes from the selection.
     ToggleSelect(Sel),
+    /// Ctrl+A: every component.
+    SelectAll,
+    /// Rubber band: selects the components wholly inside `rect` (canvas units); with `add`,
+    /// adds them to the selection instead of replacing it.
+    SelectRect {
+        rect: [i32; 4],
+        add: bool,
+    },
     ClearSelection,
     Undo,
     Redo,
@@ -292,6 +385,27 @@ impl AppState {
             }
             Action::ClearSelection => {
                 self.selection.clear();
+                self
+            }
+            Action::SelectAll => {
+                self.selection = self
+                    .scenario
+                    .components
+                    .iter()
+                    .map(|c| Sel::Component(c.id.clone()))
+                    .collect();
+                self
+            }
+            Action::SelectRect { rect, add } => {
+                if !add {
+                    self.selection.clear();
+                }
+                for id in components_in_rect(&self.scenario, rect) {
+                    let sel = Sel::Component(id);
+                    if !self.selection.contains(&sel) {
+                        self.selection.push(sel);
+                    }
+                }
                 self
             }
             edit => {
@@ -413,14 +527,66 @@ fn edit_scenario(s: &mut Scenario, selection: &mut Vec<Sel>, edit: Action) -> Re
             *selection = vec![Sel::Component(id)];
         }
         Action::MoveComponents { ids, dx, dy } => {
-            let sites = s.sites.clone();
             for c in s.components.iter_mut().filter(|c| ids.contains(&c.id)) {
                 let [x, y] = c.pos.unwrap_or([0, 0]);
-                let pos = [x.saturating_add(dx), y.saturating_add(dy)];
-                c.pos = Some(pos);
-                // Dropped into a site box: it joins that site (moving out keeps the old one).
-                if let Some(site) = site_in(&sites, pos) {
-                    c.site = Some(site);
+                c.pos = Some([x.saturating_add(dx), y.saturating_add(dy)]);
+            }
+            // Dropped into a site box: it joins that site; dragged out of its box: it leaves.
+            follow_site_boxes(s, &ids);
+        }
+        Action::AddSite { rect } => {
+            let id = fresh_id("site", s.sites.iter().map(|x| x.id.as_str()));
+            let [x, y, w, h] = rect;
+            s.sites.push(Site {
+                id: id.clone(),
+                name: String::new(),
+                kind: Default::default(),
+                rect: Some([x, y, w.max(SITE_MIN[0]), h.max(SITE_MIN[1])]),
+            });
+            let inside: Vec<String> = s
+                .components
+                .iter()
+                .filter(|c| site_in(&s.sites, c.pos.unwrap_or([0, 0])).as_deref() == Some(&id))
+                .map(|c| c.id.clone())
+                .collect();
+            follow_site_boxes(s, &inside);
+            *selection = vec![Sel::Site(id)];
+        }
+        Action::DragSite { id, resize, dx, dy } => {
+            let site = s
+                .sites
+                .iter_mut()
+                .find(|x| x.id == id)
+                .ok_or_else(|| format!("There is no site `{id}`."))?;
+            let r = site
+                .rect
+                .as_mut()
+                .ok_or_else(|| format!("The site `{id}` has no box on the canvas."))?;
+            if resize {
+                r[2] = r[2].saturating_add(dx).max(SITE_MIN[0]);
+                r[3] = r[3].saturating_add(dy).max(SITE_MIN[1]);
+                let r = *r;
+                // Who is in the box now: members and anything the new box covers.
+                let affected: Vec<String> = s
+                    .components
+                    .iter()
+                    .filter(|c| {
+                        let [x, y] = c.pos.unwrap_or([0, 0]);
+                        c.site.as_deref() == Some(id.as_str()) || rect_contains(r, [x, y, 0, 0])
+                    })
+                    .map(|c| c.id.clone())
+                    .collect();
+                follow_site_boxes(s, &affected);
+            } else {
+                r[0] = r[0].saturating_add(dx);
+                r[1] = r[1].saturating_add(dy);
+                for c in s
+                    .components
+                    .iter_mut()
+                    .filter(|c| c.site.as_deref() == Some(id.as_str()))
+                {
+                    let [x, y] = c.pos.unwrap_or([0, 0]);
+                    c.pos = Some([x.saturating_add(dx), y.saturating_add(dy)]);
                 }
             }
         }
@@ -505,7 +671,7 @@ fn edit_scenario(s: &mut Scenario, selection: &mut Vec<Sel>, edit: Action) -> Re
                 })
                 .collect();
             if ids.is_empty() {
-                return Err("Select the components to group first (shift-click).".into());
+                return Err("Select the components to group first (shift-click, or drag a rectangle around them).".into());
             }
             let (mut x0, mut y0, mut x1, mut y1) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
             for c in s.components.iter().filter(|c| ids.contains(&c.id)) {
@@ -666,6 +832,8 @@ fn edit_scenario(s: &mut Scenario, selection: &mut Vec<Sel>, edit: Action) -> Re
         | Action::Redo
         | Action::Select(_)
         | Action::ToggleSelect(_)
+        | Action::SelectRect { .. }
+        | Action::SelectAll
         | Action::ClearSelection => {}
     }
     Ok(())
@@ -1033,18 +1201,218 @@ mod tests {
             .find(|c| c.id == "app")
             .unwrap();
         assert_eq!(app.site.as_deref(), Some("site"));
+        // Dragged out of every box, it leaves the site; undo puts it back in.
         let st = st.apply(Action::MoveComponents {
             ids: vec!["app".into()],
             dx: 5000,
             dy: 0,
         });
-        let app = st
-            .scenario
+        assert_eq!(site_of(&st, "app"), None);
+        let st = st.apply(Action::Undo);
+        assert_eq!(site_of(&st, "app").as_deref(), Some("site"));
+    }
+
+    fn site_of(st: &AppState, id: &str) -> Option<String> {
+        st.scenario
             .components
             .iter()
-            .find(|c| c.id == "app")
-            .unwrap();
-        assert_eq!(app.site.as_deref(), Some("site"));
+            .find(|c| c.id == id)
+            .and_then(|c| c.site.clone())
+    }
+
+    fn pos_of(st: &AppState, id: &str) -> [i32; 2] {
+        st.scenario
+            .components
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.pos)
+            .unwrap()
+    }
+
+    #[test]
+    fn rectangles_and_hit_testing() {
+        assert_eq!(rect_between([10, 50], [0, 20]), [0, 20, 10, 30]);
+        assert_eq!(node_rect([100, 100]), [35, 72, NODE_W, NODE_H]);
+        assert!(rect_contains([0, 0, 10, 10], [0, 0, 10, 10]));
+        assert!(!rect_contains([0, 0, 10, 10], [1, 1, 10, 10]));
+        assert!(rect_contains(
+            [i32::MIN, i32::MIN, i32::MAX, i32::MAX],
+            [-5, -5, 1, 1]
+        ));
+        // lb at (80, 200), web at (260, 200), app (440, 200), db (620, 200).
+        let s = base();
+        let around = |ids: &[&str]| {
+            let rs: Vec<[i32; 4]> = ids
+                .iter()
+                .map(|i| node_rect(pos_of(&AppState::new(s.clone()), i)))
+                .collect();
+            let x0 = rs.iter().map(|r| r[0]).min().unwrap() - 2;
+            let y0 = rs.iter().map(|r| r[1]).min().unwrap() - 2;
+            let x1 = rs.iter().map(|r| r[0] + r[2]).max().unwrap() + 2;
+            let y1 = rs.iter().map(|r| r[1] + r[3]).max().unwrap() + 2;
+            rect_between([x1, y1], [x0, y0])
+        };
+        assert_eq!(
+            components_in_rect(&s, around(&["web", "app"])),
+            ["web", "app"]
+        );
+        // A box cut through a node does not take it.
+        let mut cut = around(&["web", "app"]);
+        cut[2] -= 20;
+        assert_eq!(components_in_rect(&s, cut), ["web"]);
+        assert!(components_in_rect(&s, [0, 0, 0, 0]).is_empty());
+    }
+
+    #[test]
+    fn rubber_band_selects_exactly_the_nodes_inside_and_shift_adds() {
+        let st = reference().apply(Action::Select(Sel::Component("lb".into())));
+        let [x, y, _, _] = node_rect(pos_of(&st, "app"));
+        let [dx, dy, dw, dh] = node_rect(pos_of(&st, "db"));
+        let band = rect_between([x - 5, y - 5], [dx + dw + 5, dy + dh + 5]);
+        let replaced = st.clone().apply(Action::SelectRect {
+            rect: band,
+            add: false,
+        });
+        assert_eq!(
+            replaced.selection,
+            vec![Sel::Component("app".into()), Sel::Component("db".into())]
+        );
+        // Selection is not an edit: nothing to undo.
+        assert!(!replaced.can_undo());
+        let added = st.apply(Action::SelectRect {
+            rect: band,
+            add: true,
+        });
+        assert_eq!(
+            added.selection,
+            vec![
+                Sel::Component("lb".into()),
+                Sel::Component("app".into()),
+                Sel::Component("db".into())
+            ]
+        );
+        assert_eq!(all_selected(&added).selection.len(), 4);
+        // An empty band (a click on the background) clears the selection.
+        let cleared = added.apply(Action::SelectRect {
+            rect: [-900, -900, 0, 0],
+            add: false,
+        });
+        assert!(cleared.selection.is_empty());
+    }
+
+    fn all_selected(st: &AppState) -> AppState {
+        st.clone().apply(Action::SelectAll)
+    }
+
+    #[test]
+    fn a_new_site_box_takes_the_nodes_under_it_and_resizing_changes_members() {
+        let st = reference();
+        let spot = free_site_rect(&st.scenario);
+        // Below the drawing: nothing joins an empty box put there.
+        let st2 = st.clone().apply(Action::AddSite { rect: spot });
+        assert_eq!(st2.scenario.sites.len(), 1);
+        assert_eq!(st2.selection, vec![Sel::Site("site".into())]);
+        assert!(st2.scenario.components.iter().all(|c| c.site.is_none()));
+        // A box drawn around web and app takes both.
+        let [wx, wy] = pos_of(&st, "web");
+        let [ax, _] = pos_of(&st, "app");
+        let st = st.apply(Action::AddSite {
+            rect: [wx - 80, wy - 50, ax - wx + 160, 100],
+        });
+        assert_eq!(site_of(&st, "web").as_deref(), Some("site"));
+        assert_eq!(site_of(&st, "app").as_deref(), Some("site"));
+        assert_eq!(site_of(&st, "db"), None);
+        // Grow it to the right over db: db joins. Shrink it: app and db leave.
+        let st = st.apply(Action::DragSite {
+            id: "site".into(),
+            resize: true,
+            dx: 180,
+            dy: 0,
+        });
+        assert_eq!(st.scenario.sites[0].rect.unwrap()[2], ax - wx + 340);
+        assert_eq!(site_of(&st, "db").as_deref(), Some("site"));
+        let st = st.apply(Action::DragSite {
+            id: "site".into(),
+            resize: true,
+            dx: -5000,
+            dy: -5000,
+        });
+        let r = st.scenario.sites[0].rect.unwrap();
+        assert_eq!([r[2], r[3]], SITE_MIN);
+        assert_eq!(site_of(&st, "app"), None);
+        assert_eq!(site_of(&st, "db"), None);
+        // Each drag is one undo step.
+        let st = st.apply(Action::Undo);
+        assert_eq!(site_of(&st, "db").as_deref(), Some("site"));
+        // Moving a box carries its members along; others stay.
+        let lb0 = pos_of(&st, "lb");
+        let web0 = pos_of(&st, "web");
+        let st = st.apply(Action::DragSite {
+            id: "site".into(),
+            resize: false,
+            dx: 10,
+            dy: 20,
+        });
+        assert_eq!(pos_of(&st, "web"), [web0[0] + 10, web0[1] + 20]);
+        assert_eq!(pos_of(&st, "lb"), lb0);
+        assert!(st
+            .clone()
+            .apply(Action::DragSite {
+                id: "nowhere".into(),
+                resize: true,
+                dx: 1,
+                dy: 1
+            })
+            .notice
+            .unwrap()
+            .contains("nowhere"));
+    }
+
+    #[test]
+    fn sites_without_a_box_keep_their_members_when_nodes_move() {
+        let mut s = base();
+        s.sites.push(Site {
+            id: "dc1".into(),
+            name: String::new(),
+            kind: Default::default(),
+            rect: None,
+        });
+        for c in &mut s.components {
+            c.site = Some("dc1".into());
+        }
+        let st = AppState::new(s).apply(Action::MoveComponents {
+            ids: vec!["db".into()],
+            dx: 300,
+            dy: 300,
+        });
+        assert_eq!(site_of(&st, "db").as_deref(), Some("dc1"));
+    }
+
+    #[test]
+    fn builtin_members_sit_inside_their_site_boxes() {
+        // Otherwise moving such a node would silently take it out of its site.
+        for b in crate::scenario::builtins::all() {
+            let s = b.scenario();
+            for c in &s.components {
+                let Some(r) = c
+                    .site
+                    .as_ref()
+                    .and_then(|id| s.sites.iter().find(|x| x.id == *id))
+                    .and_then(|x| x.rect)
+                else {
+                    continue;
+                };
+                let [x, y] = c.pos.unwrap_or([0, 0]);
+                assert!(
+                    rect_contains(r, [x, y, 0, 0]),
+                    "{}: {} at {:?} outside its site box {:?}",
+                    b.name,
+                    c.id,
+                    c.pos,
+                    r
+                );
+            }
+        }
     }
 
     #[test]

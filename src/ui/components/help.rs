@@ -8,16 +8,32 @@ pub struct HelpProps {
 }
 
 /// The shortcuts, as (keys, what they do).
-pub const SHORTCUTS: [(&str, &str); 12] = [
+pub const SHORTCUTS: [(&str, &str); 16] = [
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
     ("Delete or Backspace", "Delete the selection"),
     ("Ctrl+D", "Duplicate the selected components"),
-    ("Shift+click", "Add to or remove from the selection"),
+    (
+        "Shift+click, or Shift+Enter on a focused node",
+        "Add to or remove from the selection",
+    ),
+    ("Ctrl+A", "Select every component"),
     ("Ctrl+Enter", "Run the simulation"),
     ("Escape", "Clear the selection, close menus"),
     ("?", "Show or hide this help"),
-    ("Wheel / drag background", "Zoom / pan the canvas"),
+    ("Wheel", "Zoom the canvas around the pointer"),
+    (
+        "Drag the empty canvas",
+        "Select the nodes inside the rectangle (Shift: add to the selection)",
+    ),
+    (
+        "Space+drag, middle-drag or the Pan tool",
+        "Pan the canvas; Fit shows the whole drawing",
+    ),
+    (
+        "New site, then drag nodes in or out",
+        "Sites: drag a box to move it, its corner to resize it; name it in the inspector",
+    ),
     ("Right-click a node", "Schedule a crash (Fail at…)"),
     (
         "Tab, then Enter on a node",

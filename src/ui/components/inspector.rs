@@ -58,6 +58,12 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 let site = &s.sites[i];
                 let path = format!("sites[{i}]");
                 let rect = site.rect.unwrap_or([0, 0, 300, 200]);
+                let members: Vec<String> = s
+                    .components
+                    .iter()
+                    .filter(|c| c.site.as_deref() == Some(site.id.as_str()))
+                    .map(|c| c.id.clone())
+                    .collect();
                 let rename = {
                     let d = props.ondispatch.clone();
                     let site = site.clone();
@@ -80,17 +86,37 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <h3>{ format!("Site {}", site.id) }</h3>
                     <Field path={format!("{path}.id")} label="Id" kind={FieldKind::Text} value={Some(Value::from(site.id.clone()))} oncommit={rename} />
                     { ctx.field(&format!("{path}.name"), "name", Some(&Value::from(site.name.clone())), None) }
-                    { ctx.field(&format!("{path}.kind"), "kind", json.pointer(&format!("/sites/{i}/kind")), None) }
+                    { ctx.field(&format!("{path}.kind"), "kind", json.pointer(&format!("/sites/{i}/kind")), Some(&Value::from("zonal"))) }
+                    <p class="hint" id="site-members">{
+                        match members.as_slice() {
+                            [] => "No components in this site yet: drag nodes into its box.".to_string(),
+                            m => format!("Components in this site: {}.", m.join(", ")),
+                        }
+                    }</p>
                     <fieldset class="group"><legend>{ "Box (canvas units)" }</legend>
                         { for ["x", "y", "width", "height"].iter().enumerate().map(|(k, name)| {
                             let onset = ctx.onset.clone();
+                            let d = props.ondispatch.clone();
+                            let boxed = site.rect.is_some();
+                            let id = site.id.clone();
                             let p = format!("{path}.rect[{k}]");
                             let rect_path = format!("{path}.rect");
                             let oncommit = Callback::from(move |v: Option<Value>| {
-                                let n = v.and_then(|v| v.as_i64()).unwrap_or(0) as i32;
-                                let mut r = rect;
-                                r[k] = n;
-                                onset.emit((rect_path.clone(), Some(serde_json::json!(r))))
+                                let n = v
+                                    .and_then(|v| v.as_i64())
+                                    .and_then(|n| i32::try_from(n).ok())
+                                    .unwrap_or(rect[k]);
+                                if !boxed {
+                                    let mut r = rect;
+                                    r[k] = n;
+                                    return onset.emit((rect_path.clone(), Some(serde_json::json!(r))));
+                                }
+                                // Like dragging the box: x/y move it with its components,
+                                // width/height resize it and its membership follows.
+                                let delta = n.saturating_sub(rect[k]);
+                                let (dx, dy) = if k % 2 == 0 { (delta, 0) } else { (0, delta) };
+                                d.emit(Action::DragSite { id: id.clone(), resize: k >= 2, dx, dy });
+                                None
                             });
                             html! { <Field path={p} label={name.to_string()} kind={FieldKind::Integer} value={Some(Value::from(rect[k]))} {oncommit} /> }
                         }) }
@@ -120,7 +146,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 html! {
                     <>
                     <h3>{ format!("Fault #{}: {}", i + 1, form::label(f.kind_name())) }</h3>
-                    { ctx.object(&format!("{path}.{}", f.kind_name()), &inner, None) }
+                    { ctx.object(&format!("{path}.{}", f.kind_name()), &inner, Some(&fault_defaults())) }
                     <button class="btn danger" id="delete-selected" onclick={dispatch(Action::DeleteSelected)}>{ "Delete fault" }</button>
                     </>
                 }
@@ -158,6 +184,16 @@ fn run_figures(report: Option<&crate::sim::Report>, id: &str) -> Html {
             <dt>{ "Nodes" }</dt><dd>{ st.nodes }</dd>
         </dl>
     }
+}
+
+/// What an absent optional fault field means, shown as the field's default.
+fn fault_defaults() -> Value {
+    serde_json::json!({
+        "node": "all nodes",
+        "duration": "until the end of the run",
+        "component": "all components",
+        "one_way": false,
+    })
 }
 
 /// Optional fields (absent when none) that a fault kind accepts, added empty for editing.
@@ -333,10 +369,11 @@ fn component(s: &Scenario, json: &Value, ctx: &FormCtx, i: usize, props: &Inspec
         </fieldset>
         <fieldset class="group"><legend>{ "Random failures (per node)" }</legend>
             <label class="check"><input type="checkbox" id="random-failures" checked={failure.is_some()} onchange={toggle_failure} />{ "MTBF / MTTR" }</label>
-            if let Some(Value::Object(f)) = &failure { { ctx.object(&format!("{path}.failure"), f, None) } }
+            if let Some(Value::Object(f)) = &failure { { ctx.object(&format!("{path}.failure"), f, Some(&serde_json::json!({"repair": "exponential"}))) } }
         </fieldset>
         <div class="actions">
             <button class="btn" onclick={dispatch(Action::DuplicateSelected)}>{ "Duplicate" }</button>
+            <button class="btn" id="group-into-site" onclick={dispatch(Action::GroupIntoSite)}>{ "Group into a site" }</button>
             <button class="btn danger" id="delete-selected" onclick={dispatch(Action::DeleteSelected)}>{ "Delete" }</button>
         </div>
         </>

@@ -1,5 +1,5 @@
 //! The list of the scenario's problems (errors stop a run; warnings such as single points of
-//! failure do not); clicking one selects the component it is about.
+//! failure do not); clicking one selects the component, site or fault it is about.
 
 use crate::scenario::{Problem, Severity};
 use crate::ui::state::{Action, Sel};
@@ -10,6 +10,9 @@ use yew::prelude::*;
 pub struct ProblemsProps {
     pub problems: Rc<Vec<Problem>>,
     pub ondispatch: Callback<Action>,
+    /// The site ids in scenario order: a problem under `sites[i]` selects that site.
+    #[prop_or_default]
+    pub sites: Rc<Vec<String>>,
 }
 
 #[function_component(Problems)]
@@ -30,12 +33,19 @@ pub fn problems(props: &ProblemsProps) -> Html {
                 { for props.problems.iter().map(|p| {
                     let cls = match p.severity { Severity::Error => "error", Severity::Warning => "warning" };
                     let body = html! { <><span class="sev">{ cls }</span><code>{ p.path.clone() }</code>{ " " }{ p.message.clone() }</> };
-                    match &p.component {
-                        Some(c) => {
+                    // What clicking it selects: the component, else the site or fault of its path.
+                    let site = crate::ui::item_index(&p.path, "sites").and_then(|i| props.sites.get(i));
+                    let target = match (&p.component, site) {
+                        (Some(c), _) => Some(Sel::Component(c.clone())),
+                        (None, Some(id)) => Some(Sel::Site(id.clone())),
+                        (None, None) => crate::ui::item_index(&p.path, "faults").map(Sel::Fault),
+                    };
+                    match target {
+                        Some(sel) => {
                             let d = props.ondispatch.clone();
-                            let c2 = c.clone();
-                            let onclick = Callback::from(move |_| d.emit(Action::Select(Sel::Component(c2.clone()))));
-                            html! { <li class={cls} data-component={c.clone()}><button class="linklike" {onclick}>{ body }</button></li> }
+                            let onclick = Callback::from(move |_| d.emit(Action::Select(sel.clone())));
+                            html! { <li class={cls} data-component={p.component.clone()} data-site={site.cloned()}>
+                                <button class="linklike" {onclick}>{ body }</button></li> }
                         }
                         None => html! { <li class={cls}>{ body }</li> },
                     }

@@ -92,6 +92,18 @@ pub fn fault_template(kind: &str, s: &Scenario, at_us: u64) -> Result<Fault, Str
     serde_json::from_value(v).map_err(|e| format!("internal: fault template does not parse: {e}"))
 }
 
+/// When a fault added from the picker starts: a third into the run, or the next free slot
+/// after it (steps of 1/24 of the horizon, wrapping), so new markers do not hide each other.
+pub fn free_fault_time(s: &Scenario) -> u64 {
+    let horizon = s.horizon.us().max(1);
+    let near = horizon / 100;
+    let step = (horizon / 24).max(1);
+    (0..24u64)
+        .map(|k| (horizon / 3 + k * step) % horizon)
+        .find(|t| s.faults.iter().all(|f| f.at().us().abs_diff(*t) > near))
+        .unwrap_or(horizon / 3)
+}
+
 /// The component, site or sites a fault is about, in words.
 pub fn fault_subject(f: &Fault) -> String {
     match f {
@@ -122,6 +134,9 @@ pub struct TimelineProps {
     /// The moment shown in watch mode, drawn as a cursor.
     #[prop_or_default]
     pub cursor_us: Option<u64>,
+    /// The scenario's problems: a fault with one is marked ✖ or ⚠ instead of ▼.
+    #[prop_or_default]
+    pub problems: Rc<Vec<crate::scenario::Problem>>,
 }
 
 #[function_component(Timeline)]
@@ -184,13 +199,15 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let s = s.clone();
         let ondispatch = props.ondispatch.clone();
         let error = error.clone();
-        Callback::from(move |_| match fault_template(&kind, &s, horizon / 3) {
-            Ok(f) => {
-                error.set(None);
-                ondispatch.emit(Action::AddFault(f));
-            }
-            Err(e) => error.set(Some(e)),
-        })
+        Callback::from(
+            move |_| match fault_template(&kind, &s, free_fault_time(&s)) {
+                Ok(f) => {
+                    error.set(None);
+                    ondispatch.emit(Action::AddFault(f));
+                }
+                Err(e) => error.set(Some(e)),
+            },
+        )
     };
 
     let ticks = (0..=4).map(|k| {
@@ -207,6 +224,22 @@ pub fn timeline(props: &TimelineProps) -> Html {
             .count()
             % 2;
         let selected = props.selection.contains(&Sel::Fault(i));
+        let mine: Vec<&crate::scenario::Problem> = props
+            .problems
+            .iter()
+            .filter(|p| crate::ui::item_index(&p.path, "faults") == Some(i))
+            .collect();
+        let worst = mine.iter().map(|p| p.severity).min();
+        let (glyph, sev_class) = match worst {
+            Some(crate::scenario::Severity::Error) => ("✖", Some("has-error")),
+            Some(crate::scenario::Severity::Warning) => ("⚠", Some("has-warning")),
+            None => ("▼", None),
+        };
+        let why = if mine.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", mine.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))
+        };
         let onpointerdown = {
             let drag = drag.clone();
             let ondispatch = props.ondispatch.clone();
@@ -230,12 +263,12 @@ pub fn timeline(props: &TimelineProps) -> Html {
             })
         };
         html! {
-            <button class={classes!("fault-marker", format!("fault-{}", f.kind_name()), selected.then_some("selected"))}
+            <button class={classes!("fault-marker", format!("fault-{}", f.kind_name()), selected.then_some("selected"), sev_class)}
                 style={format!("left:{pct}%;top:{}px", 2 + 12 * row)} data-fault-index={i.to_string()} data-testid={format!("fault-marker-{i}")}
-                aria-label={format!("{} of {} at {} (arrow keys move it)", f.kind_name(), fault_subject(f), Dur::Valid(at))}
-                title={format!("{} {} at {}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
+                aria-label={format!("{} of {} at {} (arrow keys move it){why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
+                title={format!("{} {} at {}{why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
                 {onpointerdown} {onkeydown}>
-                { "▼" }
+                { glyph }
             </button>
         }
     });
@@ -302,6 +335,27 @@ mod tests {
             assert_eq!(f.at().us(), 60_000_000);
             assert!(!fault_subject(&f).is_empty());
         }
+    }
+
+    #[test]
+    fn new_faults_go_to_a_free_slot() {
+        let mut s = builtins::get("liferay-reference").unwrap().scenario();
+        s.faults.clear();
+        let h = s.horizon.us();
+        assert_eq!(free_fault_time(&s), h / 3);
+        let mut seen = Vec::new();
+        for _ in 0..30 {
+            let t = free_fault_time(&s);
+            assert!(t < h);
+            seen.push(t);
+            s.faults.push(fault_template("crash", &s, t).unwrap());
+        }
+        // The first 24 all differ; once every slot is taken it falls back to a third.
+        let mut first: Vec<u64> = seen[..24].to_vec();
+        first.sort_unstable();
+        first.dedup();
+        assert_eq!(first.len(), 24);
+        assert_eq!(seen[29], h / 3);
     }
 
     #[test]
