@@ -369,7 +369,7 @@ pub fn hover_text(kind: ChartKind, r: &Report, x_frac: f64) -> Option<String> {
 /// The values of window `i` in words, from the same series the chart draws.
 pub fn window_text(kind: ChartKind, r: &Report, i: usize) -> Option<String> {
     let s = &r.series;
-    let t = crate::report::duration_s(s.t_s[i]);
+    let t = crate::report::duration_s(*s.t_s.get(i)?);
     Some(match kind {
         ChartKind::SuccessRate => {
             let o = *s.offered.get(i)?;

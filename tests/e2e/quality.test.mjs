@@ -327,6 +327,7 @@ test("charts: hovering a chart, or the arrow keys on it, reads the values of tha
   assert.notEqual(second, first);
   await page.keyboard.press("End");
   assert.match(await readout.textContent(), /^at \d/);
+  await readout.scrollIntoViewIfNeeded();
   await screenshot(page, "chart-hover");
   assert.deepEqual(errors, []);
 });
