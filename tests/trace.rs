@@ -278,3 +278,22 @@ fn a_long_trace_is_capped_and_says_so() {
     assert!(capped.truncated);
     assert_eq!(capped.entries[..], full.entries[..10]);
 }
+
+#[path = "common/golden.rs"]
+mod golden;
+
+#[test]
+fn traced_reference_runs_give_the_pinned_digests() {
+    for b in builtins::all() {
+        let mut s = b.scenario();
+        s.horizon = golden::REFERENCE_HORIZON;
+        let mut sim = Simulation::new(scenario::compile(&s).unwrap().config);
+        sim.enable_trace();
+        sim.run_to_end();
+        let r = sim.report();
+        let pinned = golden::pinned(golden::PINNED);
+        let want = pinned.iter().find(|(n, _)| n == b.name).map(|p| &p.1);
+        assert_eq!(Some(&r.digest), want, "{}", b.name);
+        assert!(r.trace.is_some());
+    }
+}
