@@ -279,6 +279,8 @@ fn a_long_trace_is_capped_and_says_so() {
     assert_eq!(capped.entries[..], full.entries[..10]);
 }
 
+// Only the pinned digests and the horizon are used here.
+#[allow(dead_code)]
 #[path = "common/golden.rs"]
 mod golden;
 
