@@ -299,3 +299,36 @@ fn traced_reference_runs_give_the_pinned_digests() {
         assert!(r.trace.is_some());
     }
 }
+
+#[test]
+fn the_flow_level_records_the_same_detection_and_takeover() {
+    // The flow level shares the engine's fault, detection and failover machinery: the same
+    // states, and the trace changes no digest there either.
+    let crash = r#"{ "crash": { "at": "60s", "target": "lb", "node": 0 } },
+        { "crash": { "at": "90s", "target": "web", "node": 1, "duration": "30s" } }"#;
+    let s = scenario::parse_json(&web_tier(r#""mode": "active_passive""#, crash)).unwrap();
+    let mut cfg = scenario::compile(&s).unwrap().config;
+    cfg.fidelity = sim::Fidelity::Flow;
+    let plain = sim::run(cfg.clone());
+    let mut traced = Simulation::new(cfg);
+    traced.enable_trace();
+    traced.run_to_end();
+    let mut r = traced.report();
+    let t = r.trace.take().unwrap();
+    assert_eq!(r, plain);
+    well_formed(&t);
+    assert_eq!(
+        states(&node(&t, "lb", 1)),
+        [NodeState::Standby, NodeState::Promoting, NodeState::Up]
+    );
+    assert_eq!(
+        states(&node(&t, "web", 1)),
+        [
+            NodeState::Up,
+            NodeState::Suspected,
+            NodeState::Down,
+            NodeState::Recovering,
+            NodeState::Up
+        ]
+    );
+}
