@@ -49,3 +49,25 @@ fn reference_runs_give_the_native_digests() {
     // the native engine.
     assert_eq!(golden::reference_digests(), golden::pinned(golden::PINNED));
 }
+
+#[wasm_bindgen_test]
+fn a_traced_run_in_wasm_gives_the_pinned_digest() {
+    // The state trace (watch mode) is recorded in the worker; it must not change the digest.
+    let pinned = golden::pinned(golden::PINNED);
+    let mut s = failover_lab::scenario::builtins::get("liferay-reference")
+        .unwrap()
+        .scenario();
+    s.horizon = golden::REFERENCE_HORIZON;
+    let mut sim =
+        failover_lab::sim::Simulation::new(failover_lab::scenario::compile(&s).unwrap().config);
+    sim.enable_trace();
+    sim.run_to_end();
+    let r = sim.report();
+    let trace = r.trace.as_ref().expect("a trace");
+    assert!(!trace.entries.is_empty());
+    let want = pinned
+        .iter()
+        .find(|(n, _)| n == "liferay-reference")
+        .map(|p| &p.1);
+    assert_eq!(Some(&r.digest), want);
+}

@@ -125,8 +125,7 @@ pub fn draw<DB: DrawingBackend>(
         let _ = w;
         return root.present().map_err(err);
     }
-    let t_max = s.t_s.last().copied().unwrap_or(0.0) + s.window_s.max(0.0);
-    let t_max = t_max.max(r.horizon_s).max(1e-9);
+    let t_max = x_span_s(r);
     let (unit, x_label) = time_unit(t_max);
     let xs: Vec<f64> = s.t_s.iter().map(|t| t / unit).collect();
     let x_end = t_max / unit;
@@ -221,9 +220,9 @@ pub fn draw<DB: DrawingBackend>(
     }
 
     let mut chart = ChartBuilder::on(&plot)
-        .margin(10)
+        .margin(PLOT_MARGIN as u32)
         .x_label_area_size(36)
-        .y_label_area_size(56)
+        .y_label_area_size(Y_LABEL_AREA as u32)
         .build_cartesian_2d(0.0..x_end, y_min..y_max)
         .map_err(err)?;
     chart
@@ -320,16 +319,57 @@ pub fn marker_label(label: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// The value at the window under `x_frac` (0..1 of the plot width), for hover text.
-pub fn hover_text(kind: ChartKind, r: &Report, x_frac: f64) -> Option<String> {
+/// Margin around the plot, in pixels of the drawing.
+pub const PLOT_MARGIN: f64 = 10.0;
+/// Width of the y label area left of the plot.
+pub const Y_LABEL_AREA: f64 = 56.0;
+
+/// The time span of the x axis in seconds: the last window's end or the horizon.
+pub fn x_span_s(r: &Report) -> f64 {
     let s = &r.series;
-    if s.t_s.is_empty() || !x_frac.is_finite() {
+    let t_max = s.t_s.last().copied().unwrap_or(0.0) + s.window_s.max(0.0);
+    t_max.max(r.horizon_s).max(1e-9)
+}
+
+/// The window drawn under pixel column `x_px` of a chart `width_px` wide (drawing pixels, as
+/// [`draw`] lays it out): the window that holds that moment, `None` off the plot.
+pub fn window_at(r: &Report, x_px: f64, width_px: f64) -> Option<usize> {
+    let s = &r.series;
+    let left = PLOT_MARGIN + Y_LABEL_AREA;
+    let plot_w = width_px - left - PLOT_MARGIN;
+    if s.t_s.is_empty() || !x_px.is_finite() || plot_w <= 0.0 {
         return None;
     }
-    let n = s.t_s.len();
+    let frac = (x_px - left) / plot_w;
+    if !(0.0..=1.0).contains(&frac) {
+        return None;
+    }
+    let t = frac * x_span_s(r);
+    Some(s.t_s.iter().rposition(|w| *w <= t).unwrap_or(0))
+}
+
+/// The pixel column (drawing pixels) at the start of window `i`, for the hover cursor.
+pub fn x_of_window(r: &Report, i: usize, width_px: f64) -> Option<f64> {
+    let t = *r.series.t_s.get(i)?;
+    let left = PLOT_MARGIN + Y_LABEL_AREA;
+    let plot_w = width_px - left - PLOT_MARGIN;
+    Some(left + plot_w * t / x_span_s(r))
+}
+
+/// The value at the window under `x_frac` (0..1 of the plot width), for hover text.
+pub fn hover_text(kind: ChartKind, r: &Report, x_frac: f64) -> Option<String> {
+    let n = r.series.t_s.len();
+    if n == 0 || !x_frac.is_finite() {
+        return None;
+    }
     let i = ((x_frac.clamp(0.0, 0.999_999)) * n as f64) as usize;
-    let i = i.min(n - 1);
-    let t = crate::report::duration_s(s.t_s[i]);
+    window_text(kind, r, i.min(n - 1))
+}
+
+/// The values of window `i` in words, from the same series the chart draws.
+pub fn window_text(kind: ChartKind, r: &Report, i: usize) -> Option<String> {
+    let s = &r.series;
+    let t = crate::report::duration_s(*s.t_s.get(i)?);
     Some(match kind {
         ChartKind::SuccessRate => {
             let o = *s.offered.get(i)?;
@@ -440,5 +480,34 @@ mod tests {
             .unwrap()
             .contains("p99 60.0 ms"));
         assert!(hover_text(ChartKind::Sessions, &Report::default(), 0.5).is_none());
+    }
+
+    #[test]
+    fn a_pixel_maps_to_the_window_drawn_there_and_back() {
+        let r = sample();
+        let n = r.series.t_s.len();
+        assert!(n >= 2);
+        let w = 560.0;
+        // Off the plot: nothing; its left edge: the first window; its right edge: the last.
+        assert_eq!(window_at(&r, 10.0, w), None);
+        assert_eq!(window_at(&r, w - 2.0, w), None);
+        assert_eq!(window_at(&r, 66.0, w), Some(0));
+        assert_eq!(window_at(&r, w - PLOT_MARGIN, w), Some(n - 1));
+        for i in 0..n {
+            let x = x_of_window(&r, i, w).unwrap();
+            // Just right of a window's start is that window.
+            assert_eq!(window_at(&r, x + 0.5, w), Some(i), "window {i} at {x}");
+            if i > 0 {
+                assert_eq!(window_at(&r, x - 0.5, w), Some(i - 1));
+            }
+        }
+        // The readout is that window's values.
+        let i = window_at(&r, x_of_window(&r, 1, w).unwrap() + 1.0, w).unwrap();
+        assert_eq!(
+            window_text(ChartKind::SuccessRate, &r, i).unwrap(),
+            "at 1.0 min: 95.00 % (190 of 200 requests)"
+        );
+        assert!(window_text(ChartKind::Sessions, &r, n).is_none());
+        assert_eq!(window_at(&Report::default(), 100.0, w), None);
     }
 }

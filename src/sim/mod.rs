@@ -13,6 +13,7 @@
 //! - [`flow`]: the flow level (rates and populations between state changes).
 //! - [`metrics`]: counters, histograms, windows, incidents.
 //! - [`report`]: the report shape, its building and its digest.
+//! - [`trace`]: the optional state trace of every node (for watch mode; not in the digest).
 //!
 //! ## Ordering and determinism rules
 //! 1. Time is integer microseconds ([`Time`]); no float ever decides when an event fires.
@@ -63,6 +64,7 @@ pub mod metrics;
 pub mod report;
 pub mod rng;
 pub mod time;
+pub mod trace;
 pub mod world;
 
 pub use config::*;
@@ -99,6 +101,16 @@ impl Simulation {
         if self.world.now < t {
             self.world.now = t;
         }
+    }
+    /// Records the state trace of every node from now on (see [`trace`]), at most
+    /// [`trace::DEFAULT_CAP`] entries. The report then carries it in `trace`; its digest does
+    /// not change.
+    pub fn enable_trace(&mut self) {
+        self.enable_trace_with_cap(trace::DEFAULT_CAP);
+    }
+    /// [`Simulation::enable_trace`] with another cap on the number of entries.
+    pub fn enable_trace_with_cap(&mut self, cap: usize) {
+        trace::enable(&mut self.world, cap);
     }
     pub fn run_to_end(&mut self) {
         while self.step() {}

@@ -27,6 +27,10 @@ pub struct Report {
     pub components: Vec<ComponentStats>,
     /// Hex digest of everything above (see [`Report::compute_digest`]).
     pub digest: String,
+    /// The state trace of every node, only when the run was asked for it
+    /// (`Simulation::enable_trace`). Not part of the digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<super::trace::StateTrace>,
 }
 
 /// What one component did during the run.
@@ -159,10 +163,14 @@ pub mod cause {
 }
 
 impl Report {
-    /// FNV-1a 64 over the canonical JSON of the report with an empty digest, in hex.
+    /// FNV-1a 64 over the canonical JSON of the report with an empty digest and without the
+    /// state trace, in hex.
     pub fn compute_digest(&self) -> String {
-        let mut r = self.clone();
-        r.digest.clear();
+        let r = Report {
+            trace: None,
+            digest: String::new(),
+            ..self.clone()
+        };
         let text = serde_json::to_string(&r).unwrap_or_default();
         format!("{:016x}", super::rng::fnv1a(text.as_bytes()))
     }
@@ -348,7 +356,9 @@ pub fn build(w: &super::world::World) -> Report {
         },
         components,
         digest: String::new(),
+        trace: None,
     };
     report.digest = report.compute_digest();
+    report.trace = w.trace.as_ref().map(|t| t.snapshot(w));
     report
 }

@@ -243,6 +243,8 @@ pub struct World {
     /// When a fault's current phase started (blue/green drains).
     pub fault_since: Vec<Time>,
     pub flow: super::flow::FlowState,
+    /// The state trace, when asked for (`None` by default: see `trace.rs`).
+    pub trace: Option<Box<super::trace::Recorder>>,
     pub(crate) stations: Vec<Station>,
     /// Bumped whenever a node's `serving`, `marked_up`, `admin_down` or `drained` changes: the
     /// LB's cached lists of eligible nodes (`elig`) are rebuilt when it moved.
@@ -369,6 +371,7 @@ impl World {
             stations,
             lb_gen: 1,
             elig: vec![EligCache::default(); n_comps],
+            trace: None,
         };
         w.start();
         w
@@ -446,6 +449,41 @@ impl World {
             }
             Event::ServiceDone { req, node, epoch } => self.on_service_done(req, node, epoch),
             Event::Timeout { req } => self.fail(req, Cause::Timeout, NONE),
+            Event::FlowTick => super::flow::tick(self),
+            _ if self.trace.is_some() => self.handle_traced(ev),
+            _ => self.handle_state(ev),
+        }
+    }
+
+    /// A state-changing event with the state trace on (see `trace.rs`).
+    #[cold]
+    fn handle_traced(&mut self, ev: Event) {
+        super::trace::before(self);
+        self.handle_state(ev);
+        let scope = match ev {
+            Event::Fault { fault, .. } => super::trace::scope(self, None, None, Some(fault)),
+            Event::NodeFail { node }
+            | Event::NodeRepair { node, .. }
+            | Event::Detect { node, .. }
+            | Event::SpareActivate { node, .. } => {
+                super::trace::scope(self, Some(node), None, None)
+            }
+            Event::Takeover { comp, .. } | Event::DbPromote { comp, .. } => Some(comp),
+            _ => return,
+        };
+        super::trace::after(self, scope);
+    }
+
+    /// Faults, failures, repairs, verdicts, takeovers, promotions, routing: the rare events
+    /// that change the state of nodes.
+    fn handle_state(&mut self, ev: Event) {
+        match ev {
+            Event::SessionArrival
+            | Event::NextRequest { .. }
+            | Event::Retry { .. }
+            | Event::ServiceDone { .. }
+            | Event::Timeout { .. }
+            | Event::FlowTick => {}
             Event::Fault { fault, stage } => self.on_fault(fault, stage),
             Event::NodeFail { node } => self.on_random_fail(node),
             Event::NodeRepair { node, incident } => {
@@ -464,7 +502,6 @@ impl World {
             Event::Takeover { comp, epoch } => self.on_takeover(comp, epoch),
             Event::DbPromote { comp, epoch } => self.on_db_promote(comp, epoch),
             Event::RouteUpdate { entry } => self.on_route_update(entry),
-            Event::FlowTick => super::flow::tick(self),
         }
     }
 

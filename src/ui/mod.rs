@@ -266,7 +266,12 @@ pub fn app() -> Html {
         ),
         |(s, on, t, r)| {
             on.then(|| {
-                let (states, global) = watch::states_at(s, *t, r.as_deref());
+                // The engine's own trace when the run has one; else reconstructed.
+                let (fallback, global) = watch::states_at(s, *t, r.as_deref());
+                let states = match r.as_ref().and_then(|r| r.trace.as_ref()) {
+                    Some(tr) => watch::states_from_trace(tr, *t),
+                    None => fallback,
+                };
                 (Rc::new(states), global)
             })
         },
@@ -563,7 +568,7 @@ pub fn app() -> Html {
                         <Palette onadd={onadd} />
                         <button class={classes!("btn", "small", player.on.then_some("active"))} id="watch-toggle" data-testid="watch-toggle"
                             aria-pressed={player.on.to_string()} onclick={{ let d = player.dispatcher(); Callback::from(move |_| d.dispatch(watch::PlayerAction::Toggle)) }}
-                            title="Replay the scripted faults with component states over time">{ "Watch" }</button>
+                            title="Replay the run: every node's state over time">{ "Watch" }</button>
                     </div>
                     <Topology scenario={scenario.clone()} selection={state.selection.clone()} problems={problems.clone()} ondispatch={dispatch.clone()}
                         watch={(*watched).as_ref().map(|(w, _)| w.clone())} />

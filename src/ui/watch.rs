@@ -1,43 +1,83 @@
-//! Watch mode: the state of every component at a moment of the run, replayed from the scripted
-//! faults and planned events (crash, hang, leak, flapping, site outage, partition, rolling
-//! restart, blue/green, switchovers). Pure, so it is unit-tested natively.
+//! Watch mode: the state of every component and node at a moment of the run. With the run's
+//! state trace (recorded by the engine, `sim::trace`), the states are what the engine did:
+//! up, suspected, down, standby, promoting, draining, recovering, degraded. Without one (an
+//! imported report), they are reconstructed from the scripted faults and the incidents as a
+//! fallback. Pure, so it is unit-tested natively.
 
 use crate::scenario::{Fault, Scenario, Spec};
+pub use crate::sim::trace::NodeState;
+use crate::sim::trace::{StateTrace, Why};
 use std::collections::BTreeMap;
 
-/// What a component looks like at a moment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum NodeState {
-    Up,
-    /// Serving, but with a fault (errors, latency, a leak, a partition, some nodes down).
-    Degraded,
-    /// Inside an incident of the run: from its first failed request to full restoration.
-    Recovering,
-    /// Taking no new sessions before a restart or deploy.
-    Draining,
-    /// A database switching its primary, a standby taking over.
-    Promoting,
-    Down,
-}
-
-impl NodeState {
-    pub fn name(self) -> &'static str {
-        match self {
-            NodeState::Up => "up",
-            NodeState::Degraded => "degraded",
-            NodeState::Recovering => "recovering",
-            NodeState::Draining => "draining",
-            NodeState::Promoting => "promoting",
-            NodeState::Down => "down",
-        }
-    }
-}
-
-/// A component's state and why.
+/// One node at a moment (from the trace).
 #[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    /// `app#0`.
+    pub label: String,
+    pub state: NodeState,
+    pub why: &'static str,
+}
+
+/// A component's state (its most severe node's) and why, with its nodes when traced.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Status {
     pub state: NodeState,
     pub why: String,
+    pub nodes: Vec<NodeView>,
+}
+
+/// Every traced component's status at `t_us`: the last entry of each node at or before it.
+pub fn states_from_trace(tr: &StateTrace, t_us: u64) -> BTreeMap<String, Status> {
+    let mut cur: Vec<Vec<(NodeState, Why)>> = tr
+        .nodes
+        .iter()
+        .map(|n| vec![(NodeState::Up, Why::Serving); (*n).min(10_000) as usize])
+        .collect();
+    let end = tr.entries.partition_point(|e| e.t_us <= t_us);
+    for e in &tr.entries[..end] {
+        if let Some(slot) = cur
+            .get_mut(e.comp as usize)
+            .and_then(|c| c.get_mut(e.node as usize))
+        {
+            *slot = (e.state, e.why);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (c, id) in tr.components.iter().enumerate() {
+        let Some(nodes) = cur.get(c) else { continue };
+        let views: Vec<NodeView> = nodes
+            .iter()
+            .enumerate()
+            .map(|(k, (st, why))| NodeView {
+                label: format!("{id}#{k}"),
+                state: *st,
+                why: why.text(),
+            })
+            .collect();
+        let worst = views.iter().max_by_key(|v| v.state);
+        let (state, why) = match worst {
+            Some(v) if views.len() > 1 => {
+                let same = views.iter().filter(|w| w.state == v.state).count();
+                let of = if same > 1 {
+                    format!(" (+{} more)", same - 1)
+                } else {
+                    String::new()
+                };
+                (v.state, format!("{} {}{of}", v.label, v.why))
+            }
+            Some(v) => (v.state, v.why.to_string()),
+            None => (NodeState::Up, String::new()),
+        };
+        out.insert(
+            id.clone(),
+            Status {
+                state,
+                why,
+                nodes: views,
+            },
+        );
+    }
+    out
 }
 
 fn nodes_of(spec: &Spec) -> u64 {
@@ -71,9 +111,14 @@ pub fn states_at(
         let e = out.entry(id.to_string()).or_insert(Status {
             state: NodeState::Up,
             why: String::new(),
+            nodes: Vec::new(),
         });
         if state > e.state {
-            *e = Status { state, why };
+            *e = Status {
+                state,
+                why,
+                nodes: Vec::new(),
+            };
         }
     };
     let within = |at: u64, dur: Option<u64>| {
@@ -438,6 +483,43 @@ mod tests {
         assert_eq!(st["web"].why, "web#1 marked down");
         let (st, _) = states_at(&s, 130_000_000, Some(&r));
         assert!(!st.contains_key("web"));
+    }
+
+    #[test]
+    fn the_engine_trace_gives_each_node_its_state_at_the_moment() {
+        // liferay-reference: app#0 crashes at 20 min; health checks mark it down seconds later.
+        let s = builtins::get("liferay-reference").unwrap().scenario();
+        let mut sim = crate::sim::Simulation::new(crate::scenario::compile(&s).unwrap().config);
+        sim.enable_trace();
+        sim.run_until(32 * MIN);
+        let r = sim.report();
+        let tr = r.trace.as_ref().unwrap();
+        let at = |t: u64| states_from_trace(tr, t);
+        let before = at(10 * MIN);
+        assert_eq!(before["app"].state, NodeState::Up);
+        assert_eq!(before["lb"].state, NodeState::Up);
+        assert_eq!(before["lb"].nodes[1].state, NodeState::Standby);
+        assert_eq!(before["db"].nodes[1].state, NodeState::Standby);
+        let suspected = at(20 * MIN + 2_000_000);
+        assert_eq!(suspected["app"].state, NodeState::Suspected);
+        assert_eq!(suspected["app"].nodes[0].label, "app#0");
+        assert_eq!(suspected["app"].nodes[1].state, NodeState::Up);
+        assert!(suspected["app"].why.starts_with("app#0 dead"));
+        assert_eq!(at(25 * MIN)["app"].state, NodeState::Down);
+        assert_eq!(at(30 * MIN)["app"].state, NodeState::Recovering);
+        assert_eq!(at(31 * MIN)["app"].state, NodeState::Up);
+        // Nothing out of range panics.
+        assert_eq!(at(u64::MAX)["app"].nodes.len(), 2);
+        let mut bad = tr.clone();
+        bad.entries.push(crate::sim::trace::TraceEntry {
+            t_us: 0,
+            comp: 99,
+            node: 99,
+            state: NodeState::Down,
+            why: Why::Crashed,
+        });
+        bad.nodes.truncate(1);
+        let _ = states_from_trace(&bad, 5 * MIN);
     }
 
     #[test]

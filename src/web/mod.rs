@@ -273,9 +273,11 @@ impl SimRunner {
 
     pub fn run(&self, run_id: u32, scenario: &Scenario) -> Result<(), String> {
         let scenario_json = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
+        // Always with the state trace: watch mode replays it (a few entries per fault).
         self.bridge.send(worker::Request::Run {
             run_id,
             scenario_json,
+            trace: true,
         });
         Ok(())
     }

@@ -14,8 +14,16 @@ use serde::{Deserialize, Serialize};
 /// From the page to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Request {
-    Run { run_id: u32, scenario_json: String },
-    Cancel { run_id: u32 },
+    Run {
+        run_id: u32,
+        scenario_json: String,
+        /// Record the state trace of every node (for watch mode); the digest is the same.
+        #[serde(default)]
+        trace: bool,
+    },
+    Cancel {
+        run_id: u32,
+    },
 }
 
 /// From the worker to the page.
@@ -58,7 +66,7 @@ pub enum Advance {
 
 impl Job {
     /// Parses and compiles the scenario; a message naming every problem otherwise.
-    pub fn start(run_id: u32, scenario_json: &str) -> Result<Job, String> {
+    pub fn start(run_id: u32, scenario_json: &str, trace: bool) -> Result<Job, String> {
         let scenario: Scenario = scenario::parse_json(scenario_json).map_err(|ps| {
             let list: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
             format!("The scenario could not be read: {}", list.join("; "))
@@ -67,7 +75,10 @@ impl Job {
             let list: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
             format!("The scenario has errors: {}", list.join("; "))
         })?;
-        let sim = Simulation::new(compiled.config);
+        let mut sim = Simulation::new(compiled.config);
+        if trace {
+            sim.enable_trace();
+        }
         let chunk = (sim.horizon() / 1000).max(1);
         Ok(Job {
             run_id,
@@ -173,7 +184,8 @@ impl Worker for SimWorker {
             Request::Run {
                 run_id,
                 scenario_json,
-            } => match Job::start(run_id, &scenario_json) {
+                trace,
+            } => match Job::start(run_id, &scenario_json, trace) {
                 Ok(job) => {
                     self.job = Some((who, job));
                     self.last_ms = 0.0;
@@ -204,7 +216,7 @@ mod tests {
         let mut scenario = builtins::get("liferay-reference").unwrap().scenario();
         scenario.horizon = crate::scenario::Dur::mins(5);
         let json = serde_json::to_string(&scenario).unwrap();
-        let mut job = Job::start(3, &json).unwrap();
+        let mut job = Job::start(3, &json, false).unwrap();
         let mut steps = 0;
         let report_json = loop {
             steps += 1;
@@ -238,25 +250,27 @@ mod tests {
         scenario.horizon = crate::scenario::Dur::mins(10);
         let native = crate::sim::run(crate::scenario::compile(&scenario).unwrap().config);
         let json = serde_json::to_string(&scenario).unwrap();
-        for elapsed in [10.0, 50.0] {
-            let mut job = Job::start(1, &json).unwrap();
+        for (elapsed, trace) in [(10.0, false), (50.0, false), (30.0, true)] {
+            let mut job = Job::start(1, &json, trace).unwrap();
             let report_json = loop {
                 if let Advance::Done(Update::Done { report_json, .. }) = job.advance(elapsed) {
                     break report_json;
                 }
             };
-            let r: crate::sim::Report = serde_json::from_str(&report_json).unwrap();
+            let mut r: crate::sim::Report = serde_json::from_str(&report_json).unwrap();
             assert_eq!(
                 r.digest, native.digest,
                 "chunking with {elapsed} ms changed the run"
             );
+            // The trace, when asked for, travels with the report and changes nothing else.
+            assert_eq!(r.trace.take().is_some(), trace);
             assert_eq!(r, native);
         }
     }
 
     #[test]
     fn a_bad_scenario_is_a_message_not_a_panic() {
-        let err = Job::start(1, "{ not json").err().unwrap();
+        let err = Job::start(1, "{ not json", false).err().unwrap();
         assert!(err.contains("could not be read"), "{err}");
     }
 }

@@ -231,36 +231,104 @@ test("light theme: readable text on every main surface", async () => {
   assert.deepEqual(errors, []);
 });
 
-test("watch mode: scrubbing to the scripted crash shows the crashed component's state in words", async () => {
+async function scrubTo(page, seconds) {
+  await page.locator("#watch-time").evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, seconds);
+  await page.waitForFunction((v) => document.querySelector("#watch-time")?.value === String(v), seconds);
+}
+
+const stateOf = (page, id) => page.locator(`[data-node-id=${id}]`).getAttribute("data-state");
+const pipOf = (page, label) => page.locator(`.pip[data-node="${label}"]`).getAttribute("data-state");
+
+test("watch mode: the engine's trace shows suspected in the detection window, then down, recovering, and a takeover", async () => {
   const { page, errors } = await openPage(browser, server.url);
   await settled(page);
   await page.locator("#watch-toggle").click();
-  const scrub = page.locator("#watch-time");
-  await scrub.waitFor();
-  // liferay-reference crashes app node 0 at 20 min for 10 min: go to 25 min.
-  await scrub.evaluate((el) => {
-    el.value = "1500";
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  });
+  await page.locator("#watch-time").waitFor();
+  // The legend names all eight states, each with a symbol as well as a colour.
+  const legend = await page.locator("#watch-legend").textContent();
+  for (const s of ["up", "suspected", "down", "standby", "promoting", "draining", "recovering", "degraded"]) {
+    assert.match(legend, new RegExp(s), `legend lists ${s}`);
+  }
+  assert.equal(await page.locator("#watch-legend .chip-sym").count(), 8);
+
+  // liferay-reference crashes app node 0 at 20 min for 10 min. Health checks every 2 s, fall 3,
+  // timeout 1 s: it is marked down 5 to 7 s after the crash. At 20 min + 2 s it is suspected.
+  await scrubTo(page, 1202);
+  await page.waitForFunction(() => document.querySelector("[data-node-id=app]")?.getAttribute("data-state") === "suspected",
+    null, { timeout: 10_000 });
   const app = page.locator("[data-node-id=app]");
-  await page.waitForFunction(() => {
-    const s = document.querySelector("[data-node-id=app]")?.getAttribute("data-state");
-    return s && s !== "up";
-  }, null, { timeout: 10_000 });
-  const state = await app.getAttribute("data-state");
-  assert.ok(["suspected", "down", "standby", "promoting", "draining", "recovering", "degraded"].includes(state) || state !== "up", `app state: ${state}`);
+  assert.equal(await pipOf(page, "app#0"), "suspected");
+  assert.equal(await pipOf(page, "app#1"), "up");
   // Not by colour alone: the state is written on the node and in its accessible name.
-  assert.match(await app.locator(".node-params").textContent(), new RegExp(state), "the state is written on the node");
-  assert.match(await app.getAttribute("aria-label"), new RegExp(state), "the state is in the node's accessible name");
-  assert.match(await page.locator("#watch-time-label").textContent(), /25/);
+  assert.match(await app.locator(".node-params").textContent(), /suspected/);
+  assert.match(await app.getAttribute("aria-label"), /suspected.*app#0/);
   await screenshot(page, "watch");
 
-  // Before the crash every component is up.
-  await scrub.evaluate((el) => {
-    el.value = "600";
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  });
+  // Later inside the crash: marked down.
+  await scrubTo(page, 1500);
+  await page.waitForFunction(() => document.querySelector("[data-node-id=app]")?.getAttribute("data-state") === "down");
+  assert.equal(await pipOf(page, "app#0"), "down");
+  assert.match(await app.locator(".node-params").textContent(), /down/);
+  // Back at 30 min, waiting for the health checks to mark it up again.
+  await scrubTo(page, 1800);
+  await page.waitForFunction(() => document.querySelector("[data-node-id=app]")?.getAttribute("data-state") === "recovering");
+  assert.equal(await pipOf(page, "app#0"), "recovering");
+  // Before the crash every node is up; the passive LB and the database replica stand by.
+  await scrubTo(page, 600);
   await page.waitForFunction(() => document.querySelector("[data-node-id=app]")?.getAttribute("data-state") === "up");
+  assert.equal(await pipOf(page, "lb#1"), "standby");
+  assert.equal(await stateOf(page, "lb"), "up");
+  // The active LB crashes at 40 min: suspected while heartbeats are missed (3 × 1 s), then the
+  // passive member takes over the virtual IP (1 s) and is up.
+  await scrubTo(page, 2401);
+  await page.waitForFunction(() => document.querySelector('.pip[data-node="lb#0"]')?.getAttribute("data-state") === "suspected");
+  assert.equal(await pipOf(page, "lb#1"), "standby");
+  await scrubTo(page, 2403);
+  await page.waitForFunction(() => document.querySelector('.pip[data-node="lb#1"]')?.getAttribute("data-state") === "promoting");
+  assert.equal(await pipOf(page, "lb#0"), "down");
+  await scrubTo(page, 2410);
+  await page.waitForFunction(() => document.querySelector('.pip[data-node="lb#1"]')?.getAttribute("data-state") === "up");
+  assert.deepEqual(errors, []);
+});
+
+test("charts: hovering a chart, or the arrow keys on it, reads the values of that window", async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await settled(page);
+  const canvas = page.locator("#chart-success-rate canvas");
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  const readout = page.locator("[data-testid=chart-success-rate-hover]");
+  // The plot spans canvas pixels 66..550 of 560 over the hour: 25 min is at 66 + 484 × 25/60.
+  const scale = box.width / 560;
+  await page.mouse.move(box.x + (66 + (484 * 25) / 60 + 2) * scale, box.y + box.height / 2);
+  await page.waitForFunction(() => /at /.test(document.querySelector("[data-testid=chart-success-rate-hover]")?.textContent ?? ""));
+  const text = await readout.textContent();
+  assert.match(text, /^at 25\.\d min: \d+\.\d\d % \(\d+ of \d+ requests\)$/, text);
+  assert.equal(await page.locator("#chart-success-rate .chart-cursor").count(), 1, "a cursor marks the window");
+  // The failures chart at the same moment names causes with counts.
+  const fbox = await page.locator("#chart-failures-by-cause canvas").boundingBox();
+  if (fbox) {
+    await page.mouse.move(fbox.x + (66 + (484 * 20) / 60 + 2) * (fbox.width / 560), fbox.y + fbox.height / 2);
+    await page.waitForFunction(() => /at 20\.\d min/.test(document.querySelector("[data-testid=chart-failures-by-cause-hover]")?.textContent ?? ""));
+  }
+  // Off the plot: nothing.
+  await page.mouse.move(box.x + 5, box.y + 5);
+  await page.waitForFunction(() => !/at /.test(document.querySelector("[data-testid=chart-success-rate-hover]")?.textContent ?? ""));
+  // Keyboard: focus the chart, Home → the first window, → the next, End → the last.
+  await canvas.focus();
+  await page.keyboard.press("Home");
+  assert.match(await readout.textContent(), /^at 0\.0 s: /);
+  const first = await readout.textContent();
+  await page.keyboard.press("ArrowRight");
+  const second = await readout.textContent();
+  assert.notEqual(second, first);
+  await page.keyboard.press("End");
+  assert.match(await readout.textContent(), /^at \d/);
+  await readout.scrollIntoViewIfNeeded();
+  await screenshot(page, "chart-hover");
   assert.deepEqual(errors, []);
 });
 

@@ -8,6 +8,46 @@ use crate::ui::state::{
     crash_at, free_site_rect, kind_label, rect_between, Action, Sel, NODE_H, NODE_W, SITE_MIN,
 };
 use crate::ui::watch::{NodeState, Status};
+
+/// Watch mode: the state in words for the accessible name (`, suspected: app#0 …`).
+fn watch_words(w: &Status) -> String {
+    let mut s = format!(", {}", w.state.name());
+    if w.state != NodeState::Up && !w.why.is_empty() {
+        s += &format!(": {}", w.why);
+    }
+    if w.nodes.len() > 1 {
+        let each: Vec<String> = w
+            .nodes
+            .iter()
+            .map(|n| format!("{} {}", n.label, n.state.name()))
+            .collect();
+        s += &format!(" ({})", each.join(", "));
+    }
+    s
+}
+
+/// Watch mode: one small marker per node (colour, symbol and outline per state), above the box.
+fn node_pips(w: &Status) -> Html {
+    const MAX: usize = 8;
+    let pips = w.nodes.iter().take(MAX).enumerate().map(|(i, n)| {
+        let x = 10 + 17 * i as i32;
+        html! {
+            <g class={classes!("pip", format!("state-{}", n.state.name()))} data-node={n.label.clone()} data-state={n.state.name()}
+                transform={format!("translate({x},-9)")}>
+                <title>{ format!("{}: {} — {}", n.label, n.state.name(), n.why) }</title>
+                <rect class="pip-box" width="15" height="14" rx="3" />
+                <text x="7.5" y="11" class="pip-sym">{ n.state.symbol() }</text>
+            </g>
+        }
+    });
+    let more = w.nodes.len().saturating_sub(MAX);
+    html! {
+        <g class="pips" aria-hidden="true">
+            { for pips }
+            if more > 0 { <text x={(10 + 17 * MAX as i32).to_string()} y="2" class="pip-more">{ format!("+{more}") }</text> }
+        </g>
+    }
+}
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -722,10 +762,7 @@ pub fn topology(props: &TopologyProps) -> Html {
             })
         };
         let watched = props.watch.as_ref().map(|w| {
-            w.get(&c.id).cloned().unwrap_or(Status {
-                state: NodeState::Up,
-                why: String::new(),
-            })
+            w.get(&c.id).cloned().unwrap_or_default()
         });
         let params = match &watched {
             Some(st) if st.state != NodeState::Up => truncate(&format!("{}: {}", st.state.name(), st.why), 20),
@@ -748,7 +785,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                 data-state={watched.as_ref().map(|w| w.state.name())}
                 tabindex="0" role="button" aria-pressed={selected.to_string()}
                 aria-label={format!("{} {}{status}{}", kind_label(c.spec.kind_name()), c.id,
-                    watched.as_ref().map(|w| format!(", {}", w.state.name())).unwrap_or_default())}
+                    watched.as_ref().map(watch_words).unwrap_or_default())}
                 transform={format!("translate({left},{top})")}
                 {onpointerdown} {onpointerup} {oncontextmenu} {onkeydown}>
                 <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
@@ -756,6 +793,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                 <text x="10" y="20" class="node-name">{ truncate(&c.id, 14) }</text>
                 <text x="10" y="36" class="node-kind">{ subtitle }</text>
                 <text x="10" y="50" class="node-params">{ params }</text>
+                if let Some(w) = &watched { { node_pips(w) } }
                 if is_entry { <text x={(NODE_W - 22).to_string()} y="18" class="node-badge"><title>{"receives client traffic"}</title>{ "⇥" }</text> }
                 if let Some(sev) = sev {
                     <text x={(NODE_W - 20).to_string()} y={(NODE_H - 8).to_string()} class="node-badge">

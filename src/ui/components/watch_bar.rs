@@ -3,7 +3,21 @@
 
 use crate::scenario::units::format_micros;
 use crate::sim::Report;
-use crate::ui::watch::{self, Player, PlayerAction};
+use crate::ui::watch::{self, NodeState, Player, PlayerAction};
+
+/// What a state means, for the legend's tooltips.
+fn legend_text(s: NodeState) -> &'static str {
+    match s {
+        NodeState::Up => "serving",
+        NodeState::Suspected => "dead or hung, not yet noticed (detection window)",
+        NodeState::Down => "dead and known to be",
+        NodeState::Standby => "passive member, replica or spare, ready",
+        NodeState::Promoting => "taking over: replica promotion, virtual IP, spare start",
+        NodeState::Draining => "taking no new sessions before maintenance or handover",
+        NodeState::Recovering => "restarting, waiting for health checks, catching up, restoring",
+        NodeState::Degraded => "serving with errors, latency, a leak or corruption",
+    }
+}
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -49,13 +63,15 @@ pub fn watch_bar(props: &WatchBarProps) -> Html {
             <span class="watch-time" id="watch-time-label">{ format!("t = {}", format_micros(p.t_us)) }</span>
             if let Some(pct) = success { <span>{ format!("success {pct:.2} %") }</span> }
             { for props.global.iter().map(|g| html! { <span class="watch-global">{ g.clone() }</span> }) }
-            <span class="watch-legend">
-                <span class="state-chip state-up">{ "up" }</span>
-                <span class="state-chip state-degraded">{ "degraded" }</span>
-                <span class="state-chip state-recovering">{ "recovering" }</span>
-                <span class="state-chip state-draining">{ "draining" }</span>
-                <span class="state-chip state-promoting">{ "promoting" }</span>
-                <span class="state-chip state-down">{ "down" }</span>
+            if props.report.as_ref().and_then(|r| r.trace.as_ref()).is_some_and(|t| t.truncated) {
+                <span class="watch-global">{ "trace truncated: later states not recorded" }</span>
+            }
+            <span class="watch-legend" id="watch-legend" aria-label="Node states">
+                { for NodeState::ALL.iter().map(|s| html! {
+                    <span class={classes!("state-chip", format!("state-{}", s.name()))} title={legend_text(*s)}>
+                        <span class="chip-sym" aria-hidden="true">{ s.symbol() }</span>{ format!(" {}", s.name()) }
+                    </span>
+                }) }
             </span>
         </div>
     }
