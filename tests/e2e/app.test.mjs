@@ -1,29 +1,10 @@
 // End-to-end tests of the app, each asserting what a person would check (issue 5's list).
 // Every test opens its own browser context: a fresh profile with empty storage.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, openPage, screenshot } from "./harness.mjs";
+import { servedApp, settled, openPage, screenshot } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Waits until a run has finished and its digest is shown. */
-async function settled(page) {
-  await page.waitForFunction(
-    () => /^[0-9a-f]{8,}$/.test(document.querySelector("#digest")?.textContent?.trim() ?? "") &&
-      document.querySelector("#run-button") !== null,
-    null,
-    { timeout: 90_000 },
-  );
-}
+const served = servedApp();
 
 /** Waits for a run started after `previous` was shown to finish with a new digest. */
 async function newDigest(page, previous) {
@@ -42,7 +23,7 @@ const digest = async (page) => (await page.locator("#digest").textContent()).tri
 const incidents = (page) => page.locator("[data-testid=incident-row]");
 
 test("the default scenario opens already run, with results", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const availability = await page.locator("#card-request-availability").textContent();
   assert.match(availability, /\d+(\.\d+)?\s*%/, `availability card: ${availability}`);
@@ -63,7 +44,7 @@ test("the default scenario opens already run, with results", async () => {
 });
 
 test("add two components and connect them", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const before = await page.locator("[data-node-id]").count();
   await page.locator("#palette-cache").click();
@@ -82,7 +63,7 @@ test("add two components and connect them", async () => {
 });
 
 test("changing a parameter changes the result; undo restores the previous state", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const d0 = await digest(page);
   await page.locator("[data-node-id=app]").click();
@@ -102,7 +83,7 @@ test("changing a parameter changes the result; undo restores the previous state"
 });
 
 test("injecting a crash makes an incident appear", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const d0 = await digest(page);
   const rows = await incidents(page).count();
@@ -118,7 +99,7 @@ test("injecting a crash makes an incident appear", async () => {
 });
 
 test("the page stays responsive while a long run is in progress, and Cancel stops it", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   await page.locator("#scenario-picker").selectOption("zero-downtime-2dc");
   await page.locator("#run-progress").waitFor({ timeout: 10_000 });
@@ -134,7 +115,7 @@ test("the page stays responsive while a long run is in progress, and Cancel stop
 });
 
 test("a copied link opens the same run (same digest) in a fresh browser profile", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const d0 = await digest(page);
   await page.locator("#scenario-picker").selectOption("keycloak-multisite");
@@ -144,7 +125,7 @@ test("a copied link opens the same run (same digest) in a fresh browser profile"
   const url = page.url();
   const d = await digest(page);
 
-  const other = await openPage(browser, url);
+  const other = await openPage(served.browser, url);
   await settled(other.page);
   assert.equal(await digest(other.page), d);
   assert.deepEqual(errors, []);
@@ -152,7 +133,7 @@ test("a copied link opens the same run (same digest) in a fresh browser profile"
 });
 
 test("a broken link shows a clear message and the app still works", async () => {
-  const { page } = await openPage(browser, `${server.url}#s=v1.nonsense`);
+  const { page } = await openPage(served.browser, `${served.url}#s=v1.nonsense`);
   const banner = page.locator("#link-error");
   await banner.waitFor({ timeout: 10_000 });
   assert.match(await banner.textContent(), /link/i);
@@ -160,13 +141,13 @@ test("a broken link shows a clear message and the app still works", async () => 
   assert.ok(await page.locator("[data-node-id]").first().isVisible(), "a scenario is shown instead");
   await screenshot(page, "broken-link");
 
-  const newer = await openPage(browser, `${server.url}#s=v9.abc`);
+  const newer = await openPage(served.browser, `${served.url}#s=v9.abc`);
   await newer.page.locator("#link-error").waitFor({ timeout: 10_000 });
   assert.match(await newer.page.locator("#link-error").textContent(), /newer/i);
 });
 
 test("reload restores autosaved work", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   await page.locator("#palette-doc_store").click();
   await page.locator("[data-node-id=docs]").waitFor();
@@ -176,7 +157,7 @@ test("reload restores autosaved work", async () => {
 });
 
 test("importing invalid scenario JSON shows where the problem is and keeps the work", async () => {
-  const { page } = await openPage(browser, server.url);
+  const { page } = await openPage(served.browser, served.url);
   await settled(page);
   const nodes = await page.locator("[data-node-id]").count();
   await page.locator("#import-file").setInputFiles({

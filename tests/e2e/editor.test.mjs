@@ -2,31 +2,13 @@
 // rubber-band selection, site boxes (create, name, resize, move nodes in and out, reload), pan
 // and zoom, dragging a fault along the timeline, every fault kind from the picker, "fail at…",
 // and the inspector's units, defaults and inline messages. Each test uses a fresh profile.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFile } from "node:fs/promises";
-import { serveDist, launch, openPage, screenshot, SCREENSHOTS } from "./harness.mjs";
+import { servedApp, settled, openPage, screenshot, SCREENSHOTS } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function settled(page) {
-  await page.waitForFunction(
-    () => /^[0-9a-f]{8,}$/.test(document.querySelector("#digest")?.textContent?.trim() ?? "") &&
-      document.querySelector("#run-button") !== null,
-    null,
-    { timeout: 90_000 },
-  );
-}
+const served = servedApp();
 
 const box = (page, id) => page.locator(`[data-node-id=${id}] .node-box`).boundingBox();
 const selectedNodes = (page) =>
@@ -41,7 +23,7 @@ async function drag(page, from, to, { button = "left" } = {}) {
 }
 
 test("rubber band: dragging a rectangle on the empty canvas selects exactly the nodes inside; Shift adds", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const [lb, app, db] = [await box(page, "lb"), await box(page, "app"), await box(page, "db")];
   // From empty canvas above-left of app to below-right of db: app and db, not lb or web.
@@ -100,7 +82,7 @@ test("rubber band: dragging a rectangle on the empty canvas selects exactly the 
 });
 
 test("sites: New site, name it, move nodes in and out, resize it; it survives a reload", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   await page.locator("#add-site").click();
   const site = page.locator("[data-site-id=site]");
@@ -161,7 +143,7 @@ test("sites: New site, name it, move nodes in and out, resize it; it survives a 
 });
 
 test("pan and zoom: the wheel zooms around the pointer, Pan tool / Space / middle button pan, Fit shows every node", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   // Wheel over a point inside db: that point stays under the pointer while db grows.
   const d0 = await box(page, "db");
@@ -213,7 +195,7 @@ test("pan and zoom: the wheel zooms around the pointer, Pan tool / Space / middl
 });
 
 test("fault timeline: dragging a marker moves the fault's time (inspector and list); undo puts it back; Delete removes one", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const marker = page.locator("[data-testid=fault-marker-0]");
   assert.match(await marker.getAttribute("title"), /crash app#0 at 20m$/);
@@ -247,7 +229,7 @@ test("fault timeline: dragging a marker moves the fault's time (inspector and li
 });
 
 test("every fault kind can be added from the timeline's picker", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const kinds = await page.$$eval("#fault-kind option", (os) => os.map((o) => o.value));
   for (const k of ["crash", "hang", "error_rate", "latency", "leak", "flapping", "site_outage", "partition", "traffic_spike", "rolling_restart", "blue_green"]) {
@@ -282,7 +264,7 @@ test("every fault kind can be added from the timeline's picker", async () => {
 });
 
 test("right-click a node → Fail at…: a bad time is explained, a good one adds a crash there", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const n0 = await page.locator("[data-testid^=fault-marker-]").count();
   await page.locator("[data-node-id=db]").click({ button: "right" });
@@ -299,7 +281,7 @@ test("right-click a node → Fail at…: a bad time is explained, a good one add
 });
 
 test("inspector: units, defaults, inline messages; MTBF/MTTR per component; fault defaults", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   await page.locator("[data-node-id=app]").click();
   const field = (id) => page.locator(`#${id}`).locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' field ')][1]");
@@ -326,7 +308,7 @@ test("inspector: units, defaults, inline messages; MTBF/MTTR per component; faul
 });
 
 test("the scenario exports as a JSON file that imports back in a fresh profile", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   await page.locator("#palette-cache").click();
   await page.locator("[data-node-id=cache]").waitFor();
@@ -339,7 +321,7 @@ test("the scenario exports as a JSON file that imports back in a fresh profile",
   assert.ok(exported.components.some((c) => c.id === "cache"), "the export has the new node");
   assert.equal(exported.sites[0].id, "site");
 
-  const other = await openPage(browser, server.url);
+  const other = await openPage(served.browser, served.url);
   await settled(other.page);
   assert.equal(await other.page.locator("[data-node-id=cache]").count(), 0, "a fresh profile starts without it");
   await other.page.locator("#import-file").setInputFiles({ name: "mine.json", mimeType: "application/json", buffer: Buffer.from(text) });

@@ -3,6 +3,7 @@
 import { createServer } from "node:http";
 import { readFile, mkdir } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const DIST = process.env.DIST ?? new URL("../../dist", import.meta.url).pathname;
@@ -69,4 +70,32 @@ export async function openPage(browser, url, { context } = {}) {
 export async function screenshot(page, name) {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/**
+ * Serves dist/ and launches Chromium once for the calling test file (node:test `before`/`after`
+ * hooks); the returned object's `url` and `browser` are set once `before` has run.
+ */
+export function servedApp() {
+  const app = { url: null, browser: null, server: null };
+  before(async () => {
+    app.server = await serveDist();
+    app.url = app.server.url;
+    app.browser = await launch();
+  });
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  return app;
+}
+
+/** Waits until a run has finished and its digest is shown. */
+export async function settled(page) {
+  await page.waitForFunction(
+    () => /^[0-9a-f]{8,}$/.test(document.querySelector("#digest")?.textContent?.trim() ?? "") &&
+      document.querySelector("#run-button") !== null,
+    null,
+    { timeout: 90_000 },
+  );
 }

@@ -1,32 +1,14 @@
 // End-to-end tests of issue 5's quality bar: accessibility (names, keyboard), the dark theme,
 // watch mode, the editor's drag-and-drop and shortcuts, exports, the autosave quota error, and
 // the measured time to first results and bundle sizes.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
-import { serveDist, launch, openPage, screenshot, DIST } from "./harness.mjs";
+import { servedApp, settled, openPage, screenshot, DIST } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function settled(page) {
-  await page.waitForFunction(
-    () => /^[0-9a-f]{8,}$/.test(document.querySelector("#digest")?.textContent?.trim() ?? "") &&
-      document.querySelector("#run-button") !== null,
-    null,
-    { timeout: 90_000 },
-  );
-}
+const served = servedApp();
 
 const nodeCount = (page) => page.locator("[data-node-id]").count();
 
@@ -106,7 +88,7 @@ const themeColours = () => {
 };
 
 test("accessibility: every control has an accessible name, in every main view", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const problems = [];
   problems.push(...(await page.evaluate(unnamedControls)).map((h) => `default view: ${h}`));
@@ -137,7 +119,7 @@ test("accessibility: every control has an accessible name, in every main view", 
 });
 
 test("accessibility: the keyboard reaches Run, the palette, a node, the inspector fields and the fault timeline", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   // With a node selected the inspector shows its fields; start tabbing from the top of the page.
   await page.locator("[data-node-id=app]").click();
@@ -185,8 +167,8 @@ test("accessibility: the keyboard reaches Run, the palette, a node, the inspecto
 });
 
 test("dark theme follows the system: dark background, readable text, states not by colour alone", async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "dark" });
-  const { page, errors } = await openPage(browser, server.url, { context });
+  const context = await served.browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "dark" });
+  const { page, errors } = await openPage(served.browser, served.url, { context });
   await settled(page);
   const colours = await page.evaluate(themeColours);
   const body = colours[0];
@@ -218,8 +200,8 @@ test("dark theme follows the system: dark background, readable text, states not 
 });
 
 test("light theme: readable text on every main surface", async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "light" });
-  const { page, errors } = await openPage(browser, server.url, { context });
+  const context = await served.browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "light" });
+  const { page, errors } = await openPage(served.browser, served.url, { context });
   await settled(page);
   const colours = await page.evaluate(themeColours);
   assert.ok(luminance(colours[0].bg) > 0.8, `the page background is light: ${colours[0].bg}`);
@@ -243,7 +225,7 @@ const stateOf = (page, id) => page.locator(`[data-node-id=${id}]`).getAttribute(
 const pipOf = (page, label) => page.locator(`.pip[data-node="${label}"]`).getAttribute("data-state");
 
 test("watch mode: the engine's trace shows suspected in the detection window, then down, recovering, and a takeover", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   await page.locator("#watch-toggle").click();
   await page.locator("#watch-time").waitFor();
@@ -295,7 +277,7 @@ test("watch mode: the engine's trace shows suspected in the detection window, th
 });
 
 test("charts: hovering a chart, or the arrow keys on it, reads the values of that window", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const canvas = page.locator("#chart-success-rate canvas");
   await canvas.scrollIntoViewIfNeeded();
@@ -333,7 +315,7 @@ test("charts: hovering a chart, or the arrow keys on it, reads the values of tha
 });
 
 test("editor: drag from the palette drops a node at the drop point; shift-click + Delete; Ctrl+D; Ctrl+Z / Ctrl+Shift+Z", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const n0 = await nodeCount(page);
   const canvas = await page.locator("#topology-canvas").boundingBox();
@@ -385,7 +367,7 @@ test("editor: drag from the palette drops a node at the drop point; shift-click 
 });
 
 test("exports: report JSON (with the footer's digest), CSV, and a chart PNG download", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const digest = (await page.locator("#digest").textContent()).trim();
   const take = async (locator) => {
@@ -410,13 +392,13 @@ test("exports: report JSON (with the footer's digest), CSV, and a chart PNG down
 });
 
 test("a full localStorage is reported, not swallowed", async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await served.browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.addInitScript(() => {
     Storage.prototype.setItem = function () {
       throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
     };
   });
-  const { page } = await openPage(browser, server.url, { context });
+  const { page } = await openPage(served.browser, served.url, { context });
   await settled(page);
   await page.locator("#palette-cache").click();
   const banner = page.locator("#autosave-error");
@@ -429,7 +411,7 @@ test("a full localStorage is reported, not swallowed", async () => {
 });
 
 test("time from page load to first results, and bundle sizes (printed, not asserted)", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   await page.waitForFunction(() => document.documentElement.hasAttribute("data-first-results-ms"), null, { timeout: 90_000 });
   const ms = Number(await page.evaluate(() => document.documentElement.getAttribute("data-first-results-ms")));
   const mark = await page.evaluate(() => performance.getEntriesByName("first-results")[0]?.startTime ?? null);

@@ -1,21 +1,12 @@
 // The built app renders, shows no error banner and answers a click.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launch, openPage, screenshot } from "./harness.mjs";
+import { servedApp, openPage, screenshot } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = servedApp();
 
 test("the page renders the app and answers a click", async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(served.browser, served.url);
   // Either the app renders or the panic banner appears: fail fast with the banner's text.
   await page.waitForSelector("header .brand, #fatal:not([hidden])", { timeout: 30_000 });
   const fatal = page.locator("#fatal");
