@@ -202,6 +202,33 @@ pub struct Component {
     pub spec: Spec,
 }
 
+impl Component {
+    /// How many nodes it has: spares and standbys included.
+    pub fn node_count(&self) -> u32 {
+        match &self.spec {
+            Spec::LoadBalancer(lb) => match lb.mode {
+                LbMode::Single => 1,
+                LbMode::ActivePassive => 2,
+            },
+            Spec::Web(w) => w.nodes.saturating_add(w.redundancy.spares),
+            Spec::App(a) => a.nodes.saturating_add(a.redundancy.spares),
+            Spec::Cache(k) => k.nodes,
+            Spec::Queue(q) => 1 + u32::from(q.standby),
+            Spec::Database(d) => 1 + u32::try_from(d.replicas.len()).unwrap_or(u32::MAX - 1),
+            Spec::SearchIndex(s) | Spec::DocStore(s) => s.nodes,
+        }
+    }
+
+    /// How many nodes serve requests: spares excluded (what a rolling restart walks through).
+    pub fn serving_count(&self) -> u32 {
+        match &self.spec {
+            Spec::Web(w) => w.nodes,
+            Spec::App(a) => a.nodes,
+            _ => self.node_count(),
+        }
+    }
+}
+
 /// What a component is, with its parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -143,11 +143,7 @@ impl<'a> Validator<'a> {
     /// Limits on the events a run takes beyond traffic: nodes, random failures, flapping.
     fn work(&mut self) {
         let s = self.s;
-        let total: u64 = s
-            .components
-            .iter()
-            .map(|c| u64::from(Self::node_count(c)))
-            .sum();
+        let total: u64 = s.components.iter().map(|c| u64::from(c.node_count())).sum();
         if total > MAX_TOTAL_NODES {
             self.err(
                 "components",
@@ -164,7 +160,7 @@ impl<'a> Validator<'a> {
                 if mtbf == 0 {
                     continue;
                 }
-                let n = f64::from(Self::node_count(c)) * h as f64 / mtbf as f64;
+                let n = f64::from(c.node_count()) * h as f64 / mtbf as f64;
                 sum += n;
                 if worst.is_none_or(|(_, w)| n > w) {
                     worst = Some((i, n));
@@ -724,27 +720,12 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn node_count(c: &Component) -> u32 {
-        match &c.spec {
-            Spec::LoadBalancer(lb) => match lb.mode {
-                LbMode::Single => 1,
-                LbMode::ActivePassive => 2,
-            },
-            Spec::Web(w) => w.nodes.saturating_add(w.redundancy.spares),
-            Spec::App(a) => a.nodes.saturating_add(a.redundancy.spares),
-            Spec::Cache(k) => k.nodes,
-            Spec::Queue(q) => 1 + u32::from(q.standby),
-            Spec::Database(d) => 1 + u32::try_from(d.replicas.len()).unwrap_or(u32::MAX - 1),
-            Spec::SearchIndex(s) | Spec::DocStore(s) => s.nodes,
-        }
-    }
-
     /// Checks `target` (and `node` when given) of a fault; returns the component.
     fn fault_target(&mut self, p: &str, target: &str, node: Option<u32>) -> Option<&'a Component> {
         let idx = self.comp_ref(&format!("{p}.target"), target)?;
         let c = &self.s.components[idx];
         if let Some(n) = node {
-            let count = Self::node_count(c);
+            let count = c.node_count();
             if n >= count {
                 self.err_about(
                     format!("{p}.node"),
@@ -864,7 +845,7 @@ impl<'a> Validator<'a> {
             }
             Fault::RollingRestart(r) => {
                 if let Some(c) = self.fault_target(&p, &r.target, None) {
-                    let count = Self::node_count(c);
+                    let count = c.node_count();
                     self.at_least(&format!("{p}.batch"), r.batch, 1);
                     if r.batch >= count && r.batch >= 1 {
                         self.warn(

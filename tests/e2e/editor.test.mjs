@@ -201,6 +201,11 @@ test("fault timeline: dragging a marker moves the fault's time (inspector and li
   assert.match(await marker.getAttribute("title"), /crash app#0 at 20m$/);
   const track = await page.locator("#fault-timeline .track").boundingBox();
   const m = await marker.boundingBox();
+  // Its 10 min duration is a bar from the marker over 10/60 of the track.
+  const span = page.locator("[data-testid=fault-span-0]");
+  const b = await span.boundingBox();
+  assert.ok(Math.abs(b.x - centre(m).x) < 3, `the bar starts at the marker: ${b.x} vs ${centre(m).x}`);
+  assert.ok(Math.abs(b.width - track.width / 6) < 4, `10 min of 1 h: ${b.width} of ${track.width}`);
   // A quarter of the track is a quarter of the 1 h horizon: 20 min → about 35 min.
   await drag(page, centre(m), { x: centre(m).x + track.width / 4, y: centre(m).y });
   const at = page.locator("#f-faults-0--crash-at");
@@ -213,6 +218,8 @@ test("fault timeline: dragging a marker moves the fault's time (inspector and li
   })();
   assert.ok(Math.abs(mins - 35) < 1, `the fault now starts at about 35 min: ${text}`);
   assert.match(await page.locator("[data-testid=fault-row-0]").textContent(), new RegExp(`at ${text}`));
+  const moved = await span.boundingBox();
+  assert.ok(Math.abs(moved.x - b.x - track.width / 4) < 6, `the bar moved with the marker: ${b.x} → ${moved.x}`);
   await screenshot(page, "fault-dragged");
   await page.locator("#undo-button").click();
   await page.waitForFunction(() => / at 20m$/.test(document.querySelector("[data-testid=fault-marker-0]")?.getAttribute("title") ?? ""));

@@ -104,6 +104,81 @@ pub fn free_fault_time(s: &Scenario) -> u64 {
         .unwrap_or(horizon / 3)
 }
 
+/// How long a fault's scripted effect lasts, in µs, drawn as a bar after its marker: `None` for
+/// a fault with no end of its own (a crash without `duration` lasts until repaired, switch-overs
+/// are a single step). A rolling restart walks its serving nodes `batch` at a time; a blue/green
+/// deploy at most waits the whole `drain` twice (it can end sooner: sessions may end earlier).
+pub fn fault_span(f: &Fault, s: &Scenario) -> Option<u64> {
+    let d = |x: &Option<Dur>| x.as_ref().and_then(Dur::as_micros);
+    let span = match f {
+        Fault::Crash(x) | Fault::Hang(x) | Fault::Corruption(x) => d(&x.duration),
+        Fault::ErrorRate(x) => d(&x.duration),
+        Fault::Latency(x) => d(&x.duration),
+        Fault::Leak(x) => Some(
+            x.exhaustion
+                .as_micros()?
+                .saturating_add(x.restart.as_micros()?),
+        ),
+        Fault::Flapping(x) => Some(
+            (x.down.as_micros()?.saturating_add(x.up.as_micros()?))
+                .saturating_mul(u64::from(x.cycles)),
+        ),
+        Fault::SiteOutage(x) => d(&x.duration),
+        Fault::Partition(x) => d(&x.duration),
+        Fault::TrafficSpike(x) => x.duration.as_micros(),
+        Fault::DnsFailure(x) => d(&x.duration),
+        Fault::RollingRestart(x) => {
+            let n = s
+                .components
+                .iter()
+                .find(|c| c.id == x.target)?
+                .serving_count();
+            let batches = u64::from(n.div_ceil(x.batch.max(1)));
+            Some(
+                batches.saturating_mul(x.drain.as_micros()?.saturating_add(x.restart.as_micros()?)),
+            )
+        }
+        Fault::BlueGreen(x) => Some(
+            x.drain
+                .as_micros()?
+                .saturating_add(x.deploy.as_micros()?)
+                .saturating_mul(2),
+        ),
+        Fault::SiteSwitchover(_) | Fault::DbSwitchover(_) => None,
+    };
+    span.filter(|d| *d > 0)
+}
+
+/// Lanes of the timeline track, and their height in pixels.
+const LANES: usize = 3;
+const LANE_PX: usize = 15;
+
+/// A lane for each fault, so that markers and bars do not cover each other: the first lane in
+/// which no earlier fault's marker or bar overlaps it (a marker counts as 1/50 of the horizon);
+/// when all lanes are taken, the one whose occupant ends first.
+pub fn fault_lanes(starts: &[u64], spans: &[Option<u64>], horizon: u64) -> Vec<usize> {
+    let marker = (horizon / 50).max(1);
+    let end = |k: usize| {
+        starts[k].saturating_add(spans.get(k).copied().flatten().unwrap_or(0).max(marker))
+    };
+    let mut lanes: Vec<usize> = Vec::with_capacity(starts.len());
+    for i in 0..starts.len() {
+        // when each lane is busy until, among the earlier faults that overlap this one (0: free)
+        let mut busy_until = [0u64; LANES];
+        for j in 0..i {
+            if starts[j] < end(i) && starts[i] < end(j) {
+                busy_until[lanes[j]] = busy_until[lanes[j]].max(end(j));
+            }
+        }
+        let lane = (0..LANES)
+            .find(|l| busy_until[*l] == 0)
+            .or_else(|| (0..LANES).min_by_key(|l| busy_until[*l]))
+            .unwrap_or(0);
+        lanes.push(lane);
+    }
+    lanes
+}
+
 /// The component, site or sites a fault is about, in words.
 pub fn fault_subject(f: &Fault) -> String {
     match f {
@@ -214,15 +289,21 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let t = horizon / 4 * k;
         html! { <span class="tick" style={format!("left:{}%", k * 25)}>{ Dur::Valid(t).to_string() }</span> }
     });
+    let starts: Vec<u64> = s
+        .faults
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match *drag {
+            Some((j, t)) if j == i => t,
+            _ => f.at().us(),
+        })
+        .collect();
+    let spans: Vec<Option<u64>> = s.faults.iter().map(|f| fault_span(f, s)).collect();
+    let lanes = fault_lanes(&starts, &spans, horizon);
     let markers = s.faults.iter().enumerate().map(|(i, f)| {
-        let at = match *drag { Some((j, t)) if j == i => t, _ => f.at().us() };
+        let at = starts[i];
         let pct = 100.0 * (at as f64 / horizon as f64).min(1.0);
-        // Faults at about the same time stack downwards instead of hiding each other.
-        let row = s.faults[..i]
-            .iter()
-            .filter(|g| (g.at().us() as f64 - at as f64).abs() < horizon as f64 / 100.0)
-            .count()
-            % 2;
+        let row = lanes[i];
         let selected = props.selection.contains(&Sel::Fault(i));
         let mine: Vec<&crate::scenario::Problem> = props
             .problems
@@ -262,14 +343,26 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 ondispatch.emit(Action::MoveFault { index: i, at_us: to });
             })
         };
+        let span = spans[i].map(|d| {
+            let end = 100.0 * (at.saturating_add(d) as f64 / horizon as f64).min(1.0);
+            html! {
+                <div class={classes!("fault-span", selected.then_some("selected"))} aria-hidden="true"
+                    data-testid={format!("fault-span-{i}")}
+                    title={format!("{} {} from {} for {}", f.kind_name(), fault_subject(f), Dur::Valid(at), Dur::Valid(d))}
+                    style={format!("left:{pct}%;width:{}%;top:{}px", (end - pct).max(0.0), 11 + LANE_PX * row)}></div>
+            }
+        });
         html! {
+            <>
+            { for span }
             <button class={classes!("fault-marker", format!("fault-{}", f.kind_name()), selected.then_some("selected"), sev_class)}
-                style={format!("left:{pct}%;top:{}px", 2 + 12 * row)} data-fault-index={i.to_string()} data-testid={format!("fault-marker-{i}")}
+                style={format!("left:{pct}%;top:{}px", 2 + LANE_PX * row)} data-fault-index={i.to_string()} data-testid={format!("fault-marker-{i}")}
                 aria-label={format!("{} of {} at {} (arrow keys move it){why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
                 title={format!("{} {} at {}{why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
                 {onpointerdown} {onkeydown}>
                 { glyph }
             </button>
+            </>
         }
     });
     let rows = s.faults.iter().enumerate().map(|(i, f)| {
@@ -335,6 +428,87 @@ mod tests {
             assert_eq!(f.at().us(), 60_000_000);
             assert!(!fault_subject(&f).is_empty());
         }
+    }
+
+    #[test]
+    fn fault_spans_follow_their_parameters() {
+        let mut s = builtins::get("liferay-reference").unwrap().scenario();
+        for id in ["dc1", "dc2"] {
+            s.sites.push(Site {
+                id: id.into(),
+                name: String::new(),
+                kind: Default::default(),
+                rect: None,
+            });
+        }
+        let t = |k: &str| fault_template(k, &s, 0).unwrap();
+        let mut spans = Vec::new();
+        for k in FAULT_KINDS {
+            spans.push((k, fault_span(&t(k), &s)));
+        }
+        // switch-overs are one step: no bar
+        for (k, d) in &spans {
+            if k.ends_with("switchover") {
+                assert_eq!(*d, None, "{k}");
+            }
+        }
+        let secs = |x: u64| x * 1_000_000;
+        let mut crash = t("crash");
+        let set = |f: &mut Fault, d: Option<Dur>| {
+            if let Fault::Crash(x) = f {
+                x.duration = d;
+            }
+        };
+        set(&mut crash, None);
+        assert_eq!(fault_span(&crash, &s), None, "until repaired: no bar");
+        set(&mut crash, Some(Dur::secs(90)));
+        assert_eq!(fault_span(&crash, &s), Some(secs(90)));
+        let mut flap = t("flapping");
+        if let Fault::Flapping(x) = &mut flap {
+            (x.down, x.up, x.cycles) = (Dur::secs(10), Dur::secs(20), 4);
+        }
+        assert_eq!(fault_span(&flap, &s), Some(secs(120)));
+        // the app cluster's serving nodes in batches of one: one drain + restart each
+        let app = s
+            .components
+            .iter()
+            .find(|c| c.id == "app")
+            .unwrap()
+            .serving_count();
+        let mut roll = t("rolling_restart");
+        if let Fault::RollingRestart(x) = &mut roll {
+            (x.target, x.batch, x.drain, x.restart) =
+                ("app".into(), 1, Dur::secs(30), Dur::secs(60));
+        }
+        assert_eq!(fault_span(&roll, &s), Some(u64::from(app) * secs(90)));
+        if let Fault::RollingRestart(x) = &mut roll {
+            x.target = "nowhere".into();
+        }
+        assert_eq!(
+            fault_span(&roll, &s),
+            None,
+            "a dangling target has no known span"
+        );
+    }
+
+    #[test]
+    fn overlapping_faults_take_different_lanes() {
+        let h = 1_000;
+        // 0: 0..300, 1: 100..200 (inside 0), 2: 400 (marker only), 3: 150..160, 4: 250..900
+        let starts = [0, 100, 400, 150, 250];
+        let spans = [Some(300), Some(100), None, Some(10), Some(650)];
+        let lanes = fault_lanes(&starts, &spans, h);
+        assert_eq!(lanes[..3], [0, 1, 0]);
+        assert_eq!(lanes[3], 2, "0 and 1 take the first two lanes");
+        assert_eq!(lanes[4], 1, "overlaps 0 and 2 (lane 0) but not 1 or 3");
+        // more overlapping faults than lanes: the lane freed first
+        let lanes = fault_lanes(
+            &[0, 0, 0, 0],
+            &[Some(500), Some(100), Some(300), Some(50)],
+            h,
+        );
+        assert_eq!(lanes, [0, 1, 2, 1]);
+        assert!(fault_lanes(&[], &[], 0).is_empty());
     }
 
     #[test]
