@@ -80,22 +80,6 @@ pub fn states_from_trace(tr: &StateTrace, t_us: u64) -> BTreeMap<String, Status>
     out
 }
 
-fn nodes_of(spec: &Spec) -> u64 {
-    let n = match spec {
-        Spec::Web(w) => w.nodes,
-        Spec::App(a) => a.nodes,
-        Spec::Cache(c) => c.nodes,
-        Spec::SearchIndex(s) | Spec::DocStore(s) => s.nodes,
-        Spec::LoadBalancer(l) => match l.mode {
-            crate::scenario::LbMode::ActivePassive => 2,
-            crate::scenario::LbMode::Single => 1,
-        },
-        Spec::Queue(q) => 1 + u32::from(q.standby),
-        Spec::Database(d) => 1 + d.replicas.len().min(1000) as u32,
-    };
-    u64::from(n.max(1))
-}
-
 /// Every component's status at `t_us` (from the scripted faults, and from the incidents of
 /// `report` when there is one, random failures included), plus the global events active then (traffic spike, DNS
 /// failure) in words.
@@ -129,7 +113,7 @@ pub fn states_at(
             .components
             .iter()
             .find(|c| c.id == target)
-            .map_or(1, |c| nodes_of(&c.spec));
+            .map_or(1, |c| c.node_count().max(1));
         if node.is_some() && n > 1 {
             NodeState::Degraded
         } else {
@@ -203,6 +187,17 @@ pub fn states_at(
             }
             Fault::Partition(x) => {
                 if within(at, x.duration.as_ref().map(|d| d.us())) {
+                    // in words too: a traced run's node states do not show a cut link
+                    global.push(format!(
+                        "partition {} {} {}{}",
+                        x.a,
+                        if x.one_way { "→" } else { "⟷" },
+                        x.b,
+                        x.component
+                            .as_ref()
+                            .map(|c| format!(" ({c} only)"))
+                            .unwrap_or_default()
+                    ));
                     for c in s.components.iter().filter(|c| {
                         let in_site = c.site.as_deref() == Some(x.a.as_str())
                             || c.site.as_deref() == Some(x.b.as_str());
@@ -231,7 +226,7 @@ pub fn states_at(
                     .components
                     .iter()
                     .find(|c| c.id == x.target)
-                    .map_or(1, |c| nodes_of(&c.spec));
+                    .map_or(1, |c| u64::from(c.serving_count().max(1)));
                 let batch = u64::from(x.batch.max(1));
                 let batches = n.div_ceil(batch);
                 let (drain, restart) = (x.drain.us(), x.restart.us());
@@ -423,6 +418,28 @@ mod tests {
     use crate::scenario::builtins;
 
     const MIN: u64 = 60_000_000;
+
+    #[test]
+    fn a_partition_is_named_in_the_watch_bar_while_it_lasts() {
+        let s = builtins::get("keycloak-multisite").unwrap().scenario();
+        let Some((at, dur, a, b)) = s.faults.iter().find_map(|f| match f {
+            Fault::Partition(x) => Some((x.at.us(), x.duration.as_ref()?.us(), &x.a, &x.b)),
+            _ => None,
+        }) else {
+            panic!("keycloak-multisite has a partition with a duration");
+        };
+        let words = |t: u64| states_at(&s, t, None).1;
+        let during = words(at + dur / 2);
+        assert!(
+            during
+                .iter()
+                .any(|g| g.starts_with(&format!("partition {a} ")) && g.contains(b.as_str())),
+            "{during:?}"
+        );
+        assert!(!words(at + dur + 1)
+            .iter()
+            .any(|g| g.starts_with("partition")));
+    }
 
     #[test]
     fn reference_faults_replay() {
