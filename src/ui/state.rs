@@ -188,6 +188,54 @@ pub fn free_site_rect(s: &Scenario) -> [i32; 4] {
     [left, bottom.saturating_add(40), 320, 200]
 }
 
+/// The box of a new site: around the selected components when there are any (grouping them
+/// into the site), else an empty one below the drawing ([`free_site_rect`]).
+pub fn new_site_rect(s: &Scenario, selection: &[Sel]) -> [i32; 4] {
+    const PAD: i32 = 24;
+    let boxes: Vec<[i32; 4]> = selection
+        .iter()
+        .filter_map(|x| match x {
+            Sel::Component(id) => s.components.iter().find(|c| c.id == *id),
+            _ => None,
+        })
+        .map(|c| node_rect(c.pos.unwrap_or([0, 0])))
+        .collect();
+    if boxes.is_empty() {
+        return free_site_rect(s);
+    }
+    let left = boxes
+        .iter()
+        .map(|r| r[0])
+        .min()
+        .unwrap_or(0)
+        .saturating_sub(PAD);
+    // room above the nodes for the site's label
+    let top = boxes
+        .iter()
+        .map(|r| r[1])
+        .min()
+        .unwrap_or(0)
+        .saturating_sub(PAD + 12);
+    let right = boxes
+        .iter()
+        .map(|r| r[0].saturating_add(r[2]))
+        .max()
+        .unwrap_or(0)
+        .saturating_add(PAD);
+    let bottom = boxes
+        .iter()
+        .map(|r| r[1].saturating_add(r[3]))
+        .max()
+        .unwrap_or(0)
+        .saturating_add(PAD);
+    [
+        left,
+        top,
+        right.saturating_sub(left),
+        bottom.saturating_sub(top),
+    ]
+}
+
 /// A spot for a new component: right of the rightmost node, on the first row with room.
 pub fn free_spot(s: &Scenario) -> [i32; 2] {
     let positions: Vec<[i32; 2]> = s.components.iter().filter_map(|c| c.pos).collect();
@@ -1302,6 +1350,28 @@ mod tests {
 
     fn all_selected(st: &AppState) -> AppState {
         st.clone().apply(Action::SelectAll)
+    }
+
+    #[test]
+    fn new_site_groups_the_selected_components() {
+        let st = reference();
+        assert_eq!(
+            new_site_rect(&st.scenario, &[]),
+            free_site_rect(&st.scenario)
+        );
+        let sel = vec![Sel::Component("web".into()), Sel::Component("app".into())];
+        let r = new_site_rect(&st.scenario, &sel);
+        for id in ["web", "app"] {
+            assert!(
+                rect_contains(r, node_rect(pos_of(&st, id))),
+                "{id} inside {r:?}"
+            );
+        }
+        let st = st.apply(Action::AddSite { rect: r });
+        assert_eq!(site_of(&st, "web").as_deref(), Some("site"));
+        assert_eq!(site_of(&st, "app").as_deref(), Some("site"));
+        assert_eq!(site_of(&st, "lb"), None);
+        assert_eq!(site_of(&st, "db"), None);
     }
 
     #[test]

@@ -39,6 +39,17 @@ test("rubber band: dragging a rectangle on the empty canvas selects exactly the 
   assert.deepEqual(await selectedNodes(page), ["app", "db"]);
   assert.equal(await page.locator("#selection-band").count(), 0, "the band is gone after release");
   assert.match(await page.locator("#inspector h3").first().textContent(), /2 selected/);
+  // New site groups the selection: a box around app and db, with both as members; undo.
+  await page.locator("#add-site").click();
+  await page.locator("[data-site-id=site]").waitFor();
+  assert.match(await page.locator("#site-members").textContent(), /app.*db|db.*app/s);
+  await page.keyboard.press("Control+z");
+  await page.waitForFunction(() => document.querySelector("[data-site-id=site]") === null);
+  await page.locator("[data-node-id=app]").click();
+  await page.keyboard.down("Shift");
+  await page.locator("[data-node-id=db]").click();
+  await page.keyboard.up("Shift");
+  assert.deepEqual(await selectedNodes(page), ["app", "db"]);
   // Dragging one of the selected nodes moves both (measured against lb, which stays).
   const below = async () => (await box(page, "db")).y - (await box(page, "lb")).y;
   const dy0 = await below();

@@ -31,7 +31,7 @@ pub const SHORTCUTS: [(&str, &str); 16] = [
         "Pan the canvas; Fit shows the whole drawing",
     ),
     (
-        "New site, then drag nodes in or out",
+        "New site (around the selected nodes), then drag nodes in or out",
         "Sites: drag a box to move it, its corner to resize it; name it in the inspector",
     ),
     ("Right-click a node", "Schedule a crash (Fail at…)"),

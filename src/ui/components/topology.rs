@@ -5,7 +5,7 @@
 
 use crate::scenario::{Dur, Problem, Scenario, Severity, Spec};
 use crate::ui::state::{
-    crash_at, free_site_rect, kind_label, rect_between, Action, Sel, NODE_H, NODE_W, SITE_MIN,
+    crash_at, kind_label, new_site_rect, rect_between, Action, Sel, NODE_H, NODE_W, SITE_MIN,
 };
 use crate::ui::watch::{NodeState, Status};
 
@@ -436,9 +436,10 @@ pub fn topology(props: &TopologyProps) -> Html {
     let add_site = {
         let ondispatch = props.ondispatch.clone();
         let scenario = props.scenario.clone();
+        let selection = props.selection.clone();
         Callback::from(move |_| {
             ondispatch.emit(Action::AddSite {
-                rect: free_site_rect(&scenario),
+                rect: new_site_rect(&scenario, &selection),
             })
         })
     };
@@ -883,7 +884,7 @@ pub fn topology(props: &TopologyProps) -> Html {
                 <button class={classes!("btn", "small", pan_tool.then_some("active"))} id="pan-tool" aria-pressed={pan_tool.to_string()}
                     onclick={toggle_pan} title="When on, dragging the empty canvas pans (also: Space+drag or the middle button); when off, it selects the nodes in a rectangle">{ "Pan" }</button>
                 <button class="btn small" id="add-site" onclick={add_site}
-                    title="Add an empty site box below the drawing; drag nodes into it, resize it from its corner">{ "New site" }</button>
+                    title="Add a site box around the selected nodes (or an empty one below the drawing); drag nodes in or out, resize it from its corner">{ "New site" }</button>
             </div>
             <svg ref={svg_ref} id="topology-canvas" data-testid="topology-canvas" class={classes!("canvas", pan_tool.then_some("panning"))} role="application"
                 aria-label="Topology canvas: drag nodes to move, drag a node's round handle onto another node to connect, drag the empty canvas to select the nodes in a rectangle"
