@@ -852,26 +852,25 @@ fn classes(w: &World, at: Time, shares: &mut Vec<(Class, f64)>) -> Vec<ClassRate
     let per_session = t.requests_per_session.max(1.0) / (t.session_duration.max(1) as f64);
     for (e, hop) in w.flow.app_hop.iter().enumerate() {
         if let Some((c, a)) = hop {
+            // the nodes open to new sessions: the same for both clusters of the hop
+            let mut m = None;
             for cc in [*c, *a] {
-                if cc == NONE {
+                if cc == NONE || done.contains(&cc) {
                     continue;
                 }
+                done.push(cc);
                 let cs = &w.comps[cc as usize];
                 let sticky = w.cfg.components[cc as usize].router.sticky;
                 let repl = match w.cfg.components[cc as usize].kind {
                     KindCfg::App { replication, .. } => replication,
                     _ => Repl::None,
                 };
-                let m = new_session_nodes(w, *c, *a).count() as f64;
+                let m = *m.get_or_insert_with(|| new_session_nodes(w, *c, *a).count() as f64);
                 let hazard = if !sticky && repl == Repl::None && m > 1.0 {
                     per_session * (m - 1.0) / m
                 } else {
                     0.0
                 };
-                if done.contains(&cc) {
-                    continue;
-                }
-                done.push(cc);
                 for k in 0..cs.count {
                     let n = cs.first + k;
                     out.push(ClassRate {
