@@ -410,10 +410,9 @@ mod tests {
     use super::*;
     use crate::scenario::{builtins, Site};
 
-    #[test]
-    fn every_fault_kind_has_a_template() {
+    /// liferay-reference with two (empty) sites: some fault kinds need them.
+    fn with_two_sites() -> Scenario {
         let mut s = builtins::get("liferay-reference").unwrap().scenario();
-        // Some kinds need two sites and two app-like clusters.
         for id in ["dc1", "dc2"] {
             s.sites.push(Site {
                 id: id.into(),
@@ -422,6 +421,12 @@ mod tests {
                 rect: None,
             });
         }
+        s
+    }
+
+    #[test]
+    fn every_fault_kind_has_a_template() {
+        let s = with_two_sites();
         for k in FAULT_KINDS {
             let f = fault_template(k, &s, 60_000_000).unwrap_or_else(|e| panic!("{k}: {e}"));
             assert_eq!(f.kind_name(), k);
@@ -432,15 +437,7 @@ mod tests {
 
     #[test]
     fn fault_spans_follow_their_parameters() {
-        let mut s = builtins::get("liferay-reference").unwrap().scenario();
-        for id in ["dc1", "dc2"] {
-            s.sites.push(Site {
-                id: id.into(),
-                name: String::new(),
-                kind: Default::default(),
-                rect: None,
-            });
-        }
+        let s = with_two_sites();
         let t = |k: &str| fault_template(k, &s, 0).unwrap();
         let mut spans = Vec::new();
         for k in FAULT_KINDS {
