@@ -91,11 +91,7 @@ impl Simulation {
     /// Handles every event up to and including time `t` (capped at the horizon).
     pub fn run_until(&mut self, t: Time) {
         let t = t.min(self.world.cfg.horizon);
-        while self.world.next_time().is_some_and(|n| n <= t) {
-            if !self.world.step() {
-                break;
-            }
-        }
+        self.world.run_events(t);
         // Only the clock moves: the flow level integrates at events, so chunking cannot change
         // any float.
         if self.world.now < t {
@@ -113,6 +109,7 @@ impl Simulation {
         trace::enable(&mut self.world, cap);
     }
     pub fn run_to_end(&mut self) {
+        self.world.run_events(self.world.cfg.horizon);
         while self.step() {}
     }
     pub fn now(&self) -> Time {

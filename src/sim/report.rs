@@ -289,7 +289,7 @@ pub fn build(w: &super::world::World) -> Report {
                 nodes: s.count,
                 served: s.served,
                 mean_wait_ms: if s.served > 0 {
-                    s.wait_sum_us / s.served as f64 / 1000.0
+                    s.wait_sum_us as f64 / s.served as f64 / 1000.0
                 } else {
                     0.0
                 },

@@ -31,6 +31,9 @@ const ZIG_V: f64 = 3.949_659_822_581_572e-3;
 pub struct ZigTables {
     x: [f64; 257],
     f: [f64; 257],
+    /// `x[i] / 2^53`: a 53-bit integer times it is a point of layer `i` in one multiply (the
+    /// same bits as `(k / 2^53) * x[i]`: scaling by a power of two is exact).
+    x53: [f64; 257],
 }
 
 fn zig_tables() -> &'static ZigTables {
@@ -44,7 +47,8 @@ fn zig_tables() -> &'static ZigTables {
         }
         x[256] = 0.0;
         let f = x.map(|xi| libm::exp(-xi));
-        ZigTables { x, f }
+        let x53 = x.map(|xi| xi * (1.0 / 9_007_199_254_740_992.0));
+        ZigTables { x, f, x53 }
     })
 }
 
@@ -65,7 +69,8 @@ impl Stream {
     /// Uniform in [0, 1) with 53 bits.
     #[inline]
     pub fn unit(&mut self) -> f64 {
-        (self.0.next_u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
+        // below 2^53, so the signed conversion (one instruction) gives the same value
+        ((self.0.next_u64() >> 11) as i64) as f64 * (1.0 / 9_007_199_254_740_992.0)
     }
 
     /// True with probability `p`.
@@ -99,7 +104,7 @@ impl Stream {
         loop {
             let bits = self.0.next_u64();
             let i = (bits & 0xff) as usize;
-            let x = (bits >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0) * self.1.x[i];
+            let x = ((bits >> 11) as i64) as f64 * self.1.x53[i];
             if x < self.1.x[i + 1] {
                 return x;
             }
@@ -153,7 +158,8 @@ pub fn to_us(x: f64) -> u64 {
     } else if x >= 1.0e18 {
         1_000_000_000_000_000_000
     } else {
-        (x + 0.5) as u64
+        // below 2^63: the signed conversion is exact and one instruction
+        ((x + 0.5) as i64) as u64
     }
 }
 

@@ -32,6 +32,9 @@ pub struct EventQueue<E> {
     /// found with one `trailing_zeros` instead of a scan of the buckets. Bucket 64 (times
     /// differing in bit 63) sets bit 0, which means nothing: it is checked directly.
     nonempty: u64,
+    /// The smallest time in each bucket (`Time::MAX` when empty; bucket 0's is not kept up to
+    /// date): a refill knows its new minimum without a scan.
+    mins: [Time; 65],
 }
 
 impl<E: Copy> Default for EventQueue<E> {
@@ -43,6 +46,7 @@ impl<E: Copy> Default for EventQueue<E> {
             last: 0,
             len: 0,
             nonempty: 0,
+            mins: [Time::MAX; 65],
         }
     }
 }
@@ -62,6 +66,7 @@ impl<E: Copy> EventQueue<E> {
         let time = time.max(self.last);
         let b = bucket(time, self.last);
         self.buckets[b].push((time, event));
+        self.mins[b] = self.mins[b].min(time);
         self.nonempty |= 1u64 << (b & 63);
         self.len += 1;
     }
@@ -83,20 +88,14 @@ impl<E: Copy> EventQueue<E> {
             return false;
         };
         self.nonempty = rest & !(1u64 << (i & 63));
-        if self.buckets[i].len() == 1 {
-            // one entry: it is the minimum and moves to bucket 0 as is
-            let item = self.buckets[i][0];
-            self.buckets[i].clear();
-            self.last = item.0;
-            self.buckets[0].push(item);
-            return true;
-        }
-        std::mem::swap(&mut self.buckets[i], &mut self.scratch);
-        let min = self.scratch.iter().map(|x| x.0).min().unwrap_or(self.last);
+        let min = self.mins[i];
+        self.mins[i] = Time::MAX;
         self.last = min;
+        std::mem::swap(&mut self.buckets[i], &mut self.scratch);
         for item in self.scratch.drain(..) {
             let b = bucket(item.0, min);
             self.buckets[b].push(item);
+            self.mins[b] = self.mins[b].min(item.0);
             self.nonempty |= 1u64 << (b & 63);
         }
         true

@@ -94,7 +94,8 @@ pub struct CompState {
     pub alive: u32,
     pub last_change: Time,
     pub served: u64,
-    pub wait_sum_us: f64,
+    /// Integer µs (exact; an `f64` sum of integers would be too, up to 2^53).
+    pub wait_sum_us: u128,
     pub db: DbState,
 }
 
@@ -166,6 +167,12 @@ pub(crate) struct Station {
     pub is_cache: bool,
     /// Web, app or store: a tier whose LB may retry an injected error.
     pub retry_tier: bool,
+    /// `router.sticky`, `router.algorithm` and `router.retry_idempotent`.
+    pub sticky: bool,
+    pub algo: Algo,
+    pub retry_idempotent: bool,
+    /// The session replication of an app cluster (`None` for every other kind).
+    pub repl: Option<Repl>,
 }
 
 impl Station {
@@ -191,6 +198,13 @@ impl Station {
                 c.kind,
                 KindCfg::Web | KindCfg::App { .. } | KindCfg::Store { .. }
             ) && c.router.retry_idempotent,
+            sticky: c.router.sticky,
+            algo: c.router.algorithm,
+            retry_idempotent: c.router.retry_idempotent,
+            repl: match c.kind {
+                KindCfg::App { replication, .. } => Some(replication),
+                _ => None,
+            },
         }
     }
 }
@@ -423,16 +437,29 @@ impl World {
             }
             return false;
         };
+        self.dispatch(t, ev);
+        true
+    }
+
+    /// Pops and handles every event at or before `limit` (and the horizon) in one loop: the
+    /// same events in the same order as repeated [`World::step`]s, without a call per event.
+    pub fn run_events(&mut self, limit: Time) {
+        let limit = limit.min(self.cfg.horizon);
+        while let Some((t, ev)) = self.queue.pop_until(limit) {
+            self.dispatch(t, ev);
+        }
+    }
+
+    #[inline]
+    fn dispatch(&mut self, t: Time, ev: Event) {
         if self.cfg.fidelity == Fidelity::Flow && t > self.now {
-            let target = t;
             // integrate rates over (now, t] before the state changes
-            self.now = target;
+            self.now = t;
             super::flow::integrate(self);
         }
         self.now = t;
         self.events += 1;
         self.handle(ev);
-        true
     }
 
     fn handle(&mut self, ev: Event) {
@@ -807,7 +834,7 @@ impl World {
             let inc = nd.inc;
             let c = hop.comp as usize;
             let r = self.reqs[req as usize];
-            if self.cfg.components[c].router.retry_idempotent && r.idem && !r.lb_retried {
+            if self.stations[c].retry_idempotent && r.idem && !r.lb_retried {
                 self.reqs[req as usize].lb_retried = true;
                 if let Ok(other) = self.pick(req, hop, node) {
                     self.send_to_node(req, hop, other);
@@ -824,7 +851,7 @@ impl World {
     /// Session affinity bookkeeping when a request lands on an app node.
     fn session_at(&mut self, req: u32, hop: Hop, node: u32) {
         let c = self.nodes[node as usize].comp as usize;
-        let KindCfg::App { replication, .. } = self.cfg.components[c].kind else {
+        let Some(replication) = self.stations[c].repl else {
             return;
         };
         let s = self.reqs[req as usize].session as usize;
@@ -875,27 +902,15 @@ impl World {
         NONE
     }
 
-    /// The LB's choice of node in a tier (excluding `exclude`).
-    fn pick(&mut self, req: u32, hop: Hop, exclude: u32) -> Result<u32, (Cause, u32)> {
-        let c = hop.comp as usize;
-        let s = self.reqs[req as usize].session as usize;
-        let home = self.sessions[s].home;
-        let sticky = self.cfg.components[c].router.sticky;
-        let eligible = |w: &World, n: u32, new_session: bool| {
-            let nd = &w.nodes[n as usize];
-            n != exclude
-                && nd.serving
-                && nd.marked_up
-                && !nd.admin_down
-                && !(new_session && nd.drained)
-        };
-        if sticky && home != NONE {
-            let hc = self.nodes[home as usize].comp;
-            if (hc == hop.comp || hc == hop.alt) && eligible(self, home, false) {
-                return Ok(home);
-            }
-        }
-        // a session whose node is unusable is placed like a new one (never on a drained node)
+    /// Whether the LB may send a request to node `n` (a new session never goes to a drained node).
+    #[inline]
+    fn eligible(&self, n: u32, exclude: u32, new_session: bool) -> bool {
+        let nd = &self.nodes[n as usize];
+        n != exclude && nd.serving && nd.marked_up && !nd.admin_down && !(new_session && nd.drained)
+    }
+
+    /// The node ranges (first, count) of a hop's cluster and its blue/green sibling.
+    fn hop_ranges(&self, hop: Hop) -> ([(u32, u32); 2], usize) {
         let mut ranges = [(0u32, 0u32); 2];
         let mut n_ranges = 0;
         for cc in [hop.comp, hop.alt] {
@@ -905,36 +920,61 @@ impl World {
                 n_ranges += 1;
             }
         }
+        (ranges, n_ranges)
+    }
+
+    /// Rebuilds the cached list of a tier's eligible nodes for requests with no node excluded.
+    #[cold]
+    fn rebuild_elig(&mut self, hop: Hop) {
+        let c = hop.comp as usize;
+        let (ranges, n_ranges) = self.hop_ranges(hop);
+        let mut nodes = std::mem::take(&mut self.elig[c].nodes);
+        nodes.clear();
+        for new_session in [true, false] {
+            for (first, count) in ranges[..n_ranges].iter() {
+                nodes.extend(
+                    (0..*count)
+                        .map(|k| first + k)
+                        .filter(|n| self.eligible(*n, NONE, new_session)),
+                );
+            }
+            if !nodes.is_empty() {
+                break;
+            }
+        }
+        self.elig[c] = EligCache {
+            gen: self.lb_gen,
+            alt: hop.alt,
+            nodes,
+        };
+    }
+
+    /// The LB's choice of node in a tier (excluding `exclude`).
+    fn pick(&mut self, req: u32, hop: Hop, exclude: u32) -> Result<u32, (Cause, u32)> {
+        let c = hop.comp as usize;
+        if self.stations[c].sticky {
+            let s = self.reqs[req as usize].session as usize;
+            let home = self.sessions[s].home;
+            if home != NONE {
+                let hc = self.nodes[home as usize].comp;
+                if (hc == hop.comp || hc == hop.alt) && self.eligible(home, exclude, false) {
+                    return Ok(home);
+                }
+            }
+        }
+        // a session whose node is unusable is placed like a new one (never on a drained node)
         if exclude == NONE {
             // fast path: the eligible nodes are cached until a node's LB view changes
             let ce = &self.elig[c];
             if ce.gen != self.lb_gen || ce.alt != hop.alt {
-                let mut nodes = std::mem::take(&mut self.elig[c].nodes);
-                nodes.clear();
-                for new_session in [true, false] {
-                    for (first, count) in ranges[..n_ranges].iter() {
-                        nodes.extend(
-                            (0..*count)
-                                .map(|k| first + k)
-                                .filter(|n| eligible(self, *n, new_session)),
-                        );
-                    }
-                    if !nodes.is_empty() {
-                        break;
-                    }
-                }
-                self.elig[c] = EligCache {
-                    gen: self.lb_gen,
-                    alt: hop.alt,
-                    nodes,
-                };
+                self.rebuild_elig(hop);
             }
             let total = self.elig[c].nodes.len() as u32;
             if total == 0 {
                 let inc = self.comps[c].last_inc;
                 return Err((Cause::NoHealthyBackend, inc));
             }
-            let choice = match self.cfg.components[c].router.algorithm {
+            let choice = match self.stations[c].algo {
                 Algo::RoundRobin => {
                     let k = self.comps[c].rr % total;
                     self.comps[c].rr = self.comps[c].rr.wrapping_add(1);
@@ -957,6 +997,8 @@ impl World {
             };
             return Ok(self.elig[c].nodes[choice as usize]);
         }
+        let (ranges, n_ranges) = self.hop_ranges(hop);
+        let eligible = |w: &World, n: u32, new_session: bool| w.eligible(n, exclude, new_session);
         let count = |w: &World, new_session: bool| -> u32 {
             ranges[..n_ranges]
                 .iter()
@@ -978,8 +1020,7 @@ impl World {
             let inc = self.comps[c].last_inc;
             return Err((Cause::NoHealthyBackend, inc));
         }
-        let algo = self.cfg.components[c].router.algorithm;
-        let choice = match algo {
+        let choice = match self.stations[c].algo {
             Algo::RoundRobin => {
                 let k = self.comps[c].rr % total;
                 self.comps[c].rr = self.comps[c].rr.wrapping_add(1);
@@ -1083,7 +1124,7 @@ impl World {
         let mean = self.stations[c].mean;
         let wait = self.now - self.reqs[req as usize].queued_at;
         let cs = &mut self.comps[c];
-        cs.wait_sum_us += wait as f64;
+        cs.wait_sum_us += u128::from(wait);
         cs.served += 1;
         let dt = self.rng_svc[c].exp_us(mean) + added;
         self.queue
