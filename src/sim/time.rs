@@ -13,37 +13,52 @@ pub fn secs(t: Time) -> f64 {
     t as f64 / US_PER_S
 }
 
-/// The event queue: a radix heap over event times, FIFO among equal times.
+/// The event queue: a radix heap over event times, FIFO among equal times, popped through a
+/// short sorted run.
 ///
 /// Times only grow (an event is never scheduled before the one being handled), which is what a
-/// radix heap needs: a push is O(1), a pop moves each entry down a bucket at most a few times.
-/// Entries with equal times always share a bucket and are only ever appended or moved in order,
-/// so bucket 0 (the entries at the current minimum time) pops them in insertion order.
-/// Entries are scanned sequentially, which beats a binary heap's cache misses when tens of
-/// thousands of sessions wait.
+/// radix heap needs: a push is O(1) (bucket `b` holds the entries whose time first differs from
+/// `last` in bit `b - 1`), and a refill takes the lowest non-empty bucket. A small bucket (at
+/// most [`RUN`] entries) is sorted into the run as a whole; a larger one is redistributed around
+/// its minimum, which moves each entry down a few buckets at most. `last` is then the largest
+/// time in the run: every bucketed entry is later than every run entry, and a push at or before
+/// `last` is inserted into the run after the entries at or before its time.
+///
+/// FIFO among equal times: entries with equal times always share a bucket (or the run), buckets
+/// are only appended to or moved in order, the sort is stable and a push into the run goes after
+/// its equals. Entries are scanned sequentially, which beats a binary heap's cache misses when
+/// tens of thousands of sessions wait; the run saves a refill per pop.
 pub struct EventQueue<E> {
     buckets: [Vec<(Time, E)>; 65],
     scratch: Vec<(Time, E)>,
-    /// Next entry of bucket 0 to pop.
+    /// The entries at or before `last`, sorted by time (FIFO among equal times) from `head` on.
+    run: Vec<(Time, E)>,
     head: usize,
     last: Time,
+    /// The time of the last entry taken out: nothing is scheduled before it.
+    now: Time,
     len: usize,
     /// Bit `i` set when bucket `i` (1..=63) holds entries: the first one to refill from is
     /// found with one `trailing_zeros` instead of a scan of the buckets. Bucket 64 (times
-    /// differing in bit 63) sets bit 0, which means nothing: it is checked directly.
+    /// differing in bit 63) sets bit 0.
     nonempty: u64,
-    /// The smallest time in each bucket (`Time::MAX` when empty; bucket 0's is not kept up to
-    /// date): a refill knows its new minimum without a scan.
+    /// The smallest time in each bucket (`Time::MAX` when empty): a refill knows its minimum
+    /// without a scan.
     mins: [Time; 65],
 }
+
+/// A bucket of at most this many entries is sorted into the run instead of redistributed.
+const RUN: usize = 8;
 
 impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
             buckets: std::array::from_fn(|_| Vec::new()),
             scratch: Vec::new(),
+            run: Vec::new(),
             head: 0,
             last: 0,
+            now: 0,
             len: 0,
             nonempty: 0,
             mins: [Time::MAX; 65],
@@ -63,36 +78,61 @@ impl<E: Copy> EventQueue<E> {
     /// clamped to it rather than reordering the past).
     #[inline]
     pub fn push(&mut self, time: Time, event: E) {
-        let time = time.max(self.last);
+        let time = time.max(self.now);
+        self.len += 1;
+        if time <= self.last {
+            self.insert_into_run(time, event);
+            return;
+        }
         let b = bucket(time, self.last);
         self.buckets[b].push((time, event));
         self.mins[b] = self.mins[b].min(time);
         self.nonempty |= 1u64 << (b & 63);
-        self.len += 1;
     }
 
-    /// Makes bucket 0 hold the entries at the smallest time; false when empty.
+    /// A push at or before `last`: into the run, after every entry at or before `time`.
+    #[inline(never)]
+    fn insert_into_run(&mut self, time: Time, event: E) {
+        let mut k = self.run.len();
+        while k > self.head && self.run[k - 1].0 > time {
+            k -= 1;
+        }
+        self.run.insert(k, (time, event));
+    }
+
+    /// Makes the run hold the next entries; false when empty.
     fn fill(&mut self) -> bool {
-        if self.head < self.buckets[0].len() {
+        if self.head < self.run.len() {
             return true;
         }
-        self.buckets[0].clear();
+        self.run.clear();
         self.head = 0;
+        if self.nonempty == 0 {
+            return false;
+        }
         let rest = self.nonempty & !1;
         let i = if rest != 0 {
             rest.trailing_zeros() as usize
-        } else if !self.buckets[64].is_empty() {
-            64
         } else {
-            self.nonempty = 0;
-            return false;
+            64
         };
-        self.nonempty = rest & !(1u64 << (i & 63));
+        self.nonempty &= !(1u64 << (i & 63));
         let min = self.mins[i];
         self.mins[i] = Time::MAX;
+        if self.buckets[i].len() <= RUN {
+            std::mem::swap(&mut self.buckets[i], &mut self.run);
+            // stable: equal times keep their order
+            self.run.sort_by_key(|x| x.0);
+            self.last = self.run[self.run.len() - 1].0;
+            return true;
+        }
         self.last = min;
         std::mem::swap(&mut self.buckets[i], &mut self.scratch);
         for item in self.scratch.drain(..) {
+            if item.0 == min {
+                self.run.push(item);
+                continue;
+            }
             let b = bucket(item.0, min);
             self.buckets[b].push(item);
             self.mins[b] = self.mins[b].min(item.0);
@@ -103,7 +143,7 @@ impl<E: Copy> EventQueue<E> {
 
     pub fn peek_time(&mut self) -> Option<Time> {
         if self.fill() {
-            Some(self.buckets[0][self.head].0)
+            Some(self.run[self.head].0)
         } else {
             None
         }
@@ -116,12 +156,13 @@ impl<E: Copy> EventQueue<E> {
     /// Pops the next entry if its time is at most `limit` (one refill for a peek and a pop).
     #[inline]
     pub fn pop_until(&mut self, limit: Time) -> Option<(Time, E)> {
-        if !self.fill() || self.buckets[0][self.head].0 > limit {
+        if !self.fill() || self.run[self.head].0 > limit {
             return None;
         }
-        let item = self.buckets[0][self.head];
+        let item = self.run[self.head];
         self.head += 1;
         self.len -= 1;
+        self.now = item.0;
         Some(item)
     }
 
@@ -205,5 +246,63 @@ mod tests {
             }
         }
         assert_eq!(popped, expected);
+    }
+
+    /// Bursts at one time (buckets larger than a run, redistributed with ties), pushes into
+    /// the run's range after a peek, and long quiet stretches, against a sorted reference.
+    #[test]
+    fn bursts_and_pushes_into_the_run_keep_the_order() {
+        let mut q = EventQueue::default();
+        let mut reference: Vec<(Time, u64)> = Vec::new();
+        let mut x: u64 = 987_654_321;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut now = 0;
+        let mut id = 0u64;
+        let (mut popped, mut expected) = (Vec::new(), Vec::new());
+        for _ in 0..4_000 {
+            let burst = match next() % 8 {
+                0 => 3 * RUN as u64,
+                1 => RUN as u64 + 1,
+                _ => next() % 3,
+            };
+            let at = now + next() % 50;
+            for k in 0..burst {
+                id += 1;
+                // half the burst at one time, the rest spread just after it
+                let t = if k % 2 == 0 { at } else { at + next() % 4 };
+                q.push(t, id);
+                reference.push((t, id));
+            }
+            if next() % 3 == 0 {
+                if let Some(peek) = q.peek_time() {
+                    // at or before the peeked time but not before `now`: must pop first
+                    let t = now + (peek - now) / 2;
+                    id += 1;
+                    q.push(t, id);
+                    reference.push((t, id));
+                }
+            }
+            for _ in 0..next() % 4 {
+                if let Some((t, e)) = q.pop() {
+                    now = t;
+                    popped.push((t, e));
+                    reference.sort();
+                    expected.push(reference.remove(0));
+                }
+            }
+        }
+        while let Some(item) = q.pop() {
+            popped.push(item);
+        }
+        reference.sort();
+        expected.extend(reference);
+        assert_eq!(popped.len(), id as usize);
+        assert_eq!(popped, expected);
+        assert!(q.is_empty());
     }
 }

@@ -421,11 +421,6 @@ impl World {
         }
     }
 
-    /// Time of the next event, if any.
-    pub fn next_time(&mut self) -> Option<Time> {
-        self.queue.peek_time()
-    }
-
     /// Pops and handles one event at or before the horizon; false when none is left.
     pub fn step(&mut self) -> bool {
         let Some((t, ev)) = self.queue.pop_until(self.cfg.horizon) else {
