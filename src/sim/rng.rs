@@ -2,8 +2,9 @@
 //! and a stable FNV-1a hash of the component id, so adding a component never changes another's
 //! draws. Samplers use only integer ops, `+ - * /` and `libm`, so draws are equal on every target.
 
-use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Core;
+use rand_core::block::BlockRngCore;
+use rand_core::SeedableRng;
 
 /// FNV-1a 64 over bytes.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
@@ -15,9 +16,17 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// A deterministic random stream.
+/// A deterministic random stream: ChaCha8 blocks read as little-endian `u64`s, the same values
+/// `rand_chacha::ChaCha8Rng::next_u64` gives (every draw here takes a whole `u64`), from a
+/// buffer without `BlockRng`'s half-word bookkeeping.
 #[derive(Clone, Debug)]
-pub struct Stream(ChaCha8Rng, &'static ZigTables);
+pub struct Stream {
+    core: ChaCha8Core,
+    buf: [u64; 32],
+    /// Next unread word of `buf` (32: exhausted).
+    next: usize,
+    zig: &'static ZigTables,
+}
 
 /// Start of the exponential ziggurat's tail (Marsaglia & Tsang, 256 layers).
 const ZIG_R: f64 = 7.697_117_470_131_05;
@@ -52,25 +61,57 @@ fn zig_tables() -> &'static ZigTables {
     })
 }
 
+/// The ChaCha key of the stream `name` under `seed`.
+fn stream_key(seed: u64, name: &str) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..16].copy_from_slice(&fnv1a(name.as_bytes()).to_le_bytes());
+    let mut h2 = fnv1a(&key[..16]);
+    for chunk in key[16..].chunks_mut(8) {
+        h2 = h2.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (h2 >> 29);
+        chunk.copy_from_slice(&h2.to_le_bytes());
+    }
+    key
+}
+
 impl Stream {
     /// The stream for `name` (a component id plus a purpose, e.g. `app/fail`) under `seed`.
     pub fn new(seed: u64, name: &str) -> Stream {
-        let mut key = [0u8; 32];
-        key[..8].copy_from_slice(&seed.to_le_bytes());
-        key[8..16].copy_from_slice(&fnv1a(name.as_bytes()).to_le_bytes());
-        let mut h2 = fnv1a(&key[..16]);
-        for chunk in key[16..].chunks_mut(8) {
-            h2 = h2.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (h2 >> 29);
-            chunk.copy_from_slice(&h2.to_le_bytes());
+        Stream {
+            core: ChaCha8Core::from_seed(stream_key(seed, name)),
+            buf: [0; 32],
+            next: 32,
+            zig: zig_tables(),
         }
-        Stream(ChaCha8Rng::from_seed(key), zig_tables())
+    }
+
+    /// The next 64 random bits.
+    #[inline]
+    fn next_u64(&mut self) -> u64 {
+        if self.next >= 32 {
+            self.refill();
+        }
+        let x = self.buf[self.next];
+        self.next += 1;
+        x
+    }
+
+    #[inline(never)]
+    fn refill(&mut self) {
+        let mut block = <ChaCha8Core as BlockRngCore>::Results::default();
+        self.core.generate(&mut block);
+        let words: &[u32] = block.as_ref();
+        for (k, x) in self.buf.iter_mut().enumerate() {
+            *x = u64::from(words[2 * k + 1]) << 32 | u64::from(words[2 * k]);
+        }
+        self.next = 0;
     }
 
     /// Uniform in [0, 1) with 53 bits.
     #[inline]
     pub fn unit(&mut self) -> f64 {
         // below 2^53, so the signed conversion (one instruction) gives the same value
-        ((self.0.next_u64() >> 11) as i64) as f64 * (1.0 / 9_007_199_254_740_992.0)
+        ((self.next_u64() >> 11) as i64) as f64 * (1.0 / 9_007_199_254_740_992.0)
     }
 
     /// True with probability `p`.
@@ -85,7 +126,7 @@ impl Stream {
         if n <= 1 {
             return 0;
         }
-        (((self.0.next_u64() >> 32) * u64::from(n)) >> 32) as u32
+        (((self.next_u64() >> 32) * u64::from(n)) >> 32) as u32
     }
 
     /// Exponential with the given mean (in µs), rounded to integer µs.
@@ -102,10 +143,10 @@ impl Stream {
     #[inline]
     pub fn exp1(&mut self) -> f64 {
         loop {
-            let bits = self.0.next_u64();
+            let bits = self.next_u64();
             let i = (bits & 0xff) as usize;
-            let x = ((bits >> 11) as i64) as f64 * self.1.x53[i];
-            if x < self.1.x[i + 1] {
+            let x = ((bits >> 11) as i64) as f64 * self.zig.x53[i];
+            if x < self.zig.x[i + 1] {
                 return x;
             }
             if let Some(x) = self.exp1_edge(i, x) {
@@ -122,7 +163,7 @@ impl Stream {
         if i == 0 {
             return Some(ZIG_R - libm::log(1.0 - self.unit()));
         }
-        let t = self.1;
+        let t = self.zig;
         let y = t.f[i + 1] + (t.f[i] - t.f[i + 1]) * self.unit();
         (y < libm::exp(-x)).then_some(x)
     }
@@ -166,6 +207,16 @@ pub fn to_us(x: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn draws_are_chacha8rng_words() {
+        use rand_core::RngCore;
+        let mut ours = Stream::new(42, "app/svc");
+        let mut theirs = rand_chacha::ChaCha8Rng::from_seed(stream_key(42, "app/svc"));
+        for _ in 0..200 {
+            assert_eq!(ours.next_u64(), theirs.next_u64());
+        }
+    }
 
     #[test]
     fn streams_are_stable_and_independent() {

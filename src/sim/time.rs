@@ -106,10 +106,14 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Makes the run hold the next entries; false when empty.
+    #[inline]
     fn fill(&mut self) -> bool {
-        if self.head < self.run.len() {
-            return true;
-        }
+        self.head < self.run.len() || self.refill()
+    }
+
+    /// Refills the exhausted run from the lowest non-empty bucket; false when empty.
+    #[inline(never)]
+    fn refill(&mut self) -> bool {
         self.run.clear();
         self.head = 0;
         if self.nonempty == 0 {

@@ -252,6 +252,11 @@ pub struct World {
     pub dns_inc: u32,
     pub spike: f64,
     pub max_rate: f64,
+    /// `1e6 / max_rate`: the mean gap between candidate arrivals in µs.
+    arrival_gap_us: f64,
+    /// A constant profile and `max_rate` equal to the session rate: without a spike in
+    /// progress every candidate arrival is accepted (the thinning ratio is exactly 1).
+    flat_rate: bool,
     pub fault_incs: Vec<u32>,
     pub fault_epochs: Vec<u32>,
     /// When a fault's current phase started (blue/green drains).
@@ -345,6 +350,8 @@ impl World {
             * cfg.traffic.profile.max_factor()
             * cfg.spike_max();
         let n_entries = cfg.entries.len();
+        let profile_constant = matches!(cfg.traffic.profile, ProfileCfg::Constant);
+        let sessions_per_s = cfg.traffic.sessions_per_s;
         let n_faults = cfg.faults.len();
         let n_comps = cfg.components.len();
         let mut w = World {
@@ -378,6 +385,8 @@ impl World {
             dns_inc: NONE,
             spike: 1.0,
             max_rate,
+            arrival_gap_us: 1e6 / max_rate,
+            flat_rate: profile_constant && max_rate == sessions_per_s.max(0.0),
             fault_incs: vec![NONE; n_faults],
             fault_epochs: vec![0; n_faults],
             fault_since: vec![0; n_faults],
@@ -413,7 +422,7 @@ impl World {
         match self.cfg.fidelity {
             Fidelity::Request => {
                 if self.max_rate > 0.0 && !self.cfg.entries.is_empty() {
-                    let dt = self.rng_clients.exp_us(1e6 / self.max_rate);
+                    let dt = self.rng_clients.exp_us(self.arrival_gap_us);
                     self.queue.push(dt, Event::SessionArrival);
                 }
             }
@@ -534,11 +543,13 @@ impl World {
     }
 
     fn on_session_arrival(&mut self) {
-        let dt = self.rng_clients.exp_us(1e6 / self.max_rate);
+        let dt = self.rng_clients.exp_us(self.arrival_gap_us);
         self.queue.push(self.now + dt.max(1), Event::SessionArrival);
-        let accept = self.cfg.traffic.sessions_per_s * self.arrival_factor() / self.max_rate;
-        if accept < 1.0 && self.rng_clients.unit() >= accept {
-            return;
+        if !(self.flat_rate && self.spike == 1.0) {
+            let accept = self.cfg.traffic.sessions_per_s * self.arrival_factor() / self.max_rate;
+            if accept < 1.0 && self.rng_clients.unit() >= accept {
+                return;
+            }
         }
         let stale = match &self.cfg.routing {
             RoutingCfg::Dns { stale_share, .. } => self.rng_clients.chance(*stale_share),
