@@ -150,6 +150,9 @@ pub struct Req {
     pub attempts: u32,
     pub prev_site: u32,
     pub prev_comp: u32,
+    /// The entry `enter` routed it to (its session's entry then; a session has one request in
+    /// flight, and only `enter` changes a session's entry).
+    pub entry: u32,
 }
 
 /// Per-component constants derived from the configuration (which never changes during a run),
@@ -607,6 +610,7 @@ impl World {
             attempts: 0,
             prev_site: NONE,
             prev_comp: NONE,
+            entry: NONE,
         };
         if write {
             self.metrics.writes_attempted += 1;
@@ -692,6 +696,7 @@ impl World {
                 return;
             }
         }
+        self.reqs[req as usize].entry = entry;
         self.advance(req, entry);
     }
 
@@ -723,8 +728,7 @@ impl World {
     }
 
     fn entry_of(&self, req: u32) -> u32 {
-        let s = self.reqs[req as usize].session as usize;
-        self.sessions[s].entry
+        self.reqs[req as usize].entry
     }
 
     /// Moves a request along its path until it queues somewhere, fails or is served.
