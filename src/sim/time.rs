@@ -96,13 +96,13 @@ impl<E: Copy> EventQueue<E> {
     /// function taking it by value would get it through a stack copy on every push.)
     #[inline(never)]
     fn sort_run_tail(&mut self) {
-        let end = self.run.len() - 1;
-        let time = self.run[end].0;
-        let mut k = end;
-        while k > self.head && self.run[k - 1].0 > time {
+        let mut k = self.run.len() - 1;
+        let item = self.run[k];
+        while k > self.head && self.run[k - 1].0 > item.0 {
+            self.run[k] = self.run[k - 1];
             k -= 1;
         }
-        self.run[k..].rotate_right(1);
+        self.run[k] = item;
     }
 
     /// Makes the run hold the next entries; false when empty.
@@ -130,9 +130,18 @@ impl<E: Copy> EventQueue<E> {
         self.mins[i] = Time::MAX;
         if self.buckets[i].len() <= RUN {
             std::mem::swap(&mut self.buckets[i], &mut self.run);
-            // stable: equal times keep their order
-            self.run.sort_by_key(|x| x.0);
-            self.last = self.run[self.run.len() - 1].0;
+            // insertion sort, stable: equal times keep their order
+            let run = &mut self.run[..];
+            for k in 1..run.len() {
+                let item = run[k];
+                let mut j = k;
+                while j > 0 && run[j - 1].0 > item.0 {
+                    run[j] = run[j - 1];
+                    j -= 1;
+                }
+                run[j] = item;
+            }
+            self.last = run[run.len() - 1].0;
             return true;
         }
         self.last = min;
