@@ -226,17 +226,21 @@ mod tests {
         assert!(q.is_empty());
     }
 
-    #[test]
-    fn matches_a_sorted_reference_under_interleaving() {
-        let mut q = EventQueue::default();
-        let mut reference: Vec<(Time, u64)> = Vec::new();
-        let mut x: u64 = 12345;
-        let mut next = || {
+    /// A small deterministic generator for the stress tests.
+    fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
+        move || {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             x
-        };
+        }
+    }
+
+    #[test]
+    fn matches_a_sorted_reference_under_interleaving() {
+        let mut q = EventQueue::default();
+        let mut reference: Vec<(Time, u64)> = Vec::new();
+        let mut next = xorshift(12345);
         let mut now = 0;
         let mut id = 0u64;
         let mut popped = Vec::new();
@@ -272,13 +276,7 @@ mod tests {
     fn bursts_and_pushes_into_the_run_keep_the_order() {
         let mut q = EventQueue::default();
         let mut reference: Vec<(Time, u64)> = Vec::new();
-        let mut x: u64 = 987_654_321;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(987_654_321);
         let mut now = 0;
         let mut id = 0u64;
         let (mut popped, mut expected) = (Vec::new(), Vec::new());
