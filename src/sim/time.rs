@@ -294,7 +294,7 @@ mod tests {
                 q.push(t, id);
                 reference.push((t, id));
             }
-            if next() % 3 == 0 {
+            if next().is_multiple_of(3) {
                 if let Some(peek) = q.peek_time() {
                     // at or before the peeked time but not before `now`: must pop first
                     let t = now + (peek - now) / 2;
