@@ -2,6 +2,7 @@
 // Every test opens its own browser context: a fresh profile with empty storage.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { servedApp, settled, openPage, screenshot } from "./harness.mjs";
 
 const served = servedApp();
@@ -101,7 +102,15 @@ test("injecting a crash makes an incident appear", async () => {
 test("the page stays responsive while a long run is in progress, and Cancel stops it", async () => {
   const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
-  await page.locator("#scenario-picker").selectOption("zero-downtime-2dc");
+  // A built-in with a week's horizon: seconds of work for the worker however fast the engine
+  // gets (its own 4 h now take well under a second, too short to click Cancel reliably).
+  const long = JSON.parse(readFileSync(new URL("../../src/scenario/builtins/zero-downtime-2dc.json", import.meta.url)));
+  long.horizon = "7d";
+  await page.locator("#import-file").setInputFiles({
+    name: "long.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(long)),
+  });
   await page.locator("#run-progress").waitFor({ timeout: 10_000 });
   // A click handled by the main thread while the worker is busy.
   await page.locator("#help-button").click();
