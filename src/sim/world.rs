@@ -10,7 +10,9 @@ use super::rng::Stream;
 use super::time::{EventQueue, Time};
 use std::collections::VecDeque;
 
-/// Everything that can happen.
+/// Everything that can happen. Eight bytes, so that a queue entry (time and event) is sixteen:
+/// the frequent request events carry one index, and the rare state-changing events wait in
+/// [`World::state_events`] (a slab) behind [`Event::State`].
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
     /// A new session arrives (the next arrival is scheduled from here).
@@ -19,10 +21,20 @@ pub enum Event {
     NextRequest { session: u32 },
     /// A client retries a failed request.
     Retry { req: u32 },
-    /// A node finished serving a request (stale when `epoch` no longer matches: the node died).
-    ServiceDone { req: u32, node: u32, epoch: u32 },
+    /// A node finished serving a request: the node and its service epoch are in the request
+    /// (stale when the epoch no longer matches: the node died).
+    ServiceDone { req: u32 },
     /// A request sent to a hung node times out.
     Timeout { req: u32 },
+    /// A state-changing event, stored in slot `slot` of [`World::state_events`].
+    State { slot: u32 },
+    /// Flow level: integrate rates up to now.
+    FlowTick,
+}
+
+/// The rare events that change the state of nodes, components, sites and routing.
+#[derive(Clone, Copy, Debug)]
+pub enum StateEvent {
     /// A stage of a scripted fault.
     Fault { fault: u32, stage: u32 },
     /// A random failure of a node.
@@ -39,8 +51,6 @@ pub enum Event {
     DbPromote { comp: u32, epoch: u32 },
     /// Global routing (DNS / BGP) updates its view of an entry.
     RouteUpdate { entry: u32 },
-    /// Flow level: integrate rates up to now.
-    FlowTick,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -153,6 +163,10 @@ pub struct Req {
     /// The entry `enter` routed it to (its session's entry then; a session has one request in
     /// flight, and only `enter` changes a session's entry).
     pub entry: u32,
+    /// The node serving it and that node's `svc_epoch` when service started (read by its
+    /// `ServiceDone`: a request is in service at one node at a time).
+    pub node: u32,
+    pub svc_epoch: u32,
 }
 
 /// Per-component constants derived from the configuration (which never changes during a run),
@@ -240,6 +254,9 @@ pub struct World {
     pub paths: Vec<Vec<Hop>>,
     pub sessions: Vec<Session>,
     pub free_sessions: Vec<u32>,
+    /// The pending state-changing events ([`Event::State`] holds the slot) and the free slots.
+    pub state_events: Vec<StateEvent>,
+    pub free_state_events: Vec<u32>,
     pub reqs: Vec<Req>,
     pub free_reqs: Vec<u32>,
     pub rng_clients: Stream,
@@ -376,6 +393,8 @@ impl World {
             paths,
             sessions: Vec::new(),
             free_sessions: Vec::new(),
+            state_events: Vec::new(),
+            free_state_events: Vec::new(),
             reqs: Vec::new(),
             free_reqs: Vec::new(),
             rng_svc,
@@ -404,10 +423,10 @@ impl World {
     }
 
     fn start(&mut self) {
-        for (i, f) in self.cfg.faults.iter().enumerate() {
-            self.queue.push(
-                f.at(),
-                Event::Fault {
+        for i in 0..self.cfg.faults.len() {
+            self.schedule(
+                self.cfg.faults[i].at(),
+                StateEvent::Fault {
                     fault: i as u32,
                     stage: 0,
                 },
@@ -418,7 +437,7 @@ impl World {
             if let Some(f) = &self.cfg.components[c].failure {
                 if f.mtbf > 0 {
                     let dt = self.rng_fail[c].exp_us(f.mtbf as f64);
-                    self.queue.push(dt, Event::NodeFail { node: n as u32 });
+                    self.schedule(dt, StateEvent::NodeFail { node: n as u32 });
                 }
             }
         }
@@ -481,61 +500,74 @@ impl World {
                 r.prev_comp = NONE;
                 self.enter(req);
             }
-            Event::ServiceDone { req, node, epoch } => self.on_service_done(req, node, epoch),
+            Event::ServiceDone { req } => self.on_service_done(req),
             Event::Timeout { req } => self.fail(req, Cause::Timeout, NONE),
             Event::FlowTick => super::flow::tick(self),
-            _ if self.trace.is_some() => self.handle_traced(ev),
-            _ => self.handle_state(ev),
+            Event::State { slot } => {
+                let ev = self.state_events[slot as usize];
+                self.free_state_events.push(slot);
+                if self.trace.is_some() {
+                    self.handle_traced(ev);
+                } else {
+                    self.handle_state(ev);
+                }
+            }
         }
+    }
+
+    /// Schedules a state-changing event at `time` (through a slot of `state_events`).
+    fn schedule(&mut self, time: Time, ev: StateEvent) {
+        let slot = if let Some(slot) = self.free_state_events.pop() {
+            self.state_events[slot as usize] = ev;
+            slot
+        } else {
+            self.state_events.push(ev);
+            (self.state_events.len() - 1) as u32
+        };
+        self.queue.push(time, Event::State { slot });
     }
 
     /// A state-changing event with the state trace on (see `trace.rs`).
     #[cold]
-    fn handle_traced(&mut self, ev: Event) {
+    fn handle_traced(&mut self, ev: StateEvent) {
         super::trace::before(self);
         self.handle_state(ev);
         let scope = match ev {
-            Event::Fault { fault, .. } => super::trace::scope(self, None, None, Some(fault)),
-            Event::NodeFail { node }
-            | Event::NodeRepair { node, .. }
-            | Event::Detect { node, .. }
-            | Event::SpareActivate { node, .. } => {
+            StateEvent::Fault { fault, .. } => super::trace::scope(self, None, None, Some(fault)),
+            StateEvent::NodeFail { node }
+            | StateEvent::NodeRepair { node, .. }
+            | StateEvent::Detect { node, .. }
+            | StateEvent::SpareActivate { node, .. } => {
                 super::trace::scope(self, Some(node), None, None)
             }
-            Event::Takeover { comp, .. } | Event::DbPromote { comp, .. } => Some(comp),
-            _ => return,
+            StateEvent::Takeover { comp, .. } | StateEvent::DbPromote { comp, .. } => Some(comp),
+            StateEvent::RouteUpdate { .. } => return,
         };
         super::trace::after(self, scope);
     }
 
     /// Faults, failures, repairs, verdicts, takeovers, promotions, routing: the rare events
     /// that change the state of nodes.
-    fn handle_state(&mut self, ev: Event) {
+    fn handle_state(&mut self, ev: StateEvent) {
         match ev {
-            Event::SessionArrival
-            | Event::NextRequest { .. }
-            | Event::Retry { .. }
-            | Event::ServiceDone { .. }
-            | Event::Timeout { .. }
-            | Event::FlowTick => {}
-            Event::Fault { fault, stage } => self.on_fault(fault, stage),
-            Event::NodeFail { node } => self.on_random_fail(node),
-            Event::NodeRepair { node, incident } => {
+            StateEvent::Fault { fault, stage } => self.on_fault(fault, stage),
+            StateEvent::NodeFail { node } => self.on_random_fail(node),
+            StateEvent::NodeRepair { node, incident } => {
                 self.node_up(node);
                 self.metrics.clear_incident(incident, self.now);
                 let c = self.nodes[node as usize].comp as usize;
                 if let Some(f) = &self.cfg.components[c].failure {
                     if f.mtbf > 0 {
                         let dt = self.rng_fail[c].exp_us(f.mtbf as f64);
-                        self.queue.push(self.now + dt, Event::NodeFail { node });
+                        self.schedule(self.now + dt, StateEvent::NodeFail { node });
                     }
                 }
             }
-            Event::Detect { node, epoch } => self.on_detect(node, epoch),
-            Event::SpareActivate { node, epoch } => self.on_spare(node, epoch),
-            Event::Takeover { comp, epoch } => self.on_takeover(comp, epoch),
-            Event::DbPromote { comp, epoch } => self.on_db_promote(comp, epoch),
-            Event::RouteUpdate { entry } => self.on_route_update(entry),
+            StateEvent::Detect { node, epoch } => self.on_detect(node, epoch),
+            StateEvent::SpareActivate { node, epoch } => self.on_spare(node, epoch),
+            StateEvent::Takeover { comp, epoch } => self.on_takeover(comp, epoch),
+            StateEvent::DbPromote { comp, epoch } => self.on_db_promote(comp, epoch),
+            StateEvent::RouteUpdate { entry } => self.on_route_update(entry),
         }
     }
 
@@ -611,6 +643,8 @@ impl World {
             prev_site: NONE,
             prev_comp: NONE,
             entry: NONE,
+            node: NONE,
+            svc_epoch: 0,
         };
         if write {
             self.metrics.writes_attempted += 1;
@@ -761,28 +795,7 @@ impl World {
                     continue;
                 }
                 Light::Cache(hit_ratio, replicated) => {
-                    let (alive, total) = self.alive_count(c);
-                    if alive == 0 && self.cfg.components[c].required {
-                        let inc = self.comps[c].last_inc;
-                        self.fail(req, Cause::NoHealthyBackend, inc);
-                        return;
-                    }
-                    let eff = if total == 0 {
-                        0.0
-                    } else if replicated {
-                        if alive > 0 {
-                            hit_ratio
-                        } else {
-                            0.0
-                        }
-                    } else {
-                        hit_ratio * f64::from(alive) / f64::from(total)
-                    };
-                    if !write && self.rng_svc[c].chance(eff) {
-                        // served by a live cache node, then skip the miss path
-                        let k = self.rng_svc[c].below(alive);
-                        let node = self.nth_alive(c, k);
-                        self.enqueue(req, node);
+                    if self.cache_hop(req, c, hit_ratio, replicated, write) {
                         return;
                     }
                     self.reqs[req as usize].hop += 1;
@@ -835,6 +848,44 @@ impl World {
             }
         }
         self.fail(req, Cause::NoHealthyBackend, NONE);
+    }
+
+    /// A cache on the path: a hit is served by a live cache node (true: the request is placed
+    /// or failed); a miss or a write goes on along the path (false).
+    #[inline(never)]
+    fn cache_hop(
+        &mut self,
+        req: u32,
+        c: usize,
+        hit_ratio: f64,
+        replicated: bool,
+        write: bool,
+    ) -> bool {
+        let (alive, total) = self.alive_count(c);
+        if alive == 0 && self.cfg.components[c].required {
+            let inc = self.comps[c].last_inc;
+            self.fail(req, Cause::NoHealthyBackend, inc);
+            return true;
+        }
+        let eff = if total == 0 {
+            0.0
+        } else if replicated {
+            if alive > 0 {
+                hit_ratio
+            } else {
+                0.0
+            }
+        } else {
+            hit_ratio * f64::from(alive) / f64::from(total)
+        };
+        if !write && self.rng_svc[c].chance(eff) {
+            // served by a live cache node, then skip the miss path
+            let k = self.rng_svc[c].below(alive);
+            let node = self.nth_alive(c, k);
+            self.enqueue(req, node);
+            return true;
+        }
+        false
     }
 
     /// Sends a request to a tier node chosen by the LB; handles the detection window and retries.
@@ -1132,13 +1183,15 @@ impl World {
         let added = nd.added;
         let epoch = nd.svc_epoch;
         let mean = self.stations[c].mean;
-        let wait = self.now - self.reqs[req as usize].queued_at;
+        let r = &mut self.reqs[req as usize];
+        let wait = self.now - r.queued_at;
+        r.node = node;
+        r.svc_epoch = epoch;
         let cs = &mut self.comps[c];
         cs.wait_sum_us += u128::from(wait);
         cs.served += 1;
         let dt = self.rng_svc[c].exp_us(mean) + added;
-        self.queue
-            .push(self.now + dt, Event::ServiceDone { req, node, epoch });
+        self.queue.push(self.now + dt, Event::ServiceDone { req });
     }
 
     fn release(&mut self, node: u32) {
@@ -1158,7 +1211,9 @@ impl World {
         }
     }
 
-    fn on_service_done(&mut self, req: u32, node: u32, epoch: u32) {
+    fn on_service_done(&mut self, req: u32) {
+        let r = &self.reqs[req as usize];
+        let (node, epoch) = (r.node, r.svc_epoch);
         let nd = &self.nodes[node as usize];
         if nd.svc_epoch != epoch {
             let inc = nd.inc;
@@ -1455,9 +1510,9 @@ impl World {
             let (n, rpo) = self.lost_writes(c, StandbyKind::Cold, now);
             self.metrics.writes_lost(inc, n, rpo);
             self.comps[c].db.pending = true;
-            self.queue.push(
+            self.schedule(
                 now + decide + cfg.restore,
-                Event::DbPromote {
+                StateEvent::DbPromote {
                     comp: c as u32,
                     epoch,
                 },
@@ -1478,9 +1533,9 @@ impl World {
                 StandbyKind::Cold => cfg.restore,
             };
         self.comps[c].db.pending = true;
-        self.queue.push(
+        self.schedule(
             now + delay,
-            Event::DbPromote {
+            StateEvent::DbPromote {
                 comp: c as u32,
                 epoch,
             },
@@ -1606,8 +1661,7 @@ impl World {
         if healthy != self.nodes[n as usize].marked_up {
             let d = self.detect_delay(c, healthy);
             let epoch = self.nodes[n as usize].epoch;
-            self.queue
-                .push(self.now + d, Event::Detect { node: n, epoch });
+            self.schedule(self.now + d, StateEvent::Detect { node: n, epoch });
         }
     }
 
@@ -1664,8 +1718,10 @@ impl World {
             self.lb_gen += 1;
             self.nodes[s as usize].epoch += 1;
             let epoch = self.nodes[s as usize].epoch;
-            self.queue
-                .push(self.now + delay, Event::SpareActivate { node: s, epoch });
+            self.schedule(
+                self.now + delay,
+                StateEvent::SpareActivate { node: s, epoch },
+            );
         }
     }
 
@@ -1767,9 +1823,9 @@ impl World {
         cs.takeover_epoch += 1;
         cs.takeover_pending = true;
         let epoch = cs.takeover_epoch;
-        self.queue.push(
+        self.schedule(
             self.now + delay,
-            Event::Takeover {
+            StateEvent::Takeover {
                 comp: c as u32,
                 epoch,
             },
@@ -1937,9 +1993,9 @@ impl World {
             .new_incident(self.now, "random failure", &label);
         self.node_down(n, inc, Loss::NodeCrash);
         let d = self.repair_time(c);
-        self.queue.push(
+        self.schedule(
             self.now + d,
-            Event::NodeRepair {
+            StateEvent::NodeRepair {
                 node: n,
                 incident: inc,
             },
@@ -1958,7 +2014,7 @@ impl World {
     }
 
     fn push_stage(&mut self, fault: u32, stage: u32, at: Time) {
-        self.queue.push(at, Event::Fault { fault, stage });
+        self.schedule(at, StateEvent::Fault { fault, stage });
     }
 
     /// For faults without a duration on components with random failures: a random repair.
@@ -2409,7 +2465,7 @@ impl World {
                 let global = !matches!(self.cfg.routing, RoutingCfg::Single);
                 for e in 0..self.cfg.entries.len() {
                     if global && self.cfg.components[self.cfg.entries[e] as usize].site == to {
-                        self.queue.push(now, Event::RouteUpdate { entry: e as u32 });
+                        self.schedule(now, StateEvent::RouteUpdate { entry: e as u32 });
                     }
                 }
                 self.site_changed(from);
@@ -2567,12 +2623,11 @@ impl World {
                 ..
             } => detection + convergence,
         };
-        for (e, comp) in self.cfg.entries.iter().enumerate() {
-            if self.cfg.components[*comp as usize].site == site {
+        for e in 0..self.cfg.entries.len() {
+            if self.cfg.components[self.cfg.entries[e] as usize].site == site {
                 let admin = self.sites.get(site as usize).is_some_and(|s| s.admin_out);
                 let d = if admin { 0 } else { delay };
-                self.queue
-                    .push(self.now + d, Event::RouteUpdate { entry: e as u32 });
+                self.schedule(self.now + d, StateEvent::RouteUpdate { entry: e as u32 });
             }
         }
     }
@@ -2630,8 +2685,10 @@ impl World {
         };
         for e in 0..self.paths.len() {
             if self.paths[e].iter().any(|h| h.comp == c) {
-                self.queue
-                    .push(self.now + delay, Event::RouteUpdate { entry: e as u32 });
+                self.schedule(
+                    self.now + delay,
+                    StateEvent::RouteUpdate { entry: e as u32 },
+                );
             }
         }
     }
