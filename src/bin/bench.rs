@@ -553,7 +553,7 @@ USAGE:
                     let x = f(&n[key]) / f(&s[key]);
                     row(
                         &format!("speedup over SimPy, {build} ({clock}, x)"),
-                        format!("{x:.0}"),
+                        format!("{x:.1}"),
                         ">= 100",
                         yes(x >= 100.0).into(),
                     );
