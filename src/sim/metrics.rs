@@ -235,6 +235,7 @@ impl Metrics {
     }
 
     /// Closes every window that ends at or before `t`.
+    #[inline(always)]
     pub fn advance(&mut self, t: Time) {
         while t >= self.win_start + self.window {
             self.close_window(self.win_start + self.window);
@@ -282,6 +283,7 @@ impl Metrics {
         self.ser_count = 0;
     }
 
+    #[inline(always)]
     pub fn served(&mut self, now: Time, latency: Time, retried: bool) {
         self.advance(now);
         self.offered += 1;

@@ -86,7 +86,7 @@ impl Stream {
     }
 
     /// The next 64 random bits.
-    #[inline]
+    #[inline(always)]
     fn next_u64(&mut self) -> u64 {
         if self.next >= 32 {
             self.refill();
@@ -108,20 +108,20 @@ impl Stream {
     }
 
     /// Uniform in [0, 1) with 53 bits.
-    #[inline]
+    #[inline(always)]
     pub fn unit(&mut self) -> f64 {
         // below 2^53, so the signed conversion (one instruction) gives the same value
         ((self.next_u64() >> 11) as i64) as f64 * (1.0 / 9_007_199_254_740_992.0)
     }
 
     /// True with probability `p`.
-    #[inline]
+    #[inline(always)]
     pub fn chance(&mut self, p: f64) -> bool {
         p > 0.0 && self.unit() < p
     }
 
     /// Uniform integer in [0, n) (n > 0), without `usize`.
-    #[inline]
+    #[inline(always)]
     pub fn below(&mut self, n: u32) -> u32 {
         if n <= 1 {
             return 0;
@@ -130,7 +130,7 @@ impl Stream {
     }
 
     /// Exponential with the given mean (in µs), rounded to integer µs.
-    #[inline]
+    #[inline(always)]
     pub fn exp_us(&mut self, mean: f64) -> u64 {
         if mean <= 0.0 {
             return 0;
@@ -140,7 +140,7 @@ impl Stream {
 
     /// Exponential with mean 1 (ziggurat: about 98 % of draws take one `u64`, a multiply and a
     /// compare; no logarithm).
-    #[inline]
+    #[inline(always)]
     pub fn exp1(&mut self) -> f64 {
         loop {
             let bits = self.next_u64();

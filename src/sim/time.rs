@@ -77,7 +77,7 @@ fn bucket(time: Time, last: Time) -> usize {
 impl<E: Copy> EventQueue<E> {
     /// Schedules `event` at `time` (never before the last event taken out; an earlier time is
     /// clamped to it rather than reordering the past).
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: Time, event: E) {
         let time = time.max(self.now);
         self.len += 1;
