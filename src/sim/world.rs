@@ -497,6 +497,11 @@ impl World {
 
     #[inline(always)]
     fn handle(&mut self, ev: Event) {
+        // the most frequent event first, tested before the jump over the rest
+        if let Event::ServiceDone { req } = ev {
+            self.on_service_done(req);
+            return;
+        }
         match ev {
             Event::SessionArrival => self.on_session_arrival(),
             Event::NextRequest { session } => self.issue(session),
