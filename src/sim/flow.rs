@@ -590,17 +590,7 @@ fn walk(
                     }
                     return;
                 }
-                let eff = if total == 0 {
-                    0.0
-                } else if replicated {
-                    if alive > 0 {
-                        hit
-                    } else {
-                        0.0
-                    }
-                } else {
-                    hit * f64::from(alive) / f64::from(total)
-                };
+                let eff = super::world::effective_hit_ratio(hit, replicated, alive, total);
                 let hits = wr * eff;
                 if hits > 0.0 && alive > 0 {
                     let cs = &w.comps[c];

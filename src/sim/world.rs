@@ -126,6 +126,22 @@ pub struct DbState {
     pub cut_since: Option<Time>,
 }
 
+/// The hit ratio of a cache with `alive` of `total` nodes up: a replicated cache keeps its
+/// ratio while one node lives; a partitioned one loses the share of the dead nodes' keys.
+pub(crate) fn effective_hit_ratio(hit: f64, replicated: bool, alive: u32, total: u32) -> f64 {
+    if total == 0 {
+        0.0
+    } else if replicated {
+        if alive > 0 {
+            hit
+        } else {
+            0.0
+        }
+    } else {
+        hit * f64::from(alive) / f64::from(total)
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Hop {
     pub comp: u32,
@@ -885,17 +901,7 @@ impl World {
             self.fail(req, Cause::NoHealthyBackend, inc);
             return true;
         }
-        let eff = if total == 0 {
-            0.0
-        } else if replicated {
-            if alive > 0 {
-                hit_ratio
-            } else {
-                0.0
-            }
-        } else {
-            hit_ratio * f64::from(alive) / f64::from(total)
-        };
+        let eff = effective_hit_ratio(hit_ratio, replicated, alive, total);
         if !write && self.rng_svc[c].chance(eff) {
             // served by a live cache node, then skip the miss path
             let k = self.rng_svc[c].below(alive);
