@@ -237,15 +237,52 @@ mod tests {
         }
     }
 
+    /// The queue beside a plain list of what it holds: each push goes to both (with a fresh id),
+    /// and each pop records what the queue gave and what the list sorted by (time, id) says
+    /// comes next.
+    struct Mirror {
+        q: EventQueue<u64>,
+        reference: Vec<(Time, u64)>,
+        id: u64,
+        now: Time,
+        popped: Vec<(Time, u64)>,
+        expected: Vec<(Time, u64)>,
+    }
+
+    impl Mirror {
+        fn new() -> Mirror {
+            Mirror {
+                q: EventQueue::default(),
+                reference: Vec::new(),
+                id: 0,
+                now: 0,
+                popped: Vec::new(),
+                expected: Vec::new(),
+            }
+        }
+
+        fn push(&mut self, t: Time) {
+            self.id += 1;
+            self.q.push(t, self.id);
+            self.reference.push((t, self.id));
+        }
+
+        fn pop(&mut self) -> bool {
+            let Some((t, e)) = self.q.pop() else {
+                return false;
+            };
+            self.now = t;
+            self.popped.push((t, e));
+            self.reference.sort();
+            self.expected.push(self.reference.remove(0));
+            true
+        }
+    }
+
     #[test]
     fn matches_a_sorted_reference_under_interleaving() {
-        let mut q = EventQueue::default();
-        let mut reference: Vec<(Time, u64)> = Vec::new();
+        let mut m = Mirror::new();
         let mut next = xorshift(12345);
-        let mut now = 0;
-        let mut id = 0u64;
-        let mut popped = Vec::new();
-        let mut expected = Vec::new();
         for round in 0..6_000 {
             let pushes = next() % 3;
             for _ in 0..pushes {
@@ -255,71 +292,46 @@ mod tests {
                     2 => next() % 1_000,
                     _ => next() % 1_000_000_000,
                 };
-                id += 1;
-                q.push(now + dt, id);
-                reference.push((now + dt, id));
+                m.push(m.now + dt);
             }
             if round % 2 == 0 {
-                if let Some((t, e)) = q.pop() {
-                    now = t;
-                    popped.push((t, e));
-                    reference.sort();
-                    expected.push(reference.remove(0));
-                }
+                m.pop();
             }
         }
-        assert_eq!(popped, expected);
+        assert!(!m.popped.is_empty());
+        assert_eq!(m.popped, m.expected);
     }
 
     /// Bursts at one time (buckets larger than a run, redistributed with ties), pushes into
     /// the run's range after a peek, and long quiet stretches, against a sorted reference.
     #[test]
     fn bursts_and_pushes_into_the_run_keep_the_order() {
-        let mut q = EventQueue::default();
-        let mut reference: Vec<(Time, u64)> = Vec::new();
+        let mut m = Mirror::new();
         let mut next = xorshift(987_654_321);
-        let mut now = 0;
-        let mut id = 0u64;
-        let (mut popped, mut expected) = (Vec::new(), Vec::new());
         for _ in 0..4_000 {
             let burst = match next() % 8 {
                 0 => 3 * RUN as u64,
                 1 => RUN as u64 + 1,
                 _ => next() % 3,
             };
-            let at = now + next() % 50;
+            let at = m.now + next() % 50;
             for k in 0..burst {
-                id += 1;
                 // half the burst at one time, the rest spread just after it
-                let t = if k % 2 == 0 { at } else { at + next() % 4 };
-                q.push(t, id);
-                reference.push((t, id));
+                m.push(if k % 2 == 0 { at } else { at + next() % 4 });
             }
             if next().is_multiple_of(3) {
-                if let Some(peek) = q.peek_time() {
+                if let Some(peek) = m.q.peek_time() {
                     // at or before the peeked time but not before `now`: must pop first
-                    let t = now + (peek - now) / 2;
-                    id += 1;
-                    q.push(t, id);
-                    reference.push((t, id));
+                    m.push(m.now + (peek - m.now) / 2);
                 }
             }
             for _ in 0..next() % 4 {
-                if let Some((t, e)) = q.pop() {
-                    now = t;
-                    popped.push((t, e));
-                    reference.sort();
-                    expected.push(reference.remove(0));
-                }
+                m.pop();
             }
         }
-        while let Some(item) = q.pop() {
-            popped.push(item);
-        }
-        reference.sort();
-        expected.extend(reference);
-        assert_eq!(popped.len(), id as usize);
-        assert_eq!(popped, expected);
-        assert!(q.is_empty());
+        while m.pop() {}
+        assert_eq!(m.popped.len(), m.id as usize);
+        assert_eq!(m.popped, m.expected);
+        assert!(m.q.is_empty());
     }
 }
