@@ -91,7 +91,7 @@ impl Simulation {
     /// Handles every event up to and including time `t` (capped at the horizon).
     pub fn run_until(&mut self, t: Time) {
         let t = t.min(self.world.cfg.horizon);
-        self.world.run_events(t);
+        self.world.run_events(t, u64::MAX);
         // Only the clock moves: the flow level integrates at events, so chunking cannot change
         // any float.
         if self.world.now < t {
@@ -109,7 +109,7 @@ impl Simulation {
         trace::enable(&mut self.world, cap);
     }
     pub fn run_to_end(&mut self) {
-        self.world.run_events(self.world.cfg.horizon);
+        self.world.run_events(self.world.cfg.horizon, u64::MAX);
         while self.step() {}
     }
     pub fn now(&self) -> Time {

@@ -470,21 +470,23 @@ impl World {
 
     /// Pops and handles one event at or before the horizon; false when none is left.
     pub fn step(&mut self) -> bool {
-        let Some((t, ev)) = self.queue.pop_until(self.cfg.horizon) else {
-            if self.now < self.cfg.horizon {
-                self.now = self.cfg.horizon;
-            }
-            if self.cfg.fidelity == Fidelity::Flow {
-                super::flow::integrate(self);
-            }
-            return false;
-        };
-        self.dispatch(t, ev);
-        true
+        let before = self.events;
+        self.run_events(self.cfg.horizon, 1);
+        if self.events > before {
+            return true;
+        }
+        if self.now < self.cfg.horizon {
+            self.now = self.cfg.horizon;
+        }
+        if self.cfg.fidelity == Fidelity::Flow {
+            super::flow::integrate(self);
+        }
+        false
     }
 
-    /// Pops and handles every event at or before `limit` (and the horizon) in one loop: the
-    /// same events in the same order as repeated [`World::step`]s, without a call per event.
+    /// Pops and handles the events at or before `limit` (and the horizon), at most `max` of
+    /// them, in one loop. [`World::step`] is this loop for one event, so that the handlers are
+    /// inlined in one place only.
     ///
     /// The request path (`dispatch`, the arrival and service-done handlers, `advance`, `pick`,
     /// `enqueue`, `start_service`, the queue's `push`, the random draws, `Metrics::served`) is
@@ -492,9 +494,13 @@ impl World {
     /// `leaking_workers`) are `#[inline(never)]`: without a profile, LLVM stops inlining at its
     /// size threshold and every event then pays six to eight calls' register saves and restores
     /// (callgrind: −20 % instructions; A/B +5 %; bench/README.md).
-    pub fn run_events(&mut self, limit: Time) {
+    pub fn run_events(&mut self, limit: Time, max: u64) {
         let limit = limit.min(self.cfg.horizon);
-        while let Some((t, ev)) = self.queue.pop_until(limit) {
+        let stop = self.events.saturating_add(max);
+        while self.events < stop {
+            let Some((t, ev)) = self.queue.pop_until(limit) else {
+                break;
+            };
             self.dispatch(t, ev);
         }
     }
@@ -529,7 +535,7 @@ impl World {
                 r.prev_comp = NONE;
                 self.enter(req);
             }
-            Event::ServiceDone { req } => self.on_service_done(req),
+            Event::ServiceDone { .. } => {} // handled above
             Event::Timeout { req } => self.fail(req, Cause::Timeout, NONE),
             Event::FlowTick => super::flow::tick(self),
             Event::State { slot } => {
