@@ -20,10 +20,18 @@ const TYPES = {
   ".png": "image/png",
 };
 
-/** Serves dist/ on an ephemeral loopback port; resolves to { url, close }. */
-export async function serveDist() {
+/**
+ * Serves dist/ on an ephemeral loopback port; resolves to { url, close }. With a `prefix` such as
+ * "/tools/failover/", dist/ is served under that path only (as a host's sub-folder would).
+ */
+export async function serveDist({ prefix = "/" } = {}) {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const full = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (!full.startsWith(prefix)) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    const path = normalize(`/${full.slice(prefix.length)}`);
     const file = join(DIST, path.endsWith("/") ? `${path}index.html` : path);
     if (!file.startsWith(DIST)) {
       res.writeHead(403).end();
@@ -38,7 +46,7 @@ export async function serveDist() {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${port}${prefix}`, close: () => new Promise((r) => server.close(r)) };
 }
 
 /** Launches headless Chromium with the flags this machine needs. */
