@@ -129,7 +129,7 @@ pub fn decode(text: &str) -> Result<Shared, LinkError> {
         let list: Vec<String> = problems
             .iter()
             .map(|p| match p.path.as_str() {
-                "" => p.message.clone(),
+                "" | super::parse::ROOT => p.message.clone(),
                 path => format!("{path}: {}", p.message),
             })
             .collect();
