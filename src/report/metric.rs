@@ -353,7 +353,7 @@ pub fn extrapolation(r: &Report) -> Result<(), String> {
     }
     if r.horizon_s < MIN_EXTRAPOLATION_S {
         return Err(format!(
-            "a {} run says little about a year (needs at least {})",
+            "a {} run says little about a year; it takes at least {}",
             duration_s(r.horizon_s),
             duration_s(MIN_EXTRAPOLATION_S)
         ));
