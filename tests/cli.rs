@@ -292,7 +292,13 @@ fn progress_goes_to_stderr_and_leaves_the_report_unchanged() {
         .filter(|l| !l.starts_with("warning: "))
         .collect();
     assert!(lines.len() > 1, "{err}");
-    assert!(lines.last().unwrap().starts_with("simulated 45m of 45m (100 %)"), "{err}");
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("simulated 45m of 45m (100 %)"),
+        "{err}"
+    );
     assert!(
         lines.iter().all(|l| l.starts_with("simulated ")
             && l.contains(" of 45m (")
