@@ -105,8 +105,14 @@ pub fn decode(text: &str) -> Result<Shared, LinkError> {
         })?;
     let body = String::from_utf8(body)
         .map_err(|_| LinkError("the link is damaged: its content is not text".into()))?;
-    let mut doc: Value = serde_json::from_str(&body)
-        .map_err(|_| LinkError("the link is damaged: its content is not JSON".into()))?;
+    // Read as scenario files are: a key given twice is refused, not silently the last.
+    let mut doc: Value = super::parse::read_document(&body).map_err(|problems| {
+        if problems.iter().any(|p| p.path.starts_with("line ")) {
+            LinkError("the link is damaged: its content is not JSON".into())
+        } else {
+            unreadable(&problems)
+        }
+    })?;
     let obj = doc
         .as_object_mut()
         .ok_or_else(|| LinkError("the link does not hold a scenario".into()))?;
@@ -125,24 +131,26 @@ pub fn decode(text: &str) -> Result<Shared, LinkError> {
     let scenario_doc = obj
         .remove("s")
         .ok_or_else(|| LinkError("the link does not hold a scenario".into()))?;
-    let scenario = scenario_from_doc(scenario_doc).map_err(|problems| {
-        let list: Vec<String> = problems
-            .iter()
-            .map(|p| match p.path.as_str() {
-                "" | super::parse::ROOT => p.message.clone(),
-                path => format!("{path}: {}", p.message),
-            })
-            .collect();
-        LinkError(format!(
-            "the link holds a scenario this Failover Lab cannot read: {}",
-            list.join("; ")
-        ))
-    })?;
+    let scenario = scenario_from_doc(scenario_doc).map_err(|problems| unreadable(&problems))?;
     Ok(Shared {
         scenario,
         seed,
         engine_version,
     })
+}
+
+fn unreadable(problems: &[Problem]) -> LinkError {
+    let list: Vec<String> = problems
+        .iter()
+        .map(|p| match p.path.as_str() {
+            "" | super::parse::ROOT => p.message.clone(),
+            path => format!("{path}: {}", p.message),
+        })
+        .collect();
+    LinkError(format!(
+        "the link holds a scenario this Failover Lab cannot read: {}",
+        list.join("; ")
+    ))
 }
 
 fn scenario_from_doc(mut doc: Value) -> Result<Scenario, Vec<Problem>> {
@@ -414,6 +422,7 @@ mod tests {
             (packed(br#"{"e":"0.1.0","r":-1,"s":{}}"#), "the link does not hold a scenario (no seed)"),
             (packed(br#"{"e":"0.1.0","r":1}"#), "the link does not hold a scenario"),
             (packed(br#"{"e":"0.1.0","r":1,"s":[]}"#), "the link holds a scenario this Failover Lab cannot read: not a JSON object"),
+            (packed(br#"{"e":"0.1.0","r":1,"r":2,"s":{}}"#), "the link holds a scenario this Failover Lab cannot read: r: duplicate key: given more than once in the same object (keep one)"),
         ];
         for (text, message) in cases {
             assert_eq!(err(&text), message, "{}", &text[..text.len().min(40)]);
