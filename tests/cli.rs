@@ -118,6 +118,19 @@ fn the_worst_inputs_exit_with_status_2_and_a_message() {
                         { "traffic_spike": { "at": "1m", "factor": 1e6, "duration": "1m" } } ] }"#,
         &["counting overlapping traffic spikes"],
     );
+    // Issue 13: a repeated key used to run with the last value; a missing top-level field had
+    // an empty location.
+    refused(
+        "duplicate-key",
+        r#"{ "version": 1, "name": "x", "horizon": "bogus", "horizon": "10m", "traffic": { "entry": ["web"] },
+            "components": [ { "id": "web", "spec": { "web": {} } } ] }"#,
+        &["error: horizon: duplicate key"],
+    );
+    refused(
+        "missing-traffic",
+        r#"{ "version": 1, "name": "x", "horizon": "10m", "components": [] }"#,
+        &["error: (root): missing field `traffic`"],
+    );
     refused(
         "random-failures",
         r#"{ "version": 1, "name": "x", "horizon": "100y", "fidelity": "flow", "metrics": { "window": "1y" },
