@@ -5,7 +5,6 @@
 use crate::scenario::{Dur, Fault, Scenario, Spec};
 use crate::ui::state::{Action, Sel};
 use serde_json::json;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// Every fault kind, in picker order.
@@ -201,27 +200,19 @@ pub fn fault_subject(f: &Fault) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TimelineProps {
-    pub scenario: Rc<Scenario>,
-    pub selection: Vec<Sel>,
-    pub ondispatch: Callback<Action>,
-    /// The moment shown in watch mode, drawn as a cursor.
-    #[prop_or_default]
-    pub cursor_us: Option<u64>,
-    /// The scenario's problems: a fault with one is marked ✖ or ⚠ instead of ▼.
-    #[prop_or_default]
-    pub problems: Rc<Vec<crate::scenario::Problem>>,
-}
-
+/// Reads the editor (scenario, selection, problems: a fault with one is marked ✖ or ⚠ instead
+/// of ▼) from [`EditorContext`](crate::ui::context::EditorContext), and watch mode's moment,
+/// drawn as a cursor, from the run context.
 #[function_component(Timeline)]
-pub fn timeline(props: &TimelineProps) -> Html {
+pub fn timeline() -> Html {
+    let ed = crate::ui::context::use_editor();
+    let cursor_us = crate::ui::context::use_run().cursor_us;
     let track_ref = use_node_ref();
     // Fault being dragged and its preview time.
     let drag = use_state(|| None::<(usize, u64)>);
     let kind = use_state(|| "crash".to_string());
     let error = use_state(|| None::<String>);
-    let s = &props.scenario;
+    let s = &ed.scenario;
     let horizon = s.horizon.us().max(1);
 
     let frac_at = {
@@ -254,7 +245,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     };
     let onpointerup = {
         let drag = drag.clone();
-        let ondispatch = props.ondispatch.clone();
+        let ondispatch = ed.dispatch.clone();
         Callback::from(move |_: PointerEvent| {
             if let Some((index, at_us)) = *drag {
                 ondispatch.emit(Action::MoveFault { index, at_us });
@@ -272,7 +263,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let onadd = {
         let kind = kind.clone();
         let s = s.clone();
-        let ondispatch = props.ondispatch.clone();
+        let ondispatch = ed.dispatch.clone();
         let error = error.clone();
         Callback::from(
             move |_| match fault_template(&kind, &s, free_fault_time(&s)) {
@@ -304,8 +295,8 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let at = starts[i];
         let pct = 100.0 * (at as f64 / horizon as f64).min(1.0);
         let row = lanes[i];
-        let selected = props.selection.contains(&Sel::Fault(i));
-        let mine: Vec<&crate::scenario::Problem> = props
+        let selected = ed.selection.contains(&Sel::Fault(i));
+        let mine: Vec<&crate::scenario::Problem> = ed
             .problems
             .iter()
             .filter(|p| crate::ui::item_index(&p.path, "faults") == Some(i))
@@ -323,7 +314,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         };
         let onpointerdown = {
             let drag = drag.clone();
-            let ondispatch = props.ondispatch.clone();
+            let ondispatch = ed.dispatch.clone();
             Callback::from(move |e: PointerEvent| {
                 e.prevent_default();
                 ondispatch.emit(Action::Select(Sel::Fault(i)));
@@ -331,7 +322,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             })
         };
         let onkeydown = {
-            let ondispatch = props.ondispatch.clone();
+            let ondispatch = ed.dispatch.clone();
             let step = (horizon / 100).max(1_000_000);
             Callback::from(move |e: KeyboardEvent| {
                 let to = match e.key().as_str() {
@@ -366,12 +357,12 @@ pub fn timeline(props: &TimelineProps) -> Html {
         }
     });
     let rows = s.faults.iter().enumerate().map(|(i, f)| {
-        let select = { let d = props.ondispatch.clone(); Callback::from(move |_| d.emit(Action::Select(Sel::Fault(i)))) };
+        let select = { let d = ed.dispatch.clone(); Callback::from(move |_| d.emit(Action::Select(Sel::Fault(i)))) };
         let delete = {
-            let d = props.ondispatch.clone();
+            let d = ed.dispatch.clone();
             Callback::from(move |_| { d.emit(Action::Select(Sel::Fault(i))); d.emit(Action::DeleteSelected); })
         };
-        let selected = props.selection.contains(&Sel::Fault(i));
+        let selected = ed.selection.contains(&Sel::Fault(i));
         html! {
             <li class={classes!("fault-row", selected.then_some("selected"))} data-testid={format!("fault-row-{i}")}>
                 <button class="linklike" onclick={select}>
@@ -396,7 +387,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             <div class="track" ref={track_ref} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
                 <div class="axis">{ for ticks }</div>
                 { for markers }
-                if let Some(c) = props.cursor_us {
+                if let Some(c) = cursor_us {
                     <div class="cursor" id="timeline-cursor" style={format!("left:{}%", 100.0 * (c as f64 / horizon as f64).min(1.0))}></div>
                 }
             </div>
