@@ -48,77 +48,7 @@ pub fn inspector() -> Html {
             None => html! {},
         },
         [Sel::Site(id)] => match s.sites.iter().position(|x| x.id == *id) {
-            Some(i) => {
-                let site = &s.sites[i];
-                let path = format!("sites[{i}]");
-                let rect = site.rect.unwrap_or([0, 0, 300, 200]);
-                let members: Vec<String> = s
-                    .components
-                    .iter()
-                    .filter(|c| c.site.as_deref() == Some(site.id.as_str()))
-                    .map(|c| c.id.clone())
-                    .collect();
-                let rename = {
-                    let d = ed.dispatch.clone();
-                    let site = site.clone();
-                    Callback::from(move |v: Option<Value>| {
-                        let to = v
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default();
-                        d.emit(Action::UpdateSite {
-                            id: site.id.clone(),
-                            site: crate::scenario::Site {
-                                id: to,
-                                ..site.clone()
-                            },
-                        });
-                        None
-                    })
-                };
-                html! {
-                    <>
-                    <h3>{ format!("Site {}", site.id) }</h3>
-                    <Field path={format!("{path}.id")} label="Id" kind={FieldKind::Text} value={Some(Value::from(site.id.clone()))} oncommit={rename} />
-                    { ctx.field(&format!("{path}.name"), "name", Some(&Value::from(site.name.clone())), None) }
-                    { ctx.field(&format!("{path}.kind"), "kind", json.pointer(&format!("/sites/{i}/kind")), Some(&Value::from("zonal"))) }
-                    <p class="hint" id="site-members">{
-                        match members.as_slice() {
-                            [] => "No components in this site yet: drag nodes into its box.".to_string(),
-                            m => format!("Components in this site: {}.", m.join(", ")),
-                        }
-                    }</p>
-                    <fieldset class="group"><legend>{ "Box (canvas units)" }</legend>
-                        { for ["x", "y", "width", "height"].iter().enumerate().map(|(k, name)| {
-                            let onset = ctx.onset.clone();
-                            let d = ed.dispatch.clone();
-                            let boxed = site.rect.is_some();
-                            let id = site.id.clone();
-                            let p = format!("{path}.rect[{k}]");
-                            let rect_path = format!("{path}.rect");
-                            let oncommit = Callback::from(move |v: Option<Value>| {
-                                let n = v
-                                    .and_then(|v| v.as_i64())
-                                    .and_then(|n| i32::try_from(n).ok())
-                                    .unwrap_or(rect[k]);
-                                if !boxed {
-                                    let mut r = rect;
-                                    r[k] = n;
-                                    return onset.emit((rect_path.clone(), Some(serde_json::json!(r))));
-                                }
-                                // Like dragging the box: x/y move it with its components,
-                                // width/height resize it and its membership follows.
-                                let delta = n.saturating_sub(rect[k]);
-                                let (dx, dy) = if k % 2 == 0 { (delta, 0) } else { (0, delta) };
-                                d.emit(Action::DragSite { id: id.clone(), resize: k >= 2, dx, dy });
-                                None
-                            });
-                            html! { <Field path={p} label={name.to_string()} kind={FieldKind::Integer} value={Some(Value::from(rect[k]))} {oncommit} /> }
-                        }) }
-                    </fieldset>
-                    <button class="btn danger" onclick={dispatch(Action::DeleteSelected)} id="delete-selected">{ "Delete site" }</button>
-                    </>
-                }
-            }
+            Some(i) => site(&s, &json, &ctx, i, &ed),
             None => html! {},
         },
         [Sel::Link(a, b)] => html! {
@@ -162,6 +92,79 @@ pub fn inspector() -> Html {
         <div class="inspector-body" id="inspector" data-testid="inspector">
             { body }
         </div>
+    }
+}
+
+/// A site's fields: id (renames every reference), name, kind, members and its box.
+fn site(s: &Scenario, json: &Value, ctx: &FormCtx, i: usize, ed: &EditorContext) -> Html {
+    let site = &s.sites[i];
+    let path = format!("sites[{i}]");
+    let rect = site.rect.unwrap_or([0, 0, 300, 200]);
+    let members: Vec<String> = s
+        .components
+        .iter()
+        .filter(|c| c.site.as_deref() == Some(site.id.as_str()))
+        .map(|c| c.id.clone())
+        .collect();
+    let rename = {
+        let d = ed.dispatch.clone();
+        let site = site.clone();
+        Callback::from(move |v: Option<Value>| {
+            let to = v
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            d.emit(Action::UpdateSite {
+                id: site.id.clone(),
+                site: crate::scenario::Site {
+                    id: to,
+                    ..site.clone()
+                },
+            });
+            None
+        })
+    };
+    html! {
+        <>
+        <h3>{ format!("Site {}", site.id) }</h3>
+        <Field path={format!("{path}.id")} label="Id" kind={FieldKind::Text} value={Some(Value::from(site.id.clone()))} oncommit={rename} />
+        { ctx.field(&format!("{path}.name"), "name", Some(&Value::from(site.name.clone())), None) }
+        { ctx.field(&format!("{path}.kind"), "kind", json.pointer(&format!("/sites/{i}/kind")), Some(&Value::from("zonal"))) }
+        <p class="hint" id="site-members">{
+            match members.as_slice() {
+                [] => "No components in this site yet: drag nodes into its box.".to_string(),
+                m => format!("Components in this site: {}.", m.join(", ")),
+            }
+        }</p>
+        <fieldset class="group"><legend>{ "Box (canvas units)" }</legend>
+            { for ["x", "y", "width", "height"].iter().enumerate().map(|(k, name)| {
+                let onset = ctx.onset.clone();
+                let d = ed.dispatch.clone();
+                let boxed = site.rect.is_some();
+                let id = site.id.clone();
+                let p = format!("{path}.rect[{k}]");
+                let rect_path = format!("{path}.rect");
+                let oncommit = Callback::from(move |v: Option<Value>| {
+                    let n = v
+                        .and_then(|v| v.as_i64())
+                        .and_then(|n| i32::try_from(n).ok())
+                        .unwrap_or(rect[k]);
+                    if !boxed {
+                        let mut r = rect;
+                        r[k] = n;
+                        return onset.emit((rect_path.clone(), Some(serde_json::json!(r))));
+                    }
+                    // Like dragging the box: x/y move it with its components,
+                    // width/height resize it and its membership follows.
+                    let delta = n.saturating_sub(rect[k]);
+                    let (dx, dy) = if k % 2 == 0 { (delta, 0) } else { (0, delta) };
+                    d.emit(Action::DragSite { id: id.clone(), resize: k >= 2, dx, dy });
+                    None
+                });
+                html! { <Field path={p} label={name.to_string()} kind={FieldKind::Integer} value={Some(Value::from(rect[k]))} {oncommit} /> }
+            }) }
+        </fieldset>
+        <button class="btn danger" onclick={ed.act(Action::DeleteSelected)} id="delete-selected">{ "Delete site" }</button>
+        </>
     }
 }
 

@@ -1,5 +1,5 @@
 //! Watch mode: the player (on/off, playing, the moment shown), its clock while it plays, and
-//! every component's state at that moment (from the run's trace, else reconstructed).
+//! every component's state at that moment (from the run's trace).
 
 use crate::scenario::Scenario;
 use crate::sim::Report;
@@ -11,7 +11,8 @@ use yew::prelude::*;
 /// Watch mode's player and what it shows.
 pub struct Watch {
     pub player: UseReducerHandle<Player>,
-    /// Each component's state at the moment shown, while watch mode is on.
+    /// Each component's state at the moment shown, while watch mode is on and the run has a
+    /// trace.
     pub states: Option<Rc<BTreeMap<String, Status>>>,
     /// The global events active then (a traffic spike, a DNS failure), in words.
     pub global: Vec<String>,
@@ -41,18 +42,16 @@ pub fn use_watch(scenario: &Scenario, report: Option<Rc<Report>>) -> Watch {
         (scenario.clone(), player.on, player.t_us, report),
         |(s, on, t, r)| {
             on.then(|| {
-                // The engine's own trace when the run has one; else reconstructed.
-                let (fallback, global) = watch::states_at(s, *t, r.as_deref());
-                let states = match r.as_ref().and_then(|r| r.trace.as_ref()) {
-                    Some(tr) => watch::states_from_trace(tr, *t),
-                    None => fallback,
-                };
-                (Rc::new(states), global)
+                let states = r
+                    .as_ref()
+                    .and_then(|r| r.trace.as_ref())
+                    .map(|tr| watch::states_from_trace(tr, *t));
+                (states.map(Rc::new), watch::global_at(s, *t))
             })
         },
     );
     let (states, global) = match &*watched {
-        Some((states, global)) => (Some(states.clone()), global.clone()),
+        Some((states, global)) => (states.clone(), global.clone()),
         None => (None, Vec::new()),
     };
     Watch {

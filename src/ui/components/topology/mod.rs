@@ -272,35 +272,8 @@ pub fn topology() -> Html {
             pointer.emit((p, e));
         })
     };
-    let onwheel = {
-        let (view, svg_ref) = (view.clone(), svg_ref.clone());
-        Callback::from(move |e: WheelEvent| {
-            e.prevent_default();
-            let (left, top, _, _) = svg_box(&svg_ref);
-            let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
-            view.set(view.zoomed_at(
-                factor,
-                (e.client_x() as f64 - left, e.client_y() as f64 - top),
-            ));
-        })
-    };
-    let ondrop = {
-        let (dispatch, to_canvas) = (ed.dispatch.clone(), to_canvas.clone());
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            let data = e
-                .data_transfer()
-                .and_then(|dt| dt.get_data("text/plain").ok())
-                .unwrap_or_default();
-            if let Some(kind) = data.strip_prefix("failover-lab-kind:") {
-                let (x, y) = to_canvas(&e);
-                dispatch.emit(Action::AddComponent {
-                    kind: kind.to_string(),
-                    pos: Some([x.round() as i32, y.round() as i32]),
-                });
-            }
-        })
-    };
+    let onwheel = on_wheel(&view, &svg_ref);
+    let ondrop = on_drop(&ed.dispatch, to_canvas);
     let events = NodeEvents {
         pointer: pointer.clone(),
         dispatch: ed.dispatch.clone(),
@@ -340,6 +313,40 @@ pub fn topology() -> Html {
             { for context_menu }
         </div>
     }
+}
+
+/// The wheel zooms around the pointer.
+fn on_wheel(view: &UseStateHandle<View>, svg_ref: &NodeRef) -> Callback<WheelEvent> {
+    let (view, svg_ref) = (view.clone(), svg_ref.clone());
+    Callback::from(move |e: WheelEvent| {
+        e.prevent_default();
+        let (left, top, _, _) = svg_box(&svg_ref);
+        let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
+        let at = (e.client_x() as f64 - left, e.client_y() as f64 - top);
+        view.set(view.zoomed_at(factor, at));
+    })
+}
+
+/// A palette item dropped on the canvas adds a component there.
+fn on_drop(
+    dispatch: &Callback<Action>,
+    to_canvas: impl Fn(&MouseEvent) -> Point + 'static,
+) -> Callback<DragEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: DragEvent| {
+        e.prevent_default();
+        let data = e
+            .data_transfer()
+            .and_then(|dt| dt.get_data("text/plain").ok())
+            .unwrap_or_default();
+        if let Some(kind) = data.strip_prefix("failover-lab-kind:") {
+            let (x, y) = to_canvas(&e);
+            dispatch.emit(Action::AddComponent {
+                kind: kind.to_string(),
+                pos: Some([x.round() as i32, y.round() as i32]),
+            });
+        }
+    })
 }
 
 /// The view tools above the canvas: zoom, fit, the Pan tool and "New site".
