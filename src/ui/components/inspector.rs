@@ -168,6 +168,14 @@ fn site(s: &Scenario, json: &Value, ctx: &FormCtx, i: usize, ed: &EditorContext)
     }
 }
 
+/// The CSS class of a problem's severity.
+fn severity_class(s: crate::scenario::Severity) -> &'static str {
+    match s {
+        crate::scenario::Severity::Error => "error",
+        crate::scenario::Severity::Warning => "warning",
+    }
+}
+
 /// What the component did in the last run: requests served, queueing, node availability.
 fn run_figures(report: Option<&crate::sim::Report>, id: &str) -> Html {
     let Some(st) = report.and_then(|r| r.components.iter().find(|c| c.id == id)) else {
@@ -351,7 +359,7 @@ fn component(
         <>
         <h3>{ format!("{}: {}", kind_label(kind), c.id) }</h3>
         if !mine.is_empty() {
-            <ul class="problems inline">{ for mine.iter().map(|p| html! { <li class={format!("{:?}", p.severity).to_lowercase()}>{ p.message.clone() }</li> }) }</ul>
+            <ul class="problems inline">{ for mine.iter().map(|p| html! { <li class={severity_class(p.severity)}>{ p.message.clone() }</li> }) }</ul>
         }
         { run_figures(report, &c.id) }
         <Field path={format!("{path}.id")} label="Id" kind={FieldKind::Text} value={Some(Value::from(c.id.clone()))} oncommit={rename} />
