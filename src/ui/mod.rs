@@ -1,5 +1,8 @@
-//! The Yew user interface: components under `components/`, app state as reducers (`state` for
-//! the editor, `run` for simulation runs, `watch::Player`), hooks under `hooks/`.
+//! The Yew user interface, mounted by `src/bin/app.rs`: components under `components/`, app
+//! state as reducers (`state` for the editor, `run` for simulation runs, `messages` for the
+//! banners and status line, `watch::Player`), hooks under `hooks/` (the worker, shortcuts,
+//! autosave, watch mode), and the `context` providers through which the views read the editor
+//! and the run. `boot` decides what the page opens on; `commands` are the header's.
 //!
 //! Stable selectors for end-to-end tests (ids unless noted):
 //! - header: `#run-button` (`[data-testid=run]`), `#cancel-button` while running,
