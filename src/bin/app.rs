@@ -1,6 +1,10 @@
-//! The browser app's entry point (built by Trunk for wasm32; a no-op natively).
+//! The browser app's entry point (built by Trunk for wasm32; a no-op natively): `web` installs
+//! the panic banner and finds `#app`, and the app is mounted there (as Yew's web_worker_fib
+//! example does).
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    failover_lab::web::start();
+    if let Some(root) = failover_lab::web::start() {
+        yew::Renderer::<failover_lab::ui::App>::with_root(root).render();
+    }
 }

@@ -14,3 +14,4 @@ pub mod results;
 pub mod timeline;
 pub mod topology;
 pub mod watch_bar;
+pub mod workbench;
