@@ -7,9 +7,13 @@ use yew::prelude::*;
 
 /// Reads the problems and the scenario's sites (a problem under `sites[i]` selects that site)
 /// from [`EditorContext`](crate::ui::context::EditorContext).
+/// Problems listed at first (and per "Show more"): a hostile file can carry thousands.
+pub const PROBLEM_ROWS: usize = 100;
+
 #[function_component(Problems)]
 pub fn problems() -> Html {
     let ed = crate::ui::context::use_editor();
+    let shown = use_state(|| PROBLEM_ROWS);
     let errors = ed
         .problems
         .iter()
@@ -23,7 +27,7 @@ pub fn problems() -> Html {
                 <p class="hint">{ "No problems found." }</p>
             }
             <ul class="problems">
-                { for ed.problems.iter().map(|p| {
+                { for ed.problems.iter().take(*shown).map(|p| {
                     let cls = match p.severity { Severity::Error => "error", Severity::Warning => "warning" };
                     let body = html! { <><span class="sev">{ cls }</span><code>{ p.path.clone() }</code>{ " " }{ p.message.clone() }</> };
                     // What clicking it selects: the component, else the site or fault of its path.
@@ -44,6 +48,8 @@ pub fn problems() -> Html {
                     }
                 }) }
             </ul>
+            <super::ShowMore total={ed.problems.len()} shown={*shown} step={PROBLEM_ROWS} what="problems"
+                onmore={{ let shown = shown.clone(); Callback::from(move |n| shown.set(n)) }} />
         </section>
     }
 }
