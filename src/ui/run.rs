@@ -47,6 +47,9 @@ pub struct RunState {
     pub last_id: u32,
     /// How many runs finished (for tests and the status line).
     pub finished: u32,
+    /// How many times a worker was given up (silent, or deaf to Cancel): each one is
+    /// terminated, and the next run starts a fresh worker.
+    pub workers_lost: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -66,7 +69,12 @@ pub enum RunAction {
     Watchdog { run_id: u32 },
     /// A periodic check: a run whose worker fell silent for `STALL_MS` is given up.
     StallCheck { now_ms: f64 },
+    /// `CANCEL_MS` after a Cancel: a worker that has not stopped the run is given up.
+    CancelTimeout { run_id: u32 },
 }
+
+/// How long a worker may take to obey Cancel before it is terminated.
+pub const CANCEL_MS: u32 = 2_000;
 
 /// How long a running worker may stay silent before the run is given up.
 pub const STALL_MS: f64 = 30_000.0;
@@ -82,6 +90,14 @@ impl RunState {
         self.report_scenario
             .as_deref()
             .is_some_and(|s| s != current)
+    }
+
+    /// Ends the run in flight and marks its worker for termination.
+    fn give_up_worker(&mut self, why: &str) {
+        self.running = None;
+        self.pending = None;
+        self.workers_lost += 1;
+        self.message = Some(why.into());
     }
 
     pub fn apply(mut self, action: RunAction) -> RunState {
@@ -112,9 +128,8 @@ impl RunState {
                     .as_ref()
                     .is_some_and(|p| now_ms - p.last_ms > STALL_MS)
                 {
-                    self.running = None;
-                    self.message = Some(
-                        "The simulation worker stopped answering (it may have crashed); the results shown are from the last finished run. Press Run to try again.".into(),
+                    self.give_up_worker(
+                        "The simulation worker stopped answering, so it was stopped and will be restarted; the results shown are from the last finished run. Press Run to try again.",
                     );
                 }
             }
@@ -124,9 +139,15 @@ impl RunState {
                     .as_ref()
                     .is_some_and(|p| p.run_id == run_id && !p.heard)
                 {
-                    self.running = None;
-                    self.message = Some(
-                        "The simulation worker did not answer (worker.js may have failed to load); reload the page to try again.".into(),
+                    self.give_up_worker(
+                        "The simulation worker did not answer (worker.js may have failed to load), so it was stopped; press Run to start a new one, or reload the page.",
+                    );
+                }
+            }
+            RunAction::CancelTimeout { run_id } => {
+                if self.running.as_ref().is_some_and(|p| p.run_id == run_id) {
+                    self.give_up_worker(
+                        "The run was cancelled: the worker did not stop in time, so it was stopped and will be restarted for the next run.",
                     );
                 }
             }
@@ -284,6 +305,7 @@ mod tests {
     fn a_silent_worker_is_reported_but_a_working_one_is_not() {
         let st = started(7).apply(RunAction::Watchdog { run_id: 7 });
         assert!(st.running.is_none());
+        assert_eq!(st.workers_lost, 1, "the silent worker is to be terminated");
         assert!(st.message.unwrap().contains("did not answer"));
         let st = started(8)
             .apply(RunAction::Worker(
@@ -297,6 +319,7 @@ mod tests {
             ))
             .apply(RunAction::Watchdog { run_id: 8 });
         assert!(st.running.is_some());
+        assert_eq!(st.workers_lost, 0);
         // A watchdog of an older run does nothing.
         let st = started(9).apply(RunAction::Watchdog { run_id: 8 });
         assert!(st.running.is_some());
@@ -327,10 +350,30 @@ mod tests {
             now_ms: 20_000.0 + STALL_MS + 1.0,
         });
         assert!(st.running.is_none());
+        assert_eq!(st.workers_lost, 1);
         assert!(st.message.unwrap().contains("stopped answering"));
         // Nothing happens when idle.
         let idle = RunState::default().apply(RunAction::StallCheck { now_ms: 1e12 });
         assert!(idle.message.is_none());
+    }
+
+    #[test]
+    fn a_worker_deaf_to_cancel_is_given_up_and_one_that_obeys_is_kept() {
+        // The worker answers Cancel in time: nothing to terminate.
+        let obeyed = started(5)
+            .apply(RunAction::Worker(Update::Cancelled { run_id: 5 }, 0.0))
+            .apply(RunAction::CancelTimeout { run_id: 5 });
+        assert_eq!(obeyed.workers_lost, 0);
+        assert!(obeyed.message.unwrap().contains("cancelled"));
+        // It does not (stuck in a chunk): the run ends and the worker is to be replaced.
+        let deaf = started(6).apply(RunAction::CancelTimeout { run_id: 6 });
+        assert!(deaf.running.is_none());
+        assert_eq!(deaf.workers_lost, 1);
+        assert!(deaf.message.unwrap().contains("restarted"));
+        // A late timeout of an older run leaves the new one alone.
+        let newer = started(7).apply(RunAction::CancelTimeout { run_id: 6 });
+        assert!(newer.running.is_some());
+        assert_eq!(newer.workers_lost, 0);
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //!
 //! Every function here that can fail returns a message for the user instead of panicking.
 
+pub mod runner;
 pub mod worker;
+
+pub use runner::SimRunner;
 
 use crate::scenario::{self, link, Scenario};
 use wasm_bindgen::JsCast;
@@ -13,8 +16,6 @@ use wasm_bindgen::JsCast;
 pub const AUTOSAVE_KEY: &str = "failover-lab.autosave.v1";
 /// Where an autosave that could not be read is kept, so it is never silently overwritten.
 pub const AUTOSAVE_BROKEN_KEY: &str = "failover-lab.autosave.unreadable";
-/// The worker script Trunk emits for the `worker` binary (relative to the page).
-pub const WORKER_SCRIPT: &str = "worker.js";
 
 /// Installs the panic hook (through Yew, which otherwise installs its own console-only hook when
 /// rendering) and returns the element the app mounts on: `#app`, not `<body>`, since Yew clears
@@ -35,11 +36,10 @@ pub fn start() -> Option<web_sys::Element> {
 /// The worker binary's entry point: registers the simulation worker.
 #[cfg(target_arch = "wasm32")]
 pub fn start_worker() {
-    use gloo_worker::Registrable;
     std::panic::set_hook(Box::new(|info| {
         web_sys::console::error_1(&format!("Failover Lab worker crashed: {info}").into());
     }));
-    worker::SimWorker::registrar().register();
+    worker::serve();
 }
 
 /// Shows a panic in the page's error banner (and the console) instead of leaving a dead page.
@@ -253,35 +253,4 @@ pub fn read_file_text(file: web_sys::File, done: impl FnOnce(Result<String, Stri
     });
     // The reader must live until its callback has run.
     std::mem::forget(reader);
-}
-
-/// The main-thread side of the simulation worker.
-pub struct SimRunner {
-    bridge: gloo_worker::WorkerBridge<worker::SimWorker>,
-}
-
-impl SimRunner {
-    /// Spawns the worker; `on_update` receives its messages.
-    pub fn spawn(on_update: impl Fn(worker::Update) + 'static) -> SimRunner {
-        use gloo_worker::Spawnable;
-        let bridge = worker::SimWorker::spawner()
-            .callback(on_update)
-            .spawn(WORKER_SCRIPT);
-        SimRunner { bridge }
-    }
-
-    pub fn run(&self, run_id: u32, scenario: &Scenario) -> Result<(), String> {
-        let scenario_json = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
-        // Always with the state trace: watch mode replays it (a few entries per fault).
-        self.bridge.send(worker::Request::Run {
-            run_id,
-            scenario_json,
-            trace: true,
-        });
-        Ok(())
-    }
-
-    pub fn cancel(&self, run_id: u32) {
-        self.bridge.send(worker::Request::Cancel { run_id });
-    }
 }

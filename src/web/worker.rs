@@ -1,6 +1,7 @@
 //! The simulation Web Worker: runs a scenario in chunks of simulated time (`run_until`), streams
-//! progress, and obeys Cancel between chunks. Messages are JSON text inside the gloo-worker
-//! envelope so that the scenario's unit strings survive exactly.
+//! progress, and obeys Cancel between chunks. Messages are JSON text (a [`Request`] in, an
+//! [`Update`] out) so that the scenario's unit strings survive exactly; the page's side is
+//! [`super::runner::SimRunner`], which can terminate a worker that stops answering.
 //!
 //! Chunk sizes adapt to the wall clock (about 50 ms of work per chunk) so that Cancel is handled
 //! quickly; that never changes results, because running in chunks gives the same report as one
@@ -8,7 +9,6 @@
 
 use crate::scenario::{self, Scenario};
 use crate::sim::{Simulation, Time};
-use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
 /// From the page to the worker.
@@ -46,6 +46,8 @@ pub enum Update {
     Cancelled {
         run_id: u32,
     },
+    /// The worker has loaded and listens: the page may send (it queues until then).
+    Ready,
 }
 
 /// A run advanced chunk by chunk; pure, so it is tested natively.
@@ -126,60 +128,16 @@ impl Job {
     }
 }
 
-/// The gloo worker.
-pub struct SimWorker {
-    job: Option<(HandlerId, Job)>,
+/// The worker's state between messages: the job in flight and its last chunk's wall time.
+#[derive(Default)]
+pub struct Serve {
+    job: Option<Job>,
     last_ms: f64,
 }
 
-/// The worker's message to itself: run the next chunk of `run_id`.
-pub struct Continue(u32);
-
-impl SimWorker {
-    fn schedule(scope: &WorkerScope<Self>, run_id: u32) {
-        // A macrotask (not a microtask), so that a Cancel message can arrive between chunks.
-        let scope = scope.clone();
-        gloo::timers::callback::Timeout::new(0, move || scope.send_message(Continue(run_id)))
-            .forget();
-    }
-}
-
-impl Worker for SimWorker {
-    type Message = Continue;
-    type Input = Request;
-    type Output = Update;
-
-    fn create(_scope: &WorkerScope<Self>) -> Self {
-        SimWorker {
-            job: None,
-            last_ms: 0.0,
-        }
-    }
-
-    fn update(&mut self, scope: &WorkerScope<Self>, Continue(run_id): Continue) {
-        let Some((who, job)) = self.job.as_mut() else {
-            return;
-        };
-        if job.run_id != run_id {
-            return;
-        }
-        let t0 = js_sys::Date::now();
-        let advance = job.advance(self.last_ms);
-        self.last_ms = js_sys::Date::now() - t0;
-        let who = *who;
-        match advance {
-            Advance::Progress(u) => {
-                scope.respond(who, u);
-                Self::schedule(scope, run_id);
-            }
-            Advance::Done(u) => {
-                scope.respond(who, u);
-                self.job = None;
-            }
-        }
-    }
-
-    fn received(&mut self, scope: &WorkerScope<Self>, msg: Request, who: HandlerId) {
+impl Serve {
+    /// Handles a message from the page; what to answer, and whether to run a chunk next.
+    pub fn received(&mut self, msg: Request) -> (Option<Update>, bool) {
         match msg {
             Request::Run {
                 run_id,
@@ -187,23 +145,94 @@ impl Worker for SimWorker {
                 trace,
             } => match Job::start(run_id, &scenario_json, trace) {
                 Ok(job) => {
-                    self.job = Some((who, job));
+                    self.job = Some(job);
                     self.last_ms = 0.0;
-                    Self::schedule(scope, run_id);
+                    (None, true)
                 }
                 Err(message) => {
                     self.job = None;
-                    scope.respond(who, Update::Failed { run_id, message });
+                    (Some(Update::Failed { run_id, message }), false)
                 }
             },
             Request::Cancel { run_id } => {
-                if self.job.as_ref().is_some_and(|(_, j)| j.run_id == run_id) {
+                if self.job.as_ref().is_some_and(|j| j.run_id == run_id) {
                     self.job = None;
                 }
-                scope.respond(who, Update::Cancelled { run_id });
+                (Some(Update::Cancelled { run_id }), false)
             }
         }
     }
+
+    /// Runs the next chunk of the job, if there is one; what to answer, and whether to go on.
+    pub fn chunk(&mut self, now_ms: impl Fn() -> f64) -> (Option<Update>, bool) {
+        let Some(job) = self.job.as_mut() else {
+            return (None, false);
+        };
+        let t0 = now_ms();
+        let advance = job.advance(self.last_ms);
+        self.last_ms = now_ms() - t0;
+        match advance {
+            Advance::Progress(u) => (Some(u), true),
+            Advance::Done(u) => {
+                self.job = None;
+                (Some(u), false)
+            }
+        }
+    }
+}
+
+/// The worker's event loop: listens for [`Request`]s, runs chunks as macrotasks (so a Cancel
+/// can arrive between two), and says [`Update::Ready`] once it listens.
+#[cfg(target_arch = "wasm32")]
+pub fn serve() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let post = {
+        let scope = scope.clone();
+        Rc::new(move |u: &Update| {
+            if let Ok(text) = serde_json::to_string(u) {
+                let _ = scope.post_message(&JsValue::from_str(&text));
+            }
+        })
+    };
+    let state = Rc::new(RefCell::new(Serve::default()));
+    // Runs a chunk, answers, and schedules the next one while the job goes on.
+    fn next(state: Rc<RefCell<Serve>>, post: Rc<dyn Fn(&Update)>) {
+        gloo::timers::callback::Timeout::new(0, move || {
+            let (update, more) = state.borrow_mut().chunk(js_sys::Date::now);
+            if let Some(u) = update {
+                post(&u);
+            }
+            if more {
+                next(state, post);
+            }
+        })
+        .forget();
+    }
+    let onmessage = {
+        let post = post.clone();
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let Some(text) = e.data().as_string() else {
+                return;
+            };
+            let Ok(msg) = serde_json::from_str::<Request>(&text) else {
+                return;
+            };
+            let (update, run) = state.borrow_mut().received(msg);
+            if let Some(u) = update {
+                post(&u);
+            }
+            if run {
+                next(state.clone(), post.clone());
+            }
+        })
+    };
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post(&Update::Ready);
 }
 
 #[cfg(test)]
@@ -266,6 +295,44 @@ mod tests {
             assert_eq!(r.trace.take().is_some(), trace);
             assert_eq!(r, native);
         }
+    }
+
+    #[test]
+    fn the_event_loop_runs_a_job_chunk_by_chunk_and_obeys_cancel() {
+        let mut scenario = builtins::get("liferay-reference").unwrap().scenario();
+        scenario.horizon = crate::scenario::Dur::mins(5);
+        let scenario_json = serde_json::to_string(&scenario).unwrap();
+        let run = |run_id| Request::Run {
+            run_id,
+            scenario_json: scenario_json.clone(),
+            trace: false,
+        };
+        let mut serve = Serve::default();
+        assert_eq!(serve.received(run(1)), (None, true));
+        let (first, more) = serve.chunk(|| 0.0);
+        assert!(matches!(first, Some(Update::Progress { run_id: 1, .. })) && more);
+        // Cancel between two chunks: the job is gone, the next chunk does nothing.
+        assert_eq!(
+            serve.received(Request::Cancel { run_id: 1 }),
+            (Some(Update::Cancelled { run_id: 1 }), false)
+        );
+        assert_eq!(serve.chunk(|| 0.0), (None, false));
+        // A new run goes to its end.
+        serve.received(run(2));
+        let done = loop {
+            match serve.chunk(|| 0.0) {
+                (Some(Update::Done { run_id, .. }), false) => break run_id,
+                (Some(Update::Progress { .. }), true) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        };
+        assert_eq!(done, 2);
+        let (bad, go) = serve.received(Request::Run {
+            run_id: 3,
+            scenario_json: "{".into(),
+            trace: false,
+        });
+        assert!(matches!(bad, Some(Update::Failed { run_id: 3, .. })) && !go);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Runs scenarios in the simulation worker: the run state, and callbacks to run and cancel.
 
 use crate::scenario::{self, Scenario, Severity};
-use crate::ui::run::{RunAction, RunState};
+use crate::ui::run::{RunAction, RunState, CANCEL_MS};
 use crate::web::{self, SimRunner};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -45,9 +45,10 @@ pub fn use_sim() -> SimHandle {
             let mut slot = runner.borrow_mut();
             if slot.is_none() {
                 let d = dispatcher.clone();
-                *slot = Some(SimRunner::spawn(move |u| {
-                    d.dispatch(RunAction::Worker(u, web::now_ms()))
-                }));
+                match SimRunner::spawn(move |u| d.dispatch(RunAction::Worker(u, web::now_ms()))) {
+                    Ok(r) => *slot = Some(r),
+                    Err(e) => return dispatcher.dispatch(RunAction::Refused(e)),
+                }
             }
             let id = {
                 let mut n = ids.borrow_mut();
@@ -76,12 +77,29 @@ pub fn use_sim() -> SimHandle {
     let cancel = {
         let runner = runner.clone();
         let ids = ids.clone();
+        let d = state.dispatcher();
         Callback::from(move |_| {
+            let id = *ids.borrow();
             if let Some(r) = runner.borrow().as_ref() {
-                r.cancel(*ids.borrow());
+                r.cancel(id);
+                // A worker stuck in a chunk never reads the Cancel: give it up after a while.
+                let d = d.clone();
+                gloo::timers::callback::Timeout::new(CANCEL_MS, move || {
+                    d.dispatch(RunAction::CancelTimeout { run_id: id })
+                })
+                .forget();
             }
         })
     };
+    {
+        // A worker the run state gave up on is terminated (dropped); the next run spawns anew.
+        let runner = runner.clone();
+        use_effect_with(state.workers_lost, move |lost| {
+            if *lost > 0 {
+                runner.borrow_mut().take();
+            }
+        });
+    }
     {
         // Every 5 s: give up a run whose worker fell silent.
         let d = state.dispatcher();
