@@ -194,22 +194,12 @@ pub fn nines(a: f64) -> f64 {
 }
 
 /// Builds the report of a world at its current time.
-pub fn build(w: &super::world::World) -> Report {
+pub fn build(w: &super::state::World) -> Report {
     use super::metrics::{CAUSE_NAMES, LOSS_NAMES};
     use super::time::secs;
     let mut m = w.metrics.clone();
     let now = w.now.min(w.cfg.horizon);
-    if w.cfg.fidelity == super::Fidelity::Flow {
-        super::flow::close_partial(w, &mut m, now);
-    } else {
-        m.advance(now);
-        if now > m.win_start || m.windows_total == 0 {
-            m.close_window(now);
-        }
-        if m.ser_count > 0 || m.s_t.is_empty() {
-            m.close_series(now);
-        }
-    }
+    w.plane_close_partial(&mut m, now);
     let failed: u64 = m.failed.iter().sum();
     let mut failed_by_cause = BTreeMap::new();
     for (i, name) in CAUSE_NAMES.iter().enumerate() {

@@ -14,7 +14,7 @@
 
 use super::config::*;
 use super::time::Time;
-use super::world::World;
+use super::state::World;
 use serde::{Deserialize, Serialize};
 
 /// Entries kept at most; beyond, [`StateTrace::truncated`] is set.

@@ -1,6 +1,8 @@
 //! The engine's configuration: ids resolved to indices, durations in µs, defaults applied.
 //! Built from a scenario by `scenario::compile`; the engine trusts it but never panics on it.
 
+pub mod limits;
+
 use super::time::Time;
 
 /// Sentinel for "no index".
@@ -258,7 +260,8 @@ pub enum Repl {
     All,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// A replica's readiness, ordered from the best to replace a primary (hot) to the worst (cold).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StandbyKind {
     #[default]
     Hot,

@@ -10,54 +10,16 @@
 use super::config::*;
 use super::metrics::{Cause, Loss, NC, NL};
 use super::time::Time;
-use super::world::{Event, Hop, Light, World};
+pub mod data;
 
-/// Re-evaluate a time-varying traffic profile this often.
-const TICK: Time = 60 * 60_000_000;
+use super::event::Event;
+use super::limits::{FLOW_TICK as TICK, MAX_EXACT_COUNT as MAX_COUNT};
+use super::policy::{effective_hit_ratio, lb_eligible, pair_dead_cause, service_mean, Light};
+use super::state::World;
+use super::topology::Hop;
+use data::{Bufs, Class, EvalScratch};
 
-#[derive(Clone, Debug, Default)]
-pub struct FlowState {
-    /// Integrated up to here.
-    pub last: Time,
-    /// Sessions homed on each node (app nodes only).
-    pub pop: Vec<f64>,
-    /// Sessions without an app home, per entry: [normal clients, clients ignoring the TTL].
-    pub pool: Vec<[f64; 2]>,
-    /// Sessions that could not resolve the name (DNS down).
-    pub unresolved: f64,
-    /// When an entry was withdrawn from DNS (for the TTL decay of cached answers).
-    pub withdrawn_at: Vec<Option<Time>>,
-    pub cum_started: f64,
-    pub cum_finished: f64,
-    pub cum_lost: [f64; NL],
-    pub cum_served: f64,
-    pub cum_failed: [f64; NC],
-    pub cum_writes: f64,
-    pub cum_acked: f64,
-    pub inc_failed: Vec<f64>,
-    pub inc_lost: Vec<f64>,
-    /// Acknowledged writes per µs at each database in the last segment.
-    pub db_write_rate: Vec<f64>,
-    /// Current availability window and series point, in requests.
-    pub win_off: f64,
-    pub win_srv: f64,
-    pub ser_base: [f64; 2 + NC],
-    pub ser_lost_base: f64,
-    /// The first app hop of each entry's path (comp, alt).
-    pub app_hop: Vec<Option<(u32, u32)>>,
-    pub next_daily: Time,
-    /// The databases on each entry's path.
-    pub dbs_of_entry: Vec<Vec<u32>>,
-    /// DNS: per entry, sessions that cached the answer before the outage, and when last decayed.
-    pub old: Vec<[f64; 2]>,
-    pub last_decay: Vec<Time>,
-    /// DNS: when the pending decay tick is due (see `schedule_decay`).
-    pub decay_at: Time,
-    /// DNS: clients holding a fresh answer for a dead entry: (entry, kind, expires, amount).
-    pub cohorts: Vec<(u32, u8, Time, f64)>,
-    /// Buffers of each evaluation.
-    pub eval: EvalScratch,
-}
+
 
 pub fn start(w: &mut World) {
     let n_entries = w.cfg.entries.len();
@@ -383,12 +345,6 @@ fn distribute_new(w: &mut World, amount: f64) {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Class {
-    Node(u32),
-    Pool(u32, u8),
-    Unresolved,
-}
 
 /// The nodes of a cluster (and its sibling) that take new sessions, in order.
 fn new_session_nodes(w: &World, comp: u32, alt: u32) -> impl Iterator<Item = u32> + '_ {
@@ -399,10 +355,7 @@ fn new_session_nodes(w: &World, comp: u32, alt: u32) -> impl Iterator<Item = u32
             let cs = &w.comps[c as usize];
             cs.first..cs.first + cs.count
         })
-        .filter(move |n| {
-            let nd = &w.nodes[*n as usize];
-            nd.serving && nd.marked_up && !nd.admin_down && !nd.drained
-        })
+        .filter(move |n| lb_eligible(&w.nodes[*n as usize], true))
 }
 
 /// Where new sessions go now, with shares summing to 1.
@@ -466,7 +419,7 @@ struct Fate {
 }
 
 impl Fate {
-    fn fail(&mut self, cause: Cause, inc: u32, amount: f64) {
+    pub(crate) fn fail(&mut self, cause: Cause, inc: u32, amount: f64) {
         if amount <= 0.0 {
             return;
         }
@@ -486,17 +439,7 @@ fn service_rate(w: &World, n: u32) -> f64 {
 
 /// A component's mean service time before a node's added latency.
 fn base_service_mean(w: &World, c: usize) -> f64 {
-    let comp = &w.cfg.components[c];
-    let mut mean = comp.capacity.service as f64;
-    if let KindCfg::App { replication, cost } = comp.kind {
-        let copies = match replication {
-            Repl::None => 0.0,
-            Repl::Buddy => 1.0,
-            Repl::All => f64::from(w.comps[c].count.saturating_sub(1)),
-        };
-        mean *= 1.0 + cost.max(0.0) * copies;
-    }
-    mean
+    service_mean(&w.cfg.components[c], w.comps[c].count)
 }
 
 fn node_service_rate(w: &World, n: u32, base_mean: f64) -> f64 {
@@ -507,13 +450,6 @@ fn node_service_rate(w: &World, n: u32, base_mean: f64) -> f64 {
     f64::from(w.effective_workers(n)) / mean
 }
 
-/// Scratch vectors reused across walks (no allocation per class).
-#[derive(Clone, Debug, Default)]
-struct Bufs {
-    elig: Vec<u32>,
-    dist: Vec<(u32, f64)>,
-    alive: Vec<u32>,
-}
 
 /// Walks an entry's path for requests of total rate `rate` from a session homed on `home`, in
 /// the state that holds at time `at`.
@@ -590,7 +526,7 @@ fn walk(
                     }
                     return;
                 }
-                let eff = super::world::effective_hit_ratio(hit, replicated, alive, total);
+                let eff = effective_hit_ratio(hit, replicated, alive, total);
                 let hits = wr * eff;
                 if hits > 0.0 && alive > 0 {
                     let cs = &w.comps[c];
@@ -649,11 +585,7 @@ fn walk(
                 let nd = &w.nodes[n as usize];
                 if cs.count == 0 || !nd.alive() {
                     let other = (0..cs.count).any(|k| w.nodes[(cs.first + k) as usize].alive());
-                    let cause = if other && cs.takeover_pending {
-                        Cause::DetectionWindow
-                    } else {
-                        Cause::NoHealthyBackend
-                    };
+                    let cause = pair_dead_cause(other, cs.takeover_pending);
                     fate.fail(cause, nd.inc, wr + ww);
                     return;
                 }
@@ -669,10 +601,8 @@ fn walk(
                     let hc = w.nodes[home as usize].comp;
                     hc == hop.comp || hc == hop.alt
                 };
-                let sticky_home = home_here && router.sticky && {
-                    let nd = &w.nodes[home as usize];
-                    nd.serving && nd.marked_up && !nd.admin_down
-                };
+                let sticky_home =
+                    home_here && router.sticky && lb_eligible(&w.nodes[home as usize], false);
                 dist.clear();
                 alive_elig.clear();
                 if sticky_home {
@@ -783,8 +713,7 @@ fn eligible_nodes(w: &World, hop: Hop, elig: &mut Vec<u32>) {
             let cs = &w.comps[cc as usize];
             for k in 0..cs.count {
                 let n = cs.first + k;
-                let nd = &w.nodes[n as usize];
-                if nd.serving && nd.marked_up && !nd.admin_down && (allow_drained || !nd.drained) {
+                if lb_eligible(&w.nodes[n as usize], !allow_drained) {
                     elig.push(n);
                 }
             }
@@ -988,17 +917,6 @@ fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<ClassRate> {
     cls
 }
 
-/// Buffers of `evaluate`, kept between evaluations.
-#[derive(Clone, Debug, Default)]
-pub struct EvalScratch {
-    loads: Vec<f64>,
-    ovl: Vec<f64>,
-    bound: Vec<f64>,
-    bufs: Bufs,
-    /// (entry, effective home) and the class whose fate was walked for it.
-    fates: std::collections::BTreeMap<(u32, u32), usize>,
-    shares: Vec<(Class, f64)>,
-}
 
 /// `home` if it can change a walk of `entry`'s path (a sticky tier of its cluster), else NONE.
 fn effective_home(w: &World, entry: u32, home: u32) -> u32 {
@@ -1355,8 +1273,6 @@ fn sync_metrics(w: &mut World) {
     m.writes_acked = count(f.cum_acked).min(m.writes_attempted);
 }
 
-/// The largest count a float holds exactly (2^53); validation keeps runs below it.
-const MAX_COUNT: f64 = 9_007_199_254_740_992.0;
 
 /// A cumulative float as a count: its floor, capped at [`MAX_COUNT`] so that sums of a few
 /// counts never overflow a `u64` (NaN counts as 0).
