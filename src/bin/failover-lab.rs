@@ -238,7 +238,7 @@ fn summary(r: &Report) -> String {
         w.lost,
         dur(w.max_rpo_s)
     );
-    if r.fidelity == "request" {
+    if r.fidelity == sim::Fidelity::Request {
         let l = &r.latency_ms;
         let _ = writeln!(
             o,

@@ -6,9 +6,9 @@
 
 use super::config::*;
 use super::control::faults::stage;
+use super::event::{Event, StateEvent};
 use super::metrics::Cause;
 use super::state::World;
-use super::event::{Event, StateEvent};
 use super::time::Time;
 
 impl World {
@@ -99,8 +99,7 @@ impl World {
             Event::Timeout { req } => self.fail(req, Cause::Timeout, NONE),
             Event::FlowTick => self.plane_tick(),
             Event::State { slot } => {
-                let ev = self.state_events[slot as usize];
-                self.free_state_events.push(slot);
+                let ev = self.state_events.remove(slot as usize);
                 if self.trace.is_some() {
                     self.handle_traced(ev);
                 } else {
@@ -112,33 +111,29 @@ impl World {
 
     /// Schedules a state-changing event at `time` (through a slot of `state_events`).
     pub(crate) fn schedule(&mut self, time: Time, ev: StateEvent) {
-        let slot = if let Some(slot) = self.free_state_events.pop() {
-            self.state_events[slot as usize] = ev;
-            slot
-        } else {
-            self.state_events.push(ev);
-            (self.state_events.len() - 1) as u32
-        };
+        let slot = self.state_events.insert(ev) as u32;
         self.queue.push(time, Event::State { slot });
     }
 
     /// A state-changing event with the state trace on (see `trace.rs`).
     #[cold]
     fn handle_traced(&mut self, ev: StateEvent) {
-        super::trace::before(self);
+        super::trace::record::before(self);
         self.handle_state(ev);
         let scope = match ev {
-            StateEvent::Fault { fault, .. } => super::trace::scope(self, None, None, Some(fault)),
+            StateEvent::Fault { fault, .. } => {
+                super::trace::record::scope(self, None, None, Some(fault))
+            }
             StateEvent::NodeFail { node }
             | StateEvent::NodeRepair { node, .. }
             | StateEvent::Detect { node, .. }
             | StateEvent::SpareActivate { node, .. } => {
-                super::trace::scope(self, Some(node), None, None)
+                super::trace::record::scope(self, Some(node), None, None)
             }
             StateEvent::Takeover { comp, .. } | StateEvent::DbPromote { comp, .. } => Some(comp),
             StateEvent::RouteUpdate { .. } => return,
         };
-        super::trace::after(self, scope);
+        super::trace::record::after(self, scope);
     }
 
     /// Faults, failures, repairs, verdicts, takeovers, promotions, routing: the rare events

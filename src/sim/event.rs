@@ -46,4 +46,3 @@ pub enum StateEvent {
     /// Global routing (DNS / BGP) updates its view of an entry.
     RouteUpdate { entry: u32 },
 }
-

@@ -127,7 +127,7 @@ impl Simulation {
     }
     /// [`Simulation::enable_trace`] with another cap on the number of entries.
     pub fn enable_trace_with_cap(&mut self, cap: usize) {
-        trace::enable(&mut self.world, cap);
+        trace::record::enable(&mut self.world, cap);
     }
     pub fn run_to_end(&mut self) {
         self.world.run_events(self.world.cfg.horizon, u64::MAX);

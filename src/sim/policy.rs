@@ -22,7 +22,6 @@ pub(crate) fn effective_hit_ratio(hit: f64, replicated: bool, alive: u32, total:
     }
 }
 
-
 /// Per-component constants derived from the configuration (which never changes during a run),
 /// read on the request path instead of matching on `KindCfg` and recomputing per request.
 #[derive(Clone, Copy)]
@@ -71,7 +70,6 @@ impl Station {
     }
 }
 
-
 /// Whether the LB may send a request to node `nd`: serving, marked up by its health checks,
 /// not taken out; a new session never goes to a drained node.
 #[inline(always)]
@@ -96,7 +94,10 @@ pub(crate) fn service_mean(c: &ComponentCfg, count: u32) -> f64 {
 
 /// The standby kind of database node `k` (the primary's entry, and a missing one, is hot).
 pub(crate) fn standby_of(db: &DbState, k: u32) -> StandbyKind {
-    db.standby.get(k as usize).copied().unwrap_or(StandbyKind::Hot)
+    db.standby
+        .get(k as usize)
+        .copied()
+        .unwrap_or(StandbyKind::Hot)
 }
 
 /// Why a request to a pair whose active member is dead fails: inside the takeover window while

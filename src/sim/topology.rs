@@ -13,7 +13,6 @@ pub struct Hop {
     pub skip: u32,
 }
 
-
 fn same_family(a: &KindCfg, b: &KindCfg) -> bool {
     matches!(
         (a, b),
@@ -63,4 +62,3 @@ pub fn build_path(cfg: &Config, entry: u32) -> Vec<Hop> {
     visit(cfg, entry, &mut Vec::new(), &mut out, NONE);
     out
 }
-

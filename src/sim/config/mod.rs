@@ -8,7 +8,23 @@ use super::time::Time;
 /// Sentinel for "no index".
 pub const NONE: u32 = u32::MAX;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// How traffic is modelled: every request (`request`) or rates and populations (`flow`).
+/// Serialized (in the report, and so in its digest) and displayed as its snake_case name.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Fidelity {
     #[default]
     Request,
@@ -16,11 +32,9 @@ pub enum Fidelity {
 }
 
 impl Fidelity {
+    /// The name, as serialized: `"request"` or `"flow"`.
     pub fn name(self) -> &'static str {
-        match self {
-            Fidelity::Request => "request",
-            Fidelity::Flow => "flow",
-        }
+        self.into()
     }
 }
 

@@ -3,8 +3,8 @@
 //! lost-write ledger) and global routing. It changes the world's state and tells the data
 //! plane through the hooks in `plane`; it never names the request or the flow plane.
 
-pub mod faults;
 mod failover;
+pub mod faults;
 mod health;
 mod node;
 mod routing;

@@ -128,7 +128,12 @@ impl World {
 
     /// Writes lost when database `c`'s primary is replaced by a replica of kind `standby` at
     /// `at`, and their RPO.
-    pub(crate) fn plane_lost_writes(&self, c: usize, standby: StandbyKind, at: Time) -> (u64, Time) {
+    pub(crate) fn plane_lost_writes(
+        &self,
+        c: usize,
+        standby: StandbyKind,
+        at: Time,
+    ) -> (u64, Time) {
         match self.plane {
             DataPlane::Request => self.lost_writes(c, standby, at),
             DataPlane::Flow => flow::lost_writes(self, c, standby, at),

@@ -79,7 +79,6 @@ pub struct DbState {
     pub cut_since: Option<Time>,
 }
 
-
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Session {
     pub live: bool,
@@ -138,4 +137,3 @@ pub(crate) struct EligCache {
     pub(crate) alt: u32,
     pub(crate) nodes: Vec<u32>,
 }
-

@@ -8,8 +8,9 @@ mod entities;
 pub use entities::*;
 
 use super::config::*;
-use super::limits::MAX_NODES_PER_COMPONENT;
+use super::event::{Event, StateEvent};
 use super::flow::data::FlowState;
+use super::limits::MAX_NODES_PER_COMPONENT;
 use super::metrics::Metrics;
 use super::plane::DataPlane;
 use super::policy::{standby_of, Light, Station};
@@ -17,7 +18,7 @@ use super::rng::Stream;
 use super::time::{EventQueue, Time};
 use super::topology::{build_path, Hop};
 use super::trace::Recorder;
-use super::event::{Event, StateEvent};
+use slab::Slab;
 pub struct World {
     pub cfg: Config,
     pub now: Time,
@@ -29,9 +30,8 @@ pub struct World {
     pub paths: Vec<Vec<Hop>>,
     pub sessions: Vec<Session>,
     pub free_sessions: Vec<u32>,
-    /// The pending state-changing events ([`Event::State`] holds the slot) and the free slots.
-    pub state_events: Vec<StateEvent>,
-    pub free_state_events: Vec<u32>,
+    /// The pending state-changing events, in a slab ([`Event::State`] holds the key).
+    pub state_events: Slab<StateEvent>,
     pub reqs: Vec<Req>,
     pub free_reqs: Vec<u32>,
     pub rng_clients: Stream,
@@ -160,8 +160,7 @@ impl World {
             paths,
             sessions: Vec::new(),
             free_sessions: Vec::new(),
-            state_events: Vec::new(),
-            free_state_events: Vec::new(),
+            state_events: Slab::new(),
             reqs: Vec::new(),
             free_reqs: Vec::new(),
             rng_svc,
