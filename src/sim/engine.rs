@@ -115,7 +115,7 @@ impl World {
         self.queue.push(time, Event::State { slot });
     }
 
-    /// A state-changing event with the state trace on (see `trace.rs`).
+    /// A state-changing event with the state trace on (see `trace/`).
     #[cold]
     fn handle_traced(&mut self, ev: StateEvent) {
         super::trace::record::before(self);

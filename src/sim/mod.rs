@@ -18,7 +18,7 @@
 //! - `control`: the control plane shared by both fidelities: `faults/` (one family per file,
 //!   stages named), `health`, `node`, `failover`, `routing`.
 //! - `plane`: `DataPlane`, and the hooks the control plane calls on it.
-//! - `request`: the request-level data plane (the hot loop); [`flow`]: the flow level (rates
+//! - `request`: the request-level data plane (the hot loop); `flow`: the flow level (rates
 //!   and populations between state changes). Neither imports the other.
 //! - [`metrics`]: counters, histograms, windows, incidents, cause and loss names.
 //! - [`report`]: the report shape, its building and its digest (the one module that reads
@@ -75,7 +75,7 @@ pub mod config;
 mod control;
 mod engine;
 mod event;
-pub mod flow;
+mod flow;
 pub mod metrics;
 mod plane;
 mod policy;

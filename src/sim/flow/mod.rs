@@ -1,7 +1,7 @@
 //! Flow level: between state changes, traffic is a rate and sessions are populations.
 //!
 //! The fault, detection and failover machinery is the request level's (same events, same
-//! handlers in `world.rs`); only clients, requests and queues are replaced. Between two events the
+//! handlers in `control/`); only clients, requests and queues are replaced. Between two events the
 //! state is constant, so every request of a session class meets the same fate: the fractions
 //! served and failed by cause are computed once per segment by walking the class's path, and the
 //! populations follow dP/dt = λ − P/τ, integrated in closed form. Counts are cumulative floats,

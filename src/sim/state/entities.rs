@@ -130,6 +130,7 @@ pub struct SiteState {
     pub admin_out: bool,
 }
 
+/// The nodes a tier's LB would choose from for a request with no node excluded, in the order
 /// `pick` enumerates them (the nodes open to new sessions, or all usable ones when none is).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct EligCache {

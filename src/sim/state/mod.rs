@@ -67,9 +67,6 @@ pub struct World {
     pub(crate) elig: Vec<EligCache>,
 }
 
-/// The nodes a tier's LB would choose from for a request with no node excluded, in the order
-/// `pick` enumerates them (the nodes open to new sessions, or all usable ones when none is).
-
 impl World {
     pub fn new(cfg: Config) -> World {
         let seed = cfg.seed;
