@@ -98,14 +98,19 @@ impl World {
             Event::ServiceDone { .. } => {} // handled above
             Event::Timeout { req } => self.fail(req, Cause::Timeout, NONE),
             Event::FlowTick => self.plane_tick(),
-            Event::State { slot } => {
-                let ev = self.state_events.remove(slot as usize);
-                if self.trace.is_some() {
-                    self.handle_traced(ev);
-                } else {
-                    self.handle_state(ev);
-                }
-            }
+            Event::State { slot } => self.on_state_event(slot),
+        }
+    }
+
+    /// A state-changing event (rare: one call out of the request loop, so that the handlers of
+    /// the control plane never grow the loop).
+    #[inline(never)]
+    fn on_state_event(&mut self, slot: u32) {
+        let ev = self.state_events.remove(slot as usize);
+        if self.trace.is_some() {
+            self.handle_traced(ev);
+        } else {
+            self.handle_state(ev);
         }
     }
 
