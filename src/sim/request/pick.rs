@@ -9,12 +9,14 @@ use super::super::topology::Hop;
 
 impl World {
     /// Whether the LB may send a request to node `n` (a new session never goes to a drained node).
-    #[inline]
+    /// On the request path (a sticky session's home is checked per request): inlined.
+    #[inline(always)]
     fn eligible(&self, n: u32, exclude: u32, new_session: bool) -> bool {
         n != exclude && lb_eligible(&self.nodes[n as usize], new_session)
     }
 
     /// The node ranges (first, count) of a hop's cluster and its blue/green sibling.
+    #[inline(always)]
     fn hop_ranges(&self, hop: Hop) -> ([(u32, u32); 2], usize) {
         let mut ranges = [(0u32, 0u32); 2];
         let mut n_ranges = 0;
