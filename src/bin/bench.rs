@@ -360,7 +360,7 @@ USAGE:
             probe.horizon_s
         );
         // The flow level is a stub until the engine implements it: it then carries no traffic.
-        if probe.fidelity != "flow" || probe.requests.offered == 0 {
+        if probe.fidelity != failover_lab::sim::Fidelity::Flow || probe.requests.offered == 0 {
             println!(
                 "   flow level: not implemented (the engine reports no traffic at flow level)"
             );

@@ -214,7 +214,7 @@ impl Metric {
     pub fn applies(self, r: &Report) -> bool {
         use Metric::*;
         match self {
-            LatencyP50 | LatencyP95 | LatencyP99 | LatencyMean => r.fidelity == "request",
+            LatencyP50 | LatencyP95 | LatencyP99 | LatencyMean => r.fidelity == crate::sim::Fidelity::Request,
             _ => true,
         }
     }
@@ -467,9 +467,9 @@ mod tests {
     #[test]
     fn latency_only_at_request_level() {
         let mut r = sample();
-        r.fidelity = "flow".into();
+        r.fidelity = crate::sim::Fidelity::Flow;
         assert_eq!(Metric::LatencyP99.show(&r), "—");
-        r.fidelity = "request".into();
+        r.fidelity = crate::sim::Fidelity::Request;
         r.latency_ms.p99 = 412.26;
         assert_eq!(Metric::LatencyP99.show(&r), "412.3 ms");
         assert_eq!(Metric::RequestsOffered.show(&r), "1000");

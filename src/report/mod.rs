@@ -53,7 +53,7 @@ pub fn to_csv(r: &Report) -> String {
         ("engine_version", r.engine_version.clone()),
         ("scenario", r.scenario.clone()),
         ("seed", r.seed.to_string()),
-        ("fidelity", r.fidelity.clone()),
+        ("fidelity", r.fidelity.to_string()),
         ("horizon_s", r.horizon_s.to_string()),
         ("events", r.events.to_string()),
     ];

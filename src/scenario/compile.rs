@@ -343,7 +343,7 @@ pub fn build_config(s: &Scenario) -> Config {
                     node: x.node,
                     down: us(&x.down),
                     up: us(&x.up),
-                    cycles: x.cycles.min(100_000),
+                    cycles: x.cycles.min(limits::MAX_FLAP_CYCLES),
                 },
                 Fault::SiteOutage(x) => FaultCfg::SiteOutage {
                     at: us(&x.at),

@@ -808,7 +808,7 @@ impl<'a> Validator<'a> {
                 self.dur_pos(&format!("{p}.down"), &fl.down);
                 self.dur_pos(&format!("{p}.up"), &fl.up);
                 self.at_least(&format!("{p}.cycles"), fl.cycles, 1);
-                if fl.cycles > 100_000 {
+                if fl.cycles > crate::sim::limits::MAX_FLAP_CYCLES {
                     self.err(format!("{p}.cycles"), "must be ≤ 100000");
                 }
             }

@@ -3,26 +3,14 @@
 //! Invariant: every request is recorded exactly once, as served or failed with one cause; the
 //! report asserts `offered = served + failed` and `started = finished + lost + active`.
 
-use super::report::cause;
 use super::time::Time;
+use strum::{EnumCount, EnumIter, IntoStaticStr};
 
-/// Failure causes, indexed by [`Cause`] as `u8`.
-pub const CAUSE_NAMES: [&str; 11] = [
-    cause::DETECTION_WINDOW,
-    cause::NO_HEALTHY_BACKEND,
-    cause::OVERLOAD,
-    cause::DATABASE_UNAVAILABLE,
-    cause::PARTITION,
-    cause::SITE_DOWN,
-    cause::DNS_STALE,
-    cause::INJECTED_ERROR,
-    cause::TIMEOUT,
-    cause::NODE_CRASH,
-    cause::DNS_FAILURE,
-];
-pub const NC: usize = CAUSE_NAMES.len();
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Why a request failed: its name (`Cause::NoHealthyBackend` is `"no_healthy_backend"`, through
+/// `&'static str::from` or `Display`) is the report's key; `Cause::iter()` lists them all, and
+/// the value as `usize` indexes the counters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumCount, EnumIter, IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 #[repr(u8)]
 pub enum Cause {
     DetectionWindow = 0,
@@ -34,15 +22,21 @@ pub enum Cause {
     DnsStale = 6,
     InjectedError = 7,
     Timeout = 8,
+    /// In service or queued on a node when it crashed.
     NodeCrash = 9,
+    /// The DNS service itself was down when a client had to resolve.
     DnsFailure = 10,
 }
 
-/// Why a session was lost.
-pub const LOSS_NAMES: [&str; 4] = ["node_crash", "site_down", "no_affinity", "planned_restart"];
-pub const NL: usize = LOSS_NAMES.len();
+/// Number of causes.
+pub const NC: usize = Cause::COUNT;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Number of session-loss reasons.
+pub const NL: usize = Loss::COUNT;
+
+/// Why a session was lost (named and listed like [`Cause`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumCount, EnumIter, IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 #[repr(u8)]
 pub enum Loss {
     NodeCrash = 0,

@@ -8,12 +8,25 @@
 //! Module map:
 //! - [`time`]: `Time` (µs) and the event queue ordered by (time, insertion sequence).
 //! - [`rng`]: stable FNV-1a hashing and per-component random streams.
-//! - [`config`]: the engine's configuration (built by `scenario::compile`).
-//! - [`world`]: the state, the closed `Event` enum and the handlers (request level).
-//! - [`flow`]: the flow level (rates and populations between state changes).
-//! - [`metrics`]: counters, histograms, windows, incidents.
-//! - [`report`]: the report shape, its building and its digest.
+//! - [`config`]: the engine's configuration (built by `scenario::compile`); [`limits`]: the
+//!   engine's limits, defined once.
+//! - `topology`: the call graph flattened into the paths a request visits.
+//! - `state`: the world's state alone (data and read accessors, no handlers).
+//! - `event` and `engine`: the closed event enums; the event loop, scheduling and dispatch.
+//! - `policy`: the decisions both fidelities share (LB eligibility, effective hit ratio,
+//!   service time with replication cost, standby order, a dead pair's cause).
+//! - `control`: the control plane shared by both fidelities: `faults/` (one family per file,
+//!   stages named), `health`, `node`, `failover`, `routing`.
+//! - `plane`: `DataPlane`, and the hooks the control plane calls on it.
+//! - `request`: the request-level data plane (the hot loop); `flow`: the flow level (rates
+//!   and populations between state changes). Neither imports the other.
+//! - [`metrics`]: counters, histograms, windows, incidents, cause and loss names.
+//! - [`report`]: the report shape, its building and its digest (the one module that reads
+//!   everything).
 //! - [`trace`]: the optional state trace of every node (for watch mode; not in the digest).
+//!
+//! Handlers are `impl World` blocks spread over `engine`, `control`, `request` and `plane`;
+//! no `use` between two of these files goes both ways.
 //!
 //! ## Ordering and determinism rules
 //! 1. Time is integer microseconds ([`Time`]); no float ever decides when an event fires.
@@ -59,19 +72,27 @@
 //! ```
 
 pub mod config;
-pub mod flow;
+mod control;
+mod engine;
+mod event;
+mod flow;
 pub mod metrics;
+mod plane;
+mod policy;
 pub mod report;
+mod request;
 pub mod rng;
+mod state;
 pub mod time;
+mod topology;
 pub mod trace;
-pub mod world;
 
+pub use config::limits;
 pub use config::*;
 pub use report::Report;
 pub use time::Time;
 
-use world::World;
+use state::World;
 
 /// A run in progress. Running in chunks (`run_until`) gives the same report as one `run_to_end`.
 pub struct Simulation {
@@ -106,7 +127,7 @@ impl Simulation {
     }
     /// [`Simulation::enable_trace`] with another cap on the number of entries.
     pub fn enable_trace_with_cap(&mut self, cap: usize) {
-        trace::enable(&mut self.world, cap);
+        trace::record::enable(&mut self.world, cap);
     }
     pub fn run_to_end(&mut self) {
         self.world.run_events(self.world.cfg.horizon, u64::MAX);

@@ -11,8 +11,8 @@ pub struct Report {
     pub engine_version: String,
     pub scenario: String,
     pub seed: u64,
-    /// "request" or "flow".
-    pub fidelity: String,
+    /// Serialized as "request" or "flow".
+    pub fidelity: super::config::Fidelity,
     pub horizon_s: f64,
     pub events: u64,
     pub requests: Requests,
@@ -145,23 +145,6 @@ pub struct Marker {
     pub label: String,
 }
 
-/// Names of failure causes, shared by the engine, the UI and the tests.
-pub mod cause {
-    pub const DETECTION_WINDOW: &str = "detection_window";
-    pub const NO_HEALTHY_BACKEND: &str = "no_healthy_backend";
-    pub const OVERLOAD: &str = "overload";
-    pub const DATABASE_UNAVAILABLE: &str = "database_unavailable";
-    pub const PARTITION: &str = "partition";
-    pub const SITE_DOWN: &str = "site_down";
-    pub const DNS_STALE: &str = "dns_stale";
-    pub const INJECTED_ERROR: &str = "injected_error";
-    pub const TIMEOUT: &str = "timeout";
-    /// In service or queued on a node when it crashed.
-    pub const NODE_CRASH: &str = "node_crash";
-    /// The DNS service itself was down when a client had to resolve.
-    pub const DNS_FAILURE: &str = "dns_failure";
-}
-
 impl Report {
     /// FNV-1a 64 over the canonical JSON of the report with an empty digest and without the
     /// state trace, in hex.
@@ -194,38 +177,29 @@ pub fn nines(a: f64) -> f64 {
 }
 
 /// Builds the report of a world at its current time.
-pub fn build(w: &super::world::World) -> Report {
-    use super::metrics::{CAUSE_NAMES, LOSS_NAMES};
+pub fn build(w: &super::state::World) -> Report {
+    use super::metrics::{Cause, Loss};
     use super::time::secs;
+    use strum::IntoEnumIterator;
     let mut m = w.metrics.clone();
     let now = w.now.min(w.cfg.horizon);
-    if w.cfg.fidelity == super::Fidelity::Flow {
-        super::flow::close_partial(w, &mut m, now);
-    } else {
-        m.advance(now);
-        if now > m.win_start || m.windows_total == 0 {
-            m.close_window(now);
-        }
-        if m.ser_count > 0 || m.s_t.is_empty() {
-            m.close_series(now);
-        }
-    }
+    w.plane_close_partial(&mut m, now);
     let failed: u64 = m.failed.iter().sum();
     let mut failed_by_cause = BTreeMap::new();
-    for (i, name) in CAUSE_NAMES.iter().enumerate() {
-        if m.failed[i] > 0 {
-            failed_by_cause.insert(name.to_string(), m.failed[i]);
+    for c in Cause::iter() {
+        if m.failed[c as usize] > 0 {
+            failed_by_cause.insert(c.to_string(), m.failed[c as usize]);
         }
     }
     let request = ratio(m.served as f64, m.offered as f64);
     let lost: u64 = m.sessions_lost.iter().sum();
     let mut lost_by_cause = BTreeMap::new();
-    for (i, name) in LOSS_NAMES.iter().enumerate() {
-        if m.sessions_lost[i] > 0 {
-            lost_by_cause.insert(name.to_string(), m.sessions_lost[i]);
+    for l in Loss::iter() {
+        if m.sessions_lost[l as usize] > 0 {
+            lost_by_cause.insert(l.to_string(), m.sessions_lost[l as usize]);
         }
     }
-    let request_level = w.cfg.fidelity == super::Fidelity::Request;
+    let request_level = w.plane == super::plane::DataPlane::Request;
     let latency = if request_level && !m.hist.is_empty() {
         Latency {
             p50: m.hist.quantile(0.5) / 1000.0,
@@ -236,73 +210,20 @@ pub fn build(w: &super::world::World) -> Report {
     } else {
         Latency::default()
     };
-    let incidents = m
-        .incidents
-        .iter()
-        .filter(|r| r.failed > 0 || r.sessions_lost > 0 || r.writes_lost > 0)
-        .map(|r| {
-            let start = r.first_fail.unwrap_or(r.fault_at);
-            Incident {
-                trigger: r.trigger.clone(),
-                component: r.component.clone(),
-                start_s: secs(start),
-                rto_s: secs(r.last_fail.saturating_sub(start)),
-                requests_failed: r.failed,
-                sessions_lost: r.sessions_lost,
-                writes_lost: r.writes_lost,
-                rpo_s: secs(r.rpo_us),
-                recovery: r.recovery.clone(),
-            }
-        })
-        .collect();
+    let incidents = incidents(&m);
     let mut series_failed = BTreeMap::new();
-    for (i, name) in CAUSE_NAMES.iter().enumerate() {
+    for c in Cause::iter() {
+        let i = c as usize;
         if m.s_failed.iter().any(|f| f[i] > 0) {
-            series_failed.insert(name.to_string(), m.s_failed.iter().map(|f| f[i]).collect());
+            series_failed.insert(c.to_string(), m.s_failed.iter().map(|f| f[i]).collect());
         }
     }
-    let components = w
-        .cfg
-        .components
-        .iter()
-        .zip(&w.comps)
-        .map(|(c, s)| {
-            let mut up = s.up_time.clone();
-            let k = s.alive as usize;
-            if let Some(t) = up.get_mut(k) {
-                *t += now.saturating_sub(s.last_change);
-            }
-            let total: u64 = up.iter().sum();
-            let up_share: Vec<f64> = up.iter().map(|t| ratio(*t as f64, total as f64)).collect();
-            let node_availability = if s.count == 0 {
-                1.0
-            } else {
-                up_share
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| p * k as f64)
-                    .sum::<f64>()
-                    / f64::from(s.count)
-            };
-            ComponentStats {
-                id: c.id.clone(),
-                nodes: s.count,
-                served: s.served,
-                mean_wait_ms: if s.served > 0 {
-                    s.wait_sum_us as f64 / s.served as f64 / 1000.0
-                } else {
-                    0.0
-                },
-                node_availability,
-                up_share,
-            }
-        })
-        .collect();
+    let components = component_stats(w, now);
     let mut report = Report {
         engine_version: crate::ENGINE_VERSION.to_string(),
         scenario: w.cfg.name.clone(),
         seed: w.cfg.seed,
-        fidelity: w.cfg.fidelity.name().to_string(),
+        fidelity: w.cfg.fidelity,
         horizon_s: secs(w.cfg.horizon),
         events: w.events,
         requests: Requests {
@@ -361,4 +282,67 @@ pub fn build(w: &super::world::World) -> Report {
     report.digest = report.compute_digest();
     report.trace = w.trace.as_ref().map(|t| t.snapshot(w));
     report
+}
+
+/// The incidents that did harm (failed requests, lost sessions or writes).
+fn incidents(m: &super::metrics::Metrics) -> Vec<Incident> {
+    use super::time::secs;
+    m.incidents
+        .iter()
+        .filter(|r| r.failed > 0 || r.sessions_lost > 0 || r.writes_lost > 0)
+        .map(|r| {
+            let start = r.first_fail.unwrap_or(r.fault_at);
+            Incident {
+                trigger: r.trigger.clone(),
+                component: r.component.clone(),
+                start_s: secs(start),
+                rto_s: secs(r.last_fail.saturating_sub(start)),
+                requests_failed: r.failed,
+                sessions_lost: r.sessions_lost,
+                writes_lost: r.writes_lost,
+                rpo_s: secs(r.rpo_us),
+                recovery: r.recovery.clone(),
+            }
+        })
+        .collect()
+}
+
+/// What each component did up to `now` (node availability from its alive-count times).
+fn component_stats(w: &super::state::World, now: super::time::Time) -> Vec<ComponentStats> {
+    w.cfg
+        .components
+        .iter()
+        .zip(&w.comps)
+        .map(|(c, s)| {
+            let mut up = s.up_time.clone();
+            let k = s.alive as usize;
+            if let Some(t) = up.get_mut(k) {
+                *t += now.saturating_sub(s.last_change);
+            }
+            let total: u64 = up.iter().sum();
+            let up_share: Vec<f64> = up.iter().map(|t| ratio(*t as f64, total as f64)).collect();
+            let node_availability = if s.count == 0 {
+                1.0
+            } else {
+                up_share
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| p * k as f64)
+                    .sum::<f64>()
+                    / f64::from(s.count)
+            };
+            ComponentStats {
+                id: c.id.clone(),
+                nodes: s.count,
+                served: s.served,
+                mean_wait_ms: if s.served > 0 {
+                    s.wait_sum_us as f64 / s.served as f64 / 1000.0
+                } else {
+                    0.0
+                },
+                node_availability,
+                up_share,
+            }
+        })
+        .collect()
 }

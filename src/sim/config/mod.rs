@@ -1,12 +1,30 @@
 //! The engine's configuration: ids resolved to indices, durations in µs, defaults applied.
 //! Built from a scenario by `scenario::compile`; the engine trusts it but never panics on it.
 
+pub mod limits;
+
 use super::time::Time;
 
 /// Sentinel for "no index".
 pub const NONE: u32 = u32::MAX;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// How traffic is modelled: every request (`request`) or rates and populations (`flow`).
+/// Serialized (in the report, and so in its digest) and displayed as its snake_case name.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Fidelity {
     #[default]
     Request,
@@ -14,11 +32,9 @@ pub enum Fidelity {
 }
 
 impl Fidelity {
+    /// The name, as serialized: `"request"` or `"flow"`.
     pub fn name(self) -> &'static str {
-        match self {
-            Fidelity::Request => "request",
-            Fidelity::Flow => "flow",
-        }
+        self.into()
     }
 }
 
@@ -258,7 +274,8 @@ pub enum Repl {
     All,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// A replica's readiness, ordered from the best to replace a primary (hot) to the worst (cold).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StandbyKind {
     #[default]
     Hot,

@@ -1,0 +1,28 @@
+//! The engine's limits and fixed intervals, defined once: the engine clamps to them, and
+//! `scenario` validates against them (so a scenario over a limit gets a problem, not a clamp).
+
+use super::super::time::Time;
+
+/// Flapping cycles of one fault, at most.
+pub const MAX_FLAP_CYCLES: u32 = 100_000;
+
+/// Hops of one path (the flattened call graph from an entry), at most; a request that would go
+/// further fails with `no_healthy_backend`.
+pub const MAX_HOPS: usize = 64;
+
+/// Nodes of one component (nodes, replicas and spares), at most.
+pub const MAX_NODES_PER_COMPONENT: u32 = 10_000;
+
+/// Entries of the state trace kept by default ([`crate::sim::Simulation::enable_trace`]).
+pub const TRACE_CAP: usize = 200_000;
+
+/// How often a blue/green drain checks whether the drained cluster still holds sessions
+/// (request level; the flow level waits the whole drain).
+pub const DRAIN_POLL: Time = 5_000_000;
+
+/// How often the flow level re-evaluates a time-varying (daily) traffic profile.
+pub const FLOW_TICK: Time = 60 * 60_000_000;
+
+/// The largest count a float holds exactly (2^53): the flow level's counts are capped there,
+/// and validation keeps runs below it.
+pub const MAX_EXACT_COUNT: f64 = 9_007_199_254_740_992.0;

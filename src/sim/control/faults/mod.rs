@@ -1,0 +1,149 @@
+//! Control plane, faults: the dispatch of a scripted fault's stage to its family (one family
+//! per file, each fault's stages named in `stage.rs`), random failures and their repairs.
+
+pub mod node;
+pub mod planned;
+pub mod site;
+pub mod stage;
+pub mod traffic;
+
+use super::super::config::*;
+use super::super::event::StateEvent;
+use super::super::metrics::Loss;
+use super::super::state::World;
+use super::super::time::Time;
+use stage::Stage;
+
+impl World {
+    /// A stage of scripted fault `fault`.
+    pub(crate) fn on_fault(&mut self, fault: u32, stage: Stage) {
+        let Some(f) = self.cfg.faults.get(fault as usize).cloned() else {
+            return;
+        };
+        match f {
+            FaultCfg::Crash(nf) => self.crash(fault, &nf, stage),
+            FaultCfg::Hang(nf) => self.hang(fault, &nf, stage),
+            FaultCfg::ErrorRate(nf, rate) => self.error_rate(fault, &nf, rate, stage),
+            FaultCfg::Latency(nf, added) => self.latency(fault, &nf, added, stage),
+            FaultCfg::Corruption(nf) => self.corruption(fault, &nf, stage),
+            FaultCfg::Leak {
+                comp,
+                node,
+                exhaustion,
+                restart,
+                ..
+            } => self.leak(fault, (comp, node), exhaustion, restart, stage),
+            FaultCfg::Flapping {
+                comp,
+                node,
+                down,
+                up,
+                cycles,
+                ..
+            } => self.flapping(fault, (comp, node), (down, up), cycles, stage),
+            FaultCfg::SiteOutage { site, duration, .. } => {
+                self.site_outage(fault, site, duration, stage)
+            }
+            FaultCfg::Partition {
+                a,
+                b,
+                one_way,
+                comp,
+                duration,
+                ..
+            } => self.partition(fault, (a, b, one_way), comp, duration, stage),
+            FaultCfg::TrafficSpike { duration, .. } => self.traffic_spike(fault, duration, stage),
+            FaultCfg::DnsFailure { duration, .. } => self.dns_failure(fault, duration, stage),
+            FaultCfg::RollingRestart {
+                comp,
+                batch,
+                drain,
+                restart,
+                ..
+            } => self.rolling_restart(fault, comp, batch, (drain, restart), stage),
+            FaultCfg::BlueGreen {
+                blue,
+                green,
+                drain,
+                deploy,
+                ..
+            } => self.blue_green(fault, (blue, green), (drain, deploy), stage),
+            FaultCfg::SiteSwitchover { from, to, .. } => self.site_switchover(fault, from, to),
+            FaultCfg::DbSwitchover { comp, .. } => self.db_switchover(fault, comp, stage),
+        }
+    }
+
+    pub(crate) fn on_random_fail(&mut self, n: u32) {
+        let nd = &self.nodes[n as usize];
+        let c = nd.comp as usize;
+        let label = format!("{}#{}", self.cfg.components[c].id, nd.local);
+        let inc = self
+            .metrics
+            .new_incident(self.now, "random failure", &label);
+        self.node_down(n, inc, Loss::NodeCrash);
+        let d = self.repair_time(c);
+        self.schedule(
+            self.now + d,
+            StateEvent::NodeRepair {
+                node: n,
+                incident: inc,
+            },
+        );
+    }
+
+    /// A node repaired after a random failure (or a crash without duration).
+    pub(crate) fn on_repair(&mut self, node: u32, incident: u32) {
+        self.node_up(node);
+        self.metrics.clear_incident(incident, self.now);
+        let c = self.nodes[node as usize].comp as usize;
+        if let Some(f) = &self.cfg.components[c].failure {
+            if f.mtbf > 0 {
+                let dt = self.rng_fail[c].exp_us(f.mtbf as f64);
+                self.schedule(self.now + dt, StateEvent::NodeFail { node });
+            }
+        }
+    }
+
+    fn repair_time(&mut self, c: usize) -> Time {
+        let Some(f) = self.cfg.components[c].failure.clone() else {
+            return 0;
+        };
+        match f.repair {
+            RepairCfg::Exponential => self.rng_fail[c].exp_us(f.mttr as f64),
+            RepairCfg::Lognormal(sigma) => self.rng_fail[c].lognormal_us(f.mttr as f64, sigma),
+            RepairCfg::Fixed => f.mttr,
+        }
+    }
+
+    fn push_stage(&mut self, fault: u32, stage: Stage, at: Time) {
+        self.schedule(at, StateEvent::Fault { fault, stage });
+    }
+
+    /// Opens the incident of a fault's first stage.
+    fn open_fault(&mut self, fault: u32, trigger: &str, label: &str) -> u32 {
+        let inc = self.metrics.new_incident(self.now, trigger, label);
+        self.fault_incs[fault as usize] = inc;
+        inc
+    }
+
+    /// Clears the incident a fault opened.
+    fn close_fault(&mut self, fault: u32) {
+        let inc = self.fault_incs[fault as usize];
+        self.metrics.clear_incident(inc, self.now);
+    }
+
+    /// For faults without a duration on components with random failures: a random repair.
+    fn end_of(&mut self, comp: u32, duration: Option<Time>) -> Option<Time> {
+        match duration {
+            Some(d) => Some(self.now + d),
+            None => {
+                let c = comp as usize;
+                if c < self.cfg.components.len() && self.cfg.components[c].failure.is_some() {
+                    Some(self.now + self.repair_time(c))
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}

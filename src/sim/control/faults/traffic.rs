@@ -1,0 +1,27 @@
+//! Control plane, faults of the clients: a traffic spike (the arrival rate times the factors of
+//! the spikes active now).
+
+use super::super::super::state::World;
+use super::super::super::time::Time;
+use super::stage::{Span, Stage};
+
+impl World {
+    pub(super) fn traffic_spike(&mut self, fault: u32, duration: Time, stage: Stage) {
+        let Stage::Span(span) = stage else { return };
+        let now = self.now;
+        match span {
+            Span::Start => {
+                self.open_fault(fault, "traffic_spike", "clients");
+                self.spike = self.cfg.spike_at(now);
+                self.push_stage(fault, Stage::Span(Span::End), now + duration);
+            }
+            Span::End => {
+                // recomputed from the spikes active now: a factor-0 spike ending never
+                // forgets the others, and float division never drifts
+                self.spike = self.cfg.spike_at(now);
+                self.close_fault(fault);
+            }
+        }
+        self.plane_state_changed();
+    }
+}

@@ -1,0 +1,260 @@
+//! Flow level, integration between events: populations in closed form, cumulative counts,
+//! availability windows and series points.
+
+use super::super::config::*;
+use super::super::limits::MAX_EXACT_COUNT as MAX_COUNT;
+use super::super::metrics::{Loss, NC, NL};
+use super::super::state::World;
+use super::super::time::Time;
+use super::classes::{evaluate, population, set_population};
+use super::data::Class;
+
+/// The first moment in (t0, t1) at which a sync primary cut from a replica drops it.
+pub(super) fn next_fence(w: &World, t0: Time, t1: Time) -> Option<Time> {
+    w.cfg
+        .components
+        .iter()
+        .zip(&w.comps)
+        .filter_map(|(c, cs)| match (&c.kind, cs.db.cut_since) {
+            (KindCfg::Database(db), Some(since)) if db.sync => {
+                db.fence.map(|f| since.saturating_add(f))
+            }
+            _ => None,
+        })
+        .filter(|d| *d > t0 && *d < t1)
+        .min()
+}
+
+/// Integrates (last, now] under one state.
+pub(super) fn integrate_segment(w: &mut World) {
+    let t0 = w.flow.last;
+    let t1 = w.now.min(w.cfg.horizon);
+    if t1 <= t0 {
+        return;
+    }
+    // the profile factor at the segment's midpoint (exact for steps, 2nd order for curves)
+    let mut scratch = std::mem::take(&mut w.flow.eval);
+    let cls = evaluate(w, t0 + (t1 - t0) / 2, &mut scratch);
+    w.flow.eval = scratch;
+    let d = w.cfg.traffic.session_duration.max(1) as f64;
+    let rps = w.cfg.traffic.requests_per_session.max(1.0);
+    let per_session = rps / d;
+    // a session's first request comes at its arrival, then one every D/R: it lives D(R − 1)/R
+    let tau = d * (rps - 1.0) / rps;
+    let ws = w.cfg.traffic.write_share;
+    // db write rates for lost-write estimates
+    for r in w.flow.db_write_rate.iter_mut() {
+        *r = 0.0;
+    }
+    let mut total_req = 0.0;
+    let mut served = 0.0;
+    let mut acked = 0.0;
+    let mut failed = [0.0; NC];
+    let mut incs: Vec<(u32, f64)> = Vec::new();
+    let mut started = 0.0;
+    let mut finished = 0.0;
+    let mut lost_aff = 0.0;
+    let dt = (t1 - t0) as f64;
+    for c in &cls {
+        let p0 = population(w, c.class);
+        let (integral, p1, fin) = if tau < 1.0 {
+            (0.0, 0.0, c.arrivals * dt + p0)
+        } else if p0 == 0.0 && c.arrivals == 0.0 {
+            // an empty class stays empty: the same zeros as below, without the exponential
+            (0.0, 0.0, 0.0)
+        } else {
+            let k = 1.0 / tau + c.hazard;
+            let pinf = c.arrivals / k;
+            let decay = libm::exp(-k * dt);
+            let p1 = pinf + (p0 - pinf) * decay;
+            let integral = pinf * dt + (p0 - pinf) * (1.0 - decay) / k;
+            (integral, p1, integral / tau)
+        };
+        set_population(w, c.class, p1);
+        started += c.arrivals * dt;
+        finished += fin;
+        lost_aff += integral * c.hazard;
+        let req = integral * per_session + c.arrivals * dt;
+        total_req += req;
+        served += req * c.fate.served;
+        acked += req * c.fate.acked;
+        for (i, f) in failed.iter_mut().enumerate() {
+            *f += req * c.fate.fail[i];
+        }
+        for (inc, a) in &c.fate.incs {
+            if let Some(e) = incs.iter_mut().find(|x| x.0 == *inc) {
+                e.1 += req * a;
+            } else {
+                incs.push((*inc, req * a));
+            }
+        }
+        if c.class != Class::Unresolved && !w.cfg.entries.is_empty() {
+            // acknowledged writes by database (for lost-write estimates)
+            let rate = (p1 * per_session + c.arrivals) * c.fate.acked;
+            if let Some(dbs) = w.flow.dbs_of_entry.get(c.entry as usize) {
+                for ci in dbs {
+                    w.flow.db_write_rate[*ci as usize] += rate;
+                }
+            }
+        }
+    }
+    let f = &mut w.flow;
+    f.cum_started += started;
+    f.cum_finished += finished;
+    f.cum_lost[Loss::NoAffinity as usize] += lost_aff;
+    f.cum_served += served;
+    f.cum_acked += acked;
+    f.cum_writes += total_req * ws;
+    for (i, x) in failed.iter().enumerate() {
+        f.cum_failed[i] += x;
+    }
+    let fail_total: f64 = failed.iter().sum();
+    let open = w
+        .metrics
+        .open_incident(t0)
+        .map(|i| i as u32)
+        .unwrap_or(NONE);
+    for (inc, a) in incs {
+        let inc = if inc == NONE { open } else { inc };
+        let i = inc as usize;
+        if i >= w.metrics.incidents.len() {
+            continue;
+        }
+        if w.flow.inc_failed.len() < w.metrics.incidents.len() {
+            w.flow.inc_failed.resize(w.metrics.incidents.len(), 0.0);
+        }
+        w.flow.inc_failed[i] += a;
+        let r = &mut w.metrics.incidents[i];
+        if a >= 1e-9 {
+            if r.first_fail.is_none() {
+                r.first_fail = Some(t0);
+            }
+            r.last_fail = t1;
+        }
+        r.failed = libm::floor(w.flow.inc_failed[i]) as u64;
+    }
+    windows(w, t0, t1, total_req, served, fail_total);
+    w.flow.last = t1;
+    sync_metrics(w);
+}
+
+/// Availability windows and series points over a constant-rate segment.
+pub(super) fn windows(w: &mut World, t0: Time, t1: Time, req: f64, served: f64, _failed: f64) {
+    let dt = (t1 - t0) as f64;
+    let (rr, sr) = (req / dt, served / dt);
+    let window = w.metrics.window;
+    let thr = w.metrics.threshold;
+    let mut t = t0;
+    while t < t1 {
+        let wend = w.metrics.win_start + window;
+        if t1 < wend {
+            let x = (t1 - t) as f64;
+            w.flow.win_off += rr * x;
+            w.flow.win_srv += sr * x;
+            break;
+        }
+        let x = (wend - t) as f64;
+        w.flow.win_off += rr * x;
+        w.flow.win_srv += sr * x;
+        close_window(w, wend, thr);
+        t = wend;
+        // whole windows inside the segment, up to the next series point
+        let left = w.metrics.series_every - w.metrics.ser_count;
+        let k = ((t1 - t) / window).min(left.saturating_sub(1));
+        if k > 0 {
+            let up = rr == 0.0 || sr >= thr * rr;
+            w.metrics.windows_total += k;
+            if up {
+                w.metrics.windows_up += k;
+            }
+            w.metrics.ser_count += k;
+            t += k * window;
+            w.metrics.win_start = t;
+        }
+    }
+}
+
+pub(super) fn close_window(w: &mut World, end: Time, thr: f64) {
+    let m = &mut w.metrics;
+    m.windows_total += 1;
+    if w.flow.win_off <= 0.0 || w.flow.win_srv >= thr * w.flow.win_off {
+        m.windows_up += 1;
+    }
+    w.flow.win_off = 0.0;
+    w.flow.win_srv = 0.0;
+    m.win_start = end;
+    m.ser_count += 1;
+    if m.ser_count >= m.series_every {
+        push_series(w, end);
+    }
+}
+
+/// Pushes a series point from the cumulative floats.
+pub fn push_series(w: &mut World, end: Time) {
+    let f = &w.flow;
+    let m = &mut w.metrics;
+    let served = libm::floor(f.cum_served) - libm::floor(f.ser_base[0]);
+    let mut failed = [0u64; NC];
+    let mut fsum = 0.0;
+    for (i, x) in failed.iter_mut().enumerate() {
+        let v = libm::floor(f.cum_failed[i]) - libm::floor(f.ser_base[2 + i]);
+        *x = v.max(0.0) as u64;
+        fsum += v.max(0.0);
+    }
+    let lost_now: f64 = f.cum_lost.iter().sum();
+    m.s_t.push(super::super::time::secs(m.ser_start));
+    m.s_served.push(served.max(0.0) as u64);
+    m.s_offered.push((served.max(0.0) + fsum) as u64);
+    m.s_failed.push(failed);
+    m.s_lost
+        .push((libm::floor(lost_now) - libm::floor(f.ser_lost_base)).max(0.0) as u64);
+    m.s_p50.push(0.0);
+    m.s_p95.push(0.0);
+    m.s_p99.push(0.0);
+    let active = m.sessions_active();
+    m.s_active.push(active);
+    m.ser_start = end;
+    m.ser_count = 0;
+    let f = &mut w.flow;
+    f.ser_base[0] = f.cum_served;
+    for i in 0..NC {
+        f.ser_base[2 + i] = f.cum_failed[i];
+    }
+    f.ser_lost_base = lost_now;
+}
+
+/// Integer counters in `Metrics` from the cumulative floats.
+pub(super) fn sync_metrics(w: &mut World) {
+    let f = &w.flow;
+    let m = &mut w.metrics;
+    m.served = count(f.cum_served);
+    let mut failed_total = 0;
+    for i in 0..NC {
+        m.failed[i] = count(f.cum_failed[i]);
+        failed_total += m.failed[i];
+    }
+    m.offered = m.served + failed_total;
+    m.sessions_started = count(f.cum_started);
+    let mut lost = 0;
+    for i in 0..NL {
+        m.sessions_lost[i] = count(f.cum_lost[i]);
+        lost += m.sessions_lost[i];
+    }
+    if lost > m.sessions_started {
+        m.sessions_started = lost;
+    }
+    m.sessions_finished = count(f.cum_finished).min(m.sessions_started - lost);
+    m.writes_attempted = count(f.cum_writes);
+    // the same writes summed in two orders: never more acknowledged than attempted
+    m.writes_acked = count(f.cum_acked).min(m.writes_attempted);
+}
+
+/// A cumulative float as a count: its floor, capped at [`MAX_COUNT`] so that sums of a few
+/// counts never overflow a `u64` (NaN counts as 0).
+pub(super) fn count(x: f64) -> u64 {
+    if x >= MAX_COUNT {
+        MAX_COUNT as u64
+    } else {
+        libm::floor(x) as u64
+    }
+}

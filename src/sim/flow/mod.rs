@@ -1,0 +1,285 @@
+//! Flow level: between state changes, traffic is a rate and sessions are populations.
+//!
+//! The fault, detection and failover machinery is the request level's (same events, same
+//! handlers in `control/`); only clients, requests and queues are replaced. Between two events the
+//! state is constant, so every request of a session class meets the same fate: the fractions
+//! served and failed by cause are computed once per segment by walking the class's path, and the
+//! populations follow dP/dt = λ − P/τ, integrated in closed form. Counts are cumulative floats,
+//! reported as their floors, so `offered = served + failed` holds exactly.
+
+use super::config::*;
+use super::metrics::{Loss, NC};
+use super::time::Time;
+mod classes;
+pub mod data;
+mod dns;
+mod integrate;
+mod walk;
+
+use super::event::Event;
+use super::limits::FLOW_TICK as TICK;
+use super::state::World;
+use classes::distribute_new;
+use dns::{distribute_pool, dns_decay, schedule_decay, step, ttl_pair};
+use integrate::{integrate_segment, next_fence, sync_metrics};
+
+pub fn start(w: &mut World) {
+    let n_entries = w.cfg.entries.len();
+    w.flow.pop = vec![0.0; w.nodes.len()];
+    w.flow.pool = vec![[0.0; 2]; n_entries];
+    w.flow.withdrawn_at = vec![None; n_entries];
+    w.flow.old = vec![[0.0; 2]; n_entries];
+    w.flow.last_decay = vec![0; n_entries];
+    w.flow.db_write_rate = vec![0.0; w.comps.len()];
+    w.flow.app_hop = w
+        .paths
+        .iter()
+        .map(|p| {
+            p.iter()
+                .find(|h| matches!(w.cfg.components[h.comp as usize].kind, KindCfg::App { .. }))
+                .map(|h| (h.comp, h.alt))
+        })
+        .collect();
+    w.flow.dbs_of_entry = w
+        .paths
+        .iter()
+        .map(|p| {
+            p.iter()
+                .filter(|h| matches!(w.cfg.components[h.comp as usize].kind, KindCfg::Database(_)))
+                .map(|h| h.comp)
+                .collect()
+        })
+        .collect();
+    for t in w.cfg.traffic.profile.change_points() {
+        if t < w.cfg.horizon {
+            w.queue.push(t, Event::FlowTick);
+        }
+    }
+    if matches!(w.cfg.traffic.profile, ProfileCfg::Daily { .. }) {
+        w.queue.push(TICK, Event::FlowTick);
+        w.flow.next_daily = TICK;
+    }
+}
+
+/// A periodic re-evaluation (profiles, DNS cache expiry).
+pub fn tick(w: &mut World) {
+    if matches!(w.cfg.traffic.profile, ProfileCfg::Daily { .. }) && w.now >= w.flow.next_daily {
+        let next = w.now + TICK;
+        w.flow.next_daily = next;
+        if next < w.cfg.horizon {
+            w.queue.push(next, Event::FlowTick);
+        }
+    }
+    dns_decay(w);
+}
+
+/// Global routing or a planned change altered the state.
+pub fn changed(w: &mut World) {
+    let now = w.now;
+    for e in 0..w.listed.len() {
+        let site = w.cfg.components[w.cfg.entries[e] as usize].site;
+        let dead = w.sites.get(site as usize).is_some_and(|s| s.down > 0);
+        if dead && w.listed[e] && w.flow.withdrawn_at[e].is_none() {
+            if let Some((ttl, _)) = ttl_pair(w) {
+                w.flow.withdrawn_at[e] = Some(now);
+                w.flow.old[e] = w.flow.pool[e];
+                w.flow.last_decay[e] = now;
+                schedule_decay(w, now + step(ttl));
+            }
+        }
+        if !w.listed[e] && matches!(w.cfg.routing, RoutingCfg::Bgp { .. }) {
+            // Sessions that arrived on a dead node before the health checks noticed never got
+            // a home (their requests failed): withdrawn, they re-route like the entry's pool.
+            if let Some(Some((c, a))) = w.flow.app_hop.get(e).copied() {
+                for cc in [c, a] {
+                    let Some(cs) = w.comps.get(cc as usize) else {
+                        continue;
+                    };
+                    for n in cs.first..cs.first + cs.count {
+                        let p = w.flow.pop[n as usize];
+                        if p > 0.0 && !w.nodes[n as usize].alive() {
+                            w.flow.pop[n as usize] = 0.0;
+                            w.flow.pool[e][0] += p;
+                        }
+                    }
+                }
+            }
+        }
+        if !w.listed[e] && w.flow.pool.get(e).is_some_and(|p| p[0] + p[1] > 0.0) {
+            match w.cfg.routing {
+                RoutingCfg::Bgp { .. } => {
+                    let m = w.flow.pool[e][0] + w.flow.pool[e][1];
+                    w.flow.pool[e] = [0.0; 2];
+                    distribute_pool(w, m, e as u32);
+                }
+                RoutingCfg::Dns { .. } => {
+                    if w.flow.withdrawn_at[e].is_none() {
+                        w.flow.withdrawn_at[e] = Some(now);
+                        w.flow.old[e] = w.flow.pool[e];
+                        w.flow.last_decay[e] = now;
+                        if let Some((ttl, _)) = ttl_pair(w) {
+                            schedule_decay(w, now + step(ttl));
+                        }
+                    }
+                }
+                RoutingCfg::Single => {
+                    let m = w.flow.pool[e][0] + w.flow.pool[e][1];
+                    w.flow.pool[e] = [0.0; 2];
+                    distribute_pool(w, m, e as u32);
+                }
+            }
+        }
+    }
+    if w.dns_down == 0 && w.flow.unresolved > 0.0 {
+        let m = w.flow.unresolved;
+        w.flow.unresolved = 0.0;
+        distribute_new(w, m);
+    }
+}
+
+/// Integrates (last, now] under the state that held during it. The state changes without an
+/// event only where a sync primary drops an unreachable replica (`fence_unreachable`): the
+/// interval is integrated in pieces split there.
+pub fn integrate(w: &mut World) {
+    let t1 = w.now.min(w.cfg.horizon);
+    while let Some(d) = next_fence(w, w.flow.last, t1) {
+        let now = w.now;
+        w.now = d;
+        integrate_segment(w);
+        w.now = now;
+    }
+    integrate_segment(w);
+}
+
+/// For the report at any time: the partial window and series point.
+pub fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Time) {
+    if now > m.win_start || m.windows_total == 0 {
+        m.windows_total += 1;
+        if w.flow.win_off <= 0.0 || w.flow.win_srv >= m.threshold * w.flow.win_off {
+            m.windows_up += 1;
+        }
+    }
+    if m.ser_count > 0 || m.s_t.is_empty() || now > m.ser_start {
+        let f = &w.flow;
+        let served = (libm::floor(f.cum_served) - libm::floor(f.ser_base[0])).max(0.0);
+        let mut failed = [0u64; NC];
+        let mut fsum = 0.0;
+        for (i, x) in failed.iter_mut().enumerate() {
+            let v = (libm::floor(f.cum_failed[i]) - libm::floor(f.ser_base[2 + i])).max(0.0);
+            *x = v as u64;
+            fsum += v;
+        }
+        let lost_now: f64 = f.cum_lost.iter().sum();
+        m.s_t.push(super::time::secs(m.ser_start));
+        m.s_served.push(served as u64);
+        m.s_offered.push((served + fsum) as u64);
+        m.s_failed.push(failed);
+        m.s_lost
+            .push((libm::floor(lost_now) - libm::floor(f.ser_lost_base)).max(0.0) as u64);
+        m.s_p50.push(0.0);
+        m.s_p95.push(0.0);
+        m.s_p99.push(0.0);
+        let active = m.sessions_active();
+        m.s_active.push(active);
+    }
+}
+
+/// A node went down: its sessions are lost unless a replica survives.
+pub fn node_down(w: &mut World, n: u32, inc: u32, loss: Loss) {
+    let c = w.nodes[n as usize].comp as usize;
+    let KindCfg::App { replication, .. } = w.cfg.components[c].kind else {
+        return;
+    };
+    let p = w.flow.pop[n as usize];
+    if p <= 0.0 {
+        return;
+    }
+    w.flow.pop[n as usize] = 0.0;
+    let cs = &w.comps[c];
+    let others: Vec<u32> = (0..cs.count)
+        .map(|k| cs.first + k)
+        .filter(|m| *m != n)
+        .collect();
+    let alive: Vec<u32> = others
+        .iter()
+        .copied()
+        .filter(|m| w.nodes[*m as usize].alive() && w.nodes[*m as usize].serving)
+        .collect();
+    let survive = match replication {
+        Repl::None => 0.0,
+        // a planned restart drained first: replicated sessions were moved away beforehand
+        _ if loss == Loss::PlannedRestart && !alive.is_empty() => 1.0,
+        Repl::Buddy => {
+            if others.is_empty() {
+                0.0
+            } else {
+                alive.len() as f64 / others.len() as f64
+            }
+        }
+        Repl::All => {
+            if alive.is_empty() {
+                0.0
+            } else {
+                1.0
+            }
+        }
+    };
+    let mut lost = p * (1.0 - survive);
+    let moved = p * survive;
+    if !alive.is_empty() {
+        let each = moved / alive.len() as f64;
+        for m in alive {
+            w.flow.pop[m as usize] += each;
+        }
+    }
+    if lost > 0.0 && w.cfg.components[c].cross_site_sessions {
+        // the other sites hold a synchronous copy: the sessions lose their home, not their
+        // state, and the next app cluster their requests reach picks them up (their entry's
+        // pool, moved with the pool when global routing withdraws the entry)
+        let entry = w
+            .flow
+            .app_hop
+            .iter()
+            .position(|h| h.is_some_and(|(a, b)| a as usize == c || b as usize == c));
+        if let Some(p) = entry.and_then(|e| w.flow.pool.get_mut(e)) {
+            p[0] += lost;
+            lost = 0.0;
+        }
+    }
+    w.flow.cum_lost[loss as usize] += lost;
+    if w.flow.inc_lost.len() < w.metrics.incidents.len() {
+        w.flow.inc_lost.resize(w.metrics.incidents.len(), 0.0);
+    }
+    if let Some(x) = w.flow.inc_lost.get_mut(inc as usize) {
+        *x += lost;
+        let v = libm::floor(*x) as u64;
+        if let Some(r) = w.metrics.incidents.get_mut(inc as usize) {
+            r.sessions_lost = v;
+        }
+    }
+    sync_metrics(w);
+}
+
+pub fn node_up(_w: &mut World, _n: u32) {}
+
+/// Writes lost when a database primary is replaced, from the write rate just before.
+pub fn lost_writes(w: &World, c: usize, standby: StandbyKind, at: Time) -> (u64, Time) {
+    let Some(cfg) = w.db_cfg(c) else {
+        return (0, 0);
+    };
+    let rate = w.flow.db_write_rate.get(c).copied().unwrap_or(0.0);
+    let window = if standby == StandbyKind::Cold {
+        let b = cfg.backup_interval.max(1);
+        at - (at / b) * b
+    } else if cfg.sync {
+        0
+    } else {
+        let cutoff = match w.comps[c].db.cut_since {
+            Some(t) => t.min(at.saturating_sub(cfg.lag)),
+            None => at.saturating_sub(cfg.lag),
+        };
+        at - cutoff
+    };
+    let n = libm::round(rate * window as f64) as u64;
+    (n, if n > 0 { window } else { 0 })
+}

@@ -1,0 +1,192 @@
+//! Request level, clients: session arrivals (Poisson with thinning), each request's issue, and
+//! global routing's choice of entry (single, DNS with per-client TTL caches, BGP).
+
+use super::super::config::*;
+use super::super::event::Event;
+use super::super::metrics::Cause;
+use super::super::state::{Req, Session, World};
+
+impl World {
+    fn arrival_factor(&self) -> f64 {
+        self.cfg.traffic.profile.factor(self.now) * self.spike
+    }
+
+    #[inline(always)]
+    pub(crate) fn on_session_arrival(&mut self) {
+        let dt = self.rng_clients.exp_us(self.arrival_gap_us);
+        self.queue.push(self.now + dt.max(1), Event::SessionArrival);
+        if !(self.flat_rate && self.spike == 1.0) {
+            let accept = self.cfg.traffic.sessions_per_s * self.arrival_factor() / self.max_rate;
+            if accept < 1.0 && self.rng_clients.unit() >= accept {
+                return;
+            }
+        }
+        let stale = match &self.cfg.routing {
+            RoutingCfg::Dns { stale_share, .. } => self.rng_clients.chance(*stale_share),
+            _ => false,
+        };
+        let s = Session {
+            live: true,
+            lost: false,
+            entry: NONE,
+            dns_exp: 0,
+            resolved: false,
+            stale,
+            home: NONE,
+            buddy: NONE,
+        };
+        let id = if let Some(id) = self.free_sessions.pop() {
+            self.sessions[id as usize] = s;
+            id
+        } else {
+            self.sessions.push(s);
+            (self.sessions.len() - 1) as u32
+        };
+        self.metrics.advance(self.now);
+        self.metrics.sessions_started += 1;
+        self.issue(id);
+    }
+
+    #[inline(always)]
+    pub(crate) fn free_session(&mut self, s: u32) {
+        self.sessions[s as usize].live = false;
+        self.free_sessions.push(s);
+    }
+
+    /// A session issues its next request.
+    #[inline(always)]
+    pub(crate) fn issue(&mut self, s: u32) {
+        let sess = self.sessions[s as usize];
+        if !sess.live {
+            return;
+        }
+        if sess.lost {
+            self.free_session(s);
+            return;
+        }
+        let t = &self.cfg.traffic;
+        let write = self.rng_clients.chance(t.write_share);
+        let idem = !write && self.rng_clients.chance(t.idempotent_share);
+        let r = Req {
+            session: s,
+            hop: 0,
+            start: self.now,
+            queued_at: self.now,
+            extra: 0,
+            write,
+            idem,
+            lb_retried: false,
+            attempts: 0,
+            prev_site: NONE,
+            prev_comp: NONE,
+            entry: NONE,
+            node: NONE,
+            svc_epoch: 0,
+        };
+        if write {
+            self.metrics.writes_attempted += 1;
+        }
+        let id = if let Some(id) = self.free_reqs.pop() {
+            self.reqs[id as usize] = r;
+            id
+        } else {
+            self.reqs.push(r);
+            (self.reqs.len() - 1) as u32
+        };
+        self.enter(id);
+    }
+
+    /// Global routing: which entry a session's request goes to.
+    #[inline(always)]
+    pub(crate) fn enter(&mut self, req: u32) {
+        let s = self.reqs[req as usize].session as usize;
+        let n_entries = self.cfg.entries.len() as u32;
+        if n_entries == 0 {
+            self.fail(req, Cause::NoHealthyBackend, NONE);
+            return;
+        }
+        let entry = match self.cfg.routing.clone() {
+            RoutingCfg::Single => {
+                if !self.sessions[s].resolved {
+                    if self.dns_down > 0 {
+                        self.fail(req, Cause::DnsFailure, self.dns_inc);
+                        return;
+                    }
+                    self.sessions[s].resolved = true;
+                    self.sessions[s].entry = self.single_entry;
+                }
+                self.sessions[s].entry
+            }
+            RoutingCfg::Dns {
+                ttl,
+                stale_for,
+                active_active,
+                ..
+            } => {
+                let sess = self.sessions[s];
+                if !sess.resolved || sess.dns_exp <= self.now {
+                    if self.dns_down > 0 {
+                        self.fail(req, Cause::DnsFailure, self.dns_inc);
+                        return;
+                    }
+                    let Some(e) = self.pick_entry(active_active) else {
+                        self.fail(req, Cause::SiteDown, self.any_site_inc());
+                        return;
+                    };
+                    let keep = if sess.stale { ttl.max(stale_for) } else { ttl };
+                    let ss = &mut self.sessions[s];
+                    ss.resolved = true;
+                    ss.entry = e;
+                    ss.dns_exp = self.now + keep;
+                }
+                self.sessions[s].entry
+            }
+            RoutingCfg::Bgp { active_active, .. } => {
+                let cur = self.sessions[s].entry;
+                if cur == NONE || !self.listed[cur as usize] {
+                    let Some(e) = self.pick_entry(active_active) else {
+                        self.fail(req, Cause::SiteDown, self.any_site_inc());
+                        return;
+                    };
+                    self.sessions[s].entry = e;
+                }
+                self.sessions[s].entry
+            }
+        };
+        let comp = self.cfg.entries[entry as usize];
+        let site = self.cfg.components[comp as usize].site;
+        if let Some(st) = self.sites.get(site as usize) {
+            if st.down > 0 {
+                let cause = if matches!(self.cfg.routing, RoutingCfg::Dns { .. })
+                    && !self.listed[entry as usize]
+                {
+                    Cause::DnsStale
+                } else {
+                    Cause::SiteDown
+                };
+                self.fail(req, cause, st.inc);
+                return;
+            }
+        }
+        self.reqs[req as usize].entry = entry;
+        self.advance(req, entry);
+    }
+
+    fn pick_entry(&mut self, active_active: bool) -> Option<u32> {
+        let listed: u32 = self.listed.iter().filter(|l| **l).count() as u32;
+        if listed == 0 {
+            return None;
+        }
+        let k = if active_active {
+            self.rng_clients.below(listed)
+        } else {
+            0
+        };
+        self.listed
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| **l)
+            .nth(k as usize)
+            .map(|(i, _)| i as u32)
+    }
+}
