@@ -375,6 +375,68 @@ fn cycles() {
 }
 
 #[test]
+fn cycles_are_reported_once_each_and_capped() {
+    // Issue 13: a 1,000-component chain whose last component lists the first 130,000 times.
+    // The old report built the DFS stack's names for every (duplicate) back edge: ~6 GB.
+    let n = 1_000;
+    let mut components: Vec<Value> = (0..n)
+        .map(|i| json!({ "id": format!("c{i}"), "next": [format!("c{}", i + 1)], "spec": { "web": {} } }))
+        .collect();
+    components[n - 1]["next"] = Value::Array(vec![json!("c0"); 130_000]);
+    let doc = json!({
+        "version": 1, "name": "chain", "horizon": "1h",
+        "traffic": { "entry": ["c0"] }, "components": components
+    });
+    let started = std::time::Instant::now();
+    let got = problems_of_text(&doc.to_string());
+    let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    let cycle = format!("cycle in next: {} → c0", names.join(" → "));
+    let rendered: Vec<String> = got.iter().map(render).collect();
+    assert_eq!(got.len(), 2, "{:.300?}", rendered);
+    assert_eq!(
+        rendered[0],
+        "error components[999].next[1]: `c0` is listed 130000 times"
+    );
+    assert_eq!(got[1].path, "components[999].next[0]");
+    assert!(
+        got[1].message == cycle,
+        "the whole cycle, once: {:.300}",
+        got[1].message
+    );
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+
+    // Many distinct cycles: at most MAX_CYCLE_PROBLEMS messages, then a count of the rest.
+    // Every component i > 0 of a 100-chain also points back to c0: 99 back edges, 99 cycles.
+    let n = 100;
+    let components: Vec<Value> = (0..n)
+        .map(|i| {
+            let mut next = vec![];
+            if i + 1 < n {
+                next.push(json!(format!("c{}", i + 1)));
+            }
+            if i > 0 {
+                next.push(json!("c0"));
+            }
+            json!({ "id": format!("c{i}"), "next": next, "spec": { "web": {} } })
+        })
+        .collect();
+    let doc = json!({
+        "version": 1, "name": "loops", "horizon": "1h",
+        "traffic": { "entry": ["c0"] }, "components": components
+    });
+    let got = problems_of_text(&doc.to_string());
+    assert_eq!(validate::MAX_CYCLE_PROBLEMS, 20);
+    assert_eq!(got.len(), 21, "{got:#?}");
+    // The DFS walks the chain to the end first, so the first cycle closes at c99.
+    assert_eq!(got[0].path, "components[99].next[0]");
+    assert!(got[..20]
+        .iter()
+        .all(|p| p.message.starts_with("cycle in next: c0 → c1 → ")));
+    assert_eq!(got[20].path, "components");
+    assert_eq!(got[20].message, "…and 79 more cycles in next");
+}
+
+#[test]
 fn load_balancer_needs_a_backend() {
     check(
         |v| {

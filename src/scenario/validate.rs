@@ -268,6 +268,40 @@ impl<'a> Validator<'a> {
         found
     }
 
+    /// A list of component ids: each must exist (checked at its first mention) and be listed
+    /// once (a repeated id is reported once, at its first repeat, with how often it is listed).
+    fn listed_once(&mut self, base: &str, ids: &[String]) {
+        let mut seen: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for (j, id) in ids.iter().enumerate() {
+            match seen.get_mut(id.as_str()) {
+                Some((first_repeat, count)) => {
+                    if *count == 1 {
+                        *first_repeat = j;
+                    }
+                    *count += 1;
+                }
+                None => {
+                    seen.insert(id.as_str(), (0, 1));
+                    self.comp_ref(&format!("{base}[{j}]"), id);
+                }
+            }
+        }
+        let mut repeats: Vec<(usize, &str, usize)> = seen
+            .into_iter()
+            .filter(|(_, (_, count))| *count > 1)
+            .map(|(id, (j, count))| (j, id, count))
+            .collect();
+        repeats.sort_unstable();
+        for (j, id, count) in repeats {
+            let times = if count == 2 {
+                "twice".to_string()
+            } else {
+                format!("{count} times")
+            };
+            self.err(format!("{base}[{j}]"), format!("`{id}` is listed {times}"));
+        }
+    }
+
     // ----- sections -----
 
     fn horizon(&mut self) {
@@ -329,14 +363,7 @@ impl<'a> Validator<'a> {
                 "needs at least one entry component (where client traffic arrives)",
             );
         }
-        let mut seen = BTreeSet::new();
-        for (i, e) in t.entry.iter().enumerate() {
-            let path = format!("traffic.entry[{i}]");
-            if !seen.insert(e.as_str()) {
-                self.err(&path, format!("`{e}` is listed twice"));
-            }
-            self.comp_ref(&path, e);
-        }
+        self.listed_once("traffic.entry", &t.entry);
         self.non_negative("traffic.sessions_per_s", t.sessions_per_s);
         self.dur_pos("traffic.session_duration", &t.session_duration);
         let rps = t.requests_per_session;
@@ -551,14 +578,7 @@ impl<'a> Validator<'a> {
             ),
             None => {}
         }
-        let mut seen = BTreeSet::new();
-        for (j, n) in c.next.iter().enumerate() {
-            let path = format!("{base}.next[{j}]");
-            if !seen.insert(n.as_str()) {
-                self.err(&path, format!("`{n}` is listed twice"));
-            }
-            self.comp_ref(&path, n);
-        }
+        self.listed_once(&format!("{base}.next"), &c.next);
         if let Some(f) = &c.failure {
             self.dur_pos(&format!("{base}.failure.mtbf"), &f.mtbf);
             self.dur_pos(&format!("{base}.failure.mttr"), &f.mttr);
@@ -914,18 +934,79 @@ impl<'a> Validator<'a> {
 
     // ----- the component graph -----
 
+    /// Cycles in `next`: an iterative DFS that keeps each node's place on the stack, so every
+    /// back edge closes one cycle, reported once (edges are deduplicated) with its names; linear
+    /// time, and at most [`MAX_CYCLE_PROBLEMS`] messages plus one that counts the rest.
+    fn cycles(&mut self, edges: &[Vec<(usize, usize)>]) {
+        const OFF: usize = usize::MAX;
+        let s = self.s;
+        let n = edges.len();
+        let mut place = vec![OFF; n];
+        let mut done = vec![false; n];
+        let mut found = 0usize;
+        for start in 0..n {
+            if done[start] {
+                continue;
+            }
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            place[start] = 0;
+            while let Some(&mut (v, ref mut k)) = stack.last_mut() {
+                let Some(&(w, j)) = edges[v].get(*k) else {
+                    place[v] = OFF;
+                    done[v] = true;
+                    stack.pop();
+                    continue;
+                };
+                *k += 1;
+                if place[w] != OFF {
+                    found += 1;
+                    if found <= MAX_CYCLE_PROBLEMS {
+                        let names: Vec<&str> = stack[place[w]..]
+                            .iter()
+                            .map(|&(x, _)| s.components[x].id.as_str())
+                            .chain([s.components[w].id.as_str()])
+                            .collect();
+                        self.err_about(
+                            format!("components[{v}].next[{j}]"),
+                            format!("cycle in next: {}", names.join(" → ")),
+                            &s.components[v].id,
+                        );
+                    }
+                } else if !done[w] {
+                    place[w] = stack.len();
+                    stack.push((w, 0));
+                }
+            }
+        }
+        if found > MAX_CYCLE_PROBLEMS {
+            self.err(
+                "components",
+                format!("…and {} more cycles in next", found - MAX_CYCLE_PROBLEMS),
+            );
+        }
+    }
+
     fn graph(&mut self) {
         let s = self.s;
         let n = s.components.len();
-        // Edges by index, only to defined components (dangling ones are reported already).
-        let edges: Vec<Vec<usize>> = s
+        // Edges by index, only to defined components (dangling ones are reported already), each
+        // target once, with the position of its first mention in `next`.
+        let mut stamp = vec![usize::MAX; n];
+        let edges: Vec<Vec<(usize, usize)>> = s
             .components
             .iter()
-            .map(|c| {
-                c.next
-                    .iter()
-                    .filter_map(|id| self.comps.get(id.as_str()).copied())
-                    .collect()
+            .enumerate()
+            .map(|(v, c)| {
+                let mut out = Vec::new();
+                for (j, id) in c.next.iter().enumerate() {
+                    if let Some(&w) = self.comps.get(id.as_str()) {
+                        if stamp[w] != v {
+                            stamp[w] = v;
+                            out.push((w, j));
+                        }
+                    }
+                }
+                out
             })
             .collect();
         let entries: Vec<usize> = s
@@ -935,50 +1016,7 @@ impl<'a> Validator<'a> {
             .filter_map(|id| self.comps.get(id.as_str()).copied())
             .collect();
 
-        // Cycles: iterative DFS with colours; each back edge reported once.
-        let mut colour = vec![0u8; n];
-        for start in 0..n {
-            if colour[start] != 0 {
-                continue;
-            }
-            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-            colour[start] = 1;
-            while let Some(&mut (v, ref mut k)) = stack.last_mut() {
-                if let Some(&w) = edges[v].get(*k) {
-                    *k += 1;
-                    match colour[w] {
-                        0 => {
-                            colour[w] = 1;
-                            stack.push((w, 0));
-                        }
-                        1 => {
-                            let from = stack.iter().position(|&(x, _)| x == w).unwrap_or(0);
-                            let mut names: Vec<&str> = stack[from..]
-                                .iter()
-                                .map(|&(x, _)| s.components[x].id.as_str())
-                                .collect();
-                            names.push(s.components[w].id.as_str());
-                            let j = s.components[v]
-                                .next
-                                .iter()
-                                .position(|id| *id == s.components[w].id)
-                                .unwrap_or(0);
-                            let msg = format!("cycle in next: {}", names.join(" → "));
-                            self.err_about(
-                                format!("components[{v}].next[{j}]"),
-                                msg,
-                                &s.components[v].id,
-                            );
-                        }
-                        _ => {}
-                    }
-                } else {
-                    colour[v] = 2;
-                    stack.pop();
-                }
-            }
-        }
-
+        self.cycles(&edges);
         if entries.is_empty() {
             return;
         }
@@ -1052,6 +1090,9 @@ impl<'a> Validator<'a> {
         }
     }
 }
+
+/// At most this many cycle problems; the rest are counted in one more.
+pub const MAX_CYCLE_PROBLEMS: usize = 20;
 
 /// The largest traffic-spike factor over the run, at least 1: overlapping spikes multiply (as
 /// the engine's arrival bound, `Config::spike_max`). Spikes whose times do not parse are left
@@ -1136,7 +1177,7 @@ fn survives_site(c: &Component, site: &str) -> bool {
 
 /// Which components the entries reach through `next`, never entering a removed one.
 fn reachable(
-    edges: &[Vec<usize>],
+    edges: &[Vec<(usize, usize)>],
     entries: &[usize],
     removed: impl Fn(usize) -> bool,
 ) -> Vec<bool> {
@@ -1149,7 +1190,7 @@ fn reachable(
         }
     }
     while let Some(v) = todo.pop() {
-        for &w in &edges[v] {
+        for &(w, _) in &edges[v] {
             if !removed(w) && !seen[w] {
                 seen[w] = true;
                 todo.push(w);
