@@ -18,6 +18,7 @@
 //! ```
 
 use super::units::Dur;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The current format version. Older versions are migrated on load (see `scenario::migrate`).
@@ -27,20 +28,28 @@ fn is_default<T: Default + PartialEq>(v: &T) -> bool {
     *v == T::default()
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A Failover Lab scenario: an architecture (sites, components and the calls between them), the
+/// traffic it serves and the faults scripted against it. Durations are strings with units
+/// everywhere. See docs/scenario-format.md.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Scenario {
+    /// Format version; older versions are migrated on load.
+    #[schemars(extend("const" = 1))]
     pub version: u32,
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Seed of every random stream.
     #[serde(default)]
     pub seed: u64,
+    /// How long the run lasts (request level at most 30d, flow level at most 100y).
     pub horizon: Dur,
     #[serde(default, skip_serializing_if = "is_default")]
     pub fidelity: Fidelity,
     pub traffic: Traffic,
     #[serde(default, skip_serializing_if = "is_default")]
     pub routing: GlobalRouting,
+    /// Failure domains (data centers, zones); components name theirs in `site`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sites: Vec<Site>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -54,7 +63,7 @@ pub struct Scenario {
 
 /// Request level: every request and session is an entity. Flow level: rates and populations
 /// between state changes, for long horizons and Monte Carlo.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Fidelity {
     #[default]
@@ -63,25 +72,31 @@ pub enum Fidelity {
 }
 
 /// What the clients do.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Traffic {
     /// Components that receive client traffic (one per site when `routing` picks among sites).
     pub entry: Vec<String>,
     /// New sessions per second (before the profile's factor).
+    #[schemars(extend("x-unit" = "sessions/s"))]
     pub sessions_per_s: f64,
     /// Mean session length; a session's requests are spread over it.
     pub session_duration: Dur,
     /// Mean requests per session.
+    #[schemars(extend("x-unit" = "requests"))]
     pub requests_per_session: f64,
     /// Share of requests that write to the database (0..=1).
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub write_share: f64,
     /// Share of reads that are idempotent and may be retried on another node (writes never are).
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub idempotent_share: f64,
     /// A client gives up on a request after this long.
     pub timeout: Dur,
     /// How many times a client retries a failed request (0 = never).
+    #[schemars(extend("x-unit" = "retries"))]
     pub client_retries: u32,
+    /// Wait before a client retries.
     pub retry_delay: Dur,
     pub profile: Profile,
 }
@@ -104,14 +119,16 @@ impl Default for Traffic {
 }
 
 /// How the session arrival rate varies over time (a factor applied to `sessions_per_s`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Profile {
     #[default]
     Constant,
     /// A 24 h sinusoid between `trough` and `peak` (factors), peaking at `peak_at` after midnight.
     Daily {
+        #[schemars(extend("x-unit" = "×"))]
         peak: f64,
+        #[schemars(extend("x-unit" = "×"))]
         trough: f64,
         peak_at: Dur,
     },
@@ -119,14 +136,15 @@ pub enum Profile {
     Steps(Vec<Step>),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Step {
     pub at: Dur,
+    #[schemars(extend("x-unit" = "×"))]
     pub factor: f64,
 }
 
 /// How clients find a site.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GlobalRouting {
     /// One entry point; no site choice.
@@ -138,6 +156,7 @@ pub enum GlobalRouting {
     Dns {
         ttl: Dur,
         detection: Dur,
+        #[schemars(range(min = 0.0, max = 1.0))]
         stale_share: f64,
         stale_for: Dur,
         active_active: bool,
@@ -151,7 +170,7 @@ pub enum GlobalRouting {
     },
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SiteKind {
     /// Near its peers (< 10 miles): low latency, shared disasters.
@@ -161,7 +180,7 @@ pub enum SiteKind {
     Regional,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Site {
     pub id: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -174,7 +193,7 @@ pub struct Site {
 }
 
 /// A network link between two sites.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SiteLink {
     pub a: String,
     pub b: String,
@@ -182,7 +201,7 @@ pub struct SiteLink {
     pub latency: Dur,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Component {
     pub id: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -230,8 +249,20 @@ impl Component {
 }
 
 /// What a component is, with its parameters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema, strum::EnumDiscriminants)]
 #[serde(rename_all = "snake_case")]
+#[strum_discriminants(
+    name(ComponentKind),
+    doc = "The kinds of component, in palette order; `Display`/`as_ref` give the JSON name.",
+    derive(
+        strum::EnumIter,
+        strum::IntoStaticStr,
+        strum::Display,
+        strum::EnumString,
+        strum::AsRefStr
+    ),
+    strum(serialize_all = "snake_case")
+)]
 pub enum Spec {
     LoadBalancer(LoadBalancer),
     Web(Web),
@@ -244,30 +275,26 @@ pub enum Spec {
 }
 
 impl Spec {
+    pub fn kind(&self) -> ComponentKind {
+        ComponentKind::from(self)
+    }
     /// The snake_case name used in JSON and in messages.
     pub fn kind_name(&self) -> &'static str {
-        match self {
-            Spec::LoadBalancer(_) => "load_balancer",
-            Spec::Web(_) => "web",
-            Spec::App(_) => "app",
-            Spec::Cache(_) => "cache",
-            Spec::Queue(_) => "queue",
-            Spec::Database(_) => "database",
-            Spec::SearchIndex(_) => "search_index",
-            Spec::DocStore(_) => "doc_store",
-        }
+        self.kind().into()
     }
 }
 
 /// Serving capacity of one node: an M/M/c/K station.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Capacity {
     /// Requests served at once per node.
+    #[schemars(extend("x-unit" = "concurrent requests / node"))]
     pub workers: u32,
     /// Mean service time of one request.
     pub service_time: Dur,
     /// Requests waiting per node beyond the workers; more are rejected (overload).
+    #[schemars(extend("x-unit" = "waiting requests / node"))]
     pub queue_limit: u32,
 }
 
@@ -281,7 +308,7 @@ impl Default for Capacity {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Algorithm {
     #[default]
@@ -291,14 +318,16 @@ pub enum Algorithm {
 }
 
 /// HAProxy-style active health check of each backend node.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct HealthCheck {
     pub interval: Dur,
     pub timeout: Dur,
     /// Consecutive failed checks before a node is marked down.
+    #[schemars(extend("x-unit" = "checks"))]
     pub fall: u32,
     /// Consecutive successful checks before it is marked up again.
+    #[schemars(extend("x-unit" = "checks"))]
     pub rise: u32,
     /// A deep check (`/lb-check`) also fails when the node's own dependencies are down.
     pub deep: bool,
@@ -317,11 +346,12 @@ impl Default for HealthCheck {
 }
 
 /// Heartbeats between the two members of an active/passive pair.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Heartbeat {
     pub interval: Dur,
     /// Missed heartbeats before the passive member takes over.
+    #[schemars(extend("x-unit" = "heartbeats"))]
     pub misses: u32,
 }
 
@@ -334,7 +364,7 @@ impl Default for Heartbeat {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LbMode {
     #[default]
@@ -344,7 +374,7 @@ pub enum LbMode {
     ActivePassive,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct LoadBalancer {
     pub mode: LbMode,
@@ -381,10 +411,11 @@ impl Default for LoadBalancer {
 
 /// Spares beyond the nodes that serve (seed 002): hot ones serve too, warm ones run idle and
 /// take over after `switchover`, cold ones are powered off and need `boot` plus `manual` effort.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Redundancy {
     pub mode: SpareMode,
+    #[schemars(extend("x-unit" = "nodes"))]
     pub spares: u32,
     pub switchover: Dur,
     pub boot: Dur,
@@ -403,7 +434,7 @@ impl Default for Redundancy {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SpareMode {
     #[default]
@@ -413,9 +444,10 @@ pub enum SpareMode {
 }
 
 /// A stateless web tier (Apache, Nginx).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Web {
+    #[schemars(extend("x-unit" = "nodes"))]
     pub nodes: u32,
     pub capacity: Capacity,
     pub redundancy: Redundancy,
@@ -435,7 +467,7 @@ impl Default for Web {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Replication {
     /// A node's sessions die with it.
@@ -448,13 +480,15 @@ pub enum Replication {
 }
 
 /// An application-server cluster holding user sessions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct App {
+    #[schemars(extend("x-unit" = "nodes"))]
     pub nodes: u32,
     pub capacity: Capacity,
     pub sessions: Replication,
     /// Capacity each replica copy costs, as a share of a request's service time.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub replication_cost: f64,
     pub redundancy: Redundancy,
     /// Sessions are also replicated synchronously to the other sites (an external session store
@@ -476,11 +510,13 @@ impl Default for App {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Cache {
+    #[schemars(extend("x-unit" = "nodes"))]
     pub nodes: u32,
     /// Share of reads answered by the cache; misses go to the components in `next`.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub hit_ratio: f64,
     /// Redis-like (replicated, survives a node loss) or memcached-like (a node's keys are lost).
     pub replicated: bool,
@@ -507,7 +543,7 @@ impl Default for Cache {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Queue {
     /// Persistent messages survive a crash; others in flight are lost.
@@ -533,7 +569,7 @@ impl Default for Queue {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReplicationMode {
     /// Each write waits for the replicas: adds the link round trip, loses no committed write.
@@ -543,7 +579,7 @@ pub enum ReplicationMode {
     Async,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Standby {
     /// In sync, promoted right after detection.
@@ -555,7 +591,7 @@ pub enum Standby {
     Cold,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FailoverMode {
     #[default]
@@ -564,7 +600,7 @@ pub enum FailoverMode {
     Manual,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Replica {
     /// Site of the replica; the component's site when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -574,7 +610,7 @@ pub struct Replica {
 }
 
 /// A primary database (in the component's site) with its replicas.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Database {
     pub capacity: Capacity,
@@ -628,13 +664,15 @@ impl Default for Database {
 }
 
 /// A search index or document store the app depends on (seed 000).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Store {
     /// Embedded in each app node (not cluster-aware: a node's copy dies with it, results go
     /// stale after a node change) or an external cluster.
     pub embedded: bool,
+    #[schemars(extend("x-unit" = "nodes"))]
     pub nodes: u32,
+    #[schemars(extend("x-unit" = "copies"))]
     pub replicas: u32,
     pub capacity: Capacity,
 }
@@ -655,7 +693,7 @@ impl Default for Store {
 }
 
 /// Random failures: time between failures and time to repair, per node.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Stochastic {
     pub mtbf: Dur,
     pub mttr: Dur,
@@ -663,7 +701,7 @@ pub struct Stochastic {
     pub repair: RepairDistribution,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RepairDistribution {
     #[default]
@@ -676,8 +714,20 @@ pub enum RepairDistribution {
 
 /// A scripted fault or planned event. `duration` absent = until the end (or, for node faults of a
 /// component with `failure`, until a random repair).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema, strum::EnumDiscriminants)]
 #[serde(rename_all = "snake_case")]
+#[strum_discriminants(
+    name(FaultKind),
+    doc = "The kinds of fault, in timeline-picker order; `Display`/`as_ref` give the JSON name.",
+    derive(
+        strum::EnumIter,
+        strum::IntoStaticStr,
+        strum::Display,
+        strum::EnumString,
+        strum::AsRefStr
+    ),
+    strum(serialize_all = "snake_case")
+)]
 pub enum Fault {
     Crash(NodeFault),
     Hang(NodeFault),
@@ -718,70 +768,61 @@ impl Fault {
         }
     }
 
+    pub fn kind(&self) -> FaultKind {
+        FaultKind::from(self)
+    }
     /// The snake_case name used in JSON and in messages.
     pub fn kind_name(&self) -> &'static str {
-        match self {
-            Fault::Crash(_) => "crash",
-            Fault::Hang(_) => "hang",
-            Fault::ErrorRate(_) => "error_rate",
-            Fault::Latency(_) => "latency",
-            Fault::Leak(_) => "leak",
-            Fault::Flapping(_) => "flapping",
-            Fault::Corruption(_) => "corruption",
-            Fault::SiteOutage(_) => "site_outage",
-            Fault::Partition(_) => "partition",
-            Fault::TrafficSpike(_) => "traffic_spike",
-            Fault::DnsFailure(_) => "dns_failure",
-            Fault::RollingRestart(_) => "rolling_restart",
-            Fault::BlueGreen(_) => "blue_green",
-            Fault::SiteSwitchover(_) => "site_switchover",
-            Fault::DbSwitchover(_) => "db_switchover",
-        }
+        self.kind().into()
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Target {
     pub at: Dur,
     pub target: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Window {
     pub at: Dur,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<Dur>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NodeFault {
     pub at: Dur,
     pub target: String,
     /// Node index within the component (0-based); all nodes when absent. For a database, 0 is the
     /// primary and 1.. the replicas; for a load-balancer pair, 0 is the active member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-unit" = "index (empty = all)"))]
     pub node: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<Dur>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorRate {
     pub at: Dur,
     pub target: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-unit" = "index (empty = all)"))]
     pub node: Option<u32>,
     /// Share of requests answered with an error (0..=1).
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub rate: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<Dur>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AddedLatency {
     pub at: Dur,
     pub target: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-unit" = "index (empty = all)"))]
     pub node: Option<u32>,
     pub added: Dur,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -790,29 +831,32 @@ pub struct AddedLatency {
 
 /// A resource leak: the node's capacity shrinks linearly to nothing over `exhaustion`, then it
 /// crashes; it restarts after `restart`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Leak {
     pub at: Dur,
     pub target: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-unit" = "index (empty = all)"))]
     pub node: Option<u32>,
     pub exhaustion: Dur,
     pub restart: Dur,
 }
 
 /// Fails for `down`, recovers for `up`, `cycles` times.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Flapping {
     pub at: Dur,
     pub target: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-unit" = "index (empty = all)"))]
     pub node: Option<u32>,
     pub down: Dur,
     pub up: Dur,
+    #[schemars(extend("x-unit" = "cycles"))]
     pub cycles: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SiteOutage {
     pub at: Dur,
     pub site: String,
@@ -823,7 +867,7 @@ pub struct SiteOutage {
 /// A network partition between two sites; `one_way` cuts only traffic from `a` to `b`. With
 /// `component`, only that component's cross-site traffic is cut (e.g. the session cache's or the
 /// database's replication link, seed 003).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Partition {
     pub at: Dur,
     pub a: String,
@@ -836,10 +880,11 @@ pub struct Partition {
     pub duration: Option<Dur>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TrafficSpike {
     pub at: Dur,
     /// Multiplies the session arrival rate.
+    #[schemars(extend("x-unit" = "×"))]
     pub factor: f64,
     pub duration: Dur,
 }
@@ -847,10 +892,11 @@ pub struct TrafficSpike {
 /// Restart a cluster `batch` nodes at a time; each batch is drained for `drain` (no new sessions,
 /// existing ones finish or are replicated away), then down for `restart` (seed 000: a six-node
 /// cluster in two halves).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RollingRestart {
     pub at: Dur,
     pub target: String,
+    #[schemars(extend("x-unit" = "nodes at a time"))]
     pub batch: u32,
     pub drain: Dur,
     pub restart: Dur,
@@ -858,7 +904,7 @@ pub struct RollingRestart {
 
 /// Deploy across two clusters (seed 004): `blue` takes no new sessions, drains for `drain`, is
 /// deployed in `deploy`, comes back; then the same for `green`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BlueGreen {
     pub at: Dur,
     pub blue: String,
@@ -867,7 +913,7 @@ pub struct BlueGreen {
     pub deploy: Dur,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SiteSwitchover {
     pub at: Dur,
     pub from: String,
@@ -875,12 +921,13 @@ pub struct SiteSwitchover {
 }
 
 /// How availability over time is judged.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct MetricsSettings {
     /// Width of a time-series window (and of a time-availability window).
     pub window: Dur,
     /// A window counts as "up" when at least this share of its requests succeeded.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub success_threshold: f64,
 }
 

@@ -7,6 +7,7 @@ pub mod format;
 pub mod link;
 pub mod migrate;
 pub mod parse;
+pub mod schema;
 pub mod units;
 pub mod validate;
 
