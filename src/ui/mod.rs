@@ -173,11 +173,7 @@ pub fn problems_of(s: &Scenario) -> Vec<Problem> {
             p.component = None;
         }
         if p.component.is_none() {
-            let index = p
-                .path
-                .strip_prefix("components[")
-                .and_then(|r| r.split(']').next())
-                .and_then(|n| n.parse::<usize>().ok());
+            let index = p.location.component_index();
             if let Some(c) = index.and_then(|i| s.components.get(i)) {
                 p.component = Some(c.id.clone());
             }
