@@ -1485,6 +1485,15 @@ fn schema_lookups_for_the_form() {
         ["constant", "daily", "steps"]
     );
     assert!(schema::field_at(root, "traffic.nonsense").is_none());
+    assert_eq!(
+        schema::optional_fields(root, "faults[0].crash"),
+        ["duration", "node"]
+    );
+    assert_eq!(
+        schema::optional_fields(root, "faults[0].partition"),
+        ["component", "duration", "one_way"]
+    );
+    assert!(schema::optional_fields(root, "faults[0].traffic_spike").is_empty());
 }
 
 #[test]

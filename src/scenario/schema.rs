@@ -226,3 +226,25 @@ pub fn field_at(root: &Value, path: &str) -> Option<FieldInfo> {
         default: raw.get("default").or_else(|| node.get("default")).cloned(),
     })
 }
+
+/// The optional fields of the object at `path` (declared, not required), in declared order:
+/// `faults[0].crash` has `node` and `duration`.
+pub fn optional_fields(root: &Value, path: &str) -> Vec<String> {
+    let Some(node) = node_at(root, path).map(|n| resolve(root, n)) else {
+        return Vec::new();
+    };
+    let required: Vec<&str> = node
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    node.get("properties")
+        .and_then(Value::as_object)
+        .map(|p| {
+            p.keys()
+                .filter(|k| !required.contains(&k.as_str()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
