@@ -1409,7 +1409,8 @@ fn schema_accepts_every_builtin_the_docs_example_and_the_maximal_examples() {
 #[test]
 fn schema_rejects_wrong_documents() {
     let v = validator();
-    let wrong: [(&str, fn(&mut Value)); 9] = [
+    type Patch = fn(&mut Value);
+    let wrong: [(&str, Patch); 9] = [
         ("unknown top-level field", |d| d["colour"] = json!("red")),
         ("unknown nested field", |d| {
             d["components"][2]["spec"]["app"]["capacity"]["threads"] = json!(4)

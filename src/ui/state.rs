@@ -1514,7 +1514,7 @@ mod tests {
     fn every_palette_kind_has_a_default_spec() {
         assert_eq!(kinds().count(), 8);
         for k in kinds() {
-            let spec = default_spec(k.as_ref()).expect(k.as_ref());
+            let spec = default_spec(k.as_ref()).unwrap_or_else(|| panic!("{k}"));
             assert_eq!(spec.kind(), k);
             assert_ne!(kind_label(k.as_ref()), "Component");
         }

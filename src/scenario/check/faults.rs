@@ -285,8 +285,18 @@ impl<'a> Checker<'a> {
                     comp: comp? as u32,
                 })
             }
-            // Node, site, traffic and routing faults are handled above.
-            _ => None,
+            // Handled above; listed so that a new kind fails to compile until it is handled.
+            Fault::Crash(_)
+            | Fault::Hang(_)
+            | Fault::Corruption(_)
+            | Fault::ErrorRate(_)
+            | Fault::Latency(_)
+            | Fault::Leak(_)
+            | Fault::Flapping(_)
+            | Fault::SiteOutage(_)
+            | Fault::Partition(_)
+            | Fault::TrafficSpike(_)
+            | Fault::DnsFailure(_) => None,
         }
     }
 }
