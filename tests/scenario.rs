@@ -703,6 +703,27 @@ fn flow_level_warns_about_what_it_does_not_model() {
 }
 
 #[test]
+fn validation_is_fast_at_the_fault_limit() {
+    // 10,000 traffic spikes: the arrival bound (`Config::spike_max` of the emitted
+    // configuration, the engine's own) is judged once, over 20,000 start and end points.
+    let mut v = base();
+    let spikes: Vec<Value> = (0..10_000)
+        .map(|i| json!({ "traffic_spike": { "at": format!("{}s", i / 2), "factor": 1.0001, "duration": "1s" } }))
+        .collect();
+    v["faults"] = Value::Array(spikes);
+    v["horizon"] = json!("2h");
+    let start = std::time::Instant::now();
+    let problems = problems_of_text(&v.to_string());
+    assert!(
+        problems.is_empty(),
+        "{} problems: {:.300?}",
+        problems.len(),
+        problems
+    );
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+}
+
+#[test]
 fn validation_is_fast_at_the_component_limit() {
     // 2,000 components in a chain: the SPOF analysis is quadratic but bounded.
     let mut v = base();

@@ -1516,6 +1516,9 @@ mod tests {
         for k in kinds() {
             let spec = default_spec(k.as_ref()).unwrap_or_else(|| panic!("{k}"));
             assert_eq!(spec.kind(), k);
+            // The derived name is serde's.
+            let json = serde_json::to_value(&spec).unwrap();
+            assert!(json.get(k.as_ref()).is_some(), "{json}");
             assert_ne!(kind_label(k.as_ref()), "Component");
         }
         let st = reference().apply(Action::AddComponent {

@@ -297,7 +297,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let mine: Vec<&crate::scenario::Problem> = props
             .problems
             .iter()
-            .filter(|p| crate::ui::item_index(&p.path, "faults") == Some(i))
+            .filter(|p| p.location.fault_index() == Some(i))
             .collect();
         let worst = mine.iter().map(|p| p.severity).min();
         let (glyph, sev_class) = match worst {
