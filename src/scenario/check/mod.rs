@@ -42,6 +42,15 @@ pub fn check_all(scenario: &Scenario) -> (Config, Vec<Problem>) {
     (c.cfg, out)
 }
 
+/// A number as messages show it: as written, or in exponent form when huge (`1e300`).
+fn num(x: f64) -> String {
+    if x.abs() >= 1e9 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 pub(super) struct Checker<'a> {
     s: &'a Scenario,
     out: Vec<Problem>,
@@ -198,7 +207,7 @@ impl<'a> Checker<'a> {
             return None;
         }
         if x > max {
-            self.err(at, format!("must be ≤ {max}, not {x}"));
+            self.err(at, format!("must be ≤ {max}, not {}", num(x)));
             return Some(max);
         }
         Some(x)
@@ -211,7 +220,7 @@ impl<'a> Checker<'a> {
             return None;
         }
         if x > max {
-            self.err(at, format!("must be ≤ {max}, not {x}"));
+            self.err(at, format!("must be ≤ {max}, not {}", num(x)));
             return Some(max);
         }
         Some(x)

@@ -36,7 +36,10 @@ impl Checker<'_> {
         } else if rps > MAX_REQUESTS_PER_SESSION {
             self.err(
                 at("requests_per_session"),
-                format!("must be ≤ {MAX_REQUESTS_PER_SESSION}, not {rps}"),
+                format!(
+                    "must be ≤ {MAX_REQUESTS_PER_SESSION}, not {}",
+                    super::num(rps)
+                ),
             );
             MAX_REQUESTS_PER_SESSION
         } else {
@@ -130,22 +133,27 @@ impl Checker<'_> {
 
     /// The arrivals and requests a run takes, from the emitted traffic and spikes (the engine's
     /// own arrival bound, `Config::spike_max`).
+    /// The rate and requests per session are the scenario's own when they are finite (a value
+    /// over its limit is reported, and still counted as written here).
     pub(super) fn arrival_work(&self) -> Vec<Problem> {
-        let t = &self.cfg.traffic;
-        if self.s.horizon.as_micros().is_none() {
+        let (t, raw) = (&self.cfg.traffic, &self.s.traffic);
+        if self.s.horizon.as_micros().is_none()
+            || !(raw.sessions_per_s.is_finite() && raw.requests_per_session.is_finite())
+        {
             return Vec::new();
         }
         let spikes = self.cfg.spike_max();
         let peak = t.profile.max_factor();
         let h = self.cfg.horizon;
-        let sessions = t.sessions_per_s * peak * spikes * (h as f64 / 1e6);
-        let requests = sessions * t.requests_per_session;
+        let sessions_per_s = raw.sessions_per_s.max(t.sessions_per_s);
+        let sessions = sessions_per_s * peak * spikes * (h as f64 / 1e6);
+        let requests = sessions * raw.requests_per_session.max(1.0);
         let with_spikes = if spikes > 1.0 {
             format!(", counting overlapping traffic spikes (×{spikes:.3})")
         } else {
             String::new()
         };
-        let rate = t.sessions_per_s * peak * spikes;
+        let rate = sessions_per_s * peak * spikes;
         let err = |path: &str, msg: String| vec![Problem::error(path, msg)];
         match self.s.fidelity {
             Fidelity::Request if rate > MAX_RATE_REQUEST => err(
