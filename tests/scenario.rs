@@ -6,7 +6,7 @@
 //! order validation reports them (errors first, then warnings).
 
 use failover_lab::scenario::{
-    builtins, link, parse_json, validate, Dur, Fault, Problem, Scenario, Severity,
+    builtins, link, parse_json, schema, validate, Dur, Fault, Problem, Scenario, Severity,
 };
 use serde_json::{json, Value};
 
@@ -375,6 +375,68 @@ fn cycles() {
 }
 
 #[test]
+fn cycles_are_reported_once_each_and_capped() {
+    // Issue 13: a 1,000-component chain whose last component lists the first 130,000 times.
+    // The old report built the DFS stack's names for every (duplicate) back edge: ~6 GB.
+    let n = 1_000;
+    let mut components: Vec<Value> = (0..n)
+        .map(|i| json!({ "id": format!("c{i}"), "next": [format!("c{}", i + 1)], "spec": { "web": {} } }))
+        .collect();
+    components[n - 1]["next"] = Value::Array(vec![json!("c0"); 130_000]);
+    let doc = json!({
+        "version": 1, "name": "chain", "horizon": "1h",
+        "traffic": { "entry": ["c0"] }, "components": components
+    });
+    let started = std::time::Instant::now();
+    let got = problems_of_text(&doc.to_string());
+    let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    let cycle = format!("cycle in next: {} → c0", names.join(" → "));
+    let rendered: Vec<String> = got.iter().map(render).collect();
+    assert_eq!(got.len(), 2, "{:.300?}", rendered);
+    assert_eq!(
+        rendered[0],
+        "error components[999].next[1]: `c0` is listed 130000 times"
+    );
+    assert_eq!(got[1].path, "components[999].next[0]");
+    assert!(
+        got[1].message == cycle,
+        "the whole cycle, once: {:.300}",
+        got[1].message
+    );
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+
+    // Many distinct cycles: at most MAX_CYCLE_PROBLEMS messages, then a count of the rest.
+    // Every component i > 0 of a 100-chain also points back to c0: 99 back edges, 99 cycles.
+    let n = 100;
+    let components: Vec<Value> = (0..n)
+        .map(|i| {
+            let mut next = vec![];
+            if i + 1 < n {
+                next.push(json!(format!("c{}", i + 1)));
+            }
+            if i > 0 {
+                next.push(json!("c0"));
+            }
+            json!({ "id": format!("c{i}"), "next": next, "spec": { "web": {} } })
+        })
+        .collect();
+    let doc = json!({
+        "version": 1, "name": "loops", "horizon": "1h",
+        "traffic": { "entry": ["c0"] }, "components": components
+    });
+    let got = problems_of_text(&doc.to_string());
+    assert_eq!(validate::MAX_CYCLE_PROBLEMS, 20);
+    assert_eq!(got.len(), 21, "{got:#?}");
+    // The DFS walks the chain to the end first, so the first cycle closes at c99.
+    assert_eq!(got[0].path, "components[99].next[0]");
+    assert!(got[..20]
+        .iter()
+        .all(|p| p.message.starts_with("cycle in next: c0 → c1 → ")));
+    assert_eq!(got[20].path, "components");
+    assert_eq!(got[20].message, "…and 79 more cycles in next");
+}
+
+#[test]
 fn load_balancer_needs_a_backend() {
     check(
         |v| {
@@ -638,6 +700,27 @@ fn flow_level_warns_about_what_it_does_not_model() {
             "warning components[4].spec.queue.persistent: the flow level has no messages in flight",
         ],
     );
+}
+
+#[test]
+fn validation_is_fast_at_the_fault_limit() {
+    // 10,000 traffic spikes: the arrival bound (`Config::spike_max` of the emitted
+    // configuration, the engine's own) is judged once, over 20,000 start and end points.
+    let mut v = base();
+    let spikes: Vec<Value> = (0..10_000)
+        .map(|i| json!({ "traffic_spike": { "at": format!("{}s", i / 2), "factor": 1.0001, "duration": "1s" } }))
+        .collect();
+    v["faults"] = Value::Array(spikes);
+    v["horizon"] = json!("2h");
+    let start = std::time::Instant::now();
+    let problems = problems_of_text(&v.to_string());
+    assert!(
+        problems.is_empty(),
+        "{} problems: {:.300?}",
+        problems.len(),
+        problems
+    );
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
 }
 
 #[test]
@@ -995,227 +1078,10 @@ fn faults_keep_their_kind_names() {
     }
 }
 
-// ----- the JSON Schema -----
-
-mod schema {
-    //! A small JSON Schema walker (the subset `static/scenario.schema.json` uses: `$ref`,
-    //! `oneOf`, `const`, `enum`, `type`, `properties`, `required`, `additionalProperties`,
-    //! `items`, `minimum`/`maximum`, `minItems`/`maxItems`; `pattern` is checked by parsing the
-    //! duration) that also records which declared properties were exercised.
-
-    use serde_json::Value;
-    use std::collections::BTreeSet;
-
-    pub fn load() -> Value {
-        let text = include_str!("../static/scenario.schema.json");
-        serde_json::from_str(text).expect("schema is JSON")
-    }
-
-    pub struct Walker<'a> {
-        pub root: &'a Value,
-        /// `(schema pointer, property)` pairs seen in checked documents.
-        pub seen: BTreeSet<(String, String)>,
-    }
-
-    impl<'a> Walker<'a> {
-        pub fn new(root: &'a Value) -> Self {
-            Walker {
-                root,
-                seen: BTreeSet::new(),
-            }
-        }
-
-        fn lookup(&self, pointer: &str) -> &'a Value {
-            self.root
-                .pointer(pointer.trim_start_matches('#'))
-                .unwrap_or_else(|| panic!("dangling $ref {pointer}"))
-        }
-
-        /// Errors of `value` against the schema node at `pointer`.
-        pub fn check(&mut self, pointer: &str, value: &Value, path: &str) -> Vec<String> {
-            let mut node = self.lookup(pointer);
-            let mut pointer = pointer.to_string();
-            while let Some(r) = node.get("$ref").and_then(Value::as_str) {
-                pointer = r.to_string();
-                node = self.lookup(r);
-            }
-            let mut errors = Vec::new();
-            if let Some(branches) = node.get("oneOf").and_then(Value::as_array) {
-                let mut passing = Vec::new();
-                for i in 0..branches.len() {
-                    let mut trial = Walker::new(self.root);
-                    if trial
-                        .check(&format!("{pointer}/oneOf/{i}"), value, path)
-                        .is_empty()
-                    {
-                        passing.push(trial.seen);
-                    }
-                }
-                match passing.len() {
-                    1 => self.seen.extend(passing.pop().unwrap_or_default()),
-                    0 => {
-                        // For an externally tagged enum, show the errors of the tagged branch.
-                        let key = value
-                            .as_object()
-                            .filter(|o| o.len() == 1)
-                            .and_then(|o| o.keys().next());
-                        let tagged = key.and_then(|k| {
-                            branches
-                                .iter()
-                                .position(|b| b.get("properties").and_then(|p| p.get(k)).is_some())
-                        });
-                        match tagged {
-                            Some(i) => errors.extend(self.check(
-                                &format!("{pointer}/oneOf/{i}"),
-                                value,
-                                path,
-                            )),
-                            None => {
-                                errors.push(format!("{path}: matches no oneOf branch of {pointer}"))
-                            }
-                        }
-                    }
-                    n => errors.push(format!("{path}: matches {n} oneOf branches of {pointer}")),
-                }
-                return errors;
-            }
-            if let Some(c) = node.get("const") {
-                if c != value {
-                    errors.push(format!("{path}: expected {c}"));
-                }
-            }
-            if let Some(options) = node.get("enum").and_then(Value::as_array) {
-                if !options.contains(value) {
-                    errors.push(format!("{path}: {value} not in {options:?}"));
-                }
-            }
-            if let Some(ty) = node.get("type").and_then(Value::as_str) {
-                let ok = match ty {
-                    "object" => value.is_object(),
-                    "array" => value.is_array(),
-                    "string" => value.is_string(),
-                    "boolean" => value.is_boolean(),
-                    "number" => value.is_number(),
-                    "integer" => value.is_i64() || value.is_u64(),
-                    other => panic!("unsupported type {other}"),
-                };
-                if !ok {
-                    errors.push(format!("{path}: expected {ty}, got {value}"));
-                    return errors;
-                }
-            }
-            if let (Some(min), Some(x)) =
-                (node.get("minimum").and_then(Value::as_f64), value.as_f64())
-            {
-                if x < min {
-                    errors.push(format!("{path}: {x} < minimum {min}"));
-                }
-            }
-            if let (Some(max), Some(x)) =
-                (node.get("maximum").and_then(Value::as_f64), value.as_f64())
-            {
-                if x > max {
-                    errors.push(format!("{path}: {x} > maximum {max}"));
-                }
-            }
-            if node.get("pattern").is_some() {
-                let text = value.as_str().unwrap_or_default();
-                if failover_lab::scenario::units::parse_micros(text).is_err() {
-                    errors.push(format!("{path}: `{text}` is not a duration"));
-                }
-            }
-            if let Some(items) = value.as_array() {
-                let len = items.len() as u64;
-                if node
-                    .get("minItems")
-                    .and_then(Value::as_u64)
-                    .is_some_and(|m| len < m)
-                    || node
-                        .get("maxItems")
-                        .and_then(Value::as_u64)
-                        .is_some_and(|m| len > m)
-                {
-                    errors.push(format!("{path}: {len} items out of bounds"));
-                }
-                if node.get("items").is_some() {
-                    for (i, item) in items.iter().enumerate() {
-                        errors.extend(self.check(
-                            &format!("{pointer}/items"),
-                            item,
-                            &format!("{path}[{i}]"),
-                        ));
-                    }
-                }
-            }
-            let is_object_schema = node.get("type").and_then(Value::as_str) == Some("object");
-            if let Some(obj) = value.as_object().filter(|_| is_object_schema) {
-                let props = node.get("properties").and_then(Value::as_object);
-                assert_eq!(
-                    node.get("additionalProperties"),
-                    Some(&Value::Bool(false)),
-                    "object schema {pointer} must set additionalProperties: false (serde ignores nothing silently)"
-                );
-                for key in node
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    let key = key.as_str().unwrap_or_default();
-                    if !obj.contains_key(key) {
-                        errors.push(format!("{path}: missing required {key}"));
-                    }
-                }
-                for (key, v) in obj {
-                    let sub = if path.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{path}.{key}")
-                    };
-                    match props.and_then(|p| p.get(key)) {
-                        Some(_) => {
-                            self.seen.insert((pointer.clone(), key.clone()));
-                            errors.extend(self.check(
-                                &format!("{pointer}/properties/{key}"),
-                                v,
-                                &sub,
-                            ));
-                        }
-                        None => errors.push(format!("{sub}: the schema does not know this field")),
-                    }
-                }
-            }
-            errors
-        }
-    }
-
-    /// Every `(pointer, property)` the schema declares.
-    pub fn declared(node: &Value, pointer: &str, out: &mut BTreeSet<(String, String)>) {
-        match node {
-            Value::Object(map) => {
-                if let Some(Value::Object(props)) = map.get("properties") {
-                    for key in props.keys() {
-                        out.insert((pointer.to_string(), key.clone()));
-                    }
-                }
-                for (k, v) in map {
-                    declared(v, &format!("{pointer}/{k}"), out);
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    declared(v, &format!("{pointer}/{i}"), out);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 /// Scenarios in which every field serde can write is written: every component kind, every fault
 /// kind, every enum variant, every optional field set. Built from full struct literals (no
 /// `..Default::default()`), so a field added to `format.rs` fails to compile here until it is
-/// added, and then fails [`schema_matches_serde`] until the schema knows it.
+/// added; the generated schema must accept each of them.
 fn maximal_examples() -> Vec<Scenario> {
     use failover_lab::scenario::*;
     let cap = || Capacity {
@@ -1510,144 +1376,146 @@ fn maximal_examples() -> Vec<Scenario> {
 }
 
 #[test]
-fn schema_accepts_every_builtin_as_written() {
-    let root = schema::load();
-    let mut w = schema::Walker::new(&root);
-    for b in builtins::all() {
-        let doc: Value = serde_json::from_str(b.json()).unwrap();
-        let errors = w.check("#", &doc, "");
-        assert!(errors.is_empty(), "{}: {errors:#?}", b.name);
+fn schema_is_generated_from_the_format_types() {
+    let generated = schema::generate();
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(schema::PATH);
+        std::fs::write(&path, &generated).expect("write the schema");
+        return;
     }
-}
-
-#[test]
-fn schema_matches_serde() {
-    let root = schema::load();
-    let mut w = schema::Walker::new(&root);
-    for s in maximal_examples() {
-        let doc = serde_json::to_value(&s).unwrap();
-        // Every field serde writes is in the schema (additionalProperties: false everywhere).
-        let errors = w.check("#", &doc, "");
-        assert!(errors.is_empty(), "{errors:#?}");
-        // The maximal example is a scenario (serde reads what it writes).
-        assert_eq!(parse_json(&doc.to_string()).unwrap(), s);
-    }
-    // Every property the schema declares is one serde writes (no stale schema fields).
-    let mut declared = Default::default();
-    schema::declared(&root, "#", &mut declared);
-    let unseen: Vec<_> = declared.difference(&w.seen).collect();
     assert!(
-        unseen.is_empty(),
-        "declared in the schema but never written by serde: {unseen:#?}"
+        generated == schema::COMMITTED,
+        "{} differs from the schema generated from src/scenario/format.rs; regenerate it with\n    UPDATE_SCHEMA=1 cargo test --test scenario schema",
+        schema::PATH
     );
 }
 
+fn validator() -> jsonschema::Validator {
+    let root: Value = serde_json::from_str(schema::COMMITTED).expect("schema is JSON");
+    jsonschema::validator_for(&root).expect("a valid JSON Schema")
+}
+
+fn schema_errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    v.iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
 #[test]
-fn schema_required_fields_match_serde() {
-    // Removing a field from the maximal example must fail to parse exactly when the schema
-    // lists it as required.
-    let root = schema::load();
-    let doc = serde_json::to_value(&maximal_examples()[0]).unwrap();
-    let mut checked = 0;
-    #[derive(Clone)]
-    enum PathPart {
-        Key(String),
-        Index(usize),
+fn schema_accepts_every_builtin_the_docs_example_and_the_maximal_examples() {
+    let v = validator();
+    for b in builtins::all() {
+        let doc: Value = serde_json::from_str(b.json()).unwrap();
+        assert_eq!(schema_errors(&v, &doc), Vec::<String>::new(), "{}", b.name);
     }
-    // Walk the document and the schema together.
-    fn walk(
-        root: &Value,
-        pointer: &str,
-        value: &Value,
-        path: &mut Vec<PathPart>,
-        whole: &Value,
-        checked: &mut usize,
-    ) {
-        // A field the schema lacks is reported by `schema_matches_serde`.
-        let Some(mut node) = root.pointer(pointer.trim_start_matches('#')) else {
-            return;
-        };
-        let mut pointer = pointer.to_string();
-        while let Some(r) = node.get("$ref").and_then(Value::as_str) {
-            pointer = r.to_string();
-            node = root.pointer(r.trim_start_matches('#')).unwrap();
-        }
-        if let Some(branches) = node.get("oneOf").and_then(Value::as_array) {
-            // Pick the branch keyed by the single property (externally tagged enums).
-            if let Some(key) = value.as_object().and_then(|o| o.keys().next()) {
-                for (i, br) in branches.iter().enumerate() {
-                    if br.get("properties").and_then(|p| p.get(key)).is_some() {
-                        walk(
-                            root,
-                            &format!("{pointer}/oneOf/{i}"),
-                            value,
-                            path,
-                            whole,
-                            checked,
-                        );
-                    }
-                }
-            }
-            return;
-        }
-        if let Some(items) = value.as_array() {
-            for (i, item) in items.iter().enumerate() {
-                path.push(PathPart::Index(i));
-                walk(
-                    root,
-                    &format!("{pointer}/items"),
-                    item,
-                    path,
-                    whole,
-                    checked,
-                );
-                path.pop();
-            }
-        }
-        let Some(obj) = value.as_object() else { return };
-        let required: Vec<&str> = node
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        for (key, v) in obj {
-            let mut without = whole.clone();
-            let mut at = &mut without;
-            for part in path.iter() {
-                at = match part {
-                    PathPart::Key(k) => at.get_mut(k.as_str()).unwrap(),
-                    PathPart::Index(i) => at.get_mut(*i).unwrap(),
-                };
-            }
-            at.as_object_mut().unwrap().remove(key);
-            let parses = parse_json(&without.to_string()).is_ok();
-            let is_required = required.contains(&key.as_str());
-            assert_eq!(
-                parses,
-                !is_required,
-                "{pointer}: removing `{key}` {} but the schema says it is {}required",
-                if parses {
-                    "still parses"
-                } else {
-                    "fails to parse"
-                },
-                if is_required { "" } else { "not " }
-            );
-            *checked += 1;
-            path.push(PathPart::Key(key.clone()));
-            walk(
-                root,
-                &format!("{pointer}/properties/{key}"),
-                v,
-                path,
-                whole,
-                checked,
-            );
-            path.pop();
-        }
+    let text = include_str!("../docs/scenario-format.md");
+    let start = text.find("```json\n").expect("an example") + "```json\n".len();
+    let end = start + text[start..].find("\n```").unwrap();
+    let doc: Value = serde_json::from_str(&text[start..end]).unwrap();
+    assert_eq!(
+        schema_errors(&v, &doc),
+        Vec::<String>::new(),
+        "docs example"
+    );
+    for (i, s) in maximal_examples().iter().enumerate() {
+        let doc = serde_json::to_value(s).unwrap();
+        assert_eq!(
+            schema_errors(&v, &doc),
+            Vec::<String>::new(),
+            "maximal example {i}"
+        );
     }
-    walk(&root, "#", &doc, &mut Vec::new(), &doc, &mut checked);
-    assert!(checked > 200, "{checked}");
+}
+
+#[test]
+fn schema_rejects_wrong_documents() {
+    let v = validator();
+    type Patch = fn(&mut Value);
+    let wrong: [(&str, Patch); 9] = [
+        ("unknown top-level field", |d| d["colour"] = json!("red")),
+        ("unknown nested field", |d| {
+            d["components"][2]["spec"]["app"]["capacity"]["threads"] = json!(4)
+        }),
+        ("duration without unit", |d| d["horizon"] = json!("60")),
+        ("duration with unknown unit", |d| d["horizon"] = json!("5w")),
+        ("unknown component kind", |d| {
+            d["components"][0]["spec"] = json!({ "mainframe": {} })
+        }),
+        ("unknown enum variant", |d| {
+            d["components"][2]["spec"]["app"]["sessions"] = json!("teleport")
+        }),
+        ("share above 1", |d| {
+            d["traffic"]["write_share"] = json!(1.5)
+        }),
+        ("missing required field", |d| {
+            d.as_object_mut().unwrap().remove("horizon");
+        }),
+        ("fault without its time", |d| {
+            d["faults"] = json!([{ "crash": { "target": "app" } }])
+        }),
+    ];
+    assert!(schema_errors(&v, &base()).is_empty());
+    for (what, patch) in wrong {
+        let mut doc = base();
+        patch(&mut doc);
+        assert!(!schema_errors(&v, &doc).is_empty(), "accepted: {what}");
+        // serde (with the unknown-field listing of `parse_json`) refuses it too, or validation
+        // does: the schema says nothing the loader does not.
+        assert!(
+            !validate::is_runnable(&problems_of_text(&doc.to_string())),
+            "loads: {what}"
+        );
+    }
+}
+
+#[test]
+fn schema_lookups_for_the_form() {
+    let root = schema::committed();
+    let f = |p: &str| schema::field_at(root, p).unwrap_or_else(|| panic!("{p}"));
+    assert_eq!(f("horizon").kind, schema::FieldShape::Duration);
+    assert_eq!(f("traffic.timeout").default, Some(json!("10s")));
+    assert_eq!(f("traffic.write_share").kind, schema::FieldShape::Share);
+    assert_eq!(
+        f("components[2].spec.app.sessions").kind,
+        schema::FieldShape::Enum(vec!["none".into(), "buddy".into(), "all".into()])
+    );
+    assert_eq!(
+        f("components[0].spec.load_balancer.mode").kind,
+        schema::FieldShape::Enum(vec!["single".into(), "active_passive".into()])
+    );
+    let workers = f("components[0].spec.web.capacity.workers");
+    assert_eq!(workers.kind, schema::FieldShape::Integer);
+    assert_eq!(workers.unit, "concurrent requests / node");
+    assert_eq!(
+        workers.description.as_deref(),
+        Some("Requests served at once per node.")
+    );
+    assert_eq!(
+        f("faults[0].crash.duration").kind,
+        schema::FieldShape::Duration
+    );
+    assert_eq!(
+        f("components[3].spec.database.replicas[0].standby").kind,
+        schema::FieldShape::Enum(vec!["hot".into(), "warm".into(), "cold".into()])
+    );
+    assert_eq!(
+        schema::variants_at(root, "routing"),
+        ["single", "dns", "bgp"]
+    );
+    assert_eq!(
+        schema::variants_at(root, "traffic.profile"),
+        ["constant", "daily", "steps"]
+    );
+    assert!(schema::field_at(root, "traffic.nonsense").is_none());
+    assert_eq!(
+        schema::optional_fields(root, "faults[0].crash"),
+        ["duration", "node"]
+    );
+    assert_eq!(
+        schema::optional_fields(root, "faults[0].partition"),
+        ["component", "duration", "one_way"]
+    );
+    assert!(schema::optional_fields(root, "faults[0].traffic_spike").is_empty());
 }
 
 #[test]

@@ -96,6 +96,22 @@ impl<'de> Deserialize<'de> for Dur {
     }
 }
 
+/// The pattern of a duration text, as [`parse_micros`] reads it (in the generated schema).
+pub const PATTERN: &str = r"^\s*(([0-9]+(\.[0-9]*)?|\.[0-9]+)(us|ms|s|m|h|d|y))+\s*$";
+
+impl schemars::JsonSchema for Dur {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": PATTERN,
+            "description": "A duration with its unit: us, ms, s, m, h, d or y; decimals and compound forms allowed (250ms, 1.5s, 1h30m, 30d).",
+        })
+    }
+}
+
 /// Why a duration text did not parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DurError {

@@ -2,6 +2,7 @@
 //! for every parameter, with its unit, default and problems. Edits set one value at a path in
 //! the scenario JSON and are accepted only when the result still reads as a scenario.
 
+use crate::scenario::schema::{self, FieldInfo, FieldShape};
 use crate::scenario::{Problem, Scenario};
 use crate::ui::components::field::{Field, FieldKind};
 use serde_json::{Map, Value};
@@ -113,27 +114,14 @@ pub fn label(key: &str) -> String {
     }
 }
 
-fn opts(list: &[&str]) -> Vec<(String, String)> {
-    list.iter().map(|v| (v.to_string(), label(v))).collect()
+/// What the scenario format says about the field at `path` (kind, unit, default, description),
+/// read from the generated schema (`static/scenario.schema.json`, parsed once).
+fn info(path: &str) -> Option<FieldInfo> {
+    schema::field_at(schema::committed(), path)
 }
 
-/// Fixed choices of enum-valued keys.
-fn enum_options(key: &str, path: &str) -> Option<Vec<(String, String)>> {
-    Some(match key {
-        "mode" if path.contains("load_balancer") => opts(&["single", "active_passive"]),
-        "mode" => opts(&["hot", "warm", "cold"]),
-        "algorithm" => opts(&["round_robin", "least_connections", "random"]),
-        "sessions" => opts(&["none", "buddy", "all"]),
-        "replication" => opts(&["sync", "async"]),
-        "standby" => opts(&["hot", "warm", "cold"]),
-        "failover" => opts(&["automated", "manual"]),
-        "fidelity" => opts(&["request", "flow"]),
-        "kind" => opts(&["zonal", "regional"]),
-        _ => return None,
-    })
-}
-
-/// Enums with data: the variants and the value a freshly chosen variant starts with.
+/// Enums with data: the value a freshly chosen variant starts with (editorial presets; a test
+/// checks that the variants are the format's own, in its order).
 pub fn variant_templates(key: &str) -> Option<Vec<(&'static str, Value)>> {
     use serde_json::json;
     Some(match key {
@@ -163,81 +151,6 @@ pub fn variant_templates(key: &str) -> Option<Vec<(&'static str, Value)>> {
         ],
         _ => return None,
     })
-}
-
-/// The unit shown after a field.
-fn unit_of(key: &str) -> &'static str {
-    match key {
-        "workers" => "concurrent requests / node",
-        "queue_limit" => "waiting requests / node",
-        "nodes" | "spares" => "nodes",
-        "replicas" => "copies",
-        "fall" | "rise" => "checks",
-        "misses" => "heartbeats",
-        "sessions_per_s" => "sessions/s",
-        "requests_per_session" => "requests",
-        "client_retries" => "retries",
-        "factor" | "peak" | "trough" => "×",
-        "seed" => "",
-        "cycles" => "cycles",
-        "batch" => "nodes at a time",
-        "node" => "index (empty = all)",
-        "sigma" => "σ",
-        _ => "",
-    }
-}
-
-fn is_share(key: &str) -> bool {
-    matches!(
-        key,
-        "hit_ratio"
-            | "write_share"
-            | "idempotent_share"
-            | "replication_cost"
-            | "stale_share"
-            | "rate"
-            | "success_threshold"
-    )
-}
-
-fn is_duration_key(key: &str) -> bool {
-    matches!(
-        key,
-        "horizon"
-            | "session_duration"
-            | "timeout"
-            | "retry_delay"
-            | "peak_at"
-            | "at"
-            | "interval"
-            | "takeover"
-            | "service_time"
-            | "switchover"
-            | "boot"
-            | "manual"
-            | "lag"
-            | "manual_response"
-            | "promotion"
-            | "catchup"
-            | "restore"
-            | "backup_interval"
-            | "mtbf"
-            | "mttr"
-            | "duration"
-            | "added"
-            | "exhaustion"
-            | "restart"
-            | "down"
-            | "up"
-            | "drain"
-            | "deploy"
-            | "window"
-            | "ttl"
-            | "detection"
-            | "stale_for"
-            | "convergence"
-            | "latency"
-    )
 }
 
 /// An object's entries with the most telling keys first (when, what), then the rest by name.
@@ -288,11 +201,15 @@ impl FormCtx {
         out
     }
 
-    /// The field kind for a key and its current value.
-    fn kind_for(&self, key: &str, path: &str, value: Option<&Value>) -> FieldKind {
-        if let Some(o) = enum_options(key, path) {
-            return FieldKind::Select(o);
-        }
+    /// The field kind for a key and its current value: references to the scenario's ids, else
+    /// what the format says.
+    fn kind_for(
+        &self,
+        key: &str,
+        path: &str,
+        value: Option<&Value>,
+        info: Option<&FieldInfo>,
+    ) -> FieldKind {
         match key {
             "description" => return FieldKind::LongText,
             "target" | "blue" | "green" => {
@@ -304,24 +221,28 @@ impl FormCtx {
             }
             "site" => return FieldKind::Select(self.refs(&self.sites, true)),
             "a" | "b" | "from" | "to" => return FieldKind::Select(self.refs(&self.sites, false)),
-            "node" => return FieldKind::Integer,
             _ => {}
         }
-        if is_share(key) {
-            return FieldKind::Share;
-        }
-        if is_duration_key(key) {
-            return FieldKind::Duration;
-        }
-        match value {
-            Some(Value::Bool(_)) => FieldKind::Bool,
-            Some(Value::Number(n)) if n.is_u64() && key != "factor" => FieldKind::Integer,
-            Some(Value::Number(_)) => FieldKind::Number,
-            _ => FieldKind::Text,
+        match info.map(|i| &i.kind) {
+            Some(FieldShape::Duration) => FieldKind::Duration,
+            Some(FieldShape::Share) => FieldKind::Share,
+            Some(FieldShape::Enum(names)) => {
+                FieldKind::Select(names.iter().map(|n| (n.clone(), label(n))).collect())
+            }
+            Some(FieldShape::Integer) => FieldKind::Integer,
+            Some(FieldShape::Number) => FieldKind::Number,
+            Some(FieldShape::Bool) => FieldKind::Bool,
+            Some(FieldShape::Text) => FieldKind::Text,
+            None => match value {
+                Some(Value::Bool(_)) => FieldKind::Bool,
+                Some(Value::Number(n)) if n.is_u64() => FieldKind::Integer,
+                Some(Value::Number(_)) => FieldKind::Number,
+                _ => FieldKind::Text,
+            },
         }
     }
 
-    /// One leaf field.
+    /// One leaf field; `default` (what an absent value means) wins over the format's default.
     pub fn field(
         &self,
         path: &str,
@@ -329,14 +250,18 @@ impl FormCtx {
         value: Option<&Value>,
         default: Option<&Value>,
     ) -> Html {
-        let kind = self.kind_for(key, path, value);
+        let info = info(path);
+        let kind = self.kind_for(key, path, value, info.as_ref());
+        let default = default.or(info.as_ref().and_then(|i| i.default.as_ref()));
         let default = default.map(|d| match d {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         });
+        let unit = info.as_ref().map(|i| i.unit.clone()).unwrap_or_default();
+        let help = info.and_then(|i| i.description);
         html! {
             <Field key={path.to_string()} path={path.to_string()} label={label(key)} kind={kind}
-                value={value.cloned()} unit={unit_of(key).to_string()} {default}
+                value={value.cloned()} {unit} {default} {help}
                 problem={self.problem_at(path)} oncommit={self.commit_to(path)} />
         }
     }
@@ -546,6 +471,46 @@ mod tests {
             .map(|(k, _)| k.as_str())
             .collect();
         assert_eq!(keys, ["at", "target", "duration", "added"]);
+    }
+
+    #[test]
+    fn variant_templates_are_the_formats_variants() {
+        let root = schema::committed();
+        for (path, key) in [
+            ("routing", "routing"),
+            ("traffic.profile", "profile"),
+            ("components[0].failure.repair", "repair"),
+        ] {
+            let names: Vec<&str> = variant_templates(key)
+                .unwrap()
+                .iter()
+                .map(|t| t.0)
+                .collect();
+            assert_eq!(schema::variants_at(root, path), names, "{path}");
+        }
+    }
+
+    #[test]
+    fn fields_read_the_format() {
+        let f = |p: &str| info(p).unwrap_or_else(|| panic!("{p}"));
+        assert_eq!(
+            f("components[1].spec.app.capacity.service_time").kind,
+            FieldShape::Duration
+        );
+        assert_eq!(
+            f("components[1].spec.cache.hit_ratio").kind,
+            FieldShape::Share
+        );
+        assert_eq!(f("components[1].spec.app.nodes").unit, "nodes");
+        assert_eq!(f("faults[0].flapping.cycles").unit, "cycles");
+        assert_eq!(
+            f("sites[0].kind").kind,
+            FieldShape::Enum(vec!["zonal".into(), "regional".into()])
+        );
+        assert_eq!(
+            f("metrics.success_threshold").default,
+            Some(Value::from(0.99))
+        );
     }
 
     #[test]

@@ -76,11 +76,7 @@ pub fn problems_of(s: &Scenario) -> Vec<Problem> {
             p.component = None;
         }
         if p.component.is_none() {
-            let index = p
-                .path
-                .strip_prefix("components[")
-                .and_then(|r| r.split(']').next())
-                .and_then(|n| n.parse::<usize>().ok());
+            let index = p.location.component_index();
             if let Some(c) = index.and_then(|i| s.components.get(i)) {
                 p.component = Some(c.id.clone());
             }
@@ -90,21 +86,11 @@ pub fn problems_of(s: &Scenario) -> Vec<Problem> {
     out
 }
 
-/// The index in a path that starts with `list[`: `item_index("sites[2].rect", "sites")` is 2.
-pub fn item_index(path: &str, list: &str) -> Option<usize> {
-    path.strip_prefix(list)?
-        .strip_prefix('[')?
-        .split(']')
-        .next()?
-        .parse()
-        .ok()
-}
-
 /// The worst problem of each site (by id), for highlighting its box on the canvas.
 pub fn site_severities(s: &Scenario, problems: &[Problem]) -> Vec<(String, scenario::Severity)> {
     let mut out: Vec<(String, scenario::Severity)> = Vec::new();
     for p in problems {
-        let Some(site) = item_index(&p.path, "sites").and_then(|i| s.sites.get(i)) else {
+        let Some(site) = p.location.site_index().and_then(|i| s.sites.get(i)) else {
             continue;
         };
         match out.iter_mut().find(|(id, _)| *id == site.id) {
@@ -244,10 +230,6 @@ mod tests {
 
     #[test]
     fn site_and_fault_problems_are_found_by_path() {
-        assert_eq!(item_index("sites[2].rect", "sites"), Some(2));
-        assert_eq!(item_index("faults[10]", "faults"), Some(10));
-        assert_eq!(item_index("site_links[0]", "sites"), None);
-        assert_eq!(item_index("sites[x]", "sites"), None);
         // A site that every client depends on is a single point of failure: its box is marked.
         let st = state::AppState::new(default_scenario()).apply(state::Action::AddSite {
             rect: [-1000, -1000, 5000, 5000],

@@ -2,10 +2,11 @@
 //! only through the closed [`Action`] enum (a Yew reducer, unit-tested natively).
 
 use crate::scenario::{
-    App, Cache, Component, Database, Dur, Fault, LoadBalancer, NodeFault, Queue, Scenario, Site,
-    Spec, Store, Web,
+    App, Cache, Component, ComponentKind, Database, Dur, Fault, LoadBalancer, NodeFault, Queue,
+    Scenario, Site, Spec, Store, Web,
 };
 use std::rc::Rc;
+use strum::IntoEnumIterator;
 use yew::Reducible;
 
 mod edit;
@@ -28,60 +29,56 @@ pub enum Sel {
     Fault(usize),
 }
 
-/// Every component kind the palette offers, in palette order.
-pub const KINDS: [&str; 8] = [
-    "load_balancer",
-    "web",
-    "app",
-    "cache",
-    "queue",
-    "database",
-    "search_index",
-    "doc_store",
-];
+/// Every component kind the palette offers, in palette order (the order of [`Spec`]).
+pub fn kinds() -> impl Iterator<Item = ComponentKind> {
+    ComponentKind::iter()
+}
 
-/// A human label for a component kind.
+/// A human label for a component kind (its JSON name, as `Spec::kind_name` gives it).
 pub fn kind_label(kind: &str) -> &'static str {
+    let Ok(kind) = kind.parse::<ComponentKind>() else {
+        return "Component";
+    };
     match kind {
-        "load_balancer" => "Load balancer",
-        "web" => "Web tier",
-        "app" => "App cluster",
-        "cache" => "Cache",
-        "queue" => "Message queue",
-        "database" => "Database",
-        "search_index" => "Search index",
-        "doc_store" => "Document store",
-        _ => "Component",
+        ComponentKind::LoadBalancer => "Load balancer",
+        ComponentKind::Web => "Web tier",
+        ComponentKind::App => "App cluster",
+        ComponentKind::Cache => "Cache",
+        ComponentKind::Queue => "Message queue",
+        ComponentKind::Database => "Database",
+        ComponentKind::SearchIndex => "Search index",
+        ComponentKind::DocStore => "Document store",
     }
 }
 
 /// A component spec with default parameters for `kind`.
 pub fn default_spec(kind: &str) -> Option<Spec> {
-    Some(match kind {
-        "load_balancer" => Spec::LoadBalancer(LoadBalancer::default()),
-        "web" => Spec::Web(Web::default()),
-        "app" => Spec::App(App::default()),
-        "cache" => Spec::Cache(Cache::default()),
-        "queue" => Spec::Queue(Queue::default()),
-        "database" => Spec::Database(Database::default()),
-        "search_index" => Spec::SearchIndex(Store::default()),
-        "doc_store" => Spec::DocStore(Store::default()),
-        _ => return None,
+    Some(match kind.parse::<ComponentKind>().ok()? {
+        ComponentKind::LoadBalancer => Spec::LoadBalancer(LoadBalancer::default()),
+        ComponentKind::Web => Spec::Web(Web::default()),
+        ComponentKind::App => Spec::App(App::default()),
+        ComponentKind::Cache => Spec::Cache(Cache::default()),
+        ComponentKind::Queue => Spec::Queue(Queue::default()),
+        ComponentKind::Database => Spec::Database(Database::default()),
+        ComponentKind::SearchIndex => Spec::SearchIndex(Store::default()),
+        ComponentKind::DocStore => Spec::DocStore(Store::default()),
     })
 }
 
 /// A short id prefix for new components of a kind.
 fn id_prefix(kind: &str) -> &'static str {
+    let Ok(kind) = kind.parse::<ComponentKind>() else {
+        return "node";
+    };
     match kind {
-        "load_balancer" => "lb",
-        "web" => "web",
-        "app" => "app",
-        "cache" => "cache",
-        "queue" => "mq",
-        "database" => "db",
-        "search_index" => "search",
-        "doc_store" => "docs",
-        _ => "node",
+        ComponentKind::LoadBalancer => "lb",
+        ComponentKind::Web => "web",
+        ComponentKind::App => "app",
+        ComponentKind::Cache => "cache",
+        ComponentKind::Queue => "mq",
+        ComponentKind::Database => "db",
+        ComponentKind::SearchIndex => "search",
+        ComponentKind::DocStore => "docs",
     }
 }
 

@@ -35,6 +35,9 @@ pub struct FieldProps {
     /// The default, shown as a hint.
     #[prop_or_default]
     pub default: Option<String>,
+    /// What the value means (the format's description), shown as the label's tooltip.
+    #[prop_or_default]
+    pub help: Option<String>,
     /// A problem the validator reported for this path.
     #[prop_or_default]
     pub problem: Option<String>,
@@ -186,7 +189,7 @@ pub fn field(props: &FieldProps) -> Html {
     let message = (*error).clone().or_else(|| props.problem.clone());
     html! {
         <div class={classes!("field", message.is_some().then_some("invalid"))} data-path={props.path.clone()}>
-            <label for={id.clone()}>{ props.label.clone() }</label>
+            <label for={id.clone()} title={props.help.clone()}>{ props.label.clone() }</label>
             <div class="field-input">
                 { input }
                 if !props.unit.is_empty() { <span class="unit">{ props.unit.clone() }</span> }

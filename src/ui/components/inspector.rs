@@ -66,7 +66,7 @@ pub fn inspector() -> Html {
                     .and_then(|v| v.as_object())
                     .cloned()
                     .unwrap_or_default();
-                let inner = with_optional_fault_fields(f.kind_name(), inner);
+                let inner = with_optional_fault_fields(&format!("{path}.{}", f.kind_name()), inner);
                 html! {
                     <>
                     <h3>{ format!("Fault #{}: {}", i + 1, form::label(f.kind_name())) }</h3>
@@ -201,20 +201,15 @@ fn fault_defaults() -> Value {
     })
 }
 
-/// Optional fields (absent when none) that a fault kind accepts, added empty for editing.
+/// Optional fields (absent when none) that a fault accepts, as the format says, added empty
+/// for editing.
 fn with_optional_fault_fields(
-    kind: &str,
+    path: &str,
     mut o: serde_json::Map<String, Value>,
 ) -> serde_json::Map<String, Value> {
-    let optional: &[&str] = match kind {
-        "crash" | "hang" | "corruption" | "error_rate" | "latency" => &["node", "duration"],
-        "leak" | "flapping" => &["node"],
-        "site_outage" | "dns_failure" => &["duration"],
-        "partition" => &["component", "duration"],
-        _ => &[],
-    };
-    for k in optional {
-        o.entry(k.to_string()).or_insert(Value::Null);
+    let root = crate::scenario::schema::committed();
+    for k in crate::scenario::schema::optional_fields(root, path) {
+        o.entry(k).or_insert(Value::Null);
     }
     o
 }

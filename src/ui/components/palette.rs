@@ -1,6 +1,6 @@
 //! The palette of every component kind: click to add, or drag onto the canvas.
 
-use crate::ui::state::{kind_label, KINDS};
+use crate::ui::state::{kind_label, kinds};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -13,7 +13,8 @@ pub struct PaletteProps {
 pub fn palette(props: &PaletteProps) -> Html {
     html! {
         <div class="palette" role="toolbar" aria-label="Add a component">
-            { for KINDS.iter().map(|kind| {
+            { for kinds().map(|kind| {
+                let kind: &'static str = kind.into();
                 let onclick = { let onadd = props.onadd.clone(); let k = kind.to_string(); Callback::from(move |_| onadd.emit(k.clone())) };
                 let ondragstart = {
                     let k = kind.to_string();

@@ -31,11 +31,11 @@ pub fn problems() -> Html {
                     let cls = match p.severity { Severity::Error => "error", Severity::Warning => "warning" };
                     let body = html! { <><span class="sev">{ cls }</span><code>{ p.path.clone() }</code>{ " " }{ p.message.clone() }</> };
                     // What clicking it selects: the component, else the site or fault of its path.
-                    let site = crate::ui::item_index(&p.path, "sites").and_then(|i| ed.scenario.sites.get(i)).map(|x| &x.id);
+                    let site = p.location.site_index().and_then(|i| ed.scenario.sites.get(i)).map(|x| &x.id);
                     let target = match (&p.component, site) {
                         (Some(c), _) => Some(Sel::Component(c.clone())),
                         (None, Some(id)) => Some(Sel::Site(id.clone())),
-                        (None, None) => crate::ui::item_index(&p.path, "faults").map(Sel::Fault),
+                        (None, None) => p.location.fault_index().map(Sel::Fault),
                     };
                     match target {
                         Some(sel) => {

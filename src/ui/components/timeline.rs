@@ -2,29 +2,16 @@
 //! (drag to move, click to edit in the inspector), a list with delete buttons, and an "add"
 //! picker offering every fault kind.
 
-use crate::scenario::{Dur, Fault, Scenario, Spec};
+use crate::scenario::{Dur, Fault, FaultKind, Scenario, Spec};
 use crate::ui::state::{Action, Sel};
 use serde_json::json;
+use strum::IntoEnumIterator;
 use yew::prelude::*;
 
-/// Every fault kind, in picker order.
-pub const FAULT_KINDS: [&str; 15] = [
-    "crash",
-    "hang",
-    "error_rate",
-    "latency",
-    "leak",
-    "flapping",
-    "corruption",
-    "site_outage",
-    "partition",
-    "traffic_spike",
-    "dns_failure",
-    "rolling_restart",
-    "blue_green",
-    "site_switchover",
-    "db_switchover",
-];
+/// Every fault kind, in picker order (the order of [`Fault`]).
+pub fn fault_kinds() -> impl Iterator<Item = FaultKind> {
+    FaultKind::iter()
+}
 
 /// A fault of `kind` at `at_us` with sensible parameters, aimed at the scenario's components
 /// and sites; `None` when the scenario lacks what it needs, with the reason.
@@ -41,39 +28,42 @@ pub fn fault_template(kind: &str, s: &Scenario, at_us: u64) -> Result<Fault, Str
     let db = first(&|x| matches!(x, Spec::Database(_)));
     let need = |x: Option<String>, what: &str| x.ok_or_else(|| format!("Add {what} first."));
     let site = |i: usize| s.sites.get(i).map(|x| x.id.clone());
-    let v = match kind {
-        "crash" | "hang" | "corruption" => {
-            let target = if kind == "corruption" {
+    let Ok(k) = kind.parse::<FaultKind>() else {
+        return Err(format!("Unknown fault kind `{kind}`."));
+    };
+    let v = match k {
+        FaultKind::Crash | FaultKind::Hang | FaultKind::Corruption => {
+            let target = if k == FaultKind::Corruption {
                 db.clone().or(app.clone())
             } else {
                 app.clone()
             };
             json!({ kind: {"at": at, "target": need(target, "a component")?, "node": 0, "duration": "10m"} })
         }
-        "error_rate" => {
+        FaultKind::ErrorRate => {
             json!({ kind: {"at": at, "target": need(app, "a component")?, "rate": 0.5, "duration": "10m"} })
         }
-        "latency" => {
+        FaultKind::Latency => {
             json!({ kind: {"at": at, "target": need(app, "a component")?, "added": "500ms", "duration": "10m"} })
         }
-        "leak" => {
+        FaultKind::Leak => {
             json!({ kind: {"at": at, "target": need(app, "a component")?, "exhaustion": "30m", "restart": "2m"} })
         }
-        "flapping" => {
+        FaultKind::Flapping => {
             json!({ kind: {"at": at, "target": need(app, "a component")?, "down": "30s", "up": "2m", "cycles": 5} })
         }
-        "site_outage" => {
+        FaultKind::SiteOutage => {
             json!({ kind: {"at": at, "site": need(site(0), "a site (select nodes, then Group into a site)")?, "duration": "30m"} })
         }
-        "partition" => {
+        FaultKind::Partition => {
             json!({ kind: {"at": at, "a": need(site(0), "two sites")?, "b": need(site(1), "two sites")?, "duration": "10m"} })
         }
-        "traffic_spike" => json!({ kind: {"at": at, "factor": 3.0, "duration": "10m"} }),
-        "dns_failure" => json!({ kind: {"at": at, "duration": "10m"} }),
-        "rolling_restart" => {
+        FaultKind::TrafficSpike => json!({ kind: {"at": at, "factor": 3.0, "duration": "10m"} }),
+        FaultKind::DnsFailure => json!({ kind: {"at": at, "duration": "10m"} }),
+        FaultKind::RollingRestart => {
             json!({ kind: {"at": at, "target": need(app, "a component")?, "batch": 1, "drain": "1m", "restart": "2m"} })
         }
-        "blue_green" => {
+        FaultKind::BlueGreen => {
             let apps: Vec<String> = s
                 .components
                 .iter()
@@ -82,11 +72,10 @@ pub fn fault_template(kind: &str, s: &Scenario, at_us: u64) -> Result<Fault, Str
                 .collect();
             json!({ kind: {"at": at, "blue": need(apps.first().cloned(), "two app clusters")?, "green": need(apps.get(1).cloned(), "two app or web clusters")?, "drain": "1m", "deploy": "5m"} })
         }
-        "site_switchover" => {
+        FaultKind::SiteSwitchover => {
             json!({ kind: {"at": at, "from": need(site(0), "two sites")?, "to": need(site(1), "two sites")?} })
         }
-        "db_switchover" => json!({ kind: {"at": at, "target": need(db, "a database")?} }),
-        other => return Err(format!("Unknown fault kind `{other}`.")),
+        FaultKind::DbSwitchover => json!({ kind: {"at": at, "target": need(db, "a database")?} }),
     };
     serde_json::from_value(v).map_err(|e| format!("internal: fault template does not parse: {e}"))
 }
@@ -297,7 +286,7 @@ pub fn timeline() -> Html {
                 <h2>{ "Faults" }</h2>
                 <label for="fault-kind" class="sr-only">{ "Fault kind" }</label>
                 <select id="fault-kind" data-testid="fault-kind" onchange={onkind}>
-                    { for FAULT_KINDS.iter().map(|k| html! { <option value={*k} selected={*k == *kind}>{ k.replace('_', " ") }</option> }) }
+                    { for fault_kinds().map(|k| { let k: &'static str = k.into(); html! { <option value={k} selected={k == *kind}>{ k.replace('_', " ") }</option> } }) }
                 </select>
                 <button class="btn small" id="add-fault" data-testid="add-fault" onclick={onadd}>{ "Add fault" }</button>
                 <span class="hint">{ "or right-click a node → Fail at…" }</span>
@@ -363,7 +352,7 @@ fn fault_marker(
     let mine: Vec<&crate::scenario::Problem> = ed
         .problems
         .iter()
-        .filter(|p| crate::ui::item_index(&p.path, "faults") == Some(i))
+        .filter(|p| p.location.fault_index() == Some(i))
         .collect();
     let worst = mine.iter().map(|p| p.severity).min();
     let (glyph, sev_class) = match worst {
@@ -476,7 +465,9 @@ mod tests {
     #[test]
     fn every_fault_kind_has_a_template() {
         let s = with_two_sites();
-        for k in FAULT_KINDS {
+        assert_eq!(fault_kinds().count(), 15);
+        for k in fault_kinds() {
+            let k: &str = k.into();
             let f = fault_template(k, &s, 60_000_000).unwrap_or_else(|e| panic!("{k}: {e}"));
             assert_eq!(f.kind_name(), k);
             assert_eq!(f.at().us(), 60_000_000);
@@ -489,7 +480,8 @@ mod tests {
         let s = with_two_sites();
         let t = |k: &str| fault_template(k, &s, 0).unwrap();
         let mut spans = Vec::new();
-        for k in FAULT_KINDS {
+        for k in fault_kinds() {
+            let k: &str = k.into();
             spans.push((k, fault_span(&t(k), &s)));
         }
         // switch-overs are one step: no bar

@@ -589,9 +589,14 @@ fn group_into_site_and_rename_site() {
 
 #[test]
 fn every_palette_kind_has_a_default_spec() {
-    for k in KINDS {
-        let spec = default_spec(k).expect(k);
-        assert_eq!(spec.kind_name(), k);
+    assert_eq!(kinds().count(), 8);
+    for k in kinds() {
+        let spec = default_spec(k.as_ref()).unwrap_or_else(|| panic!("{k}"));
+        assert_eq!(spec.kind(), k);
+        // The derived name is serde's.
+        let json = serde_json::to_value(&spec).unwrap();
+        assert!(json.get(k.as_ref()).is_some(), "{json}");
+        assert_ne!(kind_label(k.as_ref()), "Component");
     }
     let st = reference().apply(Action::AddComponent {
         kind: "teleporter".into(),

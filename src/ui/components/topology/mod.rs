@@ -93,7 +93,7 @@ fn draw_sites(
             .problems
             .iter()
             .filter(|p| {
-                crate::ui::item_index(&p.path, "sites")
+                p.location.site_index()
                     .and_then(|i| s.sites.get(i))
                     .is_some_and(|x| x.id == site.id)
             })

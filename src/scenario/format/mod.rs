@@ -1,0 +1,228 @@
+//! The scenario wire format, version 1: what users save, load, share and edit.
+//!
+//! This is a serialization boundary (see ARCHITECTURE.md): plain serde types, durations as unit
+//! strings ([`Dur`]), references between things by string id. Nothing here is checked; validation
+//! turns a `Scenario` into the engine's configuration once and reports every problem with its path.
+//!
+//! Shape of the JSON (every field not shown has a default):
+//!
+//! ```json
+//! { "version": 1, "name": "demo", "seed": 7, "horizon": "1h",
+//!   "traffic": { "entry": ["lb"], "sessions_per_s": 2, "session_duration": "10m",
+//!                "requests_per_session": 20, "write_share": 0.1 },
+//!   "components": [
+//!     { "id": "lb",  "next": ["app"], "spec": { "load_balancer": { "sticky": true } } },
+//!     { "id": "app", "next": ["db"],  "spec": { "app": { "nodes": 2, "sessions": "buddy" } } },
+//!     { "id": "db",                    "spec": { "database": {} } } ],
+//!   "faults": [ { "crash": { "at": "20m", "target": "app", "node": 0, "duration": "10m" } } ] }
+//! ```
+
+mod components;
+mod faults;
+
+pub use components::*;
+pub use faults::*;
+
+use super::units::Dur;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The current format version. Older versions are migrated on load (see `scenario::migrate`).
+pub const FORMAT_VERSION: u32 = 1;
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// A Failover Lab scenario: an architecture (sites, components and the calls between them), the
+/// traffic it serves and the faults scripted against it. Durations are strings with units
+/// everywhere. See docs/scenario-format.md.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Scenario {
+    /// Format version; older versions are migrated on load.
+    #[schemars(extend("const" = 1))]
+    pub version: u32,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Seed of every random stream.
+    #[serde(default)]
+    pub seed: u64,
+    /// How long the run lasts (request level at most 30d, flow level at most 100y).
+    pub horizon: Dur,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub fidelity: Fidelity,
+    pub traffic: Traffic,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub routing: GlobalRouting,
+    /// Failure domains (data centers, zones); components name theirs in `site`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<Site>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub site_links: Vec<SiteLink>,
+    pub components: Vec<Component>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Fault>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub metrics: MetricsSettings,
+}
+
+/// Request level: every request and session is an entity. Flow level: rates and populations
+/// between state changes, for long horizons and Monte Carlo.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Fidelity {
+    #[default]
+    Request,
+    Flow,
+}
+
+/// What the clients do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct Traffic {
+    /// Components that receive client traffic (one per site when `routing` picks among sites).
+    pub entry: Vec<String>,
+    /// New sessions per second (before the profile's factor).
+    #[schemars(extend("x-unit" = "sessions/s"))]
+    pub sessions_per_s: f64,
+    /// Mean session length; a session's requests are spread over it.
+    pub session_duration: Dur,
+    /// Mean requests per session.
+    #[schemars(extend("x-unit" = "requests"))]
+    pub requests_per_session: f64,
+    /// Share of requests that write to the database (0..=1).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub write_share: f64,
+    /// Share of reads that are idempotent and may be retried on another node (writes never are).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub idempotent_share: f64,
+    /// A client gives up on a request after this long.
+    pub timeout: Dur,
+    /// How many times a client retries a failed request (0 = never).
+    #[schemars(extend("x-unit" = "retries"))]
+    pub client_retries: u32,
+    /// Wait before a client retries.
+    pub retry_delay: Dur,
+    pub profile: Profile,
+}
+
+impl Default for Traffic {
+    fn default() -> Self {
+        Traffic {
+            entry: Vec::new(),
+            sessions_per_s: 1.0,
+            session_duration: Dur::mins(10),
+            requests_per_session: 20.0,
+            write_share: 0.1,
+            idempotent_share: 1.0,
+            timeout: Dur::secs(10),
+            client_retries: 0,
+            retry_delay: Dur::secs(1),
+            profile: Profile::Constant,
+        }
+    }
+}
+
+/// How the session arrival rate varies over time (a factor applied to `sessions_per_s`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    #[default]
+    Constant,
+    /// A 24 h sinusoid between `trough` and `peak` (factors), peaking at `peak_at` after midnight.
+    Daily {
+        #[schemars(extend("x-unit" = "×"))]
+        peak: f64,
+        #[schemars(extend("x-unit" = "×"))]
+        trough: f64,
+        peak_at: Dur,
+    },
+    /// Piecewise constant: from each `at`, the factor is `factor`.
+    Steps(Vec<Step>),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Step {
+    pub at: Dur,
+    #[schemars(extend("x-unit" = "×"))]
+    pub factor: f64,
+}
+
+/// How clients find a site.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GlobalRouting {
+    /// One entry point; no site choice.
+    #[default]
+    Single,
+    /// Per-site DNS records. Clients cache an answer for `ttl`; a health-checked GSLB withdraws a
+    /// dead site's record after `detection`; `stale_share` of clients ignore the TTL and keep the
+    /// dead address until `stale_for` (JVMs that cache forever, seed 004).
+    Dns {
+        ttl: Dur,
+        detection: Dur,
+        #[schemars(range(min = 0.0, max = 1.0))]
+        stale_share: f64,
+        stale_for: Dur,
+        active_active: bool,
+    },
+    /// Anycast / provider-independent prefix announced from every site. A route change converges
+    /// in `convergence`; a planned switch loses no session.
+    Bgp {
+        convergence: Dur,
+        detection: Dur,
+        active_active: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteKind {
+    /// Near its peers (< 10 miles): low latency, shared disasters.
+    #[default]
+    Zonal,
+    /// Far away: high latency, independent disasters.
+    Regional,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Site {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default)]
+    pub kind: SiteKind,
+    /// Editor layout: the site box `[x, y, width, height]` in canvas units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rect: Option<[i32; 4]>,
+}
+
+/// A network link between two sites.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SiteLink {
+    pub a: String,
+    pub b: String,
+    /// One-way latency.
+    pub latency: Dur,
+}
+
+/// How availability over time is judged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct MetricsSettings {
+    /// Width of a time-series window (and of a time-availability window).
+    pub window: Dur,
+    /// A window counts as "up" when at least this share of its requests succeeded.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub success_threshold: f64,
+}
+
+impl Default for MetricsSettings {
+    fn default() -> Self {
+        MetricsSettings {
+            window: Dur::mins(1),
+            success_threshold: 0.99,
+        }
+    }
+}
