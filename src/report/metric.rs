@@ -214,7 +214,9 @@ impl Metric {
     pub fn applies(self, r: &Report) -> bool {
         use Metric::*;
         match self {
-            LatencyP50 | LatencyP95 | LatencyP99 | LatencyMean => r.fidelity == crate::sim::Fidelity::Request,
+            LatencyP50 | LatencyP95 | LatencyP99 | LatencyMean => {
+                r.fidelity == crate::sim::Fidelity::Request
+            }
             _ => true,
         }
     }

@@ -5,9 +5,9 @@
 //! handlers are `#[inline(always)]` into it, their rare branches `#[inline(never)]`.
 
 use super::config::*;
-use super::control::faults::stage;
 use super::event::{Event, StateEvent};
 use super::metrics::Cause;
+use super::stage;
 use super::state::World;
 use super::time::Time;
 
@@ -123,22 +123,22 @@ impl World {
     /// A state-changing event with the state trace on (see `trace/`).
     #[cold]
     fn handle_traced(&mut self, ev: StateEvent) {
-        super::trace::record::before(self);
+        super::observe::record::before(self);
         self.handle_state(ev);
         let scope = match ev {
             StateEvent::Fault { fault, .. } => {
-                super::trace::record::scope(self, None, None, Some(fault))
+                super::observe::record::scope(self, None, None, Some(fault))
             }
             StateEvent::NodeFail { node }
             | StateEvent::NodeRepair { node, .. }
             | StateEvent::Detect { node, .. }
             | StateEvent::SpareActivate { node, .. } => {
-                super::trace::record::scope(self, Some(node), None, None)
+                super::observe::record::scope(self, Some(node), None, None)
             }
             StateEvent::Takeover { comp, .. } | StateEvent::DbPromote { comp, .. } => Some(comp),
             StateEvent::RouteUpdate { .. } => return,
         };
-        super::trace::record::after(self, scope);
+        super::observe::record::after(self, scope);
     }
 
     /// Faults, failures, repairs, verdicts, takeovers, promotions, routing: the rare events

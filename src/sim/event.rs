@@ -2,7 +2,7 @@
 //! request events carry one index) and the rare [`StateEvent`]s, which wait in a slab
 //! (`World::state_events`) behind [`Event::State`].
 
-use super::control::faults::stage::Stage;
+use super::stage::Stage;
 
 /// Everything that can happen. Eight bytes, so that a queue entry (time and event) is sixteen:
 /// the frequent request events carry one index, and the rare state-changing events wait in

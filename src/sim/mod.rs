@@ -74,14 +74,18 @@
 pub mod config;
 mod control;
 mod engine;
+mod entities;
 mod event;
 mod flow;
+mod flow_state;
 pub mod metrics;
+mod observe;
 mod plane;
 mod policy;
 pub mod report;
 mod request;
 pub mod rng;
+mod stage;
 mod state;
 pub mod time;
 mod topology;
@@ -127,7 +131,7 @@ impl Simulation {
     }
     /// [`Simulation::enable_trace`] with another cap on the number of entries.
     pub fn enable_trace_with_cap(&mut self, cap: usize) {
-        trace::record::enable(&mut self.world, cap);
+        observe::record::enable(&mut self.world, cap);
     }
     pub fn run_to_end(&mut self) {
         self.world.run_events(self.world.cfg.horizon, u64::MAX);

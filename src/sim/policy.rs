@@ -3,8 +3,8 @@
 //! standbys, what a dead pair member means for a request, and the light view of a kind.
 
 use super::config::*;
+use super::entities::{DbState, Node};
 use super::metrics::Cause;
-use super::state::{DbState, Node};
 
 /// The hit ratio of a cache with `alive` of `total` nodes up: a replicated cache keeps its
 /// ratio while one node lives; a partitioned one loses the share of the dead nodes' keys.

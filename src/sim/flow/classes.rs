@@ -2,11 +2,11 @@
 //! sessions, and one evaluation of every class's fate in the state that holds now.
 
 use super::super::config::*;
+use super::super::flow_state::{Class, EvalScratch};
 use super::super::metrics::Cause;
 use super::super::policy::lb_eligible;
 use super::super::state::World;
 use super::super::time::Time;
-use super::data::{Class, EvalScratch};
 use super::walk::{base_service_mean, node_service_rate, service_rate, walk, Fate};
 
 /// Places `amount` sessions as new ones would be placed now.

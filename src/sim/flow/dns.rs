@@ -3,10 +3,10 @@
 
 use super::super::config::*;
 use super::super::event::Event;
+use super::super::flow_state::Class;
 use super::super::state::World;
 use super::super::time::Time;
 use super::classes::{arrival_shares, listed_entries};
-use super::data::Class;
 
 pub(super) fn ttl_pair(w: &World) -> Option<(Time, Time)> {
     match w.cfg.routing {

@@ -2,12 +2,12 @@
 //! availability windows and series points.
 
 use super::super::config::*;
+use super::super::flow_state::Class;
 use super::super::limits::MAX_EXACT_COUNT as MAX_COUNT;
 use super::super::metrics::{Loss, NC, NL};
 use super::super::state::World;
 use super::super::time::Time;
 use super::classes::{evaluate, population, set_population};
-use super::data::Class;
 
 /// The first moment in (t0, t1) at which a sync primary cut from a replica drops it.
 pub(super) fn next_fence(w: &World, t0: Time, t1: Time) -> Option<Time> {

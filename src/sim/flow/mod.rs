@@ -11,7 +11,6 @@ use super::config::*;
 use super::metrics::{Loss, NC};
 use super::time::Time;
 mod classes;
-pub mod data;
 mod dns;
 mod integrate;
 mod walk;

@@ -2,6 +2,7 @@
 //! and failed by cause at each hop, and the load each node receives.
 
 use super::super::config::*;
+use super::super::flow_state::Bufs;
 use super::super::metrics::{Cause, NC};
 use super::super::policy::{
     effective_hit_ratio, lb_eligible, pair_dead_cause, service_mean, Light,
@@ -9,7 +10,6 @@ use super::super::policy::{
 use super::super::state::World;
 use super::super::time::Time;
 use super::super::topology::Hop;
-use super::data::Bufs;
 
 /// What happens to the requests of one class: rates per µs.
 #[derive(Clone, Debug, Default)]

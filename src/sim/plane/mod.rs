@@ -5,20 +5,4 @@
 
 mod hooks;
 
-use super::config::Fidelity;
-
-/// Which data plane carries the traffic of a run (from [`Fidelity`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DataPlane {
-    Request,
-    Flow,
-}
-
-impl From<Fidelity> for DataPlane {
-    fn from(f: Fidelity) -> DataPlane {
-        match f {
-            Fidelity::Request => DataPlane::Request,
-            Fidelity::Flow => DataPlane::Flow,
-        }
-    }
-}
+pub(crate) use super::entities::DataPlane;

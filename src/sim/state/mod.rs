@@ -3,16 +3,14 @@
 //! counts, health as a check sees it, cuts, latency). No handlers: those are in `engine`,
 //! `control`, `request` and `flow`, as further `impl World` blocks.
 
-mod entities;
-
-pub use entities::*;
+pub use super::entities::*;
 
 use super::config::*;
+use super::entities::DataPlane;
 use super::event::{Event, StateEvent};
-use super::flow::data::FlowState;
+use super::flow_state::FlowState;
 use super::limits::MAX_NODES_PER_COMPONENT;
 use super::metrics::Metrics;
-use super::plane::DataPlane;
 use super::policy::{standby_of, Light, Station};
 use super::rng::Stream;
 use super::time::{EventQueue, Time};

@@ -5,15 +5,12 @@
 //! Off by default: the world then holds `None` and the only cost is one branch per state-changing
 //! event (faults, failures, repairs, health-check verdicts, takeovers, promotions; never per
 //! request). When on, after each such event the nodes of the components it concerns are viewed
-//! ([`view`]) and an entry is appended only when a node's state or reason changed. A state that
+//! (`observe/view.rs`) and an entry is appended only when a node's state or reason changed. A state that
 //! changes later without an event of its own (a primary declared dead after `detection`, a pair's
 //! heartbeats missed) is kept as a pending switch time and committed at that time, before the
 //! next event is handled. Deterministic: `Vec`s only, engine time only. The trace is not part of
 //! the report's digest ([`crate::sim::Report::compute_digest`]), so a run with the trace on has
 //! the same digest as one without.
-
-pub(crate) mod record;
-mod view;
 
 use super::time::Time;
 use serde::{Deserialize, Serialize};

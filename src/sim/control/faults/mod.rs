@@ -1,18 +1,17 @@
 //! Control plane, faults: the dispatch of a scripted fault's stage to its family (one family
-//! per file, each fault's stages named in `stage.rs`), random failures and their repairs.
+//! per file, each fault's stages named in `sim/stage.rs`), random failures and their repairs.
 
 pub mod node;
 pub mod planned;
 pub mod site;
-pub mod stage;
 pub mod traffic;
 
 use super::super::config::*;
 use super::super::event::StateEvent;
 use super::super::metrics::Loss;
+use super::super::stage::Stage;
 use super::super::state::World;
 use super::super::time::Time;
-use stage::Stage;
 
 impl World {
     /// A stage of scripted fault `fault`.

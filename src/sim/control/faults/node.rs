@@ -4,9 +4,9 @@
 use super::super::super::config::*;
 use super::super::super::limits::MAX_FLAP_CYCLES;
 use super::super::super::metrics::Loss;
+use super::super::super::stage::{Corruption, Flap, Leak, Span, Stage};
 use super::super::super::state::World;
 use super::super::super::time::Time;
-use super::stage::{Corruption, Flap, Leak, Span, Stage};
 
 impl World {
     /// Schedules the end of a node fault, if it has one.

@@ -3,9 +3,9 @@
 
 use super::super::super::config::*;
 use super::super::super::metrics::Loss;
+use super::super::super::stage::{BlueGreen, Rolling, Span, Stage, Step};
 use super::super::super::state::World;
 use super::super::super::time::Time;
-use super::stage::{BlueGreen, Rolling, Span, Stage, Step};
 
 impl World {
     pub(super) fn rolling_restart(

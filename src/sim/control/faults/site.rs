@@ -4,9 +4,9 @@
 use super::super::super::config::*;
 use super::super::super::event::StateEvent;
 use super::super::super::metrics::Loss;
+use super::super::super::stage::{Span, Stage};
 use super::super::super::state::{ActivePartition, World};
 use super::super::super::time::Time;
-use super::stage::{Span, Stage};
 
 impl World {
     pub(super) fn site_outage(

@@ -1,9 +1,9 @@
 //! Control plane, faults of the clients: a traffic spike (the arrival rate times the factors of
 //! the spikes active now).
 
+use super::super::super::stage::{Span, Stage};
 use super::super::super::state::World;
 use super::super::super::time::Time;
-use super::stage::{Span, Stage};
 
 impl World {
     pub(super) fn traffic_spike(&mut self, fault: u32, duration: Time, stage: Stage) {

@@ -93,7 +93,8 @@ fn draw_sites(
             .problems
             .iter()
             .filter(|p| {
-                p.location.site_index()
+                p.location
+                    .site_index()
                     .and_then(|i| s.sites.get(i))
                     .is_some_and(|x| x.id == site.id)
             })

@@ -4,8 +4,8 @@
 use super::super::config::*;
 use super::super::state::World;
 use super::super::time::Time;
+use super::super::trace::{NodeState, Recorder, StateTrace, TraceEntry, Why};
 use super::view::view;
-use super::{NodeState, Recorder, StateTrace, TraceEntry, Why};
 
 impl Recorder {
     pub fn new(nodes: usize, cap: usize) -> Recorder {

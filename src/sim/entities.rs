@@ -2,8 +2,8 @@
 //! partitions, the request plane's sessions and requests, and the LB's cache of eligible nodes.
 //! Data only.
 
-use super::super::config::*;
-use super::super::time::Time;
+use super::config::*;
+use super::time::Time;
 use std::collections::VecDeque;
 
 #[derive(Clone, Debug, Default)]
@@ -137,4 +137,20 @@ pub(crate) struct EligCache {
     pub(crate) gen: u64,
     pub(crate) alt: u32,
     pub(crate) nodes: Vec<u32>,
+}
+
+/// Which data plane carries the traffic of a run (from [`Fidelity`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataPlane {
+    Request,
+    Flow,
+}
+
+impl From<Fidelity> for DataPlane {
+    fn from(f: Fidelity) -> DataPlane {
+        match f {
+            Fidelity::Request => DataPlane::Request,
+            Fidelity::Flow => DataPlane::Flow,
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! The flow plane's state: populations per node and per entry pool, cumulative counts, DNS
 //! cohorts and the buffers of each evaluation. Data only.
 
-use super::super::metrics::{NC, NL};
-use super::super::time::Time;
+use super::metrics::{NC, NL};
+use super::time::Time;
 
 #[derive(Clone, Debug, Default)]
 pub struct FlowState {

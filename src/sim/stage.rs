@@ -1,7 +1,7 @@
 //! The stages of every fault family, named: what `StateEvent::Fault` carries, and the first
 //! stage each scripted fault is scheduled with.
 
-use super::super::super::config::FaultCfg;
+use super::config::FaultCfg;
 
 /// A stage of a scripted fault.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use super::super::config::*;
 use super::super::state::{CompState, Node, World};
 use super::super::time::Time;
-use super::{NodeState, Why};
+use super::super::trace::{NodeState, Why};
 
 /// A node's state at time `t` (≥ `w.now`, before the next event), given its last recorded
 /// state, and the time its state changes by itself, if it does.
