@@ -32,6 +32,7 @@
 pub mod components;
 pub mod form;
 pub mod hooks;
+pub mod library; // issue 12: the scenario library (model)
 pub mod run;
 pub mod state;
 pub mod watch;
