@@ -533,7 +533,11 @@ pub fn save(lib: &Library, tab: &Tab, scenario: &Scenario, now: u64) -> (Vec<Wri
             )
         }
         Some(e) => fork(format!("“{}” was changed in another tab.", e.name)),
-        None if tab.open.is_none() => fork(String::new()),
+        None if tab.open.is_none() => {
+            // The first save of a tab that has no entry yet (storage was full when it opened).
+            let (writes, tab, _) = fork(String::new());
+            (writes, tab, Saved::Saved)
+        }
         None if lib.unreadable.iter().any(|u| u.key == key) => fork(
             "The entry this tab had open can no longer be read; it is kept aside, unchanged."
                 .into(),

@@ -227,17 +227,18 @@ impl Reducible for Toggle {
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
+    // Issue 12: the library decides what this tab opens (a link as a new entry, else its entry).
     let boot = use_memo((), |_| {
-        choose_start(web::share_fragment(), web::load_autosave())
+        web::library_store::boot(web::share_fragment(), default_scenario)
     });
     let state = use_reducer(|| AppState::new(boot.scenario.clone()));
     let sim = hooks::use_sim::use_sim();
     let dark = hooks::use_prefers_dark::use_prefers_dark();
     let help = use_reducer(Toggle::default);
-    let boot_msg = use_state(|| boot.message.clone());
+    let boot_msg = use_state(|| boot.warning.clone());
     let save_msg = use_state_eq(|| None::<String>);
     let action_msg = use_state_eq(|| None::<String>);
-    let info_msg = use_state_eq(|| None::<String>);
+    let info_msg = use_state_eq(|| boot.info.clone());
     let minor_msg = use_state_eq(|| None::<String>);
     let scenario = use_memo(state.scenario.clone(), |s| s.clone());
     let player = use_reducer(watch::Player::default);
@@ -305,6 +306,7 @@ pub fn app() -> Html {
     // Autosave on every change; a failure is shown, not swallowed.
     {
         let save_msg = save_msg.clone();
+        let info_msg = info_msg.clone();
         let linked = linked.clone();
         use_effect_with(state.scenario.clone(), move |s| {
             let stale_link = linked.borrow().as_ref().is_some_and(|l| l != s);
@@ -312,11 +314,16 @@ pub fn app() -> Html {
                 *linked.borrow_mut() = None;
                 web::clear_share_fragment();
             }
-            save_msg.set(
-                web::save_autosave(s)
-                    .err()
-                    .map(|e| format!("{e}. Your work is not saved; export it as JSON to keep it.")),
-            );
+            // Issue 12: into this tab's library entry; a save to a new entry is told.
+            match web::library_store::autosave(s) {
+                Ok(note) => {
+                    save_msg.set(None);
+                    if note.is_some() {
+                        info_msg.set(note);
+                    }
+                }
+                Err(e) => save_msg.set(Some(e)),
+            }
         });
     }
     // The editor's own notices (refused edits).
@@ -551,7 +558,7 @@ pub fn app() -> Html {
 
     html! {
         <div class={classes!("app", dark.then_some("dark"))}>
-            <Header running={running} can_undo={state.can_undo()} can_redo={state.can_redo()} help_open={help.0}
+            <Header library={html! { <components::library::LibraryButtons /> }} running={running} can_undo={state.can_undo()} can_redo={state.can_redo()} help_open={help.0}
                 onpick={onpick} onrun={run_now.clone()} oncancel={sim.cancel.clone()} oncopylink={oncopylink}
                 onimport={onimport} onexport={onexport} onundo={act(Action::Undo)} onredo={act(Action::Redo)} onhelp={onhelp} />
             <div class="banners">
