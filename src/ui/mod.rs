@@ -233,6 +233,8 @@ pub fn app() -> Html {
     });
     let state = use_reducer(|| AppState::new(boot.scenario.clone()));
     let sim = hooks::use_sim::use_sim();
+    // Issue 12: built-ins and imports open as new library entries (None outside LibraryRoot).
+    let library = use_context::<components::library::LibraryCtx>();
     let dark = hooks::use_prefers_dark::use_prefers_dark();
     let help = use_reducer(Toggle::default);
     let boot_msg = use_state(|| boot.warning.clone());
@@ -420,12 +422,19 @@ pub fn app() -> Html {
         let run = sim.run.clone();
         let action_msg = action_msg.clone();
         let info_msg = info_msg.clone();
+        let library = library.clone();
         Callback::from(move |name: String| match builtins::get(&name) {
             Some(b) => {
                 let s = b.scenario();
-                d.dispatch(Action::Load(Box::new(s.clone())));
-                run.emit(s);
-                info_msg.set(Some(format!("{}: {}", b.title, b.description)));
+                let info = format!("{}: {}", b.title, b.description);
+                let opened = library
+                    .as_ref()
+                    .is_some_and(|l| l.open_new.emit((s.clone(), Some(info.clone()))));
+                if !opened {
+                    d.dispatch(Action::Load(Box::new(s.clone())));
+                    run.emit(s);
+                    info_msg.set(Some(info));
+                }
             }
             None => action_msg.set(Some(format!("There is no built-in scenario `{name}`."))),
         })
@@ -465,7 +474,9 @@ pub fn app() -> Html {
         let action_msg = action_msg.clone();
         let info_msg = info_msg.clone();
         let run = sim.run.clone();
+        let library = library.clone();
         Callback::from(move |file: web_sys::File| {
+            let library = library.clone();
             let run = run.clone();
             let d = d.clone();
             let action_msg = action_msg.clone();
@@ -474,9 +485,15 @@ pub fn app() -> Html {
             web::read_file_text(file, move |res| {
                 match res.map(|t| scenario::parse_json(&t)) {
                     Ok(Ok(s)) => {
-                        d.dispatch(Action::Load(Box::new(s.clone())));
-                        run.emit(s);
-                        info_msg.set(Some(format!("Imported `{name}`.")));
+                        let info = format!("Imported `{name}` as a new entry in the Library.");
+                        let opened = library
+                            .as_ref()
+                            .is_some_and(|l| l.open_new.emit((s.clone(), Some(info))));
+                        if !opened {
+                            d.dispatch(Action::Load(Box::new(s.clone())));
+                            run.emit(s);
+                            info_msg.set(Some(format!("Imported `{name}`.")));
+                        }
                     }
                     Ok(Err(ps)) => {
                         let list: Vec<String> = ps.iter().take(5).map(|p| p.to_string()).collect();

@@ -37,6 +37,13 @@ impl std::fmt::Display for StoreError {
 thread_local! {
     /// The tab's choice when sessionStorage cannot hold it.
     static TAB: RefCell<Tab> = RefCell::new(Tab::default());
+    /// An info line for the app once it has remounted on another entry.
+    static PENDING_INFO: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Shows `info` when the app next boots (after switching entries).
+pub fn set_pending_info(info: Option<String>) {
+    PENDING_INFO.with(|p| *p.borrow_mut() = info);
 }
 
 fn classify(e: &wasm_bindgen::JsValue) -> StoreError {
@@ -156,6 +163,8 @@ pub fn boot(fragment: Option<String>, fallback: impl FnOnce() -> Scenario) -> Bo
     };
     let start = library::start(&lib, &tab(), fragment.as_deref(), now, fallback);
     warnings.extend(start.warnings);
+    let mut info = start.info;
+    info.extend(PENDING_INFO.with(|p| p.borrow_mut().take()));
     let mut tab = start.tab;
     if apply(&start.writes).is_err() {
         // Nothing was written over. The autosave right after start tries again and, if it fails
@@ -166,7 +175,7 @@ pub fn boot(fragment: Option<String>, fallback: impl FnOnce() -> Scenario) -> Bo
     Booted {
         scenario: start.scenario,
         warning: joined(warnings),
-        info: joined(start.info),
+        info: joined(info),
         from_link: start.from_link,
     }
 }
@@ -204,7 +213,7 @@ pub fn perform(op: Op) -> Result<(bool, Option<String>), String> {
     let mut tab = tab();
     let deleting_open = matches!(&op, Op::Delete(id) if tab.open.as_deref() == Some(id.as_str()));
     let plan = library::plan(&lib, op, now)?;
-    apply(&plan.writes).map_err(|e| format!("That did not work: {e}. Nothing was changed."))?;
+    apply(&plan.writes).map_err(|e| format!("Nothing was changed: {e}."))?;
     if deleting_open {
         tab = Tab::default();
         set_tab(&tab);

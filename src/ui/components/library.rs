@@ -10,6 +10,7 @@
 //! and `[data-action=save-name]`; unreadable copies `[data-unreadable-key=KEY]` with
 //! `[data-action=export-raw|discard|confirm-discard]`.
 
+use crate::scenario::Scenario;
 use crate::ui::library::{self, Entry, Library, Op, Unreadable};
 use crate::web::{self, library_store as store};
 use std::rc::Rc;
@@ -20,6 +21,9 @@ use yew::prelude::*;
 pub struct LibraryCtx {
     pub toggle: Callback<()>,
     pub new: Callback<()>,
+    /// Opens a scenario (a built-in, an imported file) as a new entry, with an info line to show;
+    /// `false` when the library could not take it (the caller then loads it in place).
+    pub open_new: Callback<(Scenario, Option<String>), bool>,
     pub open: bool,
 }
 
@@ -76,13 +80,25 @@ pub fn library_root() -> Html {
                 Ok(_) => switch.emit(()),
                 // The panel says why (its list is where the user can make room).
                 Err(e) => {
-                    notice.set(Some(format!("No new scenario was started: {e}")));
+                    notice.set(Some(format!("No new scenario was started. {e}")));
                     panel.set(true)
                 }
             }
         })
     };
+    let open_new = {
+        let switch = switch.clone();
+        Callback::from(move |(s, info): (Scenario, Option<String>)| {
+            let ok = store::perform(Op::New(Box::new(s))).is_ok();
+            if ok {
+                store::set_pending_info(info);
+                switch.emit(());
+            }
+            ok
+        })
+    };
     let ctx = LibraryCtx {
+        open_new,
         toggle: {
             let panel = panel.clone();
             Callback::from(move |_: ()| panel.set(!*panel))
