@@ -33,6 +33,7 @@ pub mod components;
 pub mod form;
 pub mod hooks;
 pub mod library; // issue 12: the scenario library (model)
+pub mod library_session; // issue 12: the model applied through web::library_store
 pub mod run;
 pub mod state;
 pub mod watch;
@@ -229,7 +230,7 @@ impl Reducible for Toggle {
 pub fn app() -> Html {
     // Issue 12: the library decides what this tab opens (a link as a new entry, else its entry).
     let boot = use_memo((), |_| {
-        web::library_store::boot(web::share_fragment(), default_scenario)
+        library_session::boot(web::share_fragment(), default_scenario)
     });
     let state = use_reducer(|| AppState::new(boot.scenario.clone()));
     let sim = hooks::use_sim::use_sim();
@@ -317,7 +318,7 @@ pub fn app() -> Html {
                 web::clear_share_fragment();
             }
             // Issue 12: into this tab's library entry; a save to a new entry is told.
-            match web::library_store::autosave(s) {
+            match library_session::autosave(s) {
                 Ok(note) => {
                     save_msg.set(None);
                     if note.is_some() {

@@ -12,6 +12,7 @@
 
 use crate::scenario::Scenario;
 use crate::ui::library::{self, Entry, Library, Op, Unreadable};
+use crate::ui::library_session as session;
 use crate::web::{self, library_store as store};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -62,7 +63,7 @@ pub fn library_root() -> Html {
             let listener = web_sys::window().map(|w| {
                 gloo::events::EventListener::new(&w, "hashchange", move |_| {
                     if let Some(f) = web::share_fragment() {
-                        if store::tab().link.as_deref() != Some(f.as_str()) {
+                        if session::tab().link.as_deref() != Some(f.as_str()) {
                             g.dispatch(());
                         }
                     }
@@ -76,7 +77,7 @@ pub fn library_root() -> Html {
         let panel = panel.clone();
         let notice = notice.clone();
         Callback::from(move |_: ()| {
-            match store::perform(Op::New(Box::new(library::blank("Untitled")))) {
+            match session::perform(Op::New(Box::new(library::blank("Untitled")))) {
                 Ok(_) => switch.emit(()),
                 // The panel says why (its list is where the user can make room).
                 Err(e) => {
@@ -89,9 +90,9 @@ pub fn library_root() -> Html {
     let open_new = {
         let switch = switch.clone();
         Callback::from(move |(s, info): (Scenario, Option<String>)| {
-            let ok = store::perform(Op::New(Box::new(s))).is_ok();
+            let ok = session::perform(Op::New(Box::new(s))).is_ok();
             if ok {
-                store::set_pending_info(info);
+                session::set_pending_info(info);
                 switch.emit(());
             }
             ok
@@ -193,7 +194,7 @@ pub fn library_panel(props: &LibraryPanelProps) -> Html {
             move || drop(ls)
         });
     }
-    let lib = use_memo(version.0, |_| store::load());
+    let lib = use_memo(version.0, |_| session::load());
     let mode = use_state_eq(Mode::default);
     let message = use_state_eq(|| props.notice.clone().map(|m| (true, m)));
     let onop = {
@@ -203,7 +204,7 @@ pub fn library_panel(props: &LibraryPanelProps) -> Html {
         let message = message.clone();
         Callback::from(move |op: Op| {
             mode.set(Mode::List);
-            match store::perform(op) {
+            match session::perform(op) {
                 Ok((true, _)) => onswitch.emit(()),
                 Ok((false, m)) => {
                     message.set(m.map(|m| (false, m)));
@@ -224,7 +225,7 @@ pub fn library_panel(props: &LibraryPanelProps) -> Html {
             Callback::from(move |m| message.set(m))
         },
         mode: (*mode).clone(),
-        open_id: store::tab().open,
+        open_id: session::tab().open,
         now: web::now_ms() as u64,
     };
     let onclose = {
