@@ -123,10 +123,14 @@ fn a_link_opens_as_a_new_entry_next_to_the_work() {
     let st = start(&lib(&items), &Tab::default(), None, 1, || named("mine"));
     apply(&mut items, &st.writes);
     let mine = st.tab.clone();
-    let frag = link_of(&named("theirs"));
+    let mut theirs = named("theirs");
+    theirs.seed = 42;
+    let frag = link_of(&theirs);
     let st = start(&lib(&items), &mine, Some(&frag), 2, default_scenario);
     assert!(st.from_link);
     assert_eq!(st.scenario.name, "theirs");
+    assert_eq!(st.scenario.seed, 42, "the link's seed");
+    assert!(st.warnings.is_empty(), "{:?}", st.warnings);
     assert_ne!(st.tab.open, mine.open);
     assert!(st.info[0].contains("new entry"), "{:?}", st.info);
     apply(&mut items, &st.writes);

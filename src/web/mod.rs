@@ -14,20 +14,17 @@ use wasm_bindgen::JsCast;
 /// The worker script Trunk emits for the `worker` binary (relative to the page).
 pub const WORKER_SCRIPT: &str = "worker.js";
 
-/// Installs the panic hook and mounts the app on `#app` (not `<body>`: Yew clears its host, and
-/// the `#fatal` banner must survive).
+/// Installs the panic hook and hands `#app` to `mount` (not `<body>`: Yew clears its host, and
+/// the `#fatal` banner must survive). The binary mounts the app, so that `web` never names `ui`.
 #[cfg(target_arch = "wasm32")]
-pub fn start() {
+pub fn start(mount: impl FnOnce(web_sys::Element)) {
     // Through Yew, which otherwise installs its own console-only hook when rendering.
     yew::set_custom_panic_hook(Box::new(report_panic));
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
     match root {
-        Some(root) => {
-            // Issue 12: the library root hosts the app and remounts it per open scenario.
-            yew::Renderer::<crate::ui::components::library::LibraryRoot>::with_root(root).render();
-        }
+        Some(root) => mount(root),
         None => show_fatal("Failover Lab could not start: the page has no #app element."),
     }
 }
