@@ -51,6 +51,9 @@ pub fn library_root() -> Html {
         let g = generation.dispatcher();
         let panel = panel.clone();
         Callback::from(move |_: ()| {
+            // The address bar no longer stands for what is shown (and must not be imported
+            // again when the app remounts).
+            web::clear_share_fragment();
             panel.set(false);
             g.dispatch(());
         })
