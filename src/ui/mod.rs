@@ -5,7 +5,9 @@
 //! - header: `#run-button` (`[data-testid=run]`), `#cancel-button` while running,
 //!   `#scenario-picker`, `#undo-button`, `#redo-button`, `#copy-link-button`, `#import-button`
 //!   with `#import-file`, `#export-button`, `#help-button` → `#help-panel`;
-//! - banners: `#link-error` (bad share link or unreadable autosave), `#autosave-error`,
+//! - library (issue 12): see `components::library` (`#new-button`, `#library-button`,
+//!   `#library-panel`, …);
+//! - banners: `#link-error` (bad share link, unreadable saved copies), `#autosave-error`,
 //!   `#action-error` (refused edit or import), `#run-error` (cannot run, cancelled, worker
 //!   silent), `#info`;
 //! - canvas: `#topology-canvas`; nodes `[data-node-id=ID]` (also `#node-ID`,
