@@ -137,7 +137,7 @@ fn unknown_kinds_and_missing_fields() {
         |v| {
             v.as_object_mut().unwrap().remove("horizon");
         },
-        &["error : missing field `horizon`"],
+        &["error (root): missing field `horizon`"],
     );
 }
 
@@ -167,12 +167,12 @@ fn syntax_errors_size_cap_and_non_objects() {
     );
     assert_problems(
         &problems_of_text("[1, 2]"),
-        &["error : a scenario is a JSON object"],
+        &["error (root): a scenario is a JSON object"],
     );
     let huge = format!("{{\"pad\": \"{}\"}}", " ".repeat(5 * 1024 * 1024));
     assert_problems(
         &problems_of_text(&huge),
-        &["error : scenario is 5242891 bytes; the limit is 4194304 bytes"],
+        &["error (root): scenario is 5242891 bytes; the limit is 4194304 bytes"],
     );
 }
 

@@ -1,51 +1,100 @@
-//! The native command-line interface to the simulation core.
+//! The native command-line interface to the simulation core: argument parsing (clap), reading a
+//! scenario within the size limit, the run (in chunks, with progress on stderr: the wall clock
+//! lives here, never in the engine) and the printed summary (from the metric registry).
 
-use failover_lab::scenario::{self, Problem, Scenario};
-use failover_lab::sim::{self, Report};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use failover_lab::report::{duration_s, metric, Metric};
+use failover_lab::scenario::{self, parse::MAX_JSON_BYTES, Problem, Scenario};
+use failover_lab::sim::{self, Report, Simulation};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
-const HELP: &str = "\
-failover-lab: simulate fault-tolerant architectures from the command line
+#[derive(Parser)]
+#[command(
+    name = "failover-lab",
+    version = failover_lab::ENGINE_VERSION,
+    about = "failover-lab: simulate fault-tolerant architectures from the command line",
+    after_help = "Benchmarks: ./dev bench (the failover-lab-bench binary, see bench/README.md).",
+    arg_required_else_help = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-USAGE:
-    failover-lab run <scenario.json> [--seed N] [--horizon DURATION] [--mode request|flow] [--json]
-    failover-lab run --builtin NAME [options]
-    failover-lab help
+#[derive(Subcommand)]
+enum Command {
+    /// Run one scenario (a file or a built-in) and print its summary or its JSON report
+    #[command(
+        after_help = "Examples:\n  failover-lab run --builtin liferay-reference\n  failover-lab run my-scenario.json --seed 7 --horizon 6h --json"
+    )]
+    Run(RunArgs),
+}
 
-Benchmarks: ./dev bench (the failover-lab-bench binary, see bench/README.md).
+#[derive(Args)]
+struct RunArgs {
+    /// The scenario file (JSON, at most 4 MiB)
+    #[arg(value_name = "SCENARIO.json", required_unless_present = "builtin")]
+    file: Option<PathBuf>,
+    /// Use a built-in scenario instead of a file
+    #[arg(long, value_name = "NAME", conflicts_with = "file")]
+    builtin: Option<String>,
+    /// Override the scenario's seed
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Override the horizon (90s, 15m, 6h, 30d, 10y)
+    #[arg(long, value_name = "DURATION", value_parser = parse_horizon)]
+    horizon: Option<scenario::Dur>,
+    /// Request level (every request) or flow level (rates)
+    #[arg(long, value_enum, value_name = "MODE")]
+    mode: Option<Mode>,
+    /// Print the full JSON report
+    #[arg(long)]
+    json: bool,
+    /// Show progress on stderr (the default when stderr is a terminal)
+    #[arg(long)]
+    progress: bool,
+    /// Wall-clock milliseconds between progress lines
+    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
+    progress_every_ms: u64,
+}
 
-OPTIONS:
-    --seed N              Override the scenario's seed
-    --horizon DURATION    Override the horizon (90s, 15m, 6h, 30d, 10y)
-    --mode request|flow   Request level (every request) or flow level (rates)
-    --json                Print the full JSON report
-    --builtin NAME        Use a built-in scenario instead of a file
-    -h, --help            Print this help
-    -V, --version         Print the version
-";
+#[derive(Clone, Copy, ValueEnum)]
+enum Mode {
+    Request,
+    Flow,
+}
+
+fn parse_horizon(v: &str) -> Result<scenario::Dur, String> {
+    let d = scenario::Dur::parse(v);
+    match d.as_micros() {
+        Some(_) => Ok(d),
+        None => Err(format!(
+            "`{v}` is not a duration (e.g. 90s, 15m, 6h, 30d, 10y)"
+        )),
+    }
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        None | Some("-h" | "--help" | "help") => {
-            print!("{HELP}");
-            ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with status 0; usage errors to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
-        Some("-V" | "--version") => {
-            println!("failover-lab {}", failover_lab::ENGINE_VERSION);
-            ExitCode::SUCCESS
-        }
-        Some("run") => match run(&args[1..]) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(problems) => {
-                for p in problems {
-                    eprintln!("{p}");
-                }
-                ExitCode::from(2)
+    };
+    let result = match cli.command {
+        Command::Run(args) => run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problems) => {
+            for p in problems {
+                eprintln!("{p}");
             }
-        },
-        Some(other) => {
-            eprintln!("error: unknown command `{other}`\n\n{HELP}");
             ExitCode::from(2)
         }
     }
@@ -55,115 +104,27 @@ fn usage(msg: impl Into<String>) -> Vec<Problem> {
     vec![Problem::error("arguments", msg)]
 }
 
-fn run(args: &[String]) -> Result<(), Vec<Problem>> {
-    let mut file: Option<String> = None;
-    let mut builtin: Option<String> = None;
-    let mut seed: Option<u64> = None;
-    let mut horizon: Option<scenario::Dur> = None;
-    let mut mode: Option<scenario::Fidelity> = None;
-    let mut json = false;
-    let mut i = 0;
-    let mut problems = Vec::new();
-    while i < args.len() {
-        let a = args[i].as_str();
-        let mut value = |name: &str| -> Option<String> {
-            i += 1;
-            let v = args.get(i).cloned();
-            if v.is_none() {
-                problems.push(Problem::error("arguments", format!("{name} needs a value")));
-            }
-            v
-        };
-        match a {
-            "--json" => json = true,
-            "--seed" => {
-                if let Some(v) = value("--seed") {
-                    match v.parse() {
-                        Ok(s) => seed = Some(s),
-                        Err(_) => problems
-                            .push(Problem::error("--seed", format!("`{v}` is not a number"))),
-                    }
-                }
-            }
-            "--horizon" => {
-                if let Some(v) = value("--horizon") {
-                    let d = scenario::Dur::parse(&v);
-                    if d.as_micros().is_none() {
-                        problems.push(Problem::error(
-                            "--horizon",
-                            format!("`{v}` is not a duration (e.g. 90s, 15m, 6h, 30d, 10y)"),
-                        ));
-                    }
-                    horizon = Some(d);
-                }
-            }
-            "--mode" => {
-                if let Some(v) = value("--mode") {
-                    match v.as_str() {
-                        "request" => mode = Some(scenario::Fidelity::Request),
-                        "flow" => mode = Some(scenario::Fidelity::Flow),
-                        _ => problems.push(Problem::error(
-                            "--mode",
-                            format!("`{v}` is not `request` or `flow`"),
-                        )),
-                    }
-                }
-            }
-            "--builtin" => builtin = value("--builtin"),
-            _ if a.starts_with('-') => {
-                problems.push(Problem::error("arguments", format!("unknown option `{a}`")))
-            }
-            _ => {
-                if file.is_some() {
-                    problems.push(Problem::error(
-                        "arguments",
-                        format!("unexpected argument `{a}`"),
-                    ));
-                }
-                file = Some(a.to_string());
-            }
-        }
-        i += 1;
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut s: Scenario = match (file, builtin) {
-        (Some(_), Some(_)) => {
-            return Err(usage("give a scenario file or --builtin NAME, not both"))
-        }
-        (None, None) => return Err(usage("missing <scenario.json> (or --builtin NAME)")),
-        (None, Some(name)) => match scenario::builtins::get(&name) {
-            Some(b) => b.scenario(),
-            None => {
-                let names: Vec<&str> = scenario::builtins::all().iter().map(|b| b.name).collect();
-                return Err(vec![Problem::error(
-                    "--builtin",
-                    format!("no built-in scenario `{name}` (have: {})", names.join(", ")),
-                )]);
-            }
-        },
-        (Some(path), None) => {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| vec![Problem::error(path.clone(), format!("cannot read: {e}"))])?;
-            scenario::parse_json(&text)?
-        }
-    };
-    if let Some(x) = seed {
+fn run(args: &RunArgs) -> Result<(), Vec<Problem>> {
+    let mut s = load(args)?;
+    if let Some(x) = args.seed {
         s.seed = x;
     }
-    if let Some(h) = horizon {
+    if let Some(h) = args.horizon.clone() {
         s.horizon = h;
     }
-    if let Some(m) = mode {
-        s.fidelity = m;
+    match args.mode {
+        Some(Mode::Request) => s.fidelity = scenario::Fidelity::Request,
+        Some(Mode::Flow) => s.fidelity = scenario::Fidelity::Flow,
+        None => {}
     }
     let compiled = scenario::compile(&s)?;
     for w in &compiled.warnings {
         eprintln!("{w}");
     }
-    let report = sim::run(compiled.config);
-    if json {
+    let every = (args.progress || std::io::stderr().is_terminal())
+        .then(|| Duration::from_millis(args.progress_every_ms));
+    let report = run_with_progress(compiled.config, every);
+    if args.json {
         match serde_json::to_string_pretty(&report) {
             Ok(t) => println!("{t}"),
             Err(e) => return Err(usage(format!("cannot serialize the report: {e}"))),
@@ -174,23 +135,118 @@ fn run(args: &[String]) -> Result<(), Vec<Problem>> {
     Ok(())
 }
 
-fn dur(s: f64) -> String {
-    if s < 1.0 {
-        format!("{:.0} ms", s * 1000.0)
-    } else if s < 120.0 {
-        format!("{s:.1} s")
-    } else if s < 7200.0 {
-        format!("{:.1} min", s / 60.0)
-    } else if s < 172_800.0 {
-        format!("{:.1} h", s / 3600.0)
-    } else {
-        format!("{:.1} d", s / 86_400.0)
+/// The scenario named by the arguments: a built-in, or a file read up to the size limit.
+fn load(args: &RunArgs) -> Result<Scenario, Vec<Problem>> {
+    if let Some(name) = &args.builtin {
+        return match scenario::builtins::get(name) {
+            Some(b) => Ok(b.scenario()),
+            None => {
+                let names: Vec<&str> = scenario::builtins::all().iter().map(|b| b.name).collect();
+                Err(vec![Problem::error(
+                    "--builtin",
+                    format!("no built-in scenario `{name}` (have: {})", names.join(", ")),
+                )])
+            }
+        };
     }
+    let Some(path) = &args.file else {
+        return Err(usage("missing <scenario.json> (or --builtin NAME)"));
+    };
+    let text = read_bounded(path, MAX_JSON_BYTES)?;
+    scenario::parse_json(&text)
+}
+
+/// The file's text, reading at most `limit + 1` bytes: a larger file (or an endless one like
+/// `/dev/zero`) is refused without reading the rest.
+fn read_bounded(path: &std::path::Path, limit: usize) -> Result<String, Vec<Problem>> {
+    let at = path.display().to_string();
+    let fail = |msg: String| vec![Problem::error(at.clone(), msg)];
+    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read: {e}")))?;
+    if bytes.len() > limit {
+        return Err(fail(format!(
+            "more than {limit} bytes; the limit is {limit} bytes ({} MiB)",
+            limit / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "not UTF-8 text (byte {} is not valid)",
+            e.utf8_error().valid_up_to() + 1
+        ))
+    })
+}
+
+/// Runs to the horizon in chunks of simulated time, printing progress to stderr every `every`
+/// of wall time when asked. Chunking does not change the report (`Simulation::run_until`).
+fn run_with_progress(config: sim::Config, every: Option<Duration>) -> Report {
+    let mut sim = Simulation::new(config);
+    let Some(every) = every else {
+        sim.run_to_end();
+        return sim.report();
+    };
+    let horizon = sim.horizon();
+    let terminal = std::io::stderr().is_terminal();
+    let (start, mut last) = (Instant::now(), Instant::now());
+    let mut last_events = 0;
+    let mut printed = false;
+    // Chunks of simulated time sized to take about 50 ms of wall time each.
+    let mut chunk = (horizon / 10_000).max(1);
+    while sim.now() < horizon {
+        let t0 = Instant::now();
+        sim.run_until(sim.now().saturating_add(chunk));
+        let took = t0.elapsed();
+        if took < Duration::from_millis(25) {
+            chunk = chunk.saturating_mul(2);
+        } else if took > Duration::from_millis(100) {
+            chunk = (chunk / 2).max(1);
+        }
+        if last.elapsed() >= every {
+            let secs = last.elapsed().as_secs_f64().max(1e-9);
+            let rate = (sim.events() - last_events) as f64 / secs;
+            let line = format!(
+                "simulated {} of {} ({:.0} %) · {:.0} events/s · {} events · {:.1} s",
+                scenario::units::format_micros(sim.now() / 1_000_000 * 1_000_000),
+                scenario::units::format_micros(horizon),
+                sim.now() as f64 / horizon.max(1) as f64 * 100.0,
+                rate,
+                sim.events(),
+                start.elapsed().as_secs_f64()
+            );
+            let mut err = std::io::stderr().lock();
+            let _ = if terminal {
+                write!(err, "\r\x1b[K{line}")
+            } else {
+                writeln!(err, "{line}")
+            };
+            let _ = err.flush();
+            printed = true;
+            (last, last_events) = (Instant::now(), sim.events());
+        }
+    }
+    sim.run_to_end();
+    if printed && terminal {
+        eprintln!();
+    }
+    sim.report()
+}
+
+/// `label value` pairs of the metrics, in registry words: `offered 12  served 10`.
+fn line(r: &Report, metrics: &[Metric]) -> String {
+    let parts: Vec<String> = metrics
+        .iter()
+        .map(|m| format!("{} {}", m.short(), m.show(r)))
+        .collect();
+    parts.join("  ")
 }
 
 /// A readable summary of a report.
 fn summary(r: &Report) -> String {
     use std::fmt::Write;
+    use Metric::*;
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -198,82 +254,82 @@ fn summary(r: &Report) -> String {
         r.scenario,
         r.seed,
         r.fidelity,
-        dur(r.horizon_s),
+        scenario::units::format_micros((r.horizon_s * 1e6).round() as u64),
         r.events
     );
     let _ = writeln!(o);
-    let a = &r.availability;
+    let downtime = match metric::extrapolation(r) {
+        Ok(()) => DowntimePerYear.show(r),
+        Err(why) => format!("— (not extrapolated: {why})"),
+    };
     let _ = writeln!(
         o,
-        "  availability (requests)  {:.5} %   {:.2} nines   downtime/yr {}",
-        a.request * 100.0,
-        a.nines,
-        dur(a.downtime_per_year_s)
+        "  availability (requests)  {}   {} nines   downtime/yr {}",
+        RequestAvailability.show(r),
+        Nines.show(r),
+        downtime
     );
-    let _ = writeln!(o, "  availability (time)      {:.5} %", a.time * 100.0);
-    let q = &r.requests;
-    let _ = writeln!(
-        o,
-        "  requests                 offered {}  served {}  failed {}  retried {}",
-        q.offered, q.served, q.failed, q.retried
-    );
-    for (c, n) in &q.failed_by_cause {
+    let _ = writeln!(o, "  availability (time)      {}", TimeAvailability.show(r));
+    let requests = [
+        RequestsOffered,
+        RequestsServed,
+        RequestsFailed,
+        RequestsRetried,
+    ];
+    let _ = writeln!(o, "  requests                 {}", line(r, &requests));
+    for (c, n) in &r.requests.failed_by_cause {
         let _ = writeln!(o, "      {c:<22} {n}");
     }
-    let s = &r.sessions;
-    let _ = writeln!(
-        o,
-        "  sessions                 started {}  finished {}  lost {}  active {}",
-        s.started, s.finished, s.lost, s.active
-    );
-    for (c, n) in &s.lost_by_cause {
+    let sessions = [
+        SessionsStarted,
+        SessionsFinished,
+        LostSessions,
+        SessionsActive,
+    ];
+    let _ = writeln!(o, "  sessions                 {}", line(r, &sessions));
+    for (c, n) in &r.sessions.lost_by_cause {
         let _ = writeln!(o, "      {c:<22} {n}");
     }
-    let w = &r.writes;
-    let _ = writeln!(
-        o,
-        "  writes                   attempted {}  acknowledged {}  lost {}  max RPO {}",
-        w.attempted,
-        w.acknowledged,
-        w.lost,
-        dur(w.max_rpo_s)
-    );
-    if r.fidelity == "request" {
-        let l = &r.latency_ms;
-        let _ = writeln!(
-            o,
-            "  latency                  p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms  mean {:.1} ms",
-            l.p50, l.p95, l.p99, l.mean
-        );
+    let writes = [WritesAttempted, WritesAcknowledged, LostWrites, WorstRpo];
+    let _ = writeln!(o, "  writes                   {}", line(r, &writes));
+    if LatencyP50.applies(r) {
+        let latency = [LatencyP50, LatencyP95, LatencyP99, LatencyMean];
+        let _ = writeln!(o, "  latency                  {}", line(r, &latency));
     }
     let _ = writeln!(o);
-    if r.incidents.is_empty() {
-        let _ = writeln!(o, "  no incidents");
-    } else {
-        let _ = writeln!(
-            o,
-            "  {:<16} {:<18} {:>10} {:>10} {:>9} {:>8} {:>8} {:>9}  recovery",
-            "trigger", "component", "start", "RTO", "failed", "sess.lost", "wr.lost", "RPO"
-        );
-        for i in r.incidents.iter().take(50) {
-            let _ = writeln!(
-                o,
-                "  {:<16} {:<18} {:>10} {:>10} {:>9} {:>8} {:>8} {:>9}  {}",
-                i.trigger,
-                i.component,
-                dur(i.start_s),
-                dur(i.rto_s),
-                i.requests_failed,
-                i.sessions_lost,
-                i.writes_lost,
-                dur(i.rpo_s),
-                i.recovery
-            );
-        }
-        if r.incidents.len() > 50 {
-            let _ = writeln!(o, "  ... and {} more", r.incidents.len() - 50);
-        }
-    }
+    incidents(&mut o, r);
     let _ = writeln!(o, "\n  digest {}", r.digest);
     o
+}
+
+/// The incident table (at most 50 rows).
+fn incidents(o: &mut String, r: &Report) {
+    use std::fmt::Write;
+    if r.incidents.is_empty() {
+        let _ = writeln!(o, "  no incidents");
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "  {:<16} {:<18} {:>10} {:>10} {:>9} {:>8} {:>8} {:>9}  recovery",
+        "trigger", "component", "start", "RTO", "failed", "sess.lost", "wr.lost", "RPO"
+    );
+    for i in r.incidents.iter().take(50) {
+        let _ = writeln!(
+            o,
+            "  {:<16} {:<18} {:>10} {:>10} {:>9} {:>8} {:>8} {:>9}  {}",
+            i.trigger,
+            i.component,
+            duration_s(i.start_s),
+            duration_s(i.rto_s),
+            i.requests_failed,
+            i.sessions_lost,
+            i.writes_lost,
+            duration_s(i.rpo_s),
+            i.recovery
+        );
+    }
+    if r.incidents.len() > 50 {
+        let _ = writeln!(o, "  ... and {} more", r.incidents.len() - 50);
+    }
 }

@@ -3,8 +3,13 @@
 //! a legend and the fault markers. Colours are the Okabe-Ito palette (safe for colour-blind
 //! readers).
 
+use crate::report::Metric;
 use crate::sim::Report;
 use plotters::coord::Shift;
+
+const P50: Metric = Metric::LatencyP50;
+const P95: Metric = Metric::LatencyP95;
+const P99: Metric = Metric::LatencyP99;
 use plotters::prelude::*;
 
 /// The Okabe-Ito palette.
@@ -172,8 +177,9 @@ pub fn draw<DB: DrawingBackend>(
             let a: Vec<f64> = s.sessions_active.iter().map(|x| *x as f64).collect();
             let l: Vec<f64> = s.sessions_lost.iter().map(|x| *x as f64).collect();
             let top = a.iter().chain(&l).copied().fold(0.0, f64::max);
-            lines.push(("active".into(), OKABE_ITO[0], a));
-            lines.push(("lost / window".into(), OKABE_ITO[3], l));
+            lines.push((Metric::SessionsActive.short().into(), OKABE_ITO[0], a));
+            let lost = format!("{} / window", Metric::LostSessions.short());
+            lines.push((lost, OKABE_ITO[3], l));
             ("sessions", 0.0, (top * 1.45).max(1.0))
         }
         ChartKind::Latency => {
@@ -185,9 +191,9 @@ pub fn draw<DB: DrawingBackend>(
                 .copied()
                 .filter(|x| x.is_finite())
                 .fold(0.0, f64::max);
-            lines.push(("p50".into(), OKABE_ITO[2], s.latency_p50_ms.clone()));
-            lines.push(("p95".into(), OKABE_ITO[1], s.latency_p95_ms.clone()));
-            lines.push(("p99".into(), OKABE_ITO[3], s.latency_p99_ms.clone()));
+            lines.push((P50.short().into(), OKABE_ITO[2], s.latency_p50_ms.clone()));
+            lines.push((P95.short().into(), OKABE_ITO[1], s.latency_p95_ms.clone()));
+            lines.push((P99.short().into(), OKABE_ITO[3], s.latency_p99_ms.clone()));
             ("latency (ms)", 0.0, (top * 1.45).max(1.0))
         }
     };
@@ -375,11 +381,11 @@ pub fn window_text(kind: ChartKind, r: &Report, i: usize) -> Option<String> {
             let o = *s.offered.get(i)?;
             let sv = *s.served.get(i)?;
             let pct = if o == 0 {
-                100.0
+                "100 %".to_string()
             } else {
-                100.0 * sv as f64 / o as f64
+                crate::report::percent_of(sv, o)
             };
-            format!("at {t}: {pct:.2} % ({sv} of {o} requests)")
+            format!("at {t}: {pct} ({sv} of {o} requests)")
         }
         ChartKind::FailuresByCause => {
             let parts: Vec<String> = s
@@ -395,10 +401,13 @@ pub fn window_text(kind: ChartKind, r: &Report, i: usize) -> Option<String> {
             s.sessions_lost.get(i)?
         ),
         ChartKind::Latency => format!(
-            "at {t}: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
-            s.latency_p50_ms.get(i)?,
-            s.latency_p95_ms.get(i)?,
-            s.latency_p99_ms.get(i)?
+            "at {t}: {} {}, {} {}, {} {}",
+            P50.short(),
+            P50.format(*s.latency_p50_ms.get(i)?),
+            P95.short(),
+            P95.format(*s.latency_p95_ms.get(i)?),
+            P99.short(),
+            P99.format(*s.latency_p99_ms.get(i)?)
         ),
     })
 }
@@ -474,7 +483,7 @@ mod tests {
         let r = sample();
         assert_eq!(
             hover_text(ChartKind::SuccessRate, &r, 0.3).unwrap(),
-            "at 1.0 min: 95.00 % (190 of 200 requests)"
+            "at 60.0 s: 95.0 % (190 of 200 requests)"
         );
         assert!(hover_text(ChartKind::Latency, &r, 0.0)
             .unwrap()
@@ -505,7 +514,7 @@ mod tests {
         let i = window_at(&r, x_of_window(&r, 1, w).unwrap() + 1.0, w).unwrap();
         assert_eq!(
             window_text(ChartKind::SuccessRate, &r, i).unwrap(),
-            "at 1.0 min: 95.00 % (190 of 200 requests)"
+            "at 60.0 s: 95.0 % (190 of 200 requests)"
         );
         assert!(window_text(ChartKind::Sessions, &r, n).is_none());
         assert_eq!(window_at(&Report::default(), 100.0, w), None);

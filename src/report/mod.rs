@@ -1,7 +1,13 @@
-//! Summaries and charts of a run's report, generic over plotters backends so they are testable
-//! natively with the SVG backend. No browser code here.
+//! Summaries and charts of a run's report: the metric registry ([`metric`]), number formatting
+//! ([`format`]), summary cards, CSV, and charts generic over plotters backends so they are
+//! testable natively with the SVG backend. No browser code here.
 
 pub mod charts;
+pub mod format;
+pub mod metric;
+
+pub use format::{duration_s, percent, percent_of};
+pub use metric::{Metric, Unit};
 
 use crate::sim::Report;
 
@@ -17,125 +23,18 @@ pub struct Card {
     pub bad: bool,
 }
 
-/// `0.99953` → `99.953 %`.
-pub fn percent(share: f64) -> String {
-    if !share.is_finite() {
-        return "—".into();
-    }
-    let p = share * 100.0;
-    if (99.0..100.0).contains(&p) {
-        format!("{p:.3} %")
-    } else {
-        format!("{p:.1} %")
-    }
-}
-
-/// Seconds in human units: `0.8 s`, `12.0 s`, `3.5 min`, `2.1 h`, `1.5 d`.
-pub fn duration_s(s: f64) -> String {
-    if !s.is_finite() {
-        return "—".into();
-    }
-    if s < 60.0 {
-        format!("{s:.1} s")
-    } else if s < 3600.0 {
-        format!("{:.1} min", s / 60.0)
-    } else if s < 86_400.0 {
-        format!("{:.1} h", s / 3600.0)
-    } else {
-        format!("{:.1} d", s / 86_400.0)
-    }
-}
-
-/// The summary cards, in display order.
+/// The summary cards, in display order ([`Metric::CARDS`]).
 pub fn cards(r: &Report) -> Vec<Card> {
-    let rtos: Vec<f64> = r.incidents.iter().map(|i| i.rto_s).collect();
-    let mean_rto = if rtos.is_empty() {
-        0.0
-    } else {
-        rtos.iter().sum::<f64>() / rtos.len() as f64
-    };
-    let worst_rto = rtos.iter().copied().fold(0.0, f64::max);
-    let no_traffic = r.requests.offered == 0;
-    vec![
-        Card {
-            key: "request-availability",
-            label: "Request availability",
-            value: if no_traffic {
-                "—".into()
-            } else {
-                percent(r.availability.request)
-            },
-            hint: format!(
-                "served / offered requests: {} of {}",
-                r.requests.served, r.requests.offered
-            ),
-            bad: r.requests.failed > 0,
-        },
-        Card {
-            key: "nines",
-            label: "Nines",
-            value: if no_traffic {
-                "—".into()
-            } else {
-                format!("{:.2}", r.availability.nines)
-            },
-            hint: "−log10(1 − request availability), 9 when nothing failed".into(),
-            bad: !no_traffic && r.availability.nines < 3.0,
-        },
-        Card {
-            key: "time-availability",
-            label: "Time availability",
-            value: if no_traffic {
-                "—".into()
-            } else {
-                percent(r.availability.time)
-            },
-            hint: "share of windows in which the service answered".into(),
-            bad: r.availability.time < 1.0 && !no_traffic,
-        },
-        Card {
-            key: "downtime-per-year",
-            label: "Downtime / year",
-            value: duration_s(r.availability.downtime_per_year_s),
-            hint: "at this request-availability rate".into(),
-            bad: r.availability.downtime_per_year_s > 0.0,
-        },
-        Card {
-            key: "lost-sessions",
-            label: "Lost sessions",
-            value: r.sessions.lost.to_string(),
-            hint: format!("of {} sessions started", r.sessions.started),
-            bad: r.sessions.lost > 0,
-        },
-        Card {
-            key: "lost-writes",
-            label: "Lost writes",
-            value: r.writes.lost.to_string(),
-            hint: format!("of {} acknowledged writes", r.writes.acknowledged),
-            bad: r.writes.lost > 0,
-        },
-        Card {
-            key: "worst-rpo",
-            label: "Worst RPO",
-            value: duration_s(r.writes.max_rpo_s),
-            hint: "age of the oldest lost write".into(),
-            bad: r.writes.max_rpo_s > 0.0,
-        },
-        Card {
-            key: "mean-rto",
-            label: "Mean RTO",
-            value: duration_s(mean_rto),
-            hint: format!("over {} incident(s)", r.incidents.len()),
-            bad: mean_rto > 0.0,
-        },
-        Card {
-            key: "worst-rto",
-            label: "Worst RTO",
-            value: duration_s(worst_rto),
-            hint: "longest time from first failed request to full restoration".into(),
-            bad: worst_rto > 0.0,
-        },
-    ]
+    Metric::CARDS
+        .iter()
+        .map(|m| Card {
+            key: m.key(),
+            label: m.label(),
+            value: m.show(r),
+            hint: m.hint(r),
+            bad: m.bad(r),
+        })
+        .collect()
 }
 
 fn csv_field(s: &str) -> String {
@@ -150,32 +49,16 @@ fn csv_field(s: &str) -> String {
 pub fn to_csv(r: &Report) -> String {
     let mut out = String::new();
     out.push_str("section,key,value\n");
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows: Vec<(&str, String)> = vec![
         ("engine_version", r.engine_version.clone()),
         ("scenario", r.scenario.clone()),
         ("seed", r.seed.to_string()),
         ("fidelity", r.fidelity.clone()),
         ("horizon_s", r.horizon_s.to_string()),
         ("events", r.events.to_string()),
-        ("requests_offered", r.requests.offered.to_string()),
-        ("requests_served", r.requests.served.to_string()),
-        ("requests_failed", r.requests.failed.to_string()),
-        ("availability_request", r.availability.request.to_string()),
-        ("availability_time", r.availability.time.to_string()),
-        ("nines", r.availability.nines.to_string()),
-        (
-            "downtime_per_year_s",
-            r.availability.downtime_per_year_s.to_string(),
-        ),
-        ("sessions_started", r.sessions.started.to_string()),
-        ("sessions_lost", r.sessions.lost.to_string()),
-        ("writes_lost", r.writes.lost.to_string()),
-        ("max_rpo_s", r.writes.max_rpo_s.to_string()),
-        ("latency_p50_ms", r.latency_ms.p50.to_string()),
-        ("latency_p95_ms", r.latency_ms.p95.to_string()),
-        ("latency_p99_ms", r.latency_ms.p99.to_string()),
-        ("digest", r.digest.clone()),
     ];
+    rows.extend(Metric::all().map(|m| (m.csv_key(), m.of(r).to_string())));
+    rows.push(("digest", r.digest.clone()));
     for (k, v) in rows {
         out.push_str(&format!("summary,{k},{}\n", csv_field(&v)));
     }
@@ -318,7 +201,9 @@ pub(crate) mod tests {
         );
         assert_eq!(cards[0].value, "99.000 %");
         assert_eq!(cards[1].value, "2.00");
-        assert_eq!(cards[3].value, "3.6 d");
+        // Five minutes with a scripted crash: no yearly extrapolation.
+        assert_eq!(cards[3].value, "—");
+        assert!(cards[3].hint.starts_with("not extrapolated"));
         assert_eq!(cards[7].value, "8.0 s");
         assert_eq!(cards[8].value, "12.0 s");
         // An empty report shows dashes, not NaN.
@@ -333,15 +218,16 @@ pub(crate) mod tests {
         assert!(csv.contains("summary,scenario,\"demo, \"\"quoted\"\"\"\n"));
         assert!(csv.contains("1,crash,app,60,12,10,3,2,0.4,\"failed over to app#1, after 12 s\"\n"));
         assert!(csv.contains(",failed_detection_window,failed_overload\n"));
+        // One summary row per registered metric, under its CSV key.
+        for m in Metric::all() {
+            assert!(
+                csv.contains(&format!("\nsummary,{},", m.csv_key())),
+                "{m:?}"
+            );
+        }
+        assert!(csv.contains("\nsummary,availability_request,0.99\n"));
+        assert!(csv.contains("\nsummary,mean_rto_s,8\n"));
+        assert!(csv.contains("\nsummary,nines,2\n"));
         assert!(csv.contains("60,200,190,12,3,25,90,400,6,4\n"));
-    }
-
-    #[test]
-    fn human_durations() {
-        assert_eq!(duration_s(0.0), "0.0 s");
-        assert_eq!(duration_s(90.0), "1.5 min");
-        assert_eq!(duration_s(7200.0), "2.0 h");
-        assert_eq!(duration_s(f64::NAN), "—");
-        assert_eq!(percent(1.0), "100.0 %");
     }
 }

@@ -105,8 +105,14 @@ pub fn decode(text: &str) -> Result<Shared, LinkError> {
         })?;
     let body = String::from_utf8(body)
         .map_err(|_| LinkError("the link is damaged: its content is not text".into()))?;
-    let mut doc: Value = serde_json::from_str(&body)
-        .map_err(|_| LinkError("the link is damaged: its content is not JSON".into()))?;
+    // Read as scenario files are: a key given twice is refused, not silently the last.
+    let mut doc: Value = super::parse::read_document(&body).map_err(|problems| {
+        if problems.iter().any(|p| p.path.starts_with("line ")) {
+            LinkError("the link is damaged: its content is not JSON".into())
+        } else {
+            unreadable(&problems)
+        }
+    })?;
     let obj = doc
         .as_object_mut()
         .ok_or_else(|| LinkError("the link does not hold a scenario".into()))?;
@@ -125,24 +131,26 @@ pub fn decode(text: &str) -> Result<Shared, LinkError> {
     let scenario_doc = obj
         .remove("s")
         .ok_or_else(|| LinkError("the link does not hold a scenario".into()))?;
-    let scenario = scenario_from_doc(scenario_doc).map_err(|problems| {
-        let list: Vec<String> = problems
-            .iter()
-            .map(|p| match p.path.as_str() {
-                "" => p.message.clone(),
-                path => format!("{path}: {}", p.message),
-            })
-            .collect();
-        LinkError(format!(
-            "the link holds a scenario this Failover Lab cannot read: {}",
-            list.join("; ")
-        ))
-    })?;
+    let scenario = scenario_from_doc(scenario_doc).map_err(|problems| unreadable(&problems))?;
     Ok(Shared {
         scenario,
         seed,
         engine_version,
     })
+}
+
+fn unreadable(problems: &[Problem]) -> LinkError {
+    let list: Vec<String> = problems
+        .iter()
+        .map(|p| match p.path.as_str() {
+            "" | super::parse::ROOT => p.message.clone(),
+            path => format!("{path}: {}", p.message),
+        })
+        .collect();
+    LinkError(format!(
+        "the link holds a scenario this Failover Lab cannot read: {}",
+        list.join("; ")
+    ))
 }
 
 fn scenario_from_doc(mut doc: Value) -> Result<Scenario, Vec<Problem>> {
@@ -179,56 +187,53 @@ fn strip_url(text: &str) -> Result<&str, LinkError> {
     Ok(fragment)
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// base64url (RFC 4648 §5) without padding, as links have always been written. Decoding is
+/// lenient where the hand-written decoder was: trailing `=` padding and non-zero trailing bits
+/// are accepted (links typed by hand), and `+` `/` are read as `-` `_` (see [`base64url_decode`]).
+const B64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
 
 fn base64url_encode(bytes: &[u8], out: &mut String) {
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            let idx = (n >> (18 - 6 * i)) & 63;
-            out.push(char::from(ALPHABET[idx as usize]));
-        }
-    }
+    use base64::Engine;
+    B64.encode_string(bytes, out);
 }
 
-/// Decodes base64url without padding; a bad character gives its 0-based char position. A
-/// trailing `=` padding is tolerated.
+/// Decodes base64url without padding; a bad character gives its 0-based char position (counted
+/// in characters, so a non-ASCII character is named where the user sees it). A trailing `=`
+/// padding is tolerated, and the standard alphabet's `+` `/` are read as `-` `_`.
 fn base64url_decode(text: &str) -> Result<Vec<u8>, (usize, char)> {
+    use base64::Engine;
     let trimmed = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(trimmed.len() * 3 / 4 + 1);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
+    let mut chars = 0;
     for (pos, ch) in trimmed.chars().enumerate() {
-        let v = match ch {
-            'A'..='Z' => ch as u32 - 'A' as u32,
-            'a'..='z' => ch as u32 - 'a' as u32 + 26,
-            '0'..='9' => ch as u32 - '0' as u32 + 52,
-            '-' | '+' => 62,
-            '_' | '/' => 63,
-            _ => return Err((pos, ch)),
-        };
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
+        if !(ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '+' | '/')) {
+            return Err((pos, ch));
         }
+        chars = pos + 1;
     }
-    if trimmed.chars().count() % 4 == 1 {
-        // 6 dangling bits cannot come from an encoder: the text was cut.
-        return Err((
-            trimmed.chars().count() - 1,
+    let last = || {
+        (
+            chars.saturating_sub(1),
             trimmed.chars().last().unwrap_or('?'),
-        ));
+        )
+    };
+    if chars % 4 == 1 {
+        // 6 dangling bits cannot come from an encoder: the text was cut.
+        return Err(last());
     }
-    Ok(out)
+    let normalized: std::borrow::Cow<'_, str> = if trimmed.contains(['+', '/']) {
+        trimmed.replace('+', "-").replace('/', "_").into()
+    } else {
+        trimmed.into()
+    };
+    // Every character is in the alphabet and the length is possible, so this cannot fail; map
+    // any error to the last character all the same rather than panic.
+    B64.decode(normalized.as_bytes()).map_err(|_| last())
 }
 
 /// The scenario as JSON with every field equal to its default left out. Exact by construction:
@@ -350,6 +355,82 @@ fn compact_scenario(doc: &mut Value) {
 mod tests {
     use super::*;
 
+    /// The link of every built-in as the hand-written codec made it before the switch to the
+    /// `base64` crate (`tests/data/builtin-links.txt`, engine version pinned at 0.1.0): links
+    /// already shared keep opening to the same scenario, and encoding still gives the same text.
+    #[test]
+    fn pinned_builtin_links_decode_and_encode_unchanged() {
+        let pins = include_str!("../../tests/data/builtin-links.txt");
+        let mut names = Vec::new();
+        for line in pins.lines() {
+            let (name, text) = line.split_once(' ').expect("`name link` lines");
+            let builtin = super::super::builtins::get(name).expect("a built-in");
+            let s = builtin.scenario();
+            let shared = Shared {
+                seed: s.seed,
+                scenario: s,
+                engine_version: "0.1.0".into(),
+            };
+            assert_eq!(decode(text).as_ref(), Ok(&shared), "{name}");
+            assert_eq!(encode(&shared), text, "{name}");
+            names.push(name);
+        }
+        let all: Vec<&str> = super::super::builtins::all()
+            .iter()
+            .map(|b| b.name)
+            .collect();
+        assert_eq!(names, all, "one pinned link per built-in, in library order");
+    }
+
+    fn packed(bytes: &[u8]) -> String {
+        let mut out = String::from(PREFIX);
+        base64url_encode(&miniz_oxide::deflate::compress_to_vec(bytes, 10), &mut out);
+        out
+    }
+
+    fn err(text: &str) -> String {
+        decode(text).unwrap_err().0
+    }
+
+    /// Every message the decoder gives, each reached once.
+    #[test]
+    fn every_decoder_error_is_worded() {
+        let good = encode(&Shared {
+            scenario: super::super::builtins::all()[0].scenario(),
+            seed: 1,
+            engine_version: "0.1.0".into(),
+        });
+        let long = format!("v1.{}", "A".repeat(MAX_LINK_CHARS));
+        let bomb = packed(&vec![b' '; MAX_DECOMPRESSED + 1]);
+        let cases: Vec<(String, &str)> = vec![
+            (" ".into(), "the link is empty"),
+            (long, "the link is 1048579 characters long; links are at most 1048576"),
+            ("https://x.example/".into(), "this address has no scenario in it (no `#s=` part)"),
+            ("https://x.example/#a=1".into(), "this address has no scenario in it (no `#s=` part)"),
+            ("v3.abc".into(), "this link (v3) was made by a newer Failover Lab; this one opens v1 links"),
+            ("abc".into(), "not a Failover Lab link: it should start with `v1.`"),
+            ("#s=v1.".into(), "the link has no scenario after `v1.`"),
+            ("v1.ab~c".into(), "the link is damaged: character 3 (`~`) is not allowed in a link (position counted after `v1.`)"),
+            ("v1.abcde".into(), "the link is damaged: character 5 (`e`) is not allowed in a link (position counted after `v1.`)"),
+            (bomb, "the link unpacks to more than 1024 KiB; refusing it"),
+            (good[..good.len() / 2].into(), "the link is truncated: it ends in the middle of the scenario (was it cut off when copied?)"),
+            ("v1.____".into(), "the link is damaged: its compressed data is corrupt"),
+            (packed(&[0xff, 0xfe]), "the link is damaged: its content is not text"),
+            (packed(b"{"), "the link is damaged: its content is not JSON"),
+            (packed(b"[]"), "the link does not hold a scenario"),
+            (packed(br#"{"r":1,"s":{}}"#), "the link does not hold a scenario (no engine version)"),
+            (packed(br#"{"e":"0.1.0","r":-1,"s":{}}"#), "the link does not hold a scenario (no seed)"),
+            (packed(br#"{"e":"0.1.0","r":1}"#), "the link does not hold a scenario"),
+            (packed(br#"{"e":"0.1.0","r":1,"s":[]}"#), "the link holds a scenario this Failover Lab cannot read: not a JSON object"),
+            (packed(br#"{"e":"0.1.0","r":1,"r":2,"s":{}}"#), "the link holds a scenario this Failover Lab cannot read: r: duplicate key: given more than once in the same object (keep one)"),
+        ];
+        for (text, message) in cases {
+            assert_eq!(err(&text), message, "{}", &text[..text.len().min(40)]);
+        }
+        assert!(err(&packed(br#"{"e":"0.1.0","r":1,"s":{"version":1}}"#))
+            .starts_with("the link holds a scenario this Failover Lab cannot read: "));
+    }
+
     #[test]
     fn base64url_round_trips_every_length() {
         for len in 0..70u8 {
@@ -359,8 +440,19 @@ mod tests {
             let mut text = String::new();
             base64url_encode(&bytes, &mut text);
             assert!(!text.contains('='));
-            assert_eq!(base64url_decode(&text), Ok(bytes), "{len}");
+            assert_eq!(base64url_decode(&text), Ok(bytes.clone()), "{len}");
+            // Padding and the standard alphabet are read too.
+            let padded = format!("{text}{}", "=".repeat((4 - text.len() % 4) % 4));
+            assert_eq!(base64url_decode(&padded), Ok(bytes.clone()), "{len}");
+            let standard = text.replace('-', "+").replace('_', "/");
+            assert_eq!(base64url_decode(&standard), Ok(bytes), "{len}");
         }
+        // Every error names the character and its position in characters.
         assert_eq!(base64url_decode("ab!c"), Err((2, '!')));
+        assert_eq!(base64url_decode("aé!c"), Err((1, 'é')));
+        assert_eq!(base64url_decode("ab=c"), Err((2, '=')));
+        assert_eq!(base64url_decode("abcde"), Err((4, 'e')), "a cut link");
+        // Hand-typed trailing bits that an encoder would have left zero are accepted.
+        assert_eq!(base64url_decode("AB"), Ok(vec![0]));
     }
 }

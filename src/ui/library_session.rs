@@ -4,6 +4,7 @@
 //! is refused).
 
 use crate::scenario::Scenario;
+use crate::ui::boot::Boot;
 use crate::ui::library::{self, Library, Op, Saved, Tab, Write};
 use crate::web::{self, library_store as store, library_store::StoreError};
 use std::cell::RefCell;
@@ -63,13 +64,11 @@ pub fn set_tab(tab: &Tab) {
     store::session_set(TAB_KEY, &serde_json::to_string(tab).unwrap_or_default());
 }
 
-/// What the page opens with.
+/// What the page opens with, and what happened, for the info line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Booted {
-    pub scenario: Scenario,
-    pub warning: Option<String>,
+    pub boot: Boot,
     pub info: Option<String>,
-    pub from_link: bool,
 }
 
 fn joined(v: Vec<String>) -> Option<String> {
@@ -101,10 +100,12 @@ pub fn boot(fragment: Option<String>, fallback: impl FnOnce() -> Scenario) -> Bo
     }
     set_tab(&tab);
     Booted {
-        scenario: start.scenario,
-        warning: joined(warnings),
+        boot: Boot {
+            scenario: start.scenario,
+            message: joined(warnings),
+            from_link: start.from_link,
+        },
         info: joined(info),
-        from_link: start.from_link,
     }
 }
 

@@ -1,5 +1,8 @@
-//! The Yew user interface: components under `components/`, app state as reducers (`state` for
-//! the editor, `run` for simulation runs, `watch::Player`), hooks under `hooks/`.
+//! The Yew user interface, mounted by `src/bin/app.rs`: components under `components/`, app
+//! state as reducers (`state` for the editor, `run` for simulation runs, `messages` for the
+//! banners and status line, `watch::Player`), hooks under `hooks/` (the worker, shortcuts,
+//! autosave, watch mode), and the `context` providers through which the views read the editor
+//! and the run. `boot` decides what the page opens on; `commands` are the header's.
 //!
 //! Stable selectors for end-to-end tests (ids unless noted):
 //! - header: `#run-button` (`[data-testid=run]`), `#cancel-button` while running,
@@ -31,58 +34,34 @@
 //!   navigation start) and a `first-results` performance mark;
 //! - footer: `#digest`, `#engine-version`, `#status`.
 
+pub mod boot;
+pub mod commands;
 pub mod components;
+pub mod context;
 pub mod form;
 pub mod hooks;
 pub mod library; // issue 12: the scenario library (model)
 pub mod library_session; // issue 12: the model applied through web::library_store
+pub mod messages;
 pub mod run;
 pub mod state;
 pub mod watch;
 
-use crate::scenario::{self, builtins, Problem, Scenario};
+pub use boot::{choose_start, default_scenario, Boot, DEFAULT_BUILTIN};
+
+use crate::scenario::{self, Problem, Scenario};
 use crate::web;
-use components::banner::Banner;
+use commands::Commands;
+use components::banner::Banners;
 use components::footer::Footer;
 use components::header::Header;
 use components::help::Help;
-use components::inspector::Inspector;
-use components::palette::Palette;
-use components::problems::Problems;
-use components::progress::ProgressBar;
-use components::results::Results;
-use components::timeline::Timeline;
-use components::topology::Topology;
-use components::watch_bar::WatchBar;
+use components::workbench::Workbench;
+use context::{EditorContext, RunContext};
+use messages::{MessageAction, Messages, Slot};
 use state::{Action, AppState};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-/// The built-in the page opens on.
-pub const DEFAULT_BUILTIN: &str = "liferay-reference";
-
-/// The default built-in scenario.
-pub fn default_scenario() -> Scenario {
-    builtins::get(DEFAULT_BUILTIN)
-        .or_else(|| builtins::all().first())
-        .map(|b| b.scenario())
-        .unwrap_or_else(|| Scenario {
-            version: scenario::FORMAT_VERSION,
-            name: "empty".into(),
-            description: String::new(),
-            seed: 1,
-            horizon: scenario::Dur::hours(1),
-            fidelity: Default::default(),
-            traffic: Default::default(),
-            routing: Default::default(),
-            sites: Vec::new(),
-            site_links: Vec::new(),
-            components: Vec::new(),
-            faults: Vec::new(),
-            metrics: Default::default(),
-        })
-}
 
 /// The scenario's problems: errors (when it does not compile) and warnings.
 pub fn problems_of(s: &Scenario) -> Vec<Problem> {
@@ -151,402 +130,116 @@ impl Reducible for Toggle {
     }
 }
 
-/// The whole page.
+/// The whole page: the editor, run and message reducers, the hooks that keep them (autosave,
+/// shortcuts, watch mode), and the two contexts its views read.
 #[function_component(App)]
 pub fn app() -> Html {
     // Issue 12: the library decides what this tab opens (a link as a new entry, else its entry).
-    let boot = use_memo((), |_| {
+    let booted = use_memo((), |_| {
         library_session::boot(web::share_fragment(), default_scenario)
     });
+    let boot = Rc::new(booted.boot.clone());
     let state = use_reducer(|| AppState::new(boot.scenario.clone()));
+    let messages = use_reducer_eq(|| Messages::at_start(boot.message.clone()));
+    {
+        let (m, info) = (messages.dispatcher(), booted.info.clone());
+        use_effect_with((), move |_| {
+            if let Some(i) = info {
+                m.dispatch(MessageAction::Show(Slot::Info, i))
+            }
+        });
+    }
     let sim = hooks::use_sim::use_sim();
-    // Issue 12: built-ins and imports open as new library entries (None outside LibraryRoot).
-    let library = use_context::<components::library::LibraryCtx>();
     let dark = hooks::use_prefers_dark::use_prefers_dark();
     let help = use_reducer(Toggle::default);
-    let boot_msg = use_state(|| boot.warning.clone());
-    let save_msg = use_state_eq(|| None::<String>);
-    let action_msg = use_state_eq(|| None::<String>);
-    let info_msg = use_state_eq(|| boot.info.clone());
-    let minor_msg = use_state_eq(|| None::<String>);
     let scenario = use_memo(state.scenario.clone(), |s| s.clone());
-    let player = use_reducer(watch::Player::default);
-    {
-        // Advance the watch player while it plays.
-        let d = player.dispatcher();
-        let horizon_us = state.scenario.horizon.us();
-        use_effect_with(
-            (player.playing, horizon_us),
-            move |(playing, horizon_us)| {
-                let horizon_us = *horizon_us;
-                let interval = playing.then(|| {
-                    gloo::timers::callback::Interval::new(50, move || {
-                        d.dispatch(watch::PlayerAction::Tick { horizon_us })
-                    })
-                });
-                move || drop(interval)
-            },
-        );
-    }
-    let watched = use_memo(
-        (
-            state.scenario.clone(),
-            player.on,
-            player.t_us,
-            sim.state.report.clone(),
-        ),
-        |(s, on, t, r)| {
-            on.then(|| {
-                // The engine's own trace when the run has one; else reconstructed.
-                let (fallback, global) = watch::states_at(s, *t, r.as_deref());
-                let states = match r.as_ref().and_then(|r| r.trace.as_ref()) {
-                    Some(tr) => watch::states_from_trace(tr, *t),
-                    None => fallback,
-                };
-                (Rc::new(states), global)
-            })
-        },
-    );
     let problems = use_memo(state.scenario.clone(), problems_of);
-
-    // Open already run.
+    let selection = use_memo(state.selection.clone(), |s| s.clone());
+    let report = sim.state.report.clone();
+    let watch = hooks::use_watch::use_watch(&state.scenario, report.clone());
+    let linked =
+        hooks::use_persistence::use_persistence(&boot, &state.scenario, messages.dispatcher());
     {
-        let run = sim.run.clone();
-        let s = state.scenario.clone();
-        use_effect_with((), move |_| {
-            run.emit(s);
-        });
+        // Open already run.
+        let (run, s) = (sim.run.clone(), state.scenario.clone());
+        use_effect_with((), move |_| run.emit(s));
     }
-    // The scenario the `#s=` fragment in the address bar stands for: once the work differs, the
-    // fragment is removed so that a reload restores the autosave, not the older link.
-    let linked = use_mut_ref(|| boot.from_link.then(|| boot.scenario.clone()));
     {
-        let from_link = boot.from_link;
-        use_effect_with((), move |_| {
-            if !from_link {
-                web::clear_share_fragment();
-            }
-        });
-    }
-    // The tab shows the scenario's name.
-    use_effect_with(state.scenario.name.clone(), |name| {
-        web::set_title(&format!("{name} · Failover Lab"));
-    });
-    // Autosave on every change; a failure is shown, not swallowed.
-    {
-        let save_msg = save_msg.clone();
-        let info_msg = info_msg.clone();
-        let linked = linked.clone();
-        use_effect_with(state.scenario.clone(), move |s| {
-            let stale_link = linked.borrow().as_ref().is_some_and(|l| l != s);
-            if stale_link {
-                *linked.borrow_mut() = None;
-                web::clear_share_fragment();
-            }
-            // Issue 12: into this tab's library entry; a save to a new entry is told.
-            match library_session::autosave(s) {
-                Ok(note) => {
-                    save_msg.set(None);
-                    if note.is_some() {
-                        info_msg.set(note);
-                    }
-                }
-                Err(e) => save_msg.set(Some(e)),
-            }
-        });
-    }
-    // The editor's own notices (refused edits).
-    {
-        let action_msg = action_msg.clone();
-        let minor_msg = minor_msg.clone();
+        // The editor's notices: a refusal in the action banner, a shrug in the status line.
+        let m = messages.dispatcher();
         use_effect_with(state.notice.clone(), move |n| {
-            // "Nothing to undo" and the like go to the status line, not a banner.
-            match n {
-                Some(m) if m.starts_with("Nothing") => minor_msg.set(Some(m.clone())),
-                Some(m) => action_msg.set(Some(m.clone())),
-                None => minor_msg.set(None),
-            }
+            m.dispatch(MessageAction::Editor(n.clone()))
         });
     }
-
     let dispatch = {
         let d = state.dispatcher();
         Callback::from(move |a: Action| d.dispatch(a))
     };
     let run_now = {
-        let run = sim.run.clone();
-        let s = scenario.clone();
+        let (run, s) = (sim.run.clone(), scenario.clone());
         Callback::from(move |_: ()| run.emit((*s).clone()))
     };
-
-    // Keyboard shortcuts.
-    {
-        let d = state.dispatcher();
-        let help = help.dispatcher();
-        let run_now = run_now.clone();
-        use_effect_with(run_now, move |run_now| {
-            let run_now = run_now.clone();
-            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-                // Not passive (gloo's default): the shortcuts call `prevent_default`.
-                gloo::events::EventListener::new_with_options(
-                    &doc,
-                    "keydown",
-                    gloo::events::EventListenerOptions::enable_prevent_default(),
-                    move |e| {
-                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                            return;
-                        };
-                        let in_field = e
-                            .target()
-                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                            .map(|el| {
-                                matches!(
-                                    el.tag_name().to_ascii_lowercase().as_str(),
-                                    "input" | "textarea" | "select"
-                                )
-                            })
-                            .unwrap_or(false);
-                        let ctrl = e.ctrl_key() || e.meta_key();
-                        let key = e.key();
-                        if ctrl && key == "Enter" {
-                            e.prevent_default();
-                            run_now.emit(());
-                            return;
-                        }
-                        if in_field {
-                            return;
-                        }
-                        let action = match key.as_str() {
-                            "z" | "Z" if ctrl && e.shift_key() => Some(Action::Redo),
-                            "z" | "Z" if ctrl => Some(Action::Undo),
-                            "y" | "Y" if ctrl => Some(Action::Redo),
-                            "d" | "D" if ctrl => Some(Action::DuplicateSelected),
-                            "a" | "A" if ctrl => Some(Action::SelectAll),
-                            "Delete" | "Backspace" => Some(Action::DeleteSelected),
-                            "Escape" => {
-                                help.dispatch(Some(false));
-                                Some(Action::ClearSelection)
-                            }
-                            "?" => {
-                                help.dispatch(None);
-                                None
-                            }
-                            _ => None,
-                        };
-                        if let Some(a) = action {
-                            e.prevent_default();
-                            d.dispatch(a);
-                        }
-                    },
-                )
-            });
-            move || drop(listener)
-        });
-    }
-
-    let onpick = {
-        let d = state.dispatcher();
-        let run = sim.run.clone();
-        let action_msg = action_msg.clone();
-        let info_msg = info_msg.clone();
-        let library = library.clone();
-        Callback::from(move |name: String| match builtins::get(&name) {
-            Some(b) => {
-                let s = b.scenario();
-                let info = format!("{}: {}", b.title, b.description);
-                let opened = library
-                    .as_ref()
-                    .is_some_and(|l| l.open_new.emit((s.clone(), Some(info.clone()))));
-                if !opened {
-                    d.dispatch(Action::Load(Box::new(s.clone())));
-                    run.emit(s);
-                    info_msg.set(Some(info));
-                }
-            }
-            None => action_msg.set(Some(format!("There is no built-in scenario `{name}`."))),
-        })
-    };
-    let oncopylink = {
-        let s = scenario.clone();
-        let info_msg = info_msg.clone();
-        let action_msg = action_msg.clone();
-        let linked = linked.clone();
-        Callback::from(move |_| {
-            let frag = web::share_link_for(&s);
-            match web::set_share_fragment(&frag) {
-                Ok(url) => {
-                    *linked.borrow_mut() = Some((*s).clone());
-                    let len = url.len();
-                    info_msg.set(Some(format!(
-                        "The link is in the address bar ({len} characters); copying it to the clipboard…"
-                    )));
-                    let info_msg = info_msg.clone();
-                    web::copy_to_clipboard(&url, move |res| {
-                        info_msg.set(Some(match res {
-                            Ok(()) => format!(
-                                "Link copied ({len} characters); it is also in the address bar."
-                            ),
-                            Err(e) => format!(
-                                "The link is in the address bar ({len} characters); the browser did not allow copying it ({e})."
-                            ),
-                        }))
-                    });
-                }
-                Err(e) => action_msg.set(Some(e)),
-            }
-        })
-    };
-    let onimport = {
-        let d = state.dispatcher();
-        let action_msg = action_msg.clone();
-        let info_msg = info_msg.clone();
-        let run = sim.run.clone();
-        let library = library.clone();
-        Callback::from(move |file: web_sys::File| {
-            let library = library.clone();
-            let run = run.clone();
-            let d = d.clone();
-            let action_msg = action_msg.clone();
-            let info_msg = info_msg.clone();
-            let name = file.name();
-            web::read_file_text(file, move |res| {
-                match res.map(|t| scenario::parse_json(&t)) {
-                    Ok(Ok(s)) => {
-                        let info = format!("Imported `{name}` as a new entry in the Library.");
-                        let opened = library
-                            .as_ref()
-                            .is_some_and(|l| l.open_new.emit((s.clone(), Some(info))));
-                        if !opened {
-                            d.dispatch(Action::Load(Box::new(s.clone())));
-                            run.emit(s);
-                            info_msg.set(Some(format!("Imported `{name}`.")));
-                        }
-                    }
-                    Ok(Err(ps)) => {
-                        let list: Vec<String> = ps.iter().take(5).map(|p| p.to_string()).collect();
-                        action_msg.set(Some(format!(
-                            "`{name}` is not a Failover Lab scenario: {}. Your work is unchanged.",
-                            list.join("; ")
-                        )));
-                    }
-                    Err(e) => action_msg.set(Some(e)),
-                }
-            })
-        })
-    };
-    let onexport = {
-        let s = scenario.clone();
-        let action_msg = action_msg.clone();
-        Callback::from(move |_| {
-            let res = serde_json::to_string_pretty(&*s)
-                .map_err(|e| e.to_string())
-                .and_then(|t| {
-                    web::download_text(
-                        &format!(
-                            "{}.json",
-                            if s.name.is_empty() {
-                                "scenario"
-                            } else {
-                                &s.name
-                            }
-                        ),
-                        "application/json",
-                        &t,
-                    )
-                });
-            if let Err(e) = res {
-                action_msg.set(Some(e));
-            }
-        })
-    };
-    let act = |a: Action| {
-        let d = state.dispatcher();
-        Callback::from(move |_: ()| d.dispatch(a.clone()))
-    };
-    let onhelp = {
+    let help_to = {
         let h = help.dispatcher();
-        Callback::from(move |_: ()| h.dispatch(None))
+        Callback::from(move |open: Option<bool>| h.dispatch(open))
     };
-    let onclosehelp = {
-        let h = help.dispatcher();
-        Callback::from(move |_: ()| h.dispatch(Some(false)))
-    };
-    let onadd = {
-        let d = state.dispatcher();
-        Callback::from(move |kind: String| d.dispatch(Action::AddComponent { kind, pos: None }))
-    };
-    let onresulterror = {
-        let m = action_msg.clone();
-        Callback::from(move |e: String| m.set(Some(e)))
-    };
+    hooks::use_shortcuts::use_shortcuts(dispatch.clone(), help_to.clone(), run_now.clone());
+    // Issue 12: built-ins and imports open as new library entries.
+    let library = use_context::<components::library::LibraryCtx>();
+    let commands = Commands::new(&commands::Targets {
+        editor: state.dispatcher(),
+        messages: messages.dispatcher(),
+        run: sim.run.clone(),
+        scenario: scenario.clone(),
+        linked,
+        library,
+    });
 
-    let run_state = &*sim.state;
-    let running = run_state.running.is_some();
-    let report = run_state.report.clone();
-    let stale = run_state.is_stale(&state.scenario);
-    let dismiss = |h: &UseStateHandle<Option<String>>| {
-        let h = h.clone();
-        Callback::from(move |_: ()| h.set(None))
+    let editor = EditorContext {
+        scenario,
+        selection,
+        problems,
+        dispatch,
     };
-    let run_msg_dismiss = sim.dismiss.clone();
-    let status = match (&*save_msg, running) {
-        (Some(_), _) => "autosave failed".to_string(),
-        (None, true) => "running…".to_string(),
-        (None, false) if minor_msg.is_some() => (*minor_msg).clone().unwrap_or_default(),
-        (None, false) => format!(
-            "autosaved · {} component(s) · {} fault(s)",
-            state.scenario.components.len(),
-            state.scenario.faults.len()
-        ),
+    let running = sim.state.running.is_some();
+    let run = RunContext {
+        report: report.clone(),
+        running,
+        watch: watch.states.clone(),
+        cursor_us: watch.player.on.then_some(watch.player.t_us),
     };
-
+    let on_message = {
+        let m = messages.dispatcher();
+        Callback::from(move |a: MessageAction| m.dispatch(a))
+    };
+    let status = messages.status_line(
+        running,
+        state.scenario.components.len(),
+        state.scenario.faults.len(),
+    );
+    let engine_version = report
+        .as_ref()
+        .map(|r| r.engine_version.clone())
+        .filter(|v| !v.is_empty());
     html! {
+        <ContextProvider<EditorContext> context={editor.clone()}>
+        <ContextProvider<RunContext> context={run}>
         <div class={classes!("app", dark.then_some("dark"))}>
             <Header library={html! { <components::library::LibraryButtons /> }} running={running} can_undo={state.can_undo()} can_redo={state.can_redo()} help_open={help.0}
-                onpick={onpick} onrun={run_now.clone()} oncancel={sim.cancel.clone()} oncopylink={oncopylink}
-                onimport={onimport} onexport={onexport} onundo={act(Action::Undo)} onredo={act(Action::Redo)} onhelp={onhelp} />
-            <div class="banners">
-                if let Some(m) = &*boot_msg { <Banner id="link-error" message={m.clone()} ondismiss={dismiss(&boot_msg)} /> }
-                if let Some(m) = &*save_msg { <Banner id="autosave-error" message={m.clone()} ondismiss={dismiss(&save_msg)} /> }
-                if let Some(m) = &*action_msg { <Banner id="action-error" level="warning" message={m.clone()} ondismiss={dismiss(&action_msg)} /> }
-                if let Some(m) = &run_state.message { <Banner id="run-error" level="warning" message={m.clone()} ondismiss={run_msg_dismiss} /> }
-                if let Some(m) = &*info_msg { <Banner id="info" level="info" message={m.clone()} ondismiss={dismiss(&info_msg)} /> }
-            </div>
-            if help.0 { <Help onclose={onclosehelp} /> }
-            <main class="layout">
-                <section class="topology" aria-label="Topology">
-                    <div class="section-head">
-                        <h2>{ "Topology" }</h2>
-                        <Palette onadd={onadd} />
-                        <button class={classes!("btn", "small", player.on.then_some("active"))} id="watch-toggle" data-testid="watch-toggle"
-                            aria-pressed={player.on.to_string()} onclick={{ let d = player.dispatcher(); Callback::from(move |_| d.dispatch(watch::PlayerAction::Toggle)) }}
-                            title="Replay the run: every node's state over time">{ "Watch" }</button>
-                    </div>
-                    <Topology scenario={scenario.clone()} selection={state.selection.clone()} problems={problems.clone()} ondispatch={dispatch.clone()}
-                        watch={(*watched).as_ref().map(|(w, _)| w.clone())} />
-                    if player.on {
-                        <WatchBar player={(*player).clone()} horizon_us={state.scenario.horizon.us()} report={report.clone()}
-                            global={(*watched).as_ref().map(|(_, g)| g.clone()).unwrap_or_default()}
-                            onplayer={{ let d = player.dispatcher(); Callback::from(move |a| d.dispatch(a)) }} />
-                    }
-                    <Timeline scenario={scenario.clone()} selection={state.selection.clone()} ondispatch={dispatch.clone()} problems={problems.clone()}
-                        cursor_us={player.on.then_some(player.t_us)} />
-                </section>
-                <aside class="inspector" aria-label="Inspector">
-                    <h2>{ "Inspector" }</h2>
-                    <Inspector scenario={scenario.clone()} selection={state.selection.clone()} problems={problems.clone()} ondispatch={dispatch.clone()} report={report.clone()} />
-                    <Problems problems={problems.clone()} ondispatch={dispatch.clone()}
-                        sites={Rc::new(state.scenario.sites.iter().map(|x| x.id.clone()).collect::<Vec<_>>())} />
-                </aside>
-                <section class="results" aria-label="Results">
-                    <h2>{ "Results" }</h2>
-                    if let Some(p) = &run_state.running { <ProgressBar progress={p.clone()} oncancel={sim.cancel.clone()} /> }
-                    <Results report={report.clone()} stale={stale} dark={dark} running={running} onerror={onresulterror} />
-                </section>
-            </main>
-            <Footer engine_version={report.as_ref().map(|r| r.engine_version.clone()).filter(|v| !v.is_empty()).unwrap_or_else(|| crate::ENGINE_VERSION.to_string())}
+                onpick={commands.pick} onrun={run_now} oncancel={sim.cancel.clone()} oncopylink={commands.copy_link}
+                onimport={commands.import} onexport={commands.export} onundo={editor.act(Action::Undo)}
+                onredo={editor.act(Action::Redo)} onhelp={help_to.reform(|_| None)} />
+            <Banners messages={(*messages).clone()} ondispatch={on_message.clone()}
+                run_message={sim.state.message.clone()} ondismissrun={sim.dismiss.clone()} />
+            if help.0 { <Help onclose={help_to.reform(|_| Some(false))} /> }
+            <Workbench player={watch.player.clone()} global={watch.global.clone()} progress={sim.state.running.clone()}
+                oncancel={sim.cancel.clone()} stale={sim.state.is_stale(&state.scenario)} dark={dark}
+                onresulterror={on_message.reform(|e| MessageAction::Show(Slot::Action, e))} />
+            <Footer engine_version={engine_version.unwrap_or_else(|| crate::ENGINE_VERSION.to_string())}
                 digest={report.as_ref().map(|r| r.digest.clone())} status={status} />
         </div>
+        </ContextProvider<RunContext>>
+        </ContextProvider<EditorContext>>
     }
 }
 

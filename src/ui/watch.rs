@@ -1,10 +1,10 @@
-//! Watch mode: the state of every component and node at a moment of the run. With the run's
-//! state trace (recorded by the engine, `sim::trace`), the states are what the engine did:
-//! up, suspected, down, standby, promoting, draining, recovering, degraded. Without one (an
-//! imported report), they are reconstructed from the scripted faults and the incidents as a
-//! fallback. Pure, so it is unit-tested natively.
+//! Watch mode: the state of every component and node at a moment of the run, from the run's
+//! state trace (recorded by the engine, `sim::trace`; the worker always records it): up,
+//! suspected, down, standby, promoting, draining, recovering, degraded. A report without a
+//! trace shows no states ("no trace"). Also the global events in words, and the player. Pure,
+//! so it is unit-tested natively.
 
-use crate::scenario::{Fault, Scenario, Spec};
+use crate::scenario::{Fault, Scenario};
 pub use crate::sim::trace::NodeState;
 use crate::sim::trace::{StateTrace, Why};
 use std::collections::BTreeMap;
@@ -80,246 +80,40 @@ pub fn states_from_trace(tr: &StateTrace, t_us: u64) -> BTreeMap<String, Status>
     out
 }
 
-/// Every component's status at `t_us` (from the scripted faults, and from the incidents of
-/// `report` when there is one, random failures included), plus the global events active then (traffic spike, DNS
-/// failure) in words.
-pub fn states_at(
-    s: &Scenario,
-    t_us: u64,
-    report: Option<&crate::sim::Report>,
-) -> (BTreeMap<String, Status>, Vec<String>) {
+/// The global events active at `t_us`, in words for the watch bar: a partition (a traced run's
+/// node states do not show a cut link), a traffic spike, a DNS failure. Node states come from
+/// the run's trace only ([`states_from_trace`]).
+pub fn global_at(s: &Scenario, t_us: u64) -> Vec<String> {
     let horizon = s.horizon.us();
-    let mut out: BTreeMap<String, Status> = BTreeMap::new();
-    let mut global = Vec::new();
-    let mut set = |id: &str, state: NodeState, why: String| {
-        let e = out.entry(id.to_string()).or_insert(Status {
-            state: NodeState::Up,
-            why: String::new(),
-            nodes: Vec::new(),
-        });
-        if state > e.state {
-            *e = Status {
-                state,
-                why,
-                nodes: Vec::new(),
-            };
-        }
-    };
     let within = |at: u64, dur: Option<u64>| {
         t_us >= at && t_us < dur.map_or(horizon.max(at + 1), |d| at.saturating_add(d))
     };
-    let node_state = |target: &str, node: Option<u32>| -> NodeState {
-        let n = s
-            .components
-            .iter()
-            .find(|c| c.id == target)
-            .map_or(1, |c| c.node_count().max(1));
-        if node.is_some() && n > 1 {
-            NodeState::Degraded
-        } else {
-            NodeState::Down
-        }
-    };
-    let node_txt =
-        |node: Option<u32>| node.map_or("all nodes".to_string(), |n| format!("node #{n}"));
+    let mut global = Vec::new();
     for f in &s.faults {
         let at = f.at().us();
         match f {
-            Fault::Crash(x) | Fault::Hang(x) | Fault::Corruption(x) => {
-                if within(at, x.duration.as_ref().map(|d| d.us())) {
-                    set(
-                        &x.target,
-                        node_state(&x.target, x.node),
-                        format!("{} ({})", f.kind_name(), node_txt(x.node)),
-                    );
-                }
+            Fault::Partition(x) if within(at, x.duration.as_ref().map(|d| d.us())) => {
+                global.push(format!(
+                    "partition {} {} {}{}",
+                    x.a,
+                    if x.one_way { "→" } else { "⟷" },
+                    x.b,
+                    x.component
+                        .as_ref()
+                        .map(|c| format!(" ({c} only)"))
+                        .unwrap_or_default()
+                ));
             }
-            Fault::ErrorRate(x) => {
-                if within(at, x.duration.as_ref().map(|d| d.us())) {
-                    set(
-                        &x.target,
-                        NodeState::Degraded,
-                        format!("{:.0}% errors", x.rate * 100.0),
-                    );
-                }
+            Fault::TrafficSpike(x) if within(at, Some(x.duration.us())) => {
+                global.push(format!("traffic ×{}", x.factor));
             }
-            Fault::Latency(x) => {
-                if within(at, x.duration.as_ref().map(|d| d.us())) {
-                    set(
-                        &x.target,
-                        NodeState::Degraded,
-                        format!("+{} latency", x.added),
-                    );
-                }
+            Fault::DnsFailure(x) if within(at, x.duration.as_ref().map(|d| d.us())) => {
+                global.push("DNS failure".into());
             }
-            Fault::Leak(x) => {
-                let ex = x.exhaustion.us();
-                if within(at, Some(ex)) {
-                    set(&x.target, NodeState::Degraded, "leaking".into());
-                } else if within(at.saturating_add(ex), Some(x.restart.us())) {
-                    set(
-                        &x.target,
-                        node_state(&x.target, x.node),
-                        "restarting after a leak".into(),
-                    );
-                }
-            }
-            Fault::Flapping(x) => {
-                let (down, up) = (x.down.us(), x.up.us());
-                let period = down.saturating_add(up).max(1);
-                if t_us >= at
-                    && t_us < at.saturating_add(period.saturating_mul(u64::from(x.cycles)))
-                    && (t_us - at) % period < down
-                {
-                    set(&x.target, node_state(&x.target, x.node), "flapping".into());
-                }
-            }
-            Fault::SiteOutage(x) => {
-                if within(at, x.duration.as_ref().map(|d| d.us())) {
-                    for c in s
-                        .components
-                        .iter()
-                        .filter(|c| c.site.as_deref() == Some(x.site.as_str()))
-                    {
-                        set(&c.id, NodeState::Down, format!("site {} down", x.site));
-                    }
-                }
-            }
-            Fault::Partition(x) => {
-                if within(at, x.duration.as_ref().map(|d| d.us())) {
-                    // in words too: a traced run's node states do not show a cut link
-                    global.push(format!(
-                        "partition {} {} {}{}",
-                        x.a,
-                        if x.one_way { "→" } else { "⟷" },
-                        x.b,
-                        x.component
-                            .as_ref()
-                            .map(|c| format!(" ({c} only)"))
-                            .unwrap_or_default()
-                    ));
-                    for c in s.components.iter().filter(|c| {
-                        let in_site = c.site.as_deref() == Some(x.a.as_str())
-                            || c.site.as_deref() == Some(x.b.as_str());
-                        in_site && x.component.as_ref().is_none_or(|only| *only == c.id)
-                    }) {
-                        set(
-                            &c.id,
-                            NodeState::Degraded,
-                            format!("partition {} ⟷ {}", x.a, x.b),
-                        );
-                    }
-                }
-            }
-            Fault::TrafficSpike(x) => {
-                if within(at, Some(x.duration.us())) {
-                    global.push(format!("traffic ×{}", x.factor));
-                }
-            }
-            Fault::DnsFailure(x) => {
-                if within(at, x.duration.as_ref().map(|d| d.us())) {
-                    global.push("DNS failure".into());
-                }
-            }
-            Fault::RollingRestart(x) => {
-                let n = s
-                    .components
-                    .iter()
-                    .find(|c| c.id == x.target)
-                    .map_or(1, |c| u64::from(c.serving_count().max(1)));
-                let batch = u64::from(x.batch.max(1));
-                let batches = n.div_ceil(batch);
-                let (drain, restart) = (x.drain.us(), x.restart.us());
-                let step = drain.saturating_add(restart).max(1);
-                if t_us >= at && t_us < at.saturating_add(step.saturating_mul(batches)) {
-                    let k = (t_us - at) / step;
-                    let phase = (t_us - at) % step;
-                    let (state, what) = if phase < drain {
-                        (NodeState::Draining, "draining")
-                    } else {
-                        (NodeState::Degraded, "restarting")
-                    };
-                    set(
-                        &x.target,
-                        state,
-                        format!("rolling restart: batch {} of {batches} {what}", k + 1),
-                    );
-                }
-            }
-            Fault::BlueGreen(x) => {
-                let one = x.drain.us().saturating_add(x.deploy.us()).max(1);
-                for (i, id) in [&x.blue, &x.green].into_iter().enumerate() {
-                    let start = at.saturating_add(one * i as u64);
-                    if t_us >= start && t_us < start + one {
-                        let draining = t_us - start < x.drain.us();
-                        set(
-                            id,
-                            if draining {
-                                NodeState::Draining
-                            } else {
-                                NodeState::Down
-                            },
-                            if draining {
-                                "draining for deploy".into()
-                            } else {
-                                "deploying".into()
-                            },
-                        );
-                    }
-                }
-            }
-            Fault::SiteSwitchover(x) => {
-                if within(at, Some(60_000_000)) {
-                    for c in s
-                        .components
-                        .iter()
-                        .filter(|c| c.site.as_deref() == Some(x.from.as_str()))
-                    {
-                        set(
-                            &c.id,
-                            NodeState::Draining,
-                            format!("switching over to {}", x.to),
-                        );
-                    }
-                }
-            }
-            Fault::DbSwitchover(x) => {
-                let promotion =
-                    s.components
-                        .iter()
-                        .find(|c| c.id == x.target)
-                        .and_then(|c| match &c.spec {
-                            Spec::Database(d) => Some(d.promotion.us()),
-                            _ => None,
-                        });
-                if within(at, Some(promotion.unwrap_or(5_000_000).max(1_000_000))) {
-                    set(
-                        &x.target,
-                        NodeState::Promoting,
-                        "planned primary switch".into(),
-                    );
-                }
-            }
+            _ => {}
         }
     }
-    if let Some(r) = report {
-        let t_s = t_us as f64 / 1e6;
-        for inc in &r.incidents {
-            if t_s >= inc.start_s && t_s < inc.start_s + inc.rto_s.max(1.0) {
-                // `app#0` → `app`.
-                let id = inc.component.split('#').next().unwrap_or_default();
-                if s.components.iter().any(|c| c.id == id) {
-                    let why = if inc.recovery.is_empty() {
-                        inc.trigger.clone()
-                    } else {
-                        inc.recovery.clone()
-                    };
-                    set(id, NodeState::Recovering, why);
-                }
-            }
-        }
-    }
-    (out, global)
+    global
 }
 
 /// The success rate (%) of the report window holding `t_s`, if any.
@@ -428,7 +222,7 @@ mod tests {
         }) else {
             panic!("keycloak-multisite has a partition with a duration");
         };
-        let words = |t: u64| states_at(&s, t, None).1;
+        let words = |t: u64| global_at(&s, t);
         let during = words(at + dur / 2);
         assert!(
             during
@@ -442,64 +236,32 @@ mod tests {
     }
 
     #[test]
-    fn reference_faults_replay() {
-        // liferay-reference: app node 0 crashes at 20m for 10m; lb at 40m for 5m.
-        let s = builtins::get("liferay-reference").unwrap().scenario();
-        let (at0, _) = states_at(&s, 0, None);
-        assert!(at0.is_empty());
-        let (at25, _) = states_at(&s, 25 * MIN, None);
-        assert_eq!(at25["app"].state, NodeState::Degraded);
-        assert!(at25["app"].why.contains("node #0"));
-        let (at41, _) = states_at(&s, 41 * MIN, None);
-        // The active member of the pair is down; the passive one takes over.
-        assert_eq!(at41["lb"].state, NodeState::Degraded);
-        assert!(!at41.contains_key("app"));
-    }
-
-    #[test]
-    fn every_builtin_replays_at_every_minute_without_panicking() {
+    fn spikes_and_dns_failures_are_named_while_they_last() {
         for b in builtins::all() {
             let s = b.scenario();
             let h = s.horizon.us();
             let mut t = 0;
             while t <= h {
-                let _ = states_at(&s, t, None);
+                for g in global_at(&s, t) {
+                    assert!(
+                        g.starts_with("partition ")
+                            || g.starts_with("traffic ×")
+                            || g == "DNS failure",
+                        "{g}"
+                    );
+                }
                 t += (h / 240).max(1);
             }
         }
-    }
-
-    #[test]
-    fn rolling_restart_walks_through_batches() {
-        let s = builtins::get("rolling-maintenance-6").unwrap().scenario();
-        let rr = s.faults.iter().find_map(|f| match f {
-            Fault::RollingRestart(x) => Some(x.clone()),
-            _ => None,
-        });
-        if let Some(x) = rr {
-            let (st, _) = states_at(&s, x.at.us(), None);
-            assert_eq!(st[&x.target].state, NodeState::Draining);
-            assert!(st[&x.target].why.contains("batch 1"));
-        }
-    }
-
-    #[test]
-    fn incidents_of_the_run_show_as_recovering() {
-        let s = builtins::get("liferay-reference").unwrap().scenario();
-        let mut r = crate::sim::Report::default();
-        r.incidents.push(crate::sim::report::Incident {
-            trigger: "random failure".into(),
-            component: "web#1".into(),
-            start_s: 100.0,
-            rto_s: 20.0,
-            recovery: "web#1 marked down".into(),
-            ..Default::default()
-        });
-        let (st, _) = states_at(&s, 110_000_000, Some(&r));
-        assert_eq!(st["web"].state, NodeState::Recovering);
-        assert_eq!(st["web"].why, "web#1 marked down");
-        let (st, _) = states_at(&s, 130_000_000, Some(&r));
-        assert!(!st.contains_key("web"));
+        let mut s = builtins::get("liferay-reference").unwrap().scenario();
+        s.faults =
+            vec![
+                serde_json::from_str(r#"{"dns_failure": {"at": "10m", "duration": "5m"}}"#)
+                    .unwrap(),
+            ];
+        assert!(global_at(&s, 9 * MIN).is_empty());
+        assert_eq!(global_at(&s, 12 * MIN), vec!["DNS failure"]);
+        assert!(global_at(&s, 15 * MIN).is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The thin browser glue: start-up, the panic banner, the scenario library's storage
 //! (`library_store`), the location hash
 //! (`#s=…` share links), the clipboard, file download, and the simulation worker. The only layer
-//! besides `ui` that touches web-sys.
+//! besides `ui` that touches web-sys; it never imports `ui` (dependencies point one way).
 //!
 //! Every function here that can fail returns a message for the user instead of panicking.
 
@@ -14,19 +14,20 @@ use wasm_bindgen::JsCast;
 /// The worker script Trunk emits for the `worker` binary (relative to the page).
 pub const WORKER_SCRIPT: &str = "worker.js";
 
-/// Installs the panic hook and hands `#app` to `mount` (not `<body>`: Yew clears its host, and
-/// the `#fatal` banner must survive). The binary mounts the app, so that `web` never names `ui`.
+/// Installs the panic hook (through Yew, which otherwise installs its own console-only hook when
+/// rendering) and returns the element the app mounts on: `#app`, not `<body>`, since Yew clears
+/// its host and the `#fatal` banner must survive. Without `#app` the banner says so and `None`
+/// comes back. The binary (`src/bin/app.rs`) mounts the app there, so `web` never names `ui`.
 #[cfg(target_arch = "wasm32")]
-pub fn start(mount: impl FnOnce(web_sys::Element)) {
-    // Through Yew, which otherwise installs its own console-only hook when rendering.
+pub fn start() -> Option<web_sys::Element> {
     yew::set_custom_panic_hook(Box::new(report_panic));
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
-    match root {
-        Some(root) => mount(root),
-        None => show_fatal("Failover Lab could not start: the page has no #app element."),
+    if root.is_none() {
+        show_fatal("Failover Lab could not start: the page has no #app element.");
     }
+    root
 }
 
 /// The worker binary's entry point: registers the simulation worker.

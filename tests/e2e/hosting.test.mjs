@@ -46,12 +46,38 @@ test("dist/ works from a sub-folder of the host", async () => {
   const browser = await launch();
   try {
     const { page, errors, requests, context } = await runRecorded(browser, server.url);
-    const outside = requests.filter((u) => !u.startsWith(server.url));
+    const outside = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith("blob:"));
     assert.deepEqual(outside, [], "every asset loads from under the sub-folder");
     assert.match(await page.locator("#digest").textContent(), /^[0-9a-f]{8,}$/);
     await screenshot(page, "sub-folder");
     assert.deepEqual(errors, []);
     await context.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test("a WebAssembly trap (out of memory, abort) shows the error banner, not a blank page", async () => {
+  const server = await serveDist();
+  const browser = await launch();
+  try {
+    const { page } = await openPage(browser, server.url);
+    await settled(page);
+    // What the browser raises when wasm traps inside an event handler or at start-up.
+    await page.evaluate(() => {
+      const trap = new WebAssembly.RuntimeError("unreachable");
+      dispatchEvent(new ErrorEvent("error", { error: trap, message: trap.message }));
+    });
+    const fatal = page.locator("#fatal");
+    await fatal.waitFor({ state: "visible", timeout: 5_000 });
+    assert.match(await fatal.textContent(), /stopped: unreachable .*autosaved work is kept/);
+    // An ordinary script error elsewhere is not a crash of the app.
+    const reloaded = await openPage(browser, server.url);
+    await settled(reloaded.page);
+    await reloaded.page.evaluate(() => dispatchEvent(new ErrorEvent("error", { error: new TypeError("x") })));
+    assert.equal(await reloaded.page.locator("#fatal").isVisible(), false);
+    await screenshot(page, "trap-banner");
   } finally {
     await browser.close();
     await server.close();

@@ -288,7 +288,7 @@ test("charts: hovering a chart, or the arrow keys on it, reads the values of tha
   await page.mouse.move(box.x + (66 + (484 * 25) / 60 + 2) * scale, box.y + box.height / 2);
   await page.waitForFunction(() => /at /.test(document.querySelector("[data-testid=chart-success-rate-hover]")?.textContent ?? ""));
   const text = await readout.textContent();
-  assert.match(text, /^at 25\.\d min: \d+\.\d\d % \(\d+ of \d+ requests\)$/, text);
+  assert.match(text, /^at 25\.\d min: \d+(\.\d+)? % \(\d+ of \d+ requests\)$/, text);
   assert.equal(await page.locator("#chart-success-rate .chart-cursor").count(), 1, "a cursor marks the window");
   // The failures chart at the same moment names causes with counts.
   const fbox = await page.locator("#chart-failures-by-cause canvas").boundingBox();
@@ -302,7 +302,7 @@ test("charts: hovering a chart, or the arrow keys on it, reads the values of tha
   // Keyboard: focus the chart, Home → the first window, → the next, End → the last.
   await canvas.focus();
   await page.keyboard.press("Home");
-  assert.match(await readout.textContent(), /^at 0\.0 s: /);
+  assert.match(await readout.textContent(), /^at 0 s: /);
   const first = await readout.textContent();
   await page.keyboard.press("ArrowRight");
   const second = await readout.textContent();

@@ -27,3 +27,39 @@ pub fn banner(props: &BannerProps) -> Html {
         </div>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct BannersProps {
+    pub messages: crate::ui::messages::Messages,
+    pub ondispatch: Callback<crate::ui::messages::MessageAction>,
+    /// Why the last run could not start, finish or be trusted (`#run-error`).
+    #[prop_or_default]
+    pub run_message: Option<String>,
+    pub ondismissrun: Callback<()>,
+}
+
+/// The page's banners, top to bottom: bad link, autosave, refused action, run error, info.
+#[function_component(Banners)]
+pub fn banners(props: &BannersProps) -> Html {
+    use crate::ui::messages::{MessageAction, Slot};
+    let banner = |slot: Slot| {
+        props.messages.get(slot).map(|m| {
+            let d = props.ondispatch.clone();
+            html! {
+                <Banner id={slot.id()} level={slot.level()} message={m.to_string()}
+                    ondismiss={Callback::from(move |_| d.emit(MessageAction::Dismiss(slot)))} />
+            }
+        })
+    };
+    html! {
+        <div class="banners">
+            { for banner(Slot::Link) }
+            { for banner(Slot::Autosave) }
+            { for banner(Slot::Action) }
+            if let Some(m) = &props.run_message {
+                <Banner id="run-error" level="warning" message={m.clone()} ondismiss={props.ondismissrun.clone()} />
+            }
+            { for banner(Slot::Info) }
+        </div>
+    }
+}

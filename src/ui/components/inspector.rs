@@ -3,34 +3,28 @@
 
 use crate::scenario::{Problem, Scenario};
 use crate::ui::components::field::{Field, FieldKind};
+use crate::ui::context::{use_editor, use_run, EditorContext};
 use crate::ui::form::{self, FormCtx};
 use crate::ui::state::{default_spec, kind_label, Action, Sel};
 use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct InspectorProps {
-    pub scenario: Rc<Scenario>,
-    pub selection: Vec<Sel>,
-    pub problems: Rc<Vec<Problem>>,
-    pub ondispatch: Callback<Action>,
-    /// The last run's report, for the selected component's figures.
-    #[prop_or_default]
-    pub report: Option<Rc<crate::sim::Report>>,
-}
-
+/// Reads the editor from [`EditorContext`] and the last run's report (for the selected
+/// component's figures) from the run context.
 #[function_component(Inspector)]
-pub fn inspector(props: &InspectorProps) -> Html {
-    let s = props.scenario.clone();
+pub fn inspector() -> Html {
+    let ed = use_editor();
+    let report = use_run().report;
+    let s = ed.scenario.clone();
     let json = serde_json::to_value(&*s).unwrap_or(Value::Null);
     let ctx = FormCtx {
         components: Rc::new(s.components.iter().map(|c| c.id.clone()).collect()),
         sites: Rc::new(s.sites.iter().map(|x| x.id.clone()).collect()),
-        problems: props.problems.clone(),
+        problems: ed.problems.clone(),
         onset: {
             let s = s.clone();
-            let ondispatch = props.ondispatch.clone();
+            let ondispatch = ed.dispatch.clone();
             Callback::from(move |(path, value): (String, Option<Value>)| {
                 match form::edit(&s, &path, value) {
                     Ok(next) => {
@@ -43,88 +37,18 @@ pub fn inspector(props: &InspectorProps) -> Html {
         },
     };
     let dispatch = |a: Action| {
-        let d = props.ondispatch.clone();
+        let d = ed.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
 
-    let body = match props.selection.as_slice() {
+    let body = match ed.selection.as_slice() {
         [] => settings(&s, &json, &ctx),
         [Sel::Component(id)] => match s.components.iter().position(|c| c.id == *id) {
-            Some(i) => component(&s, &json, &ctx, i, props),
+            Some(i) => component(&s, &json, &ctx, i, &ed, report.as_deref()),
             None => html! {},
         },
         [Sel::Site(id)] => match s.sites.iter().position(|x| x.id == *id) {
-            Some(i) => {
-                let site = &s.sites[i];
-                let path = format!("sites[{i}]");
-                let rect = site.rect.unwrap_or([0, 0, 300, 200]);
-                let members: Vec<String> = s
-                    .components
-                    .iter()
-                    .filter(|c| c.site.as_deref() == Some(site.id.as_str()))
-                    .map(|c| c.id.clone())
-                    .collect();
-                let rename = {
-                    let d = props.ondispatch.clone();
-                    let site = site.clone();
-                    Callback::from(move |v: Option<Value>| {
-                        let to = v
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default();
-                        d.emit(Action::UpdateSite {
-                            id: site.id.clone(),
-                            site: crate::scenario::Site {
-                                id: to,
-                                ..site.clone()
-                            },
-                        });
-                        None
-                    })
-                };
-                html! {
-                    <>
-                    <h3>{ format!("Site {}", site.id) }</h3>
-                    <Field path={format!("{path}.id")} label="Id" kind={FieldKind::Text} value={Some(Value::from(site.id.clone()))} oncommit={rename} />
-                    { ctx.field(&format!("{path}.name"), "name", Some(&Value::from(site.name.clone())), None) }
-                    { ctx.field(&format!("{path}.kind"), "kind", json.pointer(&format!("/sites/{i}/kind")), Some(&Value::from("zonal"))) }
-                    <p class="hint" id="site-members">{
-                        match members.as_slice() {
-                            [] => "No components in this site yet: drag nodes into its box.".to_string(),
-                            m => format!("Components in this site: {}.", m.join(", ")),
-                        }
-                    }</p>
-                    <fieldset class="group"><legend>{ "Box (canvas units)" }</legend>
-                        { for ["x", "y", "width", "height"].iter().enumerate().map(|(k, name)| {
-                            let onset = ctx.onset.clone();
-                            let d = props.ondispatch.clone();
-                            let boxed = site.rect.is_some();
-                            let id = site.id.clone();
-                            let p = format!("{path}.rect[{k}]");
-                            let rect_path = format!("{path}.rect");
-                            let oncommit = Callback::from(move |v: Option<Value>| {
-                                let n = v
-                                    .and_then(|v| v.as_i64())
-                                    .and_then(|n| i32::try_from(n).ok())
-                                    .unwrap_or(rect[k]);
-                                if !boxed {
-                                    let mut r = rect;
-                                    r[k] = n;
-                                    return onset.emit((rect_path.clone(), Some(serde_json::json!(r))));
-                                }
-                                // Like dragging the box: x/y move it with its components,
-                                // width/height resize it and its membership follows.
-                                let delta = n.saturating_sub(rect[k]);
-                                let (dx, dy) = if k % 2 == 0 { (delta, 0) } else { (0, delta) };
-                                d.emit(Action::DragSite { id: id.clone(), resize: k >= 2, dx, dy });
-                                None
-                            });
-                            html! { <Field path={p} label={name.to_string()} kind={FieldKind::Integer} value={Some(Value::from(rect[k]))} {oncommit} /> }
-                        }) }
-                    </fieldset>
-                    <button class="btn danger" onclick={dispatch(Action::DeleteSelected)} id="delete-selected">{ "Delete site" }</button>
-                    </>
-                }
-            }
+            Some(i) => site(&s, &json, &ctx, i, &ed),
             None => html! {},
         },
         [Sel::Link(a, b)] => html! {
@@ -168,6 +92,87 @@ pub fn inspector(props: &InspectorProps) -> Html {
         <div class="inspector-body" id="inspector" data-testid="inspector">
             { body }
         </div>
+    }
+}
+
+/// A site's fields: id (renames every reference), name, kind, members and its box.
+fn site(s: &Scenario, json: &Value, ctx: &FormCtx, i: usize, ed: &EditorContext) -> Html {
+    let site = &s.sites[i];
+    let path = format!("sites[{i}]");
+    let rect = site.rect.unwrap_or([0, 0, 300, 200]);
+    let members: Vec<String> = s
+        .components
+        .iter()
+        .filter(|c| c.site.as_deref() == Some(site.id.as_str()))
+        .map(|c| c.id.clone())
+        .collect();
+    let rename = {
+        let d = ed.dispatch.clone();
+        let site = site.clone();
+        Callback::from(move |v: Option<Value>| {
+            let to = v
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            d.emit(Action::UpdateSite {
+                id: site.id.clone(),
+                site: crate::scenario::Site {
+                    id: to,
+                    ..site.clone()
+                },
+            });
+            None
+        })
+    };
+    html! {
+        <>
+        <h3>{ format!("Site {}", site.id) }</h3>
+        <Field path={format!("{path}.id")} label="Id" kind={FieldKind::Text} value={Some(Value::from(site.id.clone()))} oncommit={rename} />
+        { ctx.field(&format!("{path}.name"), "name", Some(&Value::from(site.name.clone())), None) }
+        { ctx.field(&format!("{path}.kind"), "kind", json.pointer(&format!("/sites/{i}/kind")), Some(&Value::from("zonal"))) }
+        <p class="hint" id="site-members">{
+            match members.as_slice() {
+                [] => "No components in this site yet: drag nodes into its box.".to_string(),
+                m => format!("Components in this site: {}.", m.join(", ")),
+            }
+        }</p>
+        <fieldset class="group"><legend>{ "Box (canvas units)" }</legend>
+            { for ["x", "y", "width", "height"].iter().enumerate().map(|(k, name)| {
+                let onset = ctx.onset.clone();
+                let d = ed.dispatch.clone();
+                let boxed = site.rect.is_some();
+                let id = site.id.clone();
+                let p = format!("{path}.rect[{k}]");
+                let rect_path = format!("{path}.rect");
+                let oncommit = Callback::from(move |v: Option<Value>| {
+                    let n = v
+                        .and_then(|v| v.as_i64())
+                        .and_then(|n| i32::try_from(n).ok())
+                        .unwrap_or(rect[k]);
+                    if !boxed {
+                        let mut r = rect;
+                        r[k] = n;
+                        return onset.emit((rect_path.clone(), Some(serde_json::json!(r))));
+                    }
+                    // Like dragging the box: x/y move it with its components,
+                    // width/height resize it and its membership follows.
+                    let delta = n.saturating_sub(rect[k]);
+                    let (dx, dy) = if k % 2 == 0 { (delta, 0) } else { (0, delta) };
+                    d.emit(Action::DragSite { id: id.clone(), resize: k >= 2, dx, dy });
+                    None
+                });
+                html! { <Field path={p} label={name.to_string()} kind={FieldKind::Integer} value={Some(Value::from(rect[k]))} {oncommit} /> }
+            }) }
+        </fieldset>
+        <button class="btn danger" onclick={ed.act(Action::DeleteSelected)} id="delete-selected">{ "Delete site" }</button>
+        </>
+    }
+}
+
+/// The CSS class of a problem's severity.
+fn severity_class(s: crate::scenario::Severity) -> &'static str {
+    match s {
+        crate::scenario::Severity::Error => "error",
+        crate::scenario::Severity::Warning => "warning",
     }
 }
 
@@ -277,7 +282,14 @@ fn settings(s: &Scenario, json: &Value, ctx: &FormCtx) -> Html {
     }
 }
 
-fn component(s: &Scenario, json: &Value, ctx: &FormCtx, i: usize, props: &InspectorProps) -> Html {
+fn component(
+    s: &Scenario,
+    json: &Value,
+    ctx: &FormCtx,
+    i: usize,
+    ed: &EditorContext,
+    report: Option<&crate::sim::Report>,
+) -> Html {
     let c = &s.components[i];
     let kind = c.spec.kind_name();
     let path = format!("components[{i}]");
@@ -290,7 +302,7 @@ fn component(s: &Scenario, json: &Value, ctx: &FormCtx, i: usize, props: &Inspec
         .and_then(|d| serde_json::to_value(d).ok())
         .and_then(|v| v.get(kind).cloned());
     let rename = {
-        let d = props.ondispatch.clone();
+        let d = ed.dispatch.clone();
         let from = c.id.clone();
         Callback::from(move |v: Option<Value>| {
             let to = v
@@ -304,13 +316,13 @@ fn component(s: &Scenario, json: &Value, ctx: &FormCtx, i: usize, props: &Inspec
         })
     };
     let calls = c.next.iter().map(|n| {
-        let d = props.ondispatch.clone();
+        let d = ed.dispatch.clone();
         let (from, to) = (c.id.clone(), n.clone());
         let onclick = Callback::from(move |_| d.emit(Action::Disconnect { from: from.clone(), to: to.clone() }));
         html! { <li key={n.clone()}>{ n.clone() }<button class="btn small" {onclick} aria-label={format!("Remove link to {n}")}>{ "×" }</button></li> }
     });
     let add_call = {
-        let d = props.ondispatch.clone();
+        let d = ed.dispatch.clone();
         let from = c.id.clone();
         Callback::from(move |e: Event| {
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
@@ -334,22 +346,22 @@ fn component(s: &Scenario, json: &Value, ctx: &FormCtx, i: usize, props: &Inspec
             onset.emit((p.clone(), v));
         })
     };
-    let mine: Vec<&Problem> = props
+    let mine: Vec<&Problem> = ed
         .problems
         .iter()
         .filter(|p| p.component.as_deref() == Some(c.id.as_str()))
         .collect();
     let dispatch = |a: Action| {
-        let d = props.ondispatch.clone();
+        let d = ed.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
     html! {
         <>
         <h3>{ format!("{}: {}", kind_label(kind), c.id) }</h3>
         if !mine.is_empty() {
-            <ul class="problems inline">{ for mine.iter().map(|p| html! { <li class={format!("{:?}", p.severity).to_lowercase()}>{ p.message.clone() }</li> }) }</ul>
+            <ul class="problems inline">{ for mine.iter().map(|p| html! { <li class={severity_class(p.severity)}>{ p.message.clone() }</li> }) }</ul>
         }
-        { run_figures(props.report.as_deref(), &c.id) }
+        { run_figures(report, &c.id) }
         <Field path={format!("{path}.id")} label="Id" kind={FieldKind::Text} value={Some(Value::from(c.id.clone()))} oncommit={rename} />
         { ctx.field(&format!("{path}.name"), "name", Some(&Value::from(c.name.clone())), None) }
         { ctx.field(&format!("{path}.site"), "site", c.site.as_ref().map(|x| Value::from(x.clone())).as_ref(), None) }

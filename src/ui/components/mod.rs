@@ -12,6 +12,10 @@ pub mod palette;
 pub mod problems;
 pub mod progress;
 pub mod results;
+pub mod show_more;
 pub mod timeline;
 pub mod topology;
 pub mod watch_bar;
+pub mod workbench;
+
+pub use show_more::ShowMore;

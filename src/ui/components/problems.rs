@@ -1,40 +1,37 @@
 //! The list of the scenario's problems (errors stop a run; warnings such as single points of
 //! failure do not); clicking one selects the component, site or fault it is about.
 
-use crate::scenario::{Problem, Severity};
+use crate::scenario::Severity;
 use crate::ui::state::{Action, Sel};
-use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ProblemsProps {
-    pub problems: Rc<Vec<Problem>>,
-    pub ondispatch: Callback<Action>,
-    /// The site ids in scenario order: a problem under `sites[i]` selects that site.
-    #[prop_or_default]
-    pub sites: Rc<Vec<String>>,
-}
+/// Reads the problems and the scenario's sites (a problem under `sites[i]` selects that site)
+/// from [`EditorContext`](crate::ui::context::EditorContext).
+/// Problems listed at first (and per "Show more"): a hostile file can carry thousands.
+pub const PROBLEM_ROWS: usize = 100;
 
 #[function_component(Problems)]
-pub fn problems(props: &ProblemsProps) -> Html {
-    let errors = props
+pub fn problems() -> Html {
+    let ed = crate::ui::context::use_editor();
+    let shown = use_state(|| PROBLEM_ROWS);
+    let errors = ed
         .problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
         .count();
-    let warnings = props.problems.len() - errors;
+    let warnings = ed.problems.len() - errors;
     html! {
         <section class="problem-list" id="problems" data-testid="problems" aria-label="Problems">
             <h3>{ format!("Problems: {errors} error(s), {warnings} warning(s)") }</h3>
-            if props.problems.is_empty() {
+            if ed.problems.is_empty() {
                 <p class="hint">{ "No problems found." }</p>
             }
             <ul class="problems">
-                { for props.problems.iter().map(|p| {
+                { for ed.problems.iter().take(*shown).map(|p| {
                     let cls = match p.severity { Severity::Error => "error", Severity::Warning => "warning" };
                     let body = html! { <><span class="sev">{ cls }</span><code>{ p.path.clone() }</code>{ " " }{ p.message.clone() }</> };
                     // What clicking it selects: the component, else the site or fault of its path.
-                    let site = crate::ui::item_index(&p.path, "sites").and_then(|i| props.sites.get(i));
+                    let site = crate::ui::item_index(&p.path, "sites").and_then(|i| ed.scenario.sites.get(i)).map(|x| &x.id);
                     let target = match (&p.component, site) {
                         (Some(c), _) => Some(Sel::Component(c.clone())),
                         (None, Some(id)) => Some(Sel::Site(id.clone())),
@@ -42,7 +39,7 @@ pub fn problems(props: &ProblemsProps) -> Html {
                     };
                     match target {
                         Some(sel) => {
-                            let d = props.ondispatch.clone();
+                            let d = ed.dispatch.clone();
                             let onclick = Callback::from(move |_| d.emit(Action::Select(sel.clone())));
                             html! { <li class={cls} data-component={p.component.clone()} data-site={site.cloned()}>
                                 <button class="linklike" {onclick}>{ body }</button></li> }
@@ -51,6 +48,8 @@ pub fn problems(props: &ProblemsProps) -> Html {
                     }
                 }) }
             </ul>
+            <super::ShowMore total={ed.problems.len()} shown={*shown} step={PROBLEM_ROWS} what="problems"
+                onmore={{ let shown = shown.clone(); Callback::from(move |n| shown.set(n)) }} />
         </section>
     }
 }

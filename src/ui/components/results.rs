@@ -19,8 +19,13 @@ pub struct ResultsProps {
     pub onerror: Callback<String>,
 }
 
+/// Incident rows drawn at first (and per "Show more"): a run with a million random failures
+/// must not build a million table rows; the report and its exports keep them all.
+pub const INCIDENT_ROWS: usize = 200;
+
 #[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
+    let shown = use_state(|| INCIDENT_ROWS);
     use_effect_with(props.report.is_some(), |shown| {
         if *shown {
             crate::web::mark_first_results();
@@ -101,7 +106,7 @@ pub fn results(props: &ResultsProps) -> Html {
                     if r.incidents.is_empty() {
                         <tr class="none"><td colspan="10">{ "No incidents: no request failed because of a fault." }</td></tr>
                     }
-                    { for r.incidents.iter().enumerate().map(|(i, inc)| html! {
+                    { for r.incidents.iter().take(*shown).enumerate().map(|(i, inc)| html! {
                         <tr class="incident-row" data-testid="incident-row" data-incident-index={i.to_string()}>
                             <td>{ i + 1 }</td><td>{ inc.trigger.clone() }</td><td>{ inc.component.clone() }</td>
                             <td>{ report::duration_s(inc.start_s) }</td><td>{ report::duration_s(inc.rto_s) }</td>
@@ -111,6 +116,8 @@ pub fn results(props: &ResultsProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            <super::ShowMore total={r.incidents.len()} shown={*shown} step={INCIDENT_ROWS} what="incidents"
+                onmore={{ let shown = shown.clone(); Callback::from(move |n| shown.set(n)) }} />
         </div>
     }
 }

@@ -5,7 +5,6 @@
 use crate::scenario::{Dur, Fault, Scenario, Spec};
 use crate::ui::state::{Action, Sel};
 use serde_json::json;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// Every fault kind, in picker order.
@@ -201,60 +200,32 @@ pub fn fault_subject(f: &Fault) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TimelineProps {
-    pub scenario: Rc<Scenario>,
-    pub selection: Vec<Sel>,
-    pub ondispatch: Callback<Action>,
-    /// The moment shown in watch mode, drawn as a cursor.
-    #[prop_or_default]
-    pub cursor_us: Option<u64>,
-    /// The scenario's problems: a fault with one is marked ✖ or ⚠ instead of ▼.
-    #[prop_or_default]
-    pub problems: Rc<Vec<crate::scenario::Problem>>,
-}
-
+/// Reads the editor (scenario, selection, problems: a fault with one is marked ✖ or ⚠ instead
+/// of ▼) from [`EditorContext`](crate::ui::context::EditorContext), and watch mode's moment,
+/// drawn as a cursor, from the run context.
 #[function_component(Timeline)]
-pub fn timeline(props: &TimelineProps) -> Html {
+pub fn timeline() -> Html {
+    let ed = crate::ui::context::use_editor();
+    let cursor_us = crate::ui::context::use_run().cursor_us;
     let track_ref = use_node_ref();
     // Fault being dragged and its preview time.
     let drag = use_state(|| None::<(usize, u64)>);
     let kind = use_state(|| "crash".to_string());
     let error = use_state(|| None::<String>);
-    let s = &props.scenario;
+    let s = &ed.scenario;
     let horizon = s.horizon.us().max(1);
 
-    let frac_at = {
-        let track_ref = track_ref.clone();
-        move |client_x: f64| -> f64 {
-            track_ref
-                .cast::<web_sys::Element>()
-                .map(|e| {
-                    let r = e.get_bounding_client_rect();
-                    if r.width() > 0.0 {
-                        ((client_x - r.left()) / r.width()).clamp(0.0, 1.0)
-                    } else {
-                        0.0
-                    }
-                })
-                .unwrap_or(0.0)
-        }
-    };
     let onpointermove = {
-        let drag = drag.clone();
-        let frac_at = frac_at.clone();
+        let (drag, track_ref) = (drag.clone(), track_ref.clone());
         Callback::from(move |e: PointerEvent| {
             if let Some((i, _)) = *drag {
-                // Snap to whole seconds.
-                let us = (frac_at(e.client_x() as f64) * horizon as f64 / 1e6).round() as u64
-                    * 1_000_000;
-                drag.set(Some((i, us.min(horizon))));
+                drag.set(Some((i, time_at(&track_ref, e.client_x() as f64, horizon))));
             }
         })
     };
     let onpointerup = {
         let drag = drag.clone();
-        let ondispatch = props.ondispatch.clone();
+        let ondispatch = ed.dispatch.clone();
         Callback::from(move |_: PointerEvent| {
             if let Some((index, at_us)) = *drag {
                 ondispatch.emit(Action::MoveFault { index, at_us });
@@ -272,7 +243,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let onadd = {
         let kind = kind.clone();
         let s = s.clone();
-        let ondispatch = props.ondispatch.clone();
+        let ondispatch = ed.dispatch.clone();
         let error = error.clone();
         Callback::from(
             move |_| match fault_template(&kind, &s, free_fault_time(&s)) {
@@ -302,85 +273,24 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let lanes = fault_lanes(&starts, &spans, horizon);
     let markers = s.faults.iter().enumerate().map(|(i, f)| {
         let at = starts[i];
-        let pct = 100.0 * (at as f64 / horizon as f64).min(1.0);
-        let row = lanes[i];
-        let selected = props.selection.contains(&Sel::Fault(i));
-        let mine: Vec<&crate::scenario::Problem> = props
-            .problems
-            .iter()
-            .filter(|p| crate::ui::item_index(&p.path, "faults") == Some(i))
-            .collect();
-        let worst = mine.iter().map(|p| p.severity).min();
-        let (glyph, sev_class) = match worst {
-            Some(crate::scenario::Severity::Error) => ("✖", Some("has-error")),
-            Some(crate::scenario::Severity::Warning) => ("⚠", Some("has-warning")),
-            None => ("▼", None),
-        };
-        let why = if mine.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", mine.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))
-        };
-        let onpointerdown = {
-            let drag = drag.clone();
-            let ondispatch = props.ondispatch.clone();
-            Callback::from(move |e: PointerEvent| {
-                e.prevent_default();
-                ondispatch.emit(Action::Select(Sel::Fault(i)));
-                drag.set(Some((i, at)));
-            })
-        };
-        let onkeydown = {
-            let ondispatch = props.ondispatch.clone();
-            let step = (horizon / 100).max(1_000_000);
-            Callback::from(move |e: KeyboardEvent| {
-                let to = match e.key().as_str() {
-                    "ArrowLeft" => at.saturating_sub(step),
-                    "ArrowRight" => (at + step).min(horizon),
-                    _ => return,
-                };
-                e.prevent_default();
-                ondispatch.emit(Action::MoveFault { index: i, at_us: to });
-            })
-        };
-        let span = spans[i].map(|d| {
-            let end = 100.0 * (at.saturating_add(d) as f64 / horizon as f64).min(1.0);
-            html! {
-                <div class={classes!("fault-span", selected.then_some("selected"))} aria-hidden="true"
-                    data-testid={format!("fault-span-{i}")}
-                    title={format!("{} {} from {} for {}", f.kind_name(), fault_subject(f), Dur::Valid(at), Dur::Valid(d))}
-                    style={format!("left:{pct}%;width:{}%;top:{}px", (end - pct).max(0.0), 11 + LANE_PX * row)}></div>
-            }
-        });
-        html! {
-            <>
-            { for span }
-            <button class={classes!("fault-marker", format!("fault-{}", f.kind_name()), selected.then_some("selected"), sev_class)}
-                style={format!("left:{pct}%;top:{}px", 2 + LANE_PX * row)} data-fault-index={i.to_string()} data-testid={format!("fault-marker-{i}")}
-                aria-label={format!("{} of {} at {} (arrow keys move it){why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
-                title={format!("{} {} at {}{why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
-                {onpointerdown} {onkeydown}>
-                { glyph }
-            </button>
-            </>
-        }
+        fault_marker(
+            &ed,
+            &drag,
+            Marker {
+                i,
+                f,
+                at,
+                row: lanes[i],
+                span: spans[i],
+                horizon,
+            },
+        )
     });
-    let rows = s.faults.iter().enumerate().map(|(i, f)| {
-        let select = { let d = props.ondispatch.clone(); Callback::from(move |_| d.emit(Action::Select(Sel::Fault(i)))) };
-        let delete = {
-            let d = props.ondispatch.clone();
-            Callback::from(move |_| { d.emit(Action::Select(Sel::Fault(i))); d.emit(Action::DeleteSelected); })
-        };
-        let selected = props.selection.contains(&Sel::Fault(i));
-        html! {
-            <li class={classes!("fault-row", selected.then_some("selected"))} data-testid={format!("fault-row-{i}")}>
-                <button class="linklike" onclick={select}>
-                    <strong>{ f.kind_name().replace('_', " ") }</strong>{ format!(" {} at {}", fault_subject(f), f.at()) }
-                </button>
-                <button class="btn small" onclick={delete} aria-label={format!("Delete fault {}", i + 1)}>{ "Delete" }</button>
-            </li>
-        }
-    });
+    let rows = s
+        .faults
+        .iter()
+        .enumerate()
+        .map(|(i, f)| fault_row(&ed, i, f));
     html! {
         <section class="timeline" id="fault-timeline" data-testid="fault-timeline" aria-label="Fault timeline">
             <div class="timeline-head">
@@ -396,12 +306,151 @@ pub fn timeline(props: &TimelineProps) -> Html {
             <div class="track" ref={track_ref} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
                 <div class="axis">{ for ticks }</div>
                 { for markers }
-                if let Some(c) = props.cursor_us {
+                if let Some(c) = cursor_us {
                     <div class="cursor" id="timeline-cursor" style={format!("left:{}%", 100.0 * (c as f64 / horizon as f64).min(1.0))}></div>
                 }
             </div>
             <ul class="fault-list">{ for rows }</ul>
         </section>
+    }
+}
+
+/// The time under `client_x` on a track `horizon` µs long, snapped to whole seconds.
+fn time_at(track: &NodeRef, client_x: f64, horizon: u64) -> u64 {
+    let frac = track
+        .cast::<web_sys::Element>()
+        .map(|e| {
+            let r = e.get_bounding_client_rect();
+            if r.width() > 0.0 {
+                ((client_x - r.left()) / r.width()).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        })
+        .unwrap_or(0.0);
+    let us = (frac * horizon as f64 / 1e6).round() as u64 * 1_000_000;
+    us.min(horizon)
+}
+
+/// One fault on the track, as [`fault_marker`] draws it.
+struct Marker<'a> {
+    i: usize,
+    f: &'a Fault,
+    /// Its start as shown (µs; the preview while dragged).
+    at: u64,
+    /// Its lane.
+    row: usize,
+    span: Option<u64>,
+    horizon: u64,
+}
+
+/// A fault's marker (▼, or ✖/⚠ with its problems) and its span bar; drag or arrow keys move it.
+fn fault_marker(
+    ed: &crate::ui::context::EditorContext,
+    drag: &UseStateHandle<Option<(usize, u64)>>,
+    m: Marker<'_>,
+) -> Html {
+    let Marker {
+        i,
+        f,
+        at,
+        row,
+        span,
+        horizon,
+    } = m;
+    let pct = 100.0 * (at as f64 / horizon as f64).min(1.0);
+    let selected = ed.selection.contains(&Sel::Fault(i));
+    let mine: Vec<&crate::scenario::Problem> = ed
+        .problems
+        .iter()
+        .filter(|p| crate::ui::item_index(&p.path, "faults") == Some(i))
+        .collect();
+    let worst = mine.iter().map(|p| p.severity).min();
+    let (glyph, sev_class) = match worst {
+        Some(crate::scenario::Severity::Error) => ("✖", Some("has-error")),
+        Some(crate::scenario::Severity::Warning) => ("⚠", Some("has-warning")),
+        None => ("▼", None),
+    };
+    let why = if mine.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({})",
+            mine.iter()
+                .map(|p| p.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    };
+    let onpointerdown = {
+        let drag = drag.clone();
+        let ondispatch = ed.dispatch.clone();
+        Callback::from(move |e: PointerEvent| {
+            e.prevent_default();
+            ondispatch.emit(Action::Select(Sel::Fault(i)));
+            drag.set(Some((i, at)));
+        })
+    };
+    let onkeydown = {
+        let ondispatch = ed.dispatch.clone();
+        let step = (horizon / 100).max(1_000_000);
+        Callback::from(move |e: KeyboardEvent| {
+            let to = match e.key().as_str() {
+                "ArrowLeft" => at.saturating_sub(step),
+                "ArrowRight" => (at + step).min(horizon),
+                _ => return,
+            };
+            e.prevent_default();
+            ondispatch.emit(Action::MoveFault {
+                index: i,
+                at_us: to,
+            });
+        })
+    };
+    let span = span.map(|d| {
+        let end = 100.0 * (at.saturating_add(d) as f64 / horizon as f64).min(1.0);
+        html! {
+            <div class={classes!("fault-span", selected.then_some("selected"))} aria-hidden="true"
+                data-testid={format!("fault-span-{i}")}
+                title={format!("{} {} from {} for {}", f.kind_name(), fault_subject(f), Dur::Valid(at), Dur::Valid(d))}
+                style={format!("left:{pct}%;width:{}%;top:{}px", (end - pct).max(0.0), 11 + LANE_PX * row)}></div>
+        }
+    });
+    html! {
+        <>
+        { for span }
+        <button class={classes!("fault-marker", format!("fault-{}", f.kind_name()), selected.then_some("selected"), sev_class)}
+            style={format!("left:{pct}%;top:{}px", 2 + LANE_PX * row)} data-fault-index={i.to_string()} data-testid={format!("fault-marker-{i}")}
+            aria-label={format!("{} of {} at {} (arrow keys move it){why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
+            title={format!("{} {} at {}{why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
+            {onpointerdown} {onkeydown}>
+            { glyph }
+        </button>
+        </>
+    }
+}
+
+/// A fault in the list under the track: select it, or delete it.
+fn fault_row(ed: &crate::ui::context::EditorContext, i: usize, f: &Fault) -> Html {
+    let select = {
+        let d = ed.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::Select(Sel::Fault(i))))
+    };
+    let delete = {
+        let d = ed.dispatch.clone();
+        Callback::from(move |_| {
+            d.emit(Action::Select(Sel::Fault(i)));
+            d.emit(Action::DeleteSelected);
+        })
+    };
+    let selected = ed.selection.contains(&Sel::Fault(i));
+    html! {
+        <li class={classes!("fault-row", selected.then_some("selected"))} data-testid={format!("fault-row-{i}")}>
+            <button class="linklike" onclick={select}>
+                <strong>{ f.kind_name().replace('_', " ") }</strong>{ format!(" {} at {}", fault_subject(f), f.at()) }
+            </button>
+            <button class="btn small" onclick={delete} aria-label={format!("Delete fault {}", i + 1)}>{ "Delete" }</button>
+        </li>
     }
 }
 

@@ -52,6 +52,13 @@ pub fn watch_bar(props: &WatchBarProps) -> Html {
         .report
         .as_ref()
         .and_then(|r| watch::success_at(r, t_s));
+    // The node states come from the run's trace: say when there is none, or it was cut short.
+    let trace_note = match props.report.as_ref().map(|r| r.trace.as_ref()) {
+        Some(Some(t)) if t.truncated => Some("trace truncated: later states not recorded"),
+        Some(Some(_)) => None,
+        Some(None) => Some("no trace: this report has no node states"),
+        None => Some("no trace yet: run the scenario"),
+    };
     html! {
         <div class="watch-bar" id="watch-bar" data-testid="watch-bar" role="group" aria-label="Watch the run">
             <button class="btn small" id="watch-play" data-testid="watch-play" onclick={onplay}>
@@ -63,9 +70,7 @@ pub fn watch_bar(props: &WatchBarProps) -> Html {
             <span class="watch-time" id="watch-time-label">{ format!("t = {}", format_micros(p.t_us)) }</span>
             if let Some(pct) = success { <span>{ format!("success {pct:.2} %") }</span> }
             { for props.global.iter().map(|g| html! { <span class="watch-global">{ g.clone() }</span> }) }
-            if props.report.as_ref().and_then(|r| r.trace.as_ref()).is_some_and(|t| t.truncated) {
-                <span class="watch-global">{ "trace truncated: later states not recorded" }</span>
-            }
+            if let Some(note) = trace_note { <span class="watch-global" id="watch-trace-note">{ note }</span> }
             <span class="watch-legend" id="watch-legend" aria-label="Node states">
                 { for NodeState::ALL.iter().map(|s| html! {
                     <span class={classes!("state-chip", format!("state-{}", s.name()))} title={legend_text(*s)}>

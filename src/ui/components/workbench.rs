@@ -1,0 +1,77 @@
+//! The page's three panes: the topology (palette, watch toggle, canvas, watch bar, fault
+//! timeline), the inspector with the problem list, and the results. Editor and run state come
+//! from the contexts; only what is the app's own (the watch player, the run's progress) is a
+//! prop.
+
+use crate::ui::components::inspector::Inspector;
+use crate::ui::components::palette::Palette;
+use crate::ui::components::problems::Problems;
+use crate::ui::components::progress::ProgressBar;
+use crate::ui::components::results::Results;
+use crate::ui::components::timeline::Timeline;
+use crate::ui::components::topology::Topology;
+use crate::ui::components::watch_bar::WatchBar;
+use crate::ui::context::{use_editor, use_run};
+use crate::ui::run::Progress;
+use crate::ui::state::Action;
+use crate::ui::watch::{Player, PlayerAction};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct WorkbenchProps {
+    pub player: UseReducerHandle<Player>,
+    /// Watch mode: the global events active at the moment shown.
+    pub global: Vec<String>,
+    /// The run going on, if one is.
+    pub progress: Option<Progress>,
+    pub oncancel: Callback<()>,
+    /// The results are of an older version of the scenario.
+    pub stale: bool,
+    pub dark: bool,
+    pub onresulterror: Callback<String>,
+}
+
+#[function_component(Workbench)]
+pub fn workbench(props: &WorkbenchProps) -> Html {
+    let editor = use_editor();
+    let run = use_run();
+    let player = &props.player;
+    let onadd = editor
+        .dispatch
+        .reform(|kind: String| Action::AddComponent { kind, pos: None });
+    let onplayer = {
+        let d = player.dispatcher();
+        Callback::from(move |a| d.dispatch(a))
+    };
+    let ontoggle = onplayer.reform(|_: MouseEvent| PlayerAction::Toggle);
+    html! {
+        <main class="layout">
+            <section class="topology" aria-label="Topology">
+                <div class="section-head">
+                    <h2>{ "Topology" }</h2>
+                    <Palette onadd={onadd} />
+                    <button class={classes!("btn", "small", player.on.then_some("active"))} id="watch-toggle" data-testid="watch-toggle"
+                        aria-pressed={player.on.to_string()} onclick={ontoggle}
+                        title="Replay the run: every node's state over time">{ "Watch" }</button>
+                </div>
+                <Topology />
+                if player.on {
+                    <WatchBar player={(**player).clone()} horizon_us={editor.scenario.horizon.us()} report={run.report.clone()}
+                        global={props.global.clone()} onplayer={onplayer} />
+                }
+                <Timeline />
+            </section>
+            <aside class="inspector" aria-label="Inspector">
+                <h2>{ "Inspector" }</h2>
+                <Inspector />
+                <Problems />
+            </aside>
+            <section class="results" aria-label="Results">
+                <h2>{ "Results" }</h2>
+                if let Some(p) = &props.progress { <ProgressBar progress={p.clone()} oncancel={props.oncancel.clone()} /> }
+                <Results report={run.report.clone()} stale={props.stale} dark={props.dark} running={run.running}
+                    onerror={props.onresulterror.clone()} />
+            </section>
+        </main>
+    }
+}
