@@ -144,6 +144,29 @@ fn a_link_opens_as_a_new_entry_next_to_the_work() {
 }
 
 #[test]
+fn a_link_from_another_engine_opens_with_a_warning() {
+    let frag = link::encode(&link::Shared {
+        scenario: named("older"),
+        seed: 7,
+        engine_version: "0.0.0-older".into(),
+    });
+    let st = start(
+        &Library::default(),
+        &Tab::default(),
+        Some(&frag),
+        1,
+        default_scenario,
+    );
+    assert!(st.from_link);
+    assert_eq!(st.scenario.seed, 7);
+    let w = st.warnings.join(" ");
+    assert!(
+        w.contains("0.0.0-older") && w.contains(crate::ENGINE_VERSION),
+        "{w}"
+    );
+}
+
+#[test]
 fn a_bad_link_says_so_and_keeps_the_work() {
     let mut items = Vec::new();
     let st = start(&lib(&items), &Tab::default(), None, 1, || named("mine"));

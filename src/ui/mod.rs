@@ -47,7 +47,7 @@ pub mod run;
 pub mod state;
 pub mod watch;
 
-pub use boot::{choose_start, default_scenario, Boot, DEFAULT_BUILTIN};
+pub use boot::{default_scenario, Boot, DEFAULT_BUILTIN};
 
 use crate::scenario::{self, Problem, Scenario};
 use crate::web;
