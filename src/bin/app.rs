@@ -5,6 +5,8 @@
 fn main() {
     #[cfg(target_arch = "wasm32")]
     if let Some(root) = failover_lab::web::start() {
-        yew::Renderer::<failover_lab::ui::App>::with_root(root).render();
+        // Issue 12: the library root hosts the app and remounts it per open scenario.
+        yew::Renderer::<failover_lab::ui::components::library::LibraryRoot>::with_root(root)
+            .render();
     }
 }

@@ -26,11 +26,26 @@ pub struct Targets {
     pub run: Callback<Scenario>,
     pub scenario: Rc<Scenario>,
     pub linked: Linked,
+    /// Issue 12: built-ins and imports open as new library entries (`None` outside
+    /// `LibraryRoot`, or when the library cannot take them: then they open in place).
+    pub library: Option<crate::ui::components::library::LibraryCtx>,
 }
 
 impl Targets {
     fn show(&self, slot: Slot, text: String) {
         self.messages.dispatch(MessageAction::Show(slot, text));
+    }
+
+    /// Opens `s` as a new library entry, else in the editor in place; says `info` either way.
+    fn open_new(&self, s: Scenario, info: String) {
+        let opened = self
+            .library
+            .as_ref()
+            .is_some_and(|l| l.open_new.emit((s.clone(), Some(info.clone()))));
+        if !opened {
+            self.open(s);
+            self.show(Slot::Info, info);
+        }
     }
 
     /// Opens `s` in the editor and runs it.
@@ -54,8 +69,7 @@ impl Commands {
 fn pick(t: Targets) -> Callback<String> {
     Callback::from(move |name: String| match builtins::get(&name) {
         Some(b) => {
-            t.open(b.scenario());
-            t.show(Slot::Info, format!("{}: {}", b.title, b.description));
+            t.open_new(b.scenario(), format!("{}: {}", b.title, b.description));
         }
         None => t.show(
             Slot::Action,
@@ -99,8 +113,7 @@ fn import(t: Targets) -> Callback<web_sys::File> {
         web::read_file_text(file, move |res| {
             match res.map(|text| scenario::parse_json(&text)) {
                 Ok(Ok(s)) => {
-                    t.open(s);
-                    t.show(Slot::Info, format!("Imported `{name}`."));
+                    t.open_new(s, format!("Imported `{name}`."));
                 }
                 Ok(Err(ps)) => {
                     let list: Vec<String> = ps.iter().take(5).map(|p| p.to_string()).collect();

@@ -8,7 +8,9 @@
 //! - header: `#run-button` (`[data-testid=run]`), `#cancel-button` while running,
 //!   `#scenario-picker`, `#undo-button`, `#redo-button`, `#copy-link-button`, `#import-button`
 //!   with `#import-file`, `#export-button`, `#help-button` → `#help-panel`;
-//! - banners: `#link-error` (bad share link or unreadable autosave), `#autosave-error`,
+//! - library (issue 12): see `components::library` (`#new-button`, `#library-button`,
+//!   `#library-panel`, …);
+//! - banners: `#link-error` (bad share link, unreadable saved copies), `#autosave-error`,
 //!   `#action-error` (refused edit or import), `#run-error` (cannot run, cancelled, worker
 //!   silent), `#info`;
 //! - canvas: `#topology-canvas`; nodes `[data-node-id=ID]` (also `#node-ID`,
@@ -38,12 +40,14 @@ pub mod components;
 pub mod context;
 pub mod form;
 pub mod hooks;
+pub mod library; // issue 12: the scenario library (model)
+pub mod library_session; // issue 12: the model applied through web::library_store
 pub mod messages;
 pub mod run;
 pub mod state;
 pub mod watch;
 
-pub use boot::{choose_start, default_scenario, Boot, DEFAULT_BUILTIN};
+pub use boot::{default_scenario, Boot, DEFAULT_BUILTIN};
 
 use crate::scenario::{self, Problem, Scenario};
 use crate::web;
@@ -116,11 +120,21 @@ impl Reducible for Toggle {
 /// shortcuts, watch mode), and the two contexts its views read.
 #[function_component(App)]
 pub fn app() -> Html {
-    let boot = use_memo((), |_| {
-        choose_start(web::share_fragment(), web::load_autosave())
+    // Issue 12: the library decides what this tab opens (a link as a new entry, else its entry).
+    let booted = use_memo((), |_| {
+        library_session::boot(web::share_fragment(), default_scenario)
     });
+    let boot = Rc::new(booted.boot.clone());
     let state = use_reducer(|| AppState::new(boot.scenario.clone()));
     let messages = use_reducer_eq(|| Messages::at_start(boot.message.clone()));
+    {
+        let (m, info) = (messages.dispatcher(), booted.info.clone());
+        use_effect_with((), move |_| {
+            if let Some(i) = info {
+                m.dispatch(MessageAction::Show(Slot::Info, i))
+            }
+        });
+    }
     let sim = hooks::use_sim::use_sim();
     let dark = hooks::use_prefers_dark::use_prefers_dark();
     let help = use_reducer(Toggle::default);
@@ -156,12 +170,15 @@ pub fn app() -> Html {
         Callback::from(move |open: Option<bool>| h.dispatch(open))
     };
     hooks::use_shortcuts::use_shortcuts(dispatch.clone(), help_to.clone(), run_now.clone());
+    // Issue 12: built-ins and imports open as new library entries.
+    let library = use_context::<components::library::LibraryCtx>();
     let commands = Commands::new(&commands::Targets {
         editor: state.dispatcher(),
         messages: messages.dispatcher(),
         run: sim.run.clone(),
         scenario: scenario.clone(),
         linked,
+        library,
     });
 
     let editor = EditorContext {
@@ -194,7 +211,7 @@ pub fn app() -> Html {
         <ContextProvider<EditorContext> context={editor.clone()}>
         <ContextProvider<RunContext> context={run}>
         <div class={classes!("app", dark.then_some("dark"))}>
-            <Header running={running} can_undo={state.can_undo()} can_redo={state.can_redo()} help_open={help.0}
+            <Header library={html! { <components::library::LibraryButtons /> }} running={running} can_undo={state.can_undo()} can_redo={state.can_redo()} help_open={help.0}
                 onpick={commands.pick} onrun={run_now} oncancel={sim.cancel.clone()} oncopylink={commands.copy_link}
                 onimport={commands.import} onexport={commands.export} onundo={editor.act(Action::Undo)}
                 onredo={editor.act(Action::Redo)} onhelp={help_to.reform(|_| None)} />

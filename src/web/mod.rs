@@ -1,21 +1,18 @@
-//! The thin browser glue: start-up, the panic banner, localStorage autosave, the location hash
+//! The thin browser glue: start-up, the panic banner, the scenario library's storage
+//! (`library_store`), the location hash
 //! (`#s=…` share links), the clipboard, file download, and the simulation worker. The only layer
 //! besides `ui` that touches web-sys; it never imports `ui` (dependencies point one way).
 //!
 //! Every function here that can fail returns a message for the user instead of panicking.
 
+pub mod library_store; // issue 12: the scenario library's storage (was: one autosave slot)
 pub mod runner;
 pub mod worker;
 
 pub use runner::SimRunner;
 
-use crate::scenario::{self, link, Scenario};
+use crate::scenario::{link, Scenario};
 use wasm_bindgen::JsCast;
-
-/// localStorage key of the autosaved scenario.
-pub const AUTOSAVE_KEY: &str = "failover-lab.autosave.v1";
-/// Where an autosave that could not be read is kept, so it is never silently overwritten.
-pub const AUTOSAVE_BROKEN_KEY: &str = "failover-lab.autosave.unreadable";
 
 /// Installs the panic hook (through Yew, which otherwise installs its own console-only hook when
 /// rendering) and returns the element the app mounts on: `#app`, not `<body>`, since Yew clears
@@ -67,37 +64,6 @@ fn js_message(e: &wasm_bindgen::JsValue) -> String {
         return String::from(err.message());
     }
     e.as_string().unwrap_or_else(|| format!("{e:?}"))
-}
-
-fn storage() -> Result<web_sys::Storage, String> {
-    web_sys::window()
-        .ok_or("no browser window")?
-        .local_storage()
-        .map_err(|e| format!("local storage is not available ({})", js_message(&e)))?
-        .ok_or_else(|| "local storage is disabled in this browser".to_string())
-}
-
-/// Saves the scenario; the error (quota exceeded, storage disabled) in words.
-pub fn save_autosave(scenario: &Scenario) -> Result<(), String> {
-    let json = serde_json::to_string(scenario).map_err(|e| e.to_string())?;
-    storage()?
-        .set_item(AUTOSAVE_KEY, &json)
-        .map_err(|e| format!("Autosave failed: {}", js_message(&e).trim_end_matches('.')))
-}
-
-/// The autosaved scenario: `None` when there is none, an error message when it is unreadable
-/// (the unreadable text is copied aside first).
-pub fn load_autosave() -> Option<Result<Scenario, String>> {
-    let store = storage().ok()?;
-    let text = store.get_item(AUTOSAVE_KEY).ok()??;
-    Some(scenario::parse_json(&text).map_err(|ps| {
-        let _ = store.set_item(AUTOSAVE_BROKEN_KEY, &text);
-        let list: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
-        format!(
-            "Your autosaved work could not be read ({}); it was kept under `{AUTOSAVE_BROKEN_KEY}` in local storage.",
-            list.join("; ")
-        )
-    }))
 }
 
 /// The text after `#s=` in the location hash, if any.

@@ -19,6 +19,9 @@ pub struct HeaderProps {
     pub onundo: Callback<()>,
     pub onredo: Callback<()>,
     pub onhelp: Callback<()>,
+    /// Issue 12: the library's New and Library buttons.
+    #[prop_or_default]
+    pub library: Html,
 }
 
 #[function_component(Header)]
@@ -67,6 +70,7 @@ pub fn header(props: &HeaderProps) -> Html {
                     <option value={b.name} title={b.description}>{ b.title }</option>
                 }) }
             </select>
+            { props.library.clone() }
             if props.running {
                 <button id="cancel-button" data-testid="cancel" class="btn danger" onclick={emit(&props.oncancel)}>{ "Cancel run" }</button>
             } else {

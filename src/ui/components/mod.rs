@@ -7,6 +7,7 @@ pub mod footer;
 pub mod header;
 pub mod help;
 pub mod inspector;
+pub mod library; // issue 12: the Library panel, New, and the root that hosts the app
 pub mod palette;
 pub mod problems;
 pub mod progress;

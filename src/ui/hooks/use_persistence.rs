@@ -39,10 +39,16 @@ pub fn use_persistence(
                 *linked.borrow_mut() = None;
                 web::clear_share_fragment();
             }
-            let failed = web::save_autosave(s)
-                .err()
-                .map(|e| format!("{e}. Your work is not saved; export it as JSON to keep it."));
-            messages.dispatch(MessageAction::Set(Slot::Autosave, failed));
+            // Issue 12: into this tab's library entry; a save to a new entry is told.
+            match crate::ui::library_session::autosave(s) {
+                Ok(note) => {
+                    messages.dispatch(MessageAction::Set(Slot::Autosave, None));
+                    if let Some(n) = note {
+                        messages.dispatch(MessageAction::Show(Slot::Info, n));
+                    }
+                }
+                Err(e) => messages.dispatch(MessageAction::Set(Slot::Autosave, Some(e))),
+            }
         });
     }
     linked
