@@ -8,6 +8,8 @@
 //! - [`web`]: the thin browser glue (worker, location hash, storage, panic hook).
 //! - [`ui`]: Yew components and the app state reducer.
 
+#![warn(unreachable_pub)]
+
 pub mod report;
 pub mod scenario;
 pub mod sim;

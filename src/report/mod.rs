@@ -123,7 +123,7 @@ pub(crate) mod tests {
     use crate::sim::report::{Incident, Marker};
 
     /// A small report with an incident and series, for tests of cards, CSV and charts.
-    pub fn sample() -> Report {
+    pub(crate) fn sample() -> Report {
         let mut r = Report {
             engine_version: "0.1.0".into(),
             scenario: "demo, \"quoted\"".into(),

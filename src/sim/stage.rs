@@ -105,7 +105,7 @@ impl BlueGreen {
 }
 
 /// The stage a scripted fault starts with.
-pub fn first(f: &FaultCfg) -> Stage {
+pub(super) fn first(f: &FaultCfg) -> Stage {
     match f {
         FaultCfg::Corruption(_) => Stage::Corruption(Corruption::Start),
         FaultCfg::Leak { .. } => Stage::Leak(Leak::Start),

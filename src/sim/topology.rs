@@ -21,7 +21,7 @@ fn same_family(a: &KindCfg, b: &KindCfg) -> bool {
 }
 
 /// Flattens the call graph from an entry into the sequence of hops a request visits.
-pub fn build_path(cfg: &Config, entry: u32) -> Vec<Hop> {
+pub(super) fn build_path(cfg: &Config, entry: u32) -> Vec<Hop> {
     fn visit(cfg: &Config, c: u32, stack: &mut Vec<u32>, out: &mut Vec<Hop>, alt: u32) {
         if out.len() >= MAX_HOPS || stack.contains(&c) || c as usize >= cfg.components.len() {
             return;

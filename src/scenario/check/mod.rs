@@ -12,7 +12,7 @@ mod components;
 mod database;
 mod faults;
 mod graph;
-pub mod limits;
+pub(super) mod limits;
 mod sites;
 mod traffic;
 
@@ -25,7 +25,7 @@ use limits::*;
 use std::collections::BTreeMap;
 
 /// The engine configuration of `scenario` when it has no error, and every problem found.
-pub fn check(scenario: &Scenario) -> (Option<Config>, Vec<Problem>) {
+pub(super) fn check(scenario: &Scenario) -> (Option<Config>, Vec<Problem>) {
     let (config, problems) = check_all(scenario);
     let runnable = problems.iter().all(|p| p.severity != Severity::Error);
     (runnable.then_some(config), problems)
@@ -33,7 +33,7 @@ pub fn check(scenario: &Scenario) -> (Option<Config>, Vec<Problem>) {
 
 /// Like [`check`], but the configuration always, with each failed value replaced by its safe
 /// stand-in (for tests of the engine's robustness on odd input).
-pub fn check_all(scenario: &Scenario) -> (Config, Vec<Problem>) {
+pub(super) fn check_all(scenario: &Scenario) -> (Config, Vec<Problem>) {
     let mut c = Checker::new(scenario);
     c.run();
     let mut out = c.out;

@@ -4,7 +4,7 @@
 //! plane through the hooks in `plane`; it never names the request or the flow plane.
 
 mod failover;
-pub mod faults;
+pub(super) mod faults;
 mod health;
 mod node;
 mod routing;

@@ -190,7 +190,7 @@ pub(super) fn close_window(w: &mut World, end: Time, thr: f64) {
 }
 
 /// Pushes a series point from the cumulative floats.
-pub fn push_series(w: &mut World, end: Time) {
+pub(super) fn push_series(w: &mut World, end: Time) {
     let f = &w.flow;
     let m = &mut w.metrics;
     let served = libm::floor(f.cum_served) - libm::floor(f.ser_base[0]);

@@ -22,7 +22,7 @@ use classes::distribute_new;
 use dns::{distribute_pool, dns_decay, schedule_decay, step, ttl_pair};
 use integrate::{integrate_segment, next_fence, sync_metrics};
 
-pub fn start(w: &mut World) {
+pub(super) fn start(w: &mut World) {
     let n_entries = w.cfg.entries.len();
     w.flow.pop = vec![0.0; w.nodes.len()];
     w.flow.pool = vec![[0.0; 2]; n_entries];
@@ -61,7 +61,7 @@ pub fn start(w: &mut World) {
 }
 
 /// A periodic re-evaluation (profiles, DNS cache expiry).
-pub fn tick(w: &mut World) {
+pub(super) fn tick(w: &mut World) {
     if matches!(w.cfg.traffic.profile, ProfileCfg::Daily { .. }) && w.now >= w.flow.next_daily {
         let next = w.now + TICK;
         w.flow.next_daily = next;
@@ -73,7 +73,7 @@ pub fn tick(w: &mut World) {
 }
 
 /// Global routing or a planned change altered the state.
-pub fn changed(w: &mut World) {
+pub(super) fn changed(w: &mut World) {
     let now = w.now;
     for e in 0..w.listed.len() {
         let site = w.cfg.components[w.cfg.entries[e] as usize].site;
@@ -139,7 +139,7 @@ pub fn changed(w: &mut World) {
 /// Integrates (last, now] under the state that held during it. The state changes without an
 /// event only where a sync primary drops an unreachable replica (`fence_unreachable`): the
 /// interval is integrated in pieces split there.
-pub fn integrate(w: &mut World) {
+pub(super) fn integrate(w: &mut World) {
     let t1 = w.now.min(w.cfg.horizon);
     while let Some(d) = next_fence(w, w.flow.last, t1) {
         let now = w.now;
@@ -151,7 +151,7 @@ pub fn integrate(w: &mut World) {
 }
 
 /// For the report at any time: the partial window and series point.
-pub fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Time) {
+pub(super) fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Time) {
     if now > m.win_start || m.windows_total == 0 {
         m.windows_total += 1;
         if w.flow.win_off <= 0.0 || w.flow.win_srv >= m.threshold * w.flow.win_off {
@@ -184,7 +184,7 @@ pub fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Time) {
 }
 
 /// A node went down: its sessions are lost unless a replica survives.
-pub fn node_down(w: &mut World, n: u32, inc: u32, loss: Loss) {
+pub(super) fn node_down(w: &mut World, n: u32, inc: u32, loss: Loss) {
     let c = w.nodes[n as usize].comp as usize;
     let KindCfg::App { replication, .. } = w.cfg.components[c].kind else {
         return;
@@ -259,10 +259,10 @@ pub fn node_down(w: &mut World, n: u32, inc: u32, loss: Loss) {
     sync_metrics(w);
 }
 
-pub fn node_up(_w: &mut World, _n: u32) {}
+pub(super) fn node_up(_w: &mut World, _n: u32) {}
 
 /// Writes lost when a database primary is replaced, from the write rate just before.
-pub fn lost_writes(w: &World, c: usize, standby: StandbyKind, at: Time) -> (u64, Time) {
+pub(super) fn lost_writes(w: &World, c: usize, standby: StandbyKind, at: Time) -> (u64, Time) {
     let Some(cfg) = w.db_cfg(c) else {
         return (0, 0);
     };

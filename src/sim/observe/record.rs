@@ -94,14 +94,14 @@ impl Recorder {
 }
 
 /// Starts recording (every node's state at the current time).
-pub fn enable(w: &mut World, cap: usize) {
+pub(crate) fn enable(w: &mut World, cap: usize) {
     let mut r = Recorder::new(w.nodes.len(), cap);
     r.observe(w, None);
     w.trace = Some(Box::new(r));
 }
 
 /// Before a state-changing event: commit the switches due by now.
-pub fn before(w: &mut World) {
+pub(crate) fn before(w: &mut World) {
     if let Some(mut r) = w.trace.take() {
         r.commit_due(w, w.now);
         w.trace = Some(r);
@@ -109,7 +109,7 @@ pub fn before(w: &mut World) {
 }
 
 /// After a state-changing event: view the nodes it may have changed.
-pub fn after(w: &mut World, comp: Option<u32>) {
+pub(crate) fn after(w: &mut World, comp: Option<u32>) {
     if let Some(mut r) = w.trace.take() {
         r.observe(w, comp);
         w.trace = Some(r);
@@ -117,7 +117,12 @@ pub fn after(w: &mut World, comp: Option<u32>) {
 }
 
 /// The component an event can change node states of (`None`: any).
-pub fn scope(w: &World, node: Option<u32>, comp: Option<u32>, fault: Option<u32>) -> Option<u32> {
+pub(crate) fn scope(
+    w: &World,
+    node: Option<u32>,
+    comp: Option<u32>,
+    fault: Option<u32>,
+) -> Option<u32> {
     if let Some(n) = node {
         return w.nodes.get(n as usize).map(|nd| nd.comp);
     }

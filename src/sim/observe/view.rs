@@ -8,7 +8,7 @@ use super::super::trace::{NodeState, Why};
 
 /// A node's state at time `t` (≥ `w.now`, before the next event), given its last recorded
 /// state, and the time its state changes by itself, if it does.
-pub fn view(
+pub(super) fn view(
     w: &World,
     n: u32,
     t: Time,

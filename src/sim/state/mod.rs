@@ -3,7 +3,7 @@
 //! counts, health as a check sees it, cuts, latency). No handlers: those are in `engine`,
 //! `control`, `request` and `flow`, as further `impl World` blocks.
 
-pub use super::entities::*;
+pub(super) use super::entities::*;
 
 use super::config::*;
 use super::entities::DataPlane;

@@ -1,10 +1,10 @@
 //! Control plane, faults: the dispatch of a scripted fault's stage to its family (one family
 //! per file, each fault's stages named in `sim/stage.rs`), random failures and their repairs.
 
-pub mod node;
-pub mod planned;
-pub mod site;
-pub mod traffic;
+pub(crate) mod node;
+pub(crate) mod planned;
+pub(crate) mod site;
+pub(crate) mod traffic;
 
 use super::super::config::*;
 use super::super::event::StateEvent;
