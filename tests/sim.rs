@@ -1412,3 +1412,31 @@ fn flow_level_dns_decay_ticks_do_not_multiply() {
     let r = check(sim.report());
     assert!(r.requests.failed > 0);
 }
+
+/// Stopping at an event budget (`run_until_at_most`, as the worker's chunks do) and going on
+/// gives the report of one uninterrupted run, for every built-in at both fidelities.
+#[test]
+fn runs_stopped_at_event_budgets_equal_one_run() {
+    for b in scenario::builtins::all() {
+        let mut s = b.scenario();
+        s.horizon = scenario::Dur::mins(10);
+        for fidelity in [sim::Fidelity::Request, sim::Fidelity::Flow] {
+            let mut config = scenario::compile(&s).unwrap().config;
+            config.fidelity = fidelity;
+            let once = sim::run(config.clone());
+            let mut sim = Simulation::new(config);
+            let (mut stops, horizon) = (0u64, sim.horizon());
+            while !sim.run_until_at_most(horizon, 997) {
+                stops += 1;
+            }
+            sim.run_to_end();
+            assert!(
+                stops >= once.events / 997,
+                "{}: {stops} stops for {} events",
+                b.name,
+                once.events
+            );
+            assert_eq!(sim.report(), once, "{} at {fidelity:?}", b.name);
+        }
+    }
+}

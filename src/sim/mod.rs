@@ -123,6 +123,22 @@ impl Simulation {
             self.world.now = t;
         }
     }
+    /// [`Simulation::run_until`] handling at most `max_events` events: true when it reached `t`
+    /// (every event at or before `t` handled), false when it stopped at the budget first.
+    /// Stopping at a budget and going on later gives the same report as one uninterrupted run,
+    /// so a caller can return to its own loop (read a Cancel) however dense the events are.
+    pub fn run_until_at_most(&mut self, t: Time, max_events: u64) -> bool {
+        let t = t.min(self.world.cfg.horizon);
+        let before = self.world.events;
+        self.world.run_events(t, max_events);
+        if self.world.events - before == max_events {
+            return false;
+        }
+        if self.world.now < t {
+            self.world.now = t;
+        }
+        true
+    }
     /// Records the state trace of every node from now on (see [`trace`]), at most
     /// [`trace::DEFAULT_CAP`] entries. The report then carries it in `trace`; its digest does
     /// not change.

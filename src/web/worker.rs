@@ -50,11 +50,18 @@ pub enum Update {
     Ready,
 }
 
+/// Events one chunk may handle at most: however dense the events of a stretch of simulated time
+/// (a flow-level DNS tick every few µs, a storm of retries), the worker returns to its event loop
+/// within about a tenth of a second to read a Cancel.
+pub const CHUNK_EVENTS: u64 = 1_000_000;
+
 /// A run advanced chunk by chunk; pure, so it is tested natively.
 pub struct Job {
     pub run_id: u32,
     sim: Simulation,
     chunk: Time,
+    /// Events per chunk at most ([`CHUNK_EVENTS`]).
+    max_events: u64,
     /// How far the run has been asked to go (never moves back, whatever `now` reports).
     reached: Time,
 }
@@ -86,6 +93,7 @@ impl Job {
             run_id,
             sim,
             chunk,
+            max_events: CHUNK_EVENTS,
             reached: 0,
         })
     }
@@ -103,7 +111,12 @@ impl Job {
             .max(self.sim.now())
             .saturating_add(self.chunk)
             .min(horizon);
-        self.sim.run_until(target);
+        if !self.sim.run_until_at_most(target, self.max_events) {
+            // The budget ran out before `target`: report progress, and ask less next time.
+            self.chunk = (self.chunk / 2).max(1);
+            self.reached = self.reached.max(self.sim.now());
+            return Advance::Progress(self.progress(horizon));
+        }
         self.reached = target;
         if target >= horizon || self.sim.now() >= horizon {
             self.sim.run_to_end();
@@ -119,12 +132,16 @@ impl Job {
                 },
             });
         }
-        Advance::Progress(Update::Progress {
+        Advance::Progress(self.progress(horizon))
+    }
+
+    fn progress(&self, horizon: Time) -> Update {
+        Update::Progress {
             run_id: self.run_id,
             now_us: self.sim.now().max(self.reached),
             horizon_us: horizon,
             events: self.sim.events(),
-        })
+        }
     }
 }
 
@@ -333,6 +350,42 @@ mod tests {
             trace: false,
         });
         assert!(matches!(bad, Some(Update::Failed { run_id: 3, .. })) && !go);
+    }
+
+    /// However long a chunk of simulated time is asked for (0 ms per chunk doubles it each
+    /// time), no chunk handles more than its event budget, and the run still gives the native
+    /// report exactly.
+    #[test]
+    fn chunks_stop_at_their_event_budget_and_change_nothing() {
+        let mut scenario = builtins::get("liferay-reference").unwrap().scenario();
+        scenario.horizon = crate::scenario::Dur::mins(5);
+        let native = crate::sim::run(crate::scenario::compile(&scenario).unwrap().config);
+        let json = serde_json::to_string(&scenario).unwrap();
+        let mut job = Job::start(1, &json, false).unwrap();
+        job.max_events = 1_000;
+        let (mut events, mut chunks) = (0, 0);
+        let report_json = loop {
+            chunks += 1;
+            match job.advance(0.0) {
+                Advance::Progress(Update::Progress { events: now, .. }) => {
+                    assert!(
+                        now - events <= 1_000,
+                        "a chunk handled {} events",
+                        now - events
+                    );
+                    events = now;
+                }
+                Advance::Done(Update::Done { report_json, .. }) => break report_json,
+                other => panic!("unexpected {other:?}"),
+            }
+        };
+        assert!(
+            chunks as u64 >= native.events / 1_000,
+            "{chunks} chunks for {} events",
+            native.events
+        );
+        let r: crate::sim::Report = serde_json::from_str(&report_json).unwrap();
+        assert_eq!(r, native);
     }
 
     #[test]
