@@ -4,7 +4,9 @@
 //! readers).
 
 use crate::report::Metric;
+use crate::sim::report::{Marker, Series};
 use crate::sim::Report;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 
 const P50: Metric = Metric::LatencyP50;
@@ -119,91 +121,174 @@ pub fn draw<DB: DrawingBackend>(
     root.fill(&theme.bg).map_err(err)?;
     let s = &r.series;
     if s.t_s.is_empty() {
-        let (w, h) = root.dim_in_pixel();
-        let style = ("sans-serif", 14).into_font().color(&theme.fg);
-        root.draw(&Text::new(
-            format!("{}: no data (run the scenario)", kind.title()),
-            (12, (h / 2) as i32),
-            style,
-        ))
-        .map_err(err)?;
-        let _ = w;
-        return root.present().map_err(err);
+        return draw_no_data(kind, root, theme);
     }
     let t_max = x_span_s(r);
     let (unit, x_label) = time_unit(t_max);
     let xs: Vec<f64> = s.t_s.iter().map(|t| t / unit).collect();
     let x_end = t_max / unit;
-
-    // Series to plot: (label, colour, values).
-    let mut lines: Vec<(String, RGBColor, Vec<f64>)> = Vec::new();
-    let mut stacked = false;
-    let (y_label, y_min, y_max) = match kind {
-        ChartKind::SuccessRate => {
-            let v: Vec<f64> = s
-                .offered
-                .iter()
-                .zip(&s.served)
-                .map(|(&o, &sv)| {
-                    if o == 0 {
-                        100.0
-                    } else {
-                        100.0 * sv as f64 / o as f64
-                    }
-                })
-                .collect();
-            let lowest = v.iter().copied().fold(100.0, f64::min);
-            let y_min = if lowest >= 99.0 {
-                98.0
-            } else {
-                (lowest - 5.0).max(0.0).floor()
-            };
-            lines.push(("success rate".into(), OKABE_ITO[0], v));
-            ("success (%)", y_min, 100.5)
-        }
-        ChartKind::FailuresByCause => {
-            stacked = true;
-            let mut acc = vec![0.0; xs.len()];
-            for (i, (cause, v)) in s.failed_by_cause.iter().enumerate() {
-                for (a, x) in acc.iter_mut().zip(v) {
-                    *a += *x as f64;
-                }
-                lines.push((cause_label(cause), OKABE_ITO[i % 7], acc.clone()));
-            }
-            let top = acc.iter().copied().fold(0.0, f64::max);
-            ("failed requests / window", 0.0, (top * 1.45).max(1.0))
-        }
-        ChartKind::Sessions => {
-            let a: Vec<f64> = s.sessions_active.iter().map(|x| *x as f64).collect();
-            let l: Vec<f64> = s.sessions_lost.iter().map(|x| *x as f64).collect();
-            let top = a.iter().chain(&l).copied().fold(0.0, f64::max);
-            lines.push((Metric::SessionsActive.short().into(), OKABE_ITO[0], a));
-            let lost = format!("{} / window", Metric::LostSessions.short());
-            lines.push((lost, OKABE_ITO[3], l));
-            ("sessions", 0.0, (top * 1.45).max(1.0))
-        }
-        ChartKind::Latency => {
-            let top = s
-                .latency_p99_ms
-                .iter()
-                .chain(&s.latency_p95_ms)
-                .chain(&s.latency_p50_ms)
-                .copied()
-                .filter(|x| x.is_finite())
-                .fold(0.0, f64::max);
-            lines.push((P50.short().into(), OKABE_ITO[2], s.latency_p50_ms.clone()));
-            lines.push((P95.short().into(), OKABE_ITO[1], s.latency_p95_ms.clone()));
-            lines.push((P99.short().into(), OKABE_ITO[3], s.latency_p99_ms.clone()));
-            ("latency (ms)", 0.0, (top * 1.45).max(1.0))
-        }
-    };
+    let lines = plot_lines(kind, s, xs.len());
 
     // The legend gets its own strip above the plot, so that it never covers the data or the
     // fault markers' labels.
     let (strip, plot) = root.split_vertically(LEGEND_STRIP);
+    draw_legend(&strip, &lines, theme)?;
+    let mut chart = draw_axes(&plot, x_end, x_label, &lines, theme)?;
+    if lines.stacked {
+        draw_stacked(&mut chart, &xs, &lines)?;
+    } else {
+        draw_line_series(&mut chart, &xs, &lines)?;
+    }
+    let x_axis = (unit, x_end);
+    draw_markers(
+        &mut chart,
+        root,
+        &s.markers,
+        x_axis,
+        (lines.y_min, lines.y_max),
+        theme,
+    )?;
+    root.present().map_err(err)
+}
+
+/// The chart of a run that has no windows yet: its title and a hint, in place of the plot.
+fn draw_no_data<DB: DrawingBackend>(
+    kind: ChartKind,
+    root: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+) -> DrawResult {
+    let (_, h) = root.dim_in_pixel();
+    let style = ("sans-serif", 14).into_font().color(&theme.fg);
+    root.draw(&Text::new(
+        format!("{}: no data (run the scenario)", kind.title()),
+        (12, (h / 2) as i32),
+        style,
+    ))
+    .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// What one chart plots: its series (label, colour, values), whether they are stacked areas
+/// (else lines), and its y axis.
+struct Lines {
+    series: Vec<(String, RGBColor, Vec<f64>)>,
+    stacked: bool,
+    y_label: &'static str,
+    y_min: f64,
+    y_max: f64,
+}
+
+/// The series of chart `kind` from the report's windows (`n` of them).
+fn plot_lines(kind: ChartKind, s: &Series, n: usize) -> Lines {
+    match kind {
+        ChartKind::SuccessRate => success_rate_lines(s),
+        ChartKind::FailuresByCause => failures_by_cause_lines(s, n),
+        ChartKind::Sessions => sessions_lines(s),
+        ChartKind::Latency => latency_lines(s),
+    }
+}
+
+/// Lines that are not stacked, on a y axis from `y_min` to `y_max`.
+fn unstacked(
+    series: Vec<(String, RGBColor, Vec<f64>)>,
+    y_label: &'static str,
+    y_min: f64,
+    y_max: f64,
+) -> Lines {
+    Lines {
+        series,
+        stacked: false,
+        y_label,
+        y_min,
+        y_max,
+    }
+}
+
+/// The share of offered requests served per window, in percent (100 % for an idle window).
+fn success_rate_lines(s: &Series) -> Lines {
+    let v: Vec<f64> = s
+        .offered
+        .iter()
+        .zip(&s.served)
+        .map(|(&o, &sv)| {
+            if o == 0 {
+                100.0
+            } else {
+                100.0 * sv as f64 / o as f64
+            }
+        })
+        .collect();
+    let lowest = v.iter().copied().fold(100.0, f64::min);
+    let y_min = if lowest >= 99.0 {
+        98.0
+    } else {
+        (lowest - 5.0).max(0.0).floor()
+    };
+    let series = vec![("success rate".into(), OKABE_ITO[0], v)];
+    unstacked(series, "success (%)", y_min, 100.5)
+}
+
+/// Failed requests per window, one cumulative layer per cause.
+fn failures_by_cause_lines(s: &Series, n: usize) -> Lines {
+    let mut series = Vec::new();
+    let mut acc = vec![0.0; n];
+    for (i, (cause, v)) in s.failed_by_cause.iter().enumerate() {
+        for (a, x) in acc.iter_mut().zip(v) {
+            *a += *x as f64;
+        }
+        series.push((cause_label(cause), OKABE_ITO[i % 7], acc.clone()));
+    }
+    let top = acc.iter().copied().fold(0.0, f64::max);
+    Lines {
+        series,
+        stacked: true,
+        y_label: "failed requests / window",
+        y_min: 0.0,
+        y_max: (top * 1.45).max(1.0),
+    }
+}
+
+/// Active sessions, and sessions lost per window.
+fn sessions_lines(s: &Series) -> Lines {
+    let a: Vec<f64> = s.sessions_active.iter().map(|x| *x as f64).collect();
+    let l: Vec<f64> = s.sessions_lost.iter().map(|x| *x as f64).collect();
+    let top = a.iter().chain(&l).copied().fold(0.0, f64::max);
+    let lost = format!("{} / window", Metric::LostSessions.short());
+    let series = vec![
+        (Metric::SessionsActive.short().into(), OKABE_ITO[0], a),
+        (lost, OKABE_ITO[3], l),
+    ];
+    unstacked(series, "sessions", 0.0, (top * 1.45).max(1.0))
+}
+
+/// The latency percentiles p50, p95 and p99 per window.
+fn latency_lines(s: &Series) -> Lines {
+    let top = s
+        .latency_p99_ms
+        .iter()
+        .chain(&s.latency_p95_ms)
+        .chain(&s.latency_p50_ms)
+        .copied()
+        .filter(|x| x.is_finite())
+        .fold(0.0, f64::max);
+    let series = vec![
+        (P50.short().into(), OKABE_ITO[2], s.latency_p50_ms.clone()),
+        (P95.short().into(), OKABE_ITO[1], s.latency_p95_ms.clone()),
+        (P99.short().into(), OKABE_ITO[3], s.latency_p99_ms.clone()),
+    ];
+    unstacked(series, "latency (ms)", 0.0, (top * 1.45).max(1.0))
+}
+
+/// The legend in its strip: a swatch (a box for stacked areas, a stroke for lines) and a label
+/// per series, left to right.
+fn draw_legend<DB: DrawingBackend>(
+    strip: &DrawingArea<DB, Shift>,
+    lines: &Lines,
+    theme: &Theme,
+) -> DrawResult {
     let mut lx = 66;
-    for (label, color, _) in lines.iter() {
-        if stacked {
+    for (label, color, _) in lines.series.iter() {
+        if lines.stacked {
             strip
                 .draw(&Rectangle::new([(lx, 8), (lx + 14, 18)], color.filled()))
                 .map_err(err)?;
@@ -224,17 +309,30 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
         lx += 22 + 7 * label.chars().count() as i32 + 18;
     }
+    Ok(())
+}
 
-    let mut chart = ChartBuilder::on(&plot)
+/// The plot's coordinates: time from 0 to `x_end` (in the axis unit), the y axis of `lines`.
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The plot area with its axes, their units and the grid.
+fn draw_axes<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    x_end: f64,
+    x_label: &str,
+    lines: &Lines,
+    theme: &Theme,
+) -> Result<Plot<'a, DB>, String> {
+    let mut chart = ChartBuilder::on(plot)
         .margin(PLOT_MARGIN as u32)
         .x_label_area_size(36)
         .y_label_area_size(Y_LABEL_AREA as u32)
-        .build_cartesian_2d(0.0..x_end, y_min..y_max)
+        .build_cartesian_2d(0.0..x_end, lines.y_min..lines.y_max)
         .map_err(err)?;
     chart
         .configure_mesh()
         .x_desc(x_label)
-        .y_desc(y_label)
+        .y_desc(lines.y_label)
         .axis_style(theme.fg)
         .x_labels(8)
         .y_labels(6)
@@ -244,44 +342,67 @@ pub fn draw<DB: DrawingBackend>(
         .axis_desc_style(("sans-serif", 12).into_font().color(&theme.fg))
         .draw()
         .map_err(err)?;
+    Ok(chart)
+}
 
-    if stacked {
-        // Draw the tallest (cumulative) layer first so that lower layers stay visible.
-        for (label, color, v) in lines.iter().rev() {
-            let pts: Vec<(f64, f64)> = xs.iter().copied().zip(v.iter().copied()).collect();
-            let color = *color;
-            chart
-                .draw_series(AreaSeries::new(pts, 0.0, color.mix(0.85)).border_style(color))
-                .map_err(err)?
-                .label(label.clone())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled())
-                });
-        }
-    } else {
-        for (label, color, v) in &lines {
-            let pts: Vec<(f64, f64)> = xs
-                .iter()
-                .copied()
-                .zip(v.iter().copied())
-                .filter(|(_, y)| y.is_finite())
-                .collect();
-            let color = *color;
-            chart
-                .draw_series(LineSeries::new(pts, color.stroke_width(2)))
-                .map_err(err)?
-                .label(label.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-                });
-        }
+/// Stacked areas at the window times `xs`.
+fn draw_stacked<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    xs: &[f64],
+    lines: &Lines,
+) -> DrawResult {
+    // Draw the tallest (cumulative) layer first so that lower layers stay visible.
+    for (label, color, v) in lines.series.iter().rev() {
+        let pts: Vec<(f64, f64)> = xs.iter().copied().zip(v.iter().copied()).collect();
+        let color = *color;
+        chart
+            .draw_series(AreaSeries::new(pts, 0.0, color.mix(0.85)).border_style(color))
+            .map_err(err)?
+            .label(label.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
     }
+    Ok(())
+}
 
-    // Fault markers: a vertical line each, and short labels stacked in up to three rows so that
-    // they do not overlap (a label with no room is left out; the incident table has them all).
+/// Lines at the window times `xs`, broken where a value is not finite.
+fn draw_line_series<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    xs: &[f64],
+    lines: &Lines,
+) -> DrawResult {
+    for (label, color, v) in &lines.series {
+        let pts: Vec<(f64, f64)> = xs
+            .iter()
+            .copied()
+            .zip(v.iter().copied())
+            .filter(|(_, y)| y.is_finite())
+            .collect();
+        let color = *color;
+        chart
+            .draw_series(LineSeries::new(pts, color.stroke_width(2)))
+            .map_err(err)?
+            .label(label.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+            });
+    }
+    Ok(())
+}
+
+/// Fault markers: a vertical line each, and short labels stacked in up to three rows so that
+/// they do not overlap (a label with no room is left out; the incident table has them all).
+/// `x_axis` is the time unit and the axis end, `y_span` the y axis; labels go on `root`.
+fn draw_markers<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    root: &DrawingArea<DB, Shift>,
+    markers: &[Marker],
+    (unit, x_end): (f64, f64),
+    (y_min, y_max): (f64, f64),
+    theme: &Theme,
+) -> DrawResult {
     let marker_color = theme.fg.mix(0.6);
     let mut placed: Vec<(i32, usize)> = Vec::new();
-    let mut markers: Vec<&crate::sim::report::Marker> = s.markers.iter().collect();
+    let mut markers: Vec<&Marker> = markers.iter().collect();
     markers.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
     for m in markers {
         let x = m.t_s / unit;
@@ -312,8 +433,7 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
         }
     }
-
-    root.present().map_err(err)
+    Ok(())
 }
 
 /// A marker label short enough for a chart (the first words, at most 24 characters).
