@@ -1618,3 +1618,36 @@ fn haproxy_and_reference_share_the_load_balancer_crash() {
         crash_of("liferay-reference", "lb")
     );
 }
+
+/// `base` with `k` more web tiers between `web` and `app`: a path of 4 + k hops.
+fn chain(k: usize) -> Value {
+    let mut doc = base();
+    let comps = doc["components"].as_array_mut().unwrap();
+    comps[1]["next"] = json!(["w0"]);
+    for i in 0..k {
+        let next = if i + 1 == k {
+            "app".to_string()
+        } else {
+            format!("w{}", i + 1)
+        };
+        comps.push(
+            json!({ "id": format!("w{i}"), "next": [next], "spec": { "web": { "nodes": 2 } } }),
+        );
+    }
+    if k == 0 {
+        comps[1]["next"] = json!(["app"]);
+    }
+    doc
+}
+
+/// A request walks at most 64 hops: a longer path is refused with its entry, never cut short
+/// (a cut path would silently drop the components past hop 64, and their faults with them).
+#[test]
+fn paths_longer_than_the_hop_limit_are_refused() {
+    let limit = failover_lab::sim::limits::MAX_HOPS;
+    assert_problems(&problems_of_text(&chain(limit - 4).to_string()), &[]);
+    assert_problems(
+        &problems_of_text(&chain(limit - 3).to_string()),
+        &["error components[0].next: a request from `lb` would visit more than 64 components"],
+    );
+}

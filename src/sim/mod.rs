@@ -89,6 +89,8 @@ mod stage;
 mod state;
 pub mod time;
 mod topology;
+
+pub use topology::path_too_long;
 pub mod trace;
 
 pub use config::limits;

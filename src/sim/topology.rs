@@ -22,8 +22,18 @@ fn same_family(a: &KindCfg, b: &KindCfg) -> bool {
 
 /// Flattens the call graph from an entry into the sequence of hops a request visits.
 pub(super) fn build_path(cfg: &Config, entry: u32) -> Vec<Hop> {
-    fn visit(cfg: &Config, c: u32, stack: &mut Vec<u32>, out: &mut Vec<Hop>, alt: u32) {
-        if out.len() >= MAX_HOPS || stack.contains(&c) || c as usize >= cfg.components.len() {
+    flatten(cfg, entry, MAX_HOPS)
+}
+
+/// Whether the path from `entry` has more than [`MAX_HOPS`] hops: validation refuses such a
+/// scenario instead of letting the engine cut the path.
+pub fn path_too_long(cfg: &Config, entry: u32) -> bool {
+    flatten(cfg, entry, MAX_HOPS + 1).len() > MAX_HOPS
+}
+
+fn flatten(cfg: &Config, entry: u32, max: usize) -> Vec<Hop> {
+    fn visit(cfg: &Config, c: u32, stack: &mut Vec<u32>, out: &mut Vec<Hop>, alt: u32, max: usize) {
+        if out.len() >= max || stack.contains(&c) || c as usize >= cfg.components.len() {
             return;
         }
         stack.push(c);
@@ -49,7 +59,7 @@ pub(super) fn build_path(cfg: &Config, entry: u32) -> Vec<Hop> {
                     }
                 }
             }
-            visit(cfg, n, stack, out, alt);
+            visit(cfg, n, stack, out, alt, max);
             i += if alt != NONE { 2 } else { 1 };
         }
         out[idx].skip = out.len() as u32;
@@ -59,6 +69,6 @@ pub(super) fn build_path(cfg: &Config, entry: u32) -> Vec<Hop> {
         stack.pop();
     }
     let mut out = Vec::new();
-    visit(cfg, entry, &mut Vec::new(), &mut out, NONE);
+    visit(cfg, entry, &mut Vec::new(), &mut out, NONE, max);
     out
 }

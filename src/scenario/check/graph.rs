@@ -37,8 +37,27 @@ impl Checker<'_> {
         self.routing_of_tiers();
         self.cycles(&edges);
         let entries: Vec<usize> = self.cfg.entries.iter().map(|&e| e as usize).collect();
+        self.path_lengths();
         if !entries.is_empty() {
             self.reach_and_spofs(&edges, &entries);
+        }
+    }
+
+    /// A request from an entry walks the call graph flattened into a path of at most
+    /// [`MAX_HOPS`](crate::sim::limits::MAX_HOPS) hops: a longer one is refused, never cut.
+    fn path_lengths(&mut self) {
+        for e in self.cfg.entries.clone() {
+            if crate::sim::path_too_long(&self.cfg, e) {
+                let id = self.s.components[e as usize].id.clone();
+                self.err_about(
+                    Location::component(e as usize, "next"),
+                    format!(
+                        "a request from `{id}` would visit more than {} components (hops); shorten the chain of `next`",
+                        crate::sim::limits::MAX_HOPS
+                    ),
+                    &id,
+                );
+            }
         }
     }
 
