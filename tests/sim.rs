@@ -1440,3 +1440,63 @@ fn runs_stopped_at_event_budgets_equal_one_run() {
         }
     }
 }
+
+/// A database's disk fills up (seed 004's "tablespace full"): for its duration every write
+/// fails as `database_unavailable`, reads are served, and nothing is lost. Ground truth: the
+/// failed requests are the writes offered in the window, 50/s × 25 % × 60 s = 750, at both
+/// fidelities, all in the fault's incident.
+#[test]
+fn a_full_disk_fails_writes_until_it_is_cleared() {
+    let json = r#"{ "version": 1, "name": "disk", "seed": 3, "horizon": "3m",
+      "traffic": { "entry": ["app"], "sessions_per_s": 50, "requests_per_session": 1, "write_share": 0.25 },
+      "components": [
+        { "id": "app", "next": ["db"], "spec": { "app": { "nodes": 2 } } },
+        { "id": "db", "spec": { "database": { "replicas": [{ "standby": "hot" }] } } } ],
+      "faults": [ { "disk_full": { "at": "60s", "target": "db", "duration": "60s" } } ] }"#;
+    let expected = 50.0 * 0.25 * 60.0;
+    for fidelity in [sim::Fidelity::Request, sim::Fidelity::Flow] {
+        let mut c = config(json);
+        c.fidelity = fidelity;
+        let r = check(sim::run(c));
+        let failed = cause(&r, "database_unavailable") as f64;
+        let tolerance = if fidelity == sim::Fidelity::Flow {
+            0.02
+        } else {
+            0.15
+        };
+        assert!(
+            within(failed, expected, tolerance),
+            "{fidelity:?}: {failed} failed writes"
+        );
+        assert_eq!(
+            r.requests.failed as f64, failed,
+            "only writes fail, and only for the disk"
+        );
+        assert_eq!(
+            r.writes.lost, 0,
+            "a full disk refuses writes; it loses none"
+        );
+        let inc = r
+            .incidents
+            .iter()
+            .find(|i| i.trigger == "disk_full")
+            .expect("its incident");
+        assert_eq!(inc.component, "db");
+        assert_eq!(inc.requests_failed as f64, failed);
+    }
+    // A disk that is never cleared fails writes to the end; a database that is not a target
+    // is refused with its path.
+    let forever = json.replace(r#", "duration": "60s""#, "");
+    let r = check(sim::run(config(&forever)));
+    assert!(within(
+        cause(&r, "database_unavailable") as f64,
+        50.0 * 0.25 * 120.0,
+        0.15
+    ));
+    let wrong = json.replace(r#""target": "db""#, r#""target": "app""#);
+    let problems = scenario::validate::validate(&scenario(&wrong));
+    assert!(
+        problems.iter().any(|p| p.path == "faults[0].disk_full.target" && p.message.contains("not a database")),
+        "{problems:?}"
+    );
+}

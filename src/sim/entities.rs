@@ -77,6 +77,9 @@ pub struct DbState {
     pub since_backup: u64,
     pub oldest_since_backup: Time,
     pub cut_since: Option<Time>,
+    /// Disk-full faults in force (writes fail while > 0), and the incident of the latest.
+    pub full: u32,
+    pub full_inc: u32,
 }
 
 #[derive(Clone, Copy, Debug, Default)]

@@ -549,6 +549,7 @@ fn fault_targets_mut(f: &mut Fault) -> Vec<&mut String> {
         Fault::RollingRestart(x) => vec![&mut x.target],
         Fault::BlueGreen(x) => vec![&mut x.blue, &mut x.green],
         Fault::DbSwitchover(x) => vec![&mut x.target],
+        Fault::DiskFull(x) => vec![&mut x.target],
         Fault::Partition(x) => x.component.as_mut().into_iter().collect(),
         Fault::SiteOutage(_)
         | Fault::TrafficSpike(_)
@@ -573,6 +574,7 @@ pub fn set_fault_at(f: &mut Fault, at: Dur) {
         Fault::BlueGreen(x) => x.at = at,
         Fault::SiteSwitchover(x) => x.at = at,
         Fault::DbSwitchover(x) => x.at = at,
+        Fault::DiskFull(x) => x.at = at,
     }
 }
 

@@ -250,7 +250,7 @@ test("every fault kind can be added from the timeline's picker", async () => {
   const { page, errors } = await openPage(served.browser, served.url);
   await settled(page);
   const kinds = await page.$$eval("#fault-kind option", (os) => os.map((o) => o.value));
-  for (const k of ["crash", "hang", "error_rate", "latency", "leak", "flapping", "site_outage", "partition", "traffic_spike", "rolling_restart", "blue_green"]) {
+  for (const k of ["crash", "hang", "error_rate", "latency", "leak", "flapping", "site_outage", "partition", "traffic_spike", "rolling_restart", "blue_green", "disk_full"]) {
     assert.ok(kinds.includes(k), `the picker offers ${k}`);
   }
   // Site faults need sites: without any, the picker says what to do and adds nothing.

@@ -285,6 +285,23 @@ impl<'a> Checker<'a> {
                     comp: comp? as u32,
                 })
             }
+            Fault::DiskFull(d) => {
+                let comp = self.fault_target(p, &d.target, None);
+                if let Some(c) = comp.map(|k| &self.s.components[k]) {
+                    if !matches!(c.spec, Spec::Database(_)) {
+                        self.err(
+                            p.child("target"),
+                            format!("`{}` is a {}, not a database", c.id, c.spec.kind_name()),
+                        );
+                    }
+                }
+                let duration = self.opt_dur_pos(p.child("duration"), &d.duration);
+                Some(FaultCfg::DiskFull {
+                    at,
+                    comp: comp? as u32,
+                    duration,
+                })
+            }
             // Handled above; listed so that a new kind fails to compile until it is handled.
             Fault::Crash(_)
             | Fault::Hang(_)

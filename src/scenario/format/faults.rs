@@ -39,6 +39,9 @@ pub enum Fault {
     SiteSwitchover(SiteSwitchover),
     /// Planned primary switch of a database (upgrade of database software).
     DbSwitchover(Target),
+    /// A database's disk (tablespace) is full: its writes fail, its reads are served, until it
+    /// is cleared after `duration` (or at the end).
+    DiskFull(DiskFull),
 }
 
 impl Fault {
@@ -57,6 +60,7 @@ impl Fault {
             Fault::BlueGreen(f) => &f.at,
             Fault::SiteSwitchover(f) => &f.at,
             Fault::DbSwitchover(f) => &f.at,
+            Fault::DiskFull(f) => &f.at,
         }
     }
 
@@ -78,6 +82,16 @@ pub struct Target {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Window {
     pub at: Dur,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Dur>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DiskFull {
+    pub at: Dur,
+    /// The database whose disk fills up.
+    pub target: String,
+    /// Until the space is cleared; to the end when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<Dur>,
 }

@@ -457,6 +457,12 @@ pub enum FaultCfg {
         at: Time,
         comp: u32,
     },
+    /// Writes to database `comp` fail from `at` until `duration` has passed (or the end).
+    DiskFull {
+        at: Time,
+        comp: u32,
+        duration: Option<Time>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -481,7 +487,8 @@ impl FaultCfg {
             | FaultCfg::RollingRestart { at, .. }
             | FaultCfg::BlueGreen { at, .. }
             | FaultCfg::SiteSwitchover { at, .. }
-            | FaultCfg::DbSwitchover { at, .. } => *at,
+            | FaultCfg::DbSwitchover { at, .. }
+            | FaultCfg::DiskFull { at, .. } => *at,
         }
     }
     pub fn kind_name(&self) -> &'static str {
@@ -501,6 +508,7 @@ impl FaultCfg {
             FaultCfg::BlueGreen { .. } => "blue_green",
             FaultCfg::SiteSwitchover { .. } => "site_switchover",
             FaultCfg::DbSwitchover { .. } => "db_switchover",
+            FaultCfg::DiskFull { .. } => "disk_full",
         }
     }
 }

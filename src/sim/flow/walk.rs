@@ -204,6 +204,10 @@ fn walk_db(
         fate.fail(Cause::InjectedError, db.inc, fl.wr + fl.ww);
         return true;
     }
+    if db.full > 0 {
+        fate.fail(Cause::DatabaseUnavailable, db.full_inc, fl.ww);
+        fl.ww = 0.0;
+    }
     if let Some(KindCfg::Database(cfg)) = w.cfg.components.get(c).map(|x| &x.kind) {
         if cfg.sync {
             if let Some(inc) = w.repl_cut(c) {

@@ -141,7 +141,8 @@ pub(crate) fn scope(
             FaultCfg::Leak { comp, .. }
             | FaultCfg::Flapping { comp, .. }
             | FaultCfg::RollingRestart { comp, .. }
-            | FaultCfg::DbSwitchover { comp, .. },
+            | FaultCfg::DbSwitchover { comp, .. }
+            | FaultCfg::DiskFull { comp, .. },
         ) => Some(*comp),
         _ => None,
     }

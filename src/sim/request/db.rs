@@ -34,6 +34,9 @@ impl World {
             return Err((Cause::DatabaseUnavailable, db.inc));
         }
         if write {
+            if db.full > 0 {
+                return Err((Cause::DatabaseUnavailable, db.full_inc));
+            }
             if let KindCfg::Database(cfg) = &self.cfg.components[c].kind {
                 if cfg.sync {
                     if let Some(inc) = self.repl_cut(c) {

@@ -76,6 +76,9 @@ pub fn fault_template(kind: &str, s: &Scenario, at_us: u64) -> Result<Fault, Str
             json!({ kind: {"at": at, "from": need(site(0), "two sites")?, "to": need(site(1), "two sites")?} })
         }
         FaultKind::DbSwitchover => json!({ kind: {"at": at, "target": need(db, "a database")?} }),
+        FaultKind::DiskFull => {
+            json!({ kind: {"at": at, "target": need(db, "a database")?, "duration": "10m"} })
+        }
     };
     serde_json::from_value(v).map_err(|e| format!("internal: fault template does not parse: {e}"))
 }
@@ -132,6 +135,7 @@ pub fn fault_span(f: &Fault, s: &Scenario) -> Option<u64> {
                 .saturating_add(x.deploy.as_micros()?)
                 .saturating_mul(2),
         ),
+        Fault::DiskFull(x) => d(&x.duration),
         Fault::SiteSwitchover(_) | Fault::DbSwitchover(_) => None,
     };
     span.filter(|d| *d > 0)
@@ -186,6 +190,7 @@ pub fn fault_subject(f: &Fault) -> String {
         Fault::BlueGreen(x) => format!("{} → {}", x.blue, x.green),
         Fault::SiteSwitchover(x) => format!("{} → {}", x.from, x.to),
         Fault::DbSwitchover(x) => x.target.clone(),
+        Fault::DiskFull(x) => format!("{} (writes fail)", x.target),
     }
 }
 
@@ -465,7 +470,7 @@ mod tests {
     #[test]
     fn every_fault_kind_has_a_template() {
         let s = with_two_sites();
-        assert_eq!(fault_kinds().count(), 15);
+        assert_eq!(fault_kinds().count(), 16);
         for k in fault_kinds() {
             let k: &str = k.into();
             let f = fault_template(k, &s, 60_000_000).unwrap_or_else(|e| panic!("{k}: {e}"));

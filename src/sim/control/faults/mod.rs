@@ -69,6 +69,9 @@ impl World {
             } => self.blue_green(fault, (blue, green), (drain, deploy), stage),
             FaultCfg::SiteSwitchover { from, to, .. } => self.site_switchover(fault, from, to),
             FaultCfg::DbSwitchover { comp, .. } => self.db_switchover(fault, comp, stage),
+            FaultCfg::DiskFull { comp, duration, .. } => {
+                self.disk_full(fault, comp, duration, stage)
+            }
         }
     }
 

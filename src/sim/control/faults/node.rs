@@ -16,6 +16,35 @@ impl World {
         }
     }
 
+    /// A database's disk is full: writes fail (reads are served) until it is cleared.
+    pub(super) fn disk_full(
+        &mut self,
+        fault: u32,
+        comp: u32,
+        duration: Option<Time>,
+        stage: Stage,
+    ) {
+        let Stage::Span(span) = stage else { return };
+        let c = comp as usize;
+        match span {
+            Span::Start => {
+                let inc = self.open_fault(fault, "disk_full", &self.comp_id(comp));
+                let db = &mut self.comps[c].db;
+                db.full += 1;
+                db.full_inc = inc;
+                if let Some(d) = duration {
+                    self.push_stage(fault, Stage::Span(Span::End), self.now + d);
+                }
+            }
+            Span::End => {
+                let db = &mut self.comps[c].db;
+                db.full = db.full.saturating_sub(1);
+                self.close_fault(fault);
+            }
+        }
+        self.plane_state_changed();
+    }
+
     pub(super) fn crash(&mut self, fault: u32, nf: &NodeFaultCfg, stage: Stage) {
         let Stage::Span(span) = stage else { return };
         match span {
