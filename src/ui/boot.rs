@@ -2,7 +2,7 @@
 //! share link as a new library entry, else the tab's entry, else the most recent one) is decided
 //! by `ui::library::start` (issue 12), unit-tested there.
 
-use crate::scenario::{self, builtins, Scenario};
+use crate::scenario::{builtins, Scenario};
 
 /// The built-in the page opens on.
 pub const DEFAULT_BUILTIN: &str = "liferay-reference";
@@ -20,19 +20,5 @@ pub fn default_scenario() -> Scenario {
     builtins::get(DEFAULT_BUILTIN)
         .or_else(|| builtins::all().first())
         .map(|b| b.scenario())
-        .unwrap_or_else(|| Scenario {
-            version: scenario::FORMAT_VERSION,
-            name: "empty".into(),
-            description: String::new(),
-            seed: 1,
-            horizon: scenario::Dur::hours(1),
-            fidelity: Default::default(),
-            traffic: Default::default(),
-            routing: Default::default(),
-            sites: Vec::new(),
-            site_links: Vec::new(),
-            components: Vec::new(),
-            faults: Vec::new(),
-            metrics: Default::default(),
-        })
+        .unwrap_or_else(|| crate::ui::library::blank("empty"))
 }
