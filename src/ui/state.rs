@@ -589,4 +589,6 @@ pub fn crash_at(target: &str, at: Dur) -> Fault {
 }
 
 #[cfg(test)]
+mod site_tests;
+#[cfg(test)]
 mod tests;

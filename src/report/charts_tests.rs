@@ -1,0 +1,103 @@
+//! Tests of the charts, drawn to SVG natively.
+use super::*;
+use crate::report::tests::sample;
+
+fn svg(kind: ChartKind, r: &Report) -> String {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (640, 240)).into_drawing_area();
+        draw(kind, &root, r, &Theme::LIGHT).unwrap();
+    }
+    out
+}
+
+#[test]
+fn every_chart_has_axes_units_legend_and_markers() {
+    let r = sample();
+    for kind in ChartKind::ALL {
+        let out = svg(kind, &r);
+        assert!(out.starts_with("<svg"), "{kind:?}");
+        assert!(
+            out.contains("time (min)"),
+            "{kind:?} lacks the time axis unit"
+        );
+        assert!(out.contains("crash app"), "{kind:?} lacks the fault marker");
+    }
+    assert!(svg(ChartKind::SuccessRate, &r).contains("success (%)"));
+    let f = svg(ChartKind::FailuresByCause, &r);
+    assert!(f.contains("detection window") && f.contains("overload"));
+    let l = svg(ChartKind::Latency, &r);
+    assert!(
+        l.contains("p50") && l.contains("p95") && l.contains("p99") && l.contains("latency (ms)")
+    );
+    let s = svg(ChartKind::Sessions, &r);
+    assert!(s.contains("active") && s.contains("lost"));
+}
+
+#[test]
+fn crowded_markers_get_short_labels_in_rows() {
+    let mut r = sample();
+    for k in 0..8 {
+        r.series.markers.push(crate::sim::report::Marker {
+            t_s: 60.0 + k as f64,
+            label: format!("marker {k} with a very long explanation of what happened"),
+        });
+    }
+    let out = svg(ChartKind::SuccessRate, &r);
+    assert!(!out.contains("very long explanation of what"));
+    // Three rows at most near the same time, the rest are left out.
+    assert!(
+        out.matches("marker ").count() <= 3,
+        "{}",
+        out.matches("marker ").count()
+    );
+    assert_eq!(marker_label("short"), "short");
+}
+
+#[test]
+fn an_empty_report_draws_a_message() {
+    let out = svg(ChartKind::Latency, &Report::default());
+    assert!(out.contains("no data"));
+}
+
+#[test]
+fn hover_reads_the_window_under_the_pointer() {
+    let r = sample();
+    assert_eq!(
+        hover_text(ChartKind::SuccessRate, &r, 0.3).unwrap(),
+        "at 60.0 s: 95.0 % (190 of 200 requests)"
+    );
+    assert!(hover_text(ChartKind::Latency, &r, 0.0)
+        .unwrap()
+        .contains("p99 60.0 ms"));
+    assert!(hover_text(ChartKind::Sessions, &Report::default(), 0.5).is_none());
+}
+
+#[test]
+fn a_pixel_maps_to_the_window_drawn_there_and_back() {
+    let r = sample();
+    let n = r.series.t_s.len();
+    assert!(n >= 2);
+    let w = 560.0;
+    // Off the plot: nothing; its left edge: the first window; its right edge: the last.
+    assert_eq!(window_at(&r, 10.0, w), None);
+    assert_eq!(window_at(&r, w - 2.0, w), None);
+    assert_eq!(window_at(&r, 66.0, w), Some(0));
+    assert_eq!(window_at(&r, w - PLOT_MARGIN, w), Some(n - 1));
+    for i in 0..n {
+        let x = x_of_window(&r, i, w).unwrap();
+        // Just right of a window's start is that window.
+        assert_eq!(window_at(&r, x + 0.5, w), Some(i), "window {i} at {x}");
+        if i > 0 {
+            assert_eq!(window_at(&r, x - 0.5, w), Some(i - 1));
+        }
+    }
+    // The readout is that window's values.
+    let i = window_at(&r, x_of_window(&r, 1, w).unwrap() + 1.0, w).unwrap();
+    assert_eq!(
+        window_text(ChartKind::SuccessRate, &r, i).unwrap(),
+        "at 60.0 s: 95.0 % (190 of 200 requests)"
+    );
+    assert!(window_text(ChartKind::Sessions, &r, n).is_none());
+    assert_eq!(window_at(&Report::default(), 100.0, w), None);
+}
