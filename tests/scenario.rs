@@ -1660,3 +1660,31 @@ fn paths_longer_than_the_hop_limit_are_refused() {
         &["error components[0].next: a request from `lb` would visit more than 64 components"],
     );
 }
+
+/// The format page documents every fault kind (with its parameters, from the schema) and every
+/// component kind: the table is the one place a new kind is not pointed out by the compiler.
+#[test]
+fn every_fault_and_component_kind_is_documented() {
+    use strum::IntoEnumIterator;
+    let doc = include_str!("../docs/scenario-format.md");
+    let schema = schema::committed();
+    for k in failover_lab::scenario::FaultKind::iter() {
+        let name: &str = k.into();
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("docs/scenario-format.md has no row for fault `{name}`"));
+        for field in schema::fields(schema, &format!("faults[0].{name}")) {
+            if field != "at" {
+                assert!(row.contains(&format!("`{field}")), "`{name}` row lacks `{field}`");
+            }
+        }
+    }
+    for k in failover_lab::scenario::ComponentKind::iter() {
+        let name: &str = k.into();
+        assert!(
+            doc.lines().any(|l| l.starts_with("| `") && l.contains(&format!("`{name}`"))),
+            "docs/scenario-format.md has no row for component kind `{name}`"
+        );
+    }
+}

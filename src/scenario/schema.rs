@@ -227,6 +227,16 @@ pub fn field_at(root: &Value, path: &str) -> Option<FieldInfo> {
     })
 }
 
+/// Every declared field of the object at `path`, in declared order.
+pub fn fields(root: &Value, path: &str) -> Vec<String> {
+    node_at(root, path)
+        .map(|n| resolve(root, n))
+        .and_then(|n| n.get("properties"))
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
 /// The optional fields of the object at `path` (declared, not required), in declared order:
 /// `faults[0].crash` has `node` and `duration`.
 pub fn optional_fields(root: &Value, path: &str) -> Vec<String> {

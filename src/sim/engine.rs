@@ -7,7 +7,6 @@
 use super::config::*;
 use super::event::{Event, StateEvent};
 use super::metrics::Cause;
-use super::stage;
 use super::state::World;
 use super::time::Time;
 
@@ -18,7 +17,7 @@ impl World {
                 self.cfg.faults[i].at(),
                 StateEvent::Fault {
                     fault: i as u32,
-                    stage: stage::first(&self.cfg.faults[i]),
+                    stage: self.first_stage(i),
                 },
             );
         }

@@ -1,8 +1,6 @@
 //! The stages of every fault family, named: what `StateEvent::Fault` carries, and the first
 //! stage each scripted fault is scheduled with.
 
-use super::config::FaultCfg;
-
 /// A stage of a scripted fault.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
@@ -101,20 +99,5 @@ impl BlueGreen {
             BlueGreen::Green(Step::Down) => BlueGreen::Green(Step::Up),
             BlueGreen::Green(Step::Up) | BlueGreen::Done => BlueGreen::Done,
         }
-    }
-}
-
-/// The stage a scripted fault starts with.
-pub(super) fn first(f: &FaultCfg) -> Stage {
-    match f {
-        FaultCfg::Corruption(_) => Stage::Corruption(Corruption::Start),
-        FaultCfg::Leak { .. } => Stage::Leak(Leak::Start),
-        FaultCfg::Flapping { .. } => Stage::Flap(Flap::Down { cycle: 0 }),
-        FaultCfg::RollingRestart { .. } => Stage::Rolling(Rolling {
-            batch: 0,
-            step: Step::Drain,
-        }),
-        FaultCfg::BlueGreen { .. } => Stage::BlueGreen(BlueGreen::Blue(Step::Drain)),
-        _ => Stage::Span(Span::Start),
     }
 }

@@ -538,46 +538,6 @@ impl Reducible for AppState {
     }
 }
 
-/// A fault's target components and sites, for renames and deletes.
-fn fault_targets_mut(f: &mut Fault) -> Vec<&mut String> {
-    match f {
-        Fault::Crash(x) | Fault::Hang(x) | Fault::Corruption(x) => vec![&mut x.target],
-        Fault::ErrorRate(x) => vec![&mut x.target],
-        Fault::Latency(x) => vec![&mut x.target],
-        Fault::Leak(x) => vec![&mut x.target],
-        Fault::Flapping(x) => vec![&mut x.target],
-        Fault::RollingRestart(x) => vec![&mut x.target],
-        Fault::BlueGreen(x) => vec![&mut x.blue, &mut x.green],
-        Fault::DbSwitchover(x) => vec![&mut x.target],
-        Fault::DiskFull(x) => vec![&mut x.target],
-        Fault::Partition(x) => x.component.as_mut().into_iter().collect(),
-        Fault::SiteOutage(_)
-        | Fault::TrafficSpike(_)
-        | Fault::DnsFailure(_)
-        | Fault::SiteSwitchover(_) => Vec::new(),
-    }
-}
-
-/// Sets a fault's start time.
-pub fn set_fault_at(f: &mut Fault, at: Dur) {
-    match f {
-        Fault::Crash(x) | Fault::Hang(x) | Fault::Corruption(x) => x.at = at,
-        Fault::ErrorRate(x) => x.at = at,
-        Fault::Latency(x) => x.at = at,
-        Fault::Leak(x) => x.at = at,
-        Fault::Flapping(x) => x.at = at,
-        Fault::SiteOutage(x) => x.at = at,
-        Fault::Partition(x) => x.at = at,
-        Fault::TrafficSpike(x) => x.at = at,
-        Fault::DnsFailure(x) => x.at = at,
-        Fault::RollingRestart(x) => x.at = at,
-        Fault::BlueGreen(x) => x.at = at,
-        Fault::SiteSwitchover(x) => x.at = at,
-        Fault::DbSwitchover(x) => x.at = at,
-        Fault::DiskFull(x) => x.at = at,
-    }
-}
-
 /// A crash of every node of `target` at `at`, for ten minutes.
 pub fn crash_at(target: &str, at: Dur) -> Fault {
     Fault::Crash(NodeFault {

@@ -7,7 +7,9 @@ use super::Checker;
 use crate::scenario::format::*;
 use crate::scenario::problem::Location;
 use crate::scenario::units::Dur;
-use crate::sim::config::{FaultCfg, NodeFaultCfg};
+use crate::sim::config::{
+    FaultCfg, NodeFamily, NodeFaultCfg, PlannedFamily, SiteFamily, TrafficFamily,
+};
 use crate::sim::Time;
 
 impl<'a> Checker<'a> {
@@ -71,14 +73,14 @@ impl<'a> Checker<'a> {
         let p = Location::fault(i, f.kind_name());
         let at = self.fault_at(&p, f);
         match f {
-            Fault::Crash(nf) => Some(FaultCfg::Crash(self.node_fault(
+            Fault::Crash(nf) => node_fault_cfg(NodeFamily::Crash(self.node_fault(
                 &p,
                 at,
                 &nf.target,
                 nf.node,
                 &nf.duration,
             )?)),
-            Fault::Hang(nf) => Some(FaultCfg::Hang(self.node_fault(
+            Fault::Hang(nf) => node_fault_cfg(NodeFamily::Hang(self.node_fault(
                 &p,
                 at,
                 &nf.target,
@@ -106,21 +108,21 @@ impl<'a> Checker<'a> {
                         ),
                     );
                 }
-                Some(FaultCfg::Corruption(cfg?))
+                node_fault_cfg(NodeFamily::Corruption(cfg?))
             }
             Fault::ErrorRate(e) => {
                 let cfg = self.node_fault(&p, at, &e.target, e.node, &None);
                 let rate = self.share(p.child("rate"), e.rate);
                 let duration = self.opt_dur_pos(p.child("duration"), &e.duration);
                 let cfg = NodeFaultCfg { duration, ..cfg? };
-                Some(FaultCfg::ErrorRate(cfg, rate))
+                node_fault_cfg(NodeFamily::ErrorRate(cfg, rate))
             }
             Fault::Latency(l) => {
                 let cfg = self.node_fault(&p, at, &l.target, l.node, &None);
                 let added = self.dur_pos(p.child("added"), &l.added).unwrap_or(0);
                 let duration = self.opt_dur_pos(p.child("duration"), &l.duration);
                 let cfg = NodeFaultCfg { duration, ..cfg? };
-                Some(FaultCfg::Latency(cfg, added))
+                node_fault_cfg(NodeFamily::Latency(cfg, added))
             }
             Fault::Leak(l) => {
                 let comp = self.fault_target(&p, &l.target, l.node);
@@ -128,7 +130,7 @@ impl<'a> Checker<'a> {
                     .dur_pos(p.child("exhaustion"), &l.exhaustion)
                     .unwrap_or(0);
                 let restart = self.dur0(p.child("restart"), &l.restart);
-                Some(FaultCfg::Leak {
+                node_fault_cfg(NodeFamily::Leak {
                     at,
                     comp: comp? as u32,
                     node: l.node,
@@ -141,7 +143,7 @@ impl<'a> Checker<'a> {
                 let down = self.dur_pos(p.child("down"), &fl.down).unwrap_or(0);
                 let up = self.dur_pos(p.child("up"), &fl.up).unwrap_or(0);
                 let cycles = self.count(p.child("cycles"), fl.cycles, 1, MAX_CYCLES_PER_FLAPPING);
-                Some(FaultCfg::Flapping {
+                node_fault_cfg(NodeFamily::Flapping {
                     at,
                     comp: comp? as u32,
                     node: fl.node,
@@ -160,7 +162,7 @@ impl<'a> Checker<'a> {
             Fault::SiteOutage(so) => {
                 let site = self.site_ref(p.child("site"), &so.site);
                 let duration = self.opt_dur_pos(p.child("duration"), &so.duration);
-                Some(FaultCfg::SiteOutage {
+                site_fault(SiteFamily::SiteOutage {
                     at,
                     site: site?,
                     duration,
@@ -178,7 +180,7 @@ impl<'a> Checker<'a> {
                     .and_then(|c| self.comp_ref(p.child("component"), c))
                     .map(|k| k as u32);
                 let duration = self.opt_dur_pos(p.child("duration"), &pt.duration);
-                Some(FaultCfg::Partition {
+                site_fault(SiteFamily::Partition {
                     at,
                     a: a?,
                     b: b?,
@@ -187,7 +189,7 @@ impl<'a> Checker<'a> {
                     duration,
                 })
             }
-            Fault::TrafficSpike(ts) => Some(FaultCfg::TrafficSpike {
+            Fault::TrafficSpike(ts) => traffic(TrafficFamily::TrafficSpike {
                 at,
                 factor: self
                     .non_negative(p.child("factor"), ts.factor, MAX_SPIKE_FACTOR)
@@ -202,7 +204,7 @@ impl<'a> Checker<'a> {
                         "the scenario does not route by DNS: this fault has no effect",
                     );
                 }
-                Some(FaultCfg::DnsFailure { at, duration })
+                site_fault(SiteFamily::DnsFailure { at, duration })
             }
             _ => self.planned_fault(p, at, f),
         }
@@ -226,7 +228,7 @@ impl<'a> Checker<'a> {
                 }
                 let drain = self.dur0(p.child("drain"), &r.drain);
                 let restart = self.dur_pos(p.child("restart"), &r.restart).unwrap_or(0);
-                Some(FaultCfg::RollingRestart {
+                planned(PlannedFamily::RollingRestart {
                     at,
                     comp: comp? as u32,
                     batch: batch.max(1),
@@ -245,7 +247,7 @@ impl<'a> Checker<'a> {
                 }
                 let drain = self.dur0(p.child("drain"), &bg.drain);
                 let deploy = self.dur_pos(p.child("deploy"), &bg.deploy).unwrap_or(0);
-                Some(FaultCfg::BlueGreen {
+                planned(PlannedFamily::BlueGreen {
                     at,
                     blue: blue? as u32,
                     green: green? as u32,
@@ -259,7 +261,7 @@ impl<'a> Checker<'a> {
                 if from.is_some() && to.is_some() && sw.from == sw.to {
                     self.err(p.child("to"), "must differ from `from`");
                 }
-                Some(FaultCfg::SiteSwitchover {
+                site_fault(SiteFamily::SiteSwitchover {
                     at,
                     from: from?,
                     to: to?,
@@ -280,7 +282,7 @@ impl<'a> Checker<'a> {
                         ),
                     }
                 }
-                Some(FaultCfg::DbSwitchover {
+                planned(PlannedFamily::DbSwitchover {
                     at,
                     comp: comp? as u32,
                 })
@@ -296,7 +298,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 let duration = self.opt_dur_pos(p.child("duration"), &d.duration);
-                Some(FaultCfg::DiskFull {
+                node_fault_cfg(NodeFamily::DiskFull {
                     at,
                     comp: comp? as u32,
                     duration,
@@ -316,4 +318,17 @@ impl<'a> Checker<'a> {
             | Fault::DnsFailure(_) => None,
         }
     }
+}
+
+fn node_fault_cfg(x: NodeFamily) -> Option<FaultCfg> {
+    Some(FaultCfg::Node(x))
+}
+fn site_fault(x: SiteFamily) -> Option<FaultCfg> {
+    Some(FaultCfg::Site(x))
+}
+fn planned(x: PlannedFamily) -> Option<FaultCfg> {
+    Some(FaultCfg::Planned(x))
+}
+fn traffic(x: TrafficFamily) -> Option<FaultCfg> {
+    Some(FaultCfg::Traffic(x))
 }

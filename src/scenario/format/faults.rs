@@ -1,5 +1,6 @@
 //! Scripted faults and planned events of the format, one struct per family of parameters.
 
+use super::{Scenario, Spec};
 use crate::scenario::units::Dur;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -44,24 +45,65 @@ pub enum Fault {
     DiskFull(DiskFull),
 }
 
+/// Runs `$e` with `$x` bound to the fault's parameter struct, whatever its kind: the one match
+/// over every kind that the editor's questions (start, targets, subject, span) go through, so a
+/// new kind is added here and in [`Fault::template`], both exhaustive.
+macro_rules! with_params {
+    ($f:expr, $x:ident => $e:expr) => {
+        match $f {
+            Fault::Crash($x) | Fault::Hang($x) | Fault::Corruption($x) => $e,
+            Fault::ErrorRate($x) => $e,
+            Fault::Latency($x) => $e,
+            Fault::Leak($x) => $e,
+            Fault::Flapping($x) => $e,
+            Fault::SiteOutage($x) => $e,
+            Fault::Partition($x) => $e,
+            Fault::TrafficSpike($x) => $e,
+            Fault::DnsFailure($x) => $e,
+            Fault::RollingRestart($x) => $e,
+            Fault::BlueGreen($x) => $e,
+            Fault::SiteSwitchover($x) => $e,
+            Fault::DbSwitchover($x) => $e,
+            Fault::DiskFull($x) => $e,
+        }
+    };
+}
+
+/// What the editor asks of one family's parameters, answered next to its struct.
+pub trait Params {
+    fn at(&self) -> &Dur;
+    fn at_mut(&mut self) -> &mut Dur;
+    /// The component ids it names (for renames and deletes; sites are not components).
+    fn targets_mut(&mut self) -> Vec<&mut String>;
+    /// The component, site or sites it is about, in words.
+    fn subject(&self) -> String;
+    /// How long its scripted effect lasts in µs (`None`, the default: no end of its own, or a
+    /// single step; the timeline then draws no bar).
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        None
+    }
+}
+
 impl Fault {
     pub fn at(&self) -> &Dur {
-        match self {
-            Fault::Crash(f) | Fault::Hang(f) | Fault::Corruption(f) => &f.at,
-            Fault::ErrorRate(f) => &f.at,
-            Fault::Latency(f) => &f.at,
-            Fault::Leak(f) => &f.at,
-            Fault::Flapping(f) => &f.at,
-            Fault::SiteOutage(f) => &f.at,
-            Fault::Partition(f) => &f.at,
-            Fault::TrafficSpike(f) => &f.at,
-            Fault::DnsFailure(f) => &f.at,
-            Fault::RollingRestart(f) => &f.at,
-            Fault::BlueGreen(f) => &f.at,
-            Fault::SiteSwitchover(f) => &f.at,
-            Fault::DbSwitchover(f) => &f.at,
-            Fault::DiskFull(f) => &f.at,
-        }
+        with_params!(self, x => x.at())
+    }
+    pub fn set_at(&mut self, at: Dur) {
+        with_params!(self, x => *x.at_mut() = at)
+    }
+    /// The component ids the fault names, for renames and deletes.
+    pub fn targets_mut(&mut self) -> Vec<&mut String> {
+        with_params!(self, x => x.targets_mut())
+    }
+    /// The component, site or sites the fault is about, in words.
+    pub fn subject(&self) -> String {
+        with_params!(self, x => x.subject())
+    }
+    /// How long the fault's scripted effect lasts, in µs, drawn as a bar after its marker:
+    /// `None` for a fault with no end of its own (a crash without `duration` lasts until
+    /// repaired; switch-overs are a single step), and for a zero span.
+    pub fn span_us(&self, s: &Scenario) -> Option<u64> {
+        with_params!(self, x => x.span_us(s)).filter(|d| *d > 0)
     }
 
     pub fn kind(&self) -> FaultKind {
@@ -71,6 +113,135 @@ impl Fault {
     pub fn kind_name(&self) -> &'static str {
         self.kind().into()
     }
+
+    /// A fault of `kind` at `at` with sensible parameters, aimed at the scenario's components
+    /// and sites; the reason when the scenario lacks what it needs.
+    pub fn template(kind: FaultKind, s: &Scenario, at: Dur) -> Result<Fault, String> {
+        let first = |pred: &dyn Fn(&Spec) -> bool| {
+            s.components
+                .iter()
+                .find(|c| pred(&c.spec))
+                .map(|c| c.id.clone())
+        };
+        let app = first(&|x| matches!(x, Spec::App(_)))
+            .or_else(|| s.components.first().map(|c| c.id.clone()));
+        let db = first(&|x| matches!(x, Spec::Database(_)));
+        let need = |x: Option<String>, what: &str| x.ok_or_else(|| format!("Add {what} first."));
+        let site = |i: usize, what: &str| need(s.sites.get(i).map(|x| x.id.clone()), what);
+        let two = "two sites";
+        let ten = Some(Dur::mins(10));
+        let node = |target: Option<String>| -> Result<NodeFault, String> {
+            Ok(NodeFault {
+                at: at.clone(),
+                target: need(target, "a component")?,
+                node: Some(0),
+                duration: ten.clone(),
+            })
+        };
+        let apps: Vec<String> = s
+            .components
+            .iter()
+            .filter(|c| matches!(c.spec, Spec::App(_) | Spec::Web(_)))
+            .map(|c| c.id.clone())
+            .collect();
+        Ok(match kind {
+            FaultKind::Crash => Fault::Crash(node(app)?),
+            FaultKind::Hang => Fault::Hang(node(app)?),
+            FaultKind::Corruption => Fault::Corruption(node(db.or(app))?),
+            FaultKind::ErrorRate => Fault::ErrorRate(ErrorRate {
+                at,
+                target: need(app, "a component")?,
+                node: None,
+                rate: 0.5,
+                duration: ten,
+            }),
+            FaultKind::Latency => Fault::Latency(AddedLatency {
+                at,
+                target: need(app, "a component")?,
+                node: None,
+                added: Dur::millis(500),
+                duration: ten,
+            }),
+            FaultKind::Leak => Fault::Leak(Leak {
+                at,
+                target: need(app, "a component")?,
+                node: None,
+                exhaustion: Dur::mins(30),
+                restart: Dur::mins(2),
+            }),
+            FaultKind::Flapping => Fault::Flapping(Flapping {
+                at,
+                target: need(app, "a component")?,
+                node: None,
+                down: Dur::secs(30),
+                up: Dur::mins(2),
+                cycles: 5,
+            }),
+            FaultKind::SiteOutage => Fault::SiteOutage(SiteOutage {
+                at,
+                site: site(0, "a site (select nodes, then Group into a site)")?,
+                duration: Some(Dur::mins(30)),
+            }),
+            FaultKind::Partition => Fault::Partition(Partition {
+                at,
+                a: site(0, two)?,
+                b: site(1, two)?,
+                one_way: false,
+                component: None,
+                duration: ten,
+            }),
+            FaultKind::TrafficSpike => Fault::TrafficSpike(TrafficSpike {
+                at,
+                factor: 3.0,
+                duration: Dur::mins(10),
+            }),
+            FaultKind::DnsFailure => Fault::DnsFailure(Window { at, duration: ten }),
+            FaultKind::RollingRestart => Fault::RollingRestart(RollingRestart {
+                at,
+                target: need(app, "a component")?,
+                batch: 1,
+                drain: Dur::mins(1),
+                restart: Dur::mins(2),
+            }),
+            FaultKind::BlueGreen => Fault::BlueGreen(BlueGreen {
+                at,
+                blue: need(apps.first().cloned(), "two app clusters")?,
+                green: need(apps.get(1).cloned(), "two app or web clusters")?,
+                drain: Dur::mins(1),
+                deploy: Dur::mins(5),
+            }),
+            FaultKind::SiteSwitchover => Fault::SiteSwitchover(SiteSwitchover {
+                at,
+                from: site(0, two)?,
+                to: site(1, two)?,
+            }),
+            FaultKind::DbSwitchover => Fault::DbSwitchover(Target {
+                at,
+                target: need(db, "a database")?,
+            }),
+            FaultKind::DiskFull => Fault::DiskFull(DiskFull {
+                at,
+                target: need(db, "a database")?,
+                duration: ten,
+            }),
+        })
+    }
+}
+
+/// `Params::at` and `at_mut` of a struct whose start is its `at` field (all of them).
+macro_rules! at_field {
+    () => {
+        fn at(&self) -> &Dur {
+            &self.at
+        }
+        fn at_mut(&mut self) -> &mut Dur {
+            &mut self.at
+        }
+    };
+}
+
+fn opt_us(d: &Option<Dur>) -> Option<u64> {
+    d.as_ref().and_then(Dur::as_micros)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -224,4 +395,206 @@ pub struct SiteSwitchover {
     pub at: Dur,
     pub from: String,
     pub to: String,
+}
+
+impl Params for NodeFault {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        vec![&mut self.target]
+    }
+    fn subject(&self) -> String {
+        match self.node {
+            Some(n) => format!("{}#{n}", self.target),
+            None => self.target.clone(),
+        }
+    }
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        opt_us(&self.duration)
+    }
+}
+
+impl Params for ErrorRate {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        vec![&mut self.target]
+    }
+    fn subject(&self) -> String {
+        format!("{} ({:.0}% errors)", self.target, self.rate * 100.0)
+    }
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        opt_us(&self.duration)
+    }
+}
+
+impl Params for AddedLatency {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        vec![&mut self.target]
+    }
+    fn subject(&self) -> String {
+        format!("{} (+{})", self.target, self.added)
+    }
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        opt_us(&self.duration)
+    }
+}
+
+impl Params for Leak {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        vec![&mut self.target]
+    }
+    fn subject(&self) -> String {
+        self.target.clone()
+    }
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        Some(
+            self.exhaustion
+                .as_micros()?
+                .saturating_add(self.restart.as_micros()?),
+        )
+    }
+}
+
+impl Params for Flapping {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        vec![&mut self.target]
+    }
+    fn subject(&self) -> String {
+        format!("{} ×{}", self.target, self.cycles)
+    }
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        let cycle = self.down.as_micros()?.saturating_add(self.up.as_micros()?);
+        Some(cycle.saturating_mul(u64::from(self.cycles)))
+    }
+}
+
+impl Params for SiteOutage {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        Vec::new()
+    }
+    fn subject(&self) -> String {
+        self.site.clone()
+    }
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        opt_us(&self.duration)
+    }
+}
+
+impl Params for Partition {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        self.component.as_mut().into_iter().collect()
+    }
+    fn subject(&self) -> String {
+        format!("{} ⟷ {}", self.a, self.b)
+    }
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        opt_us(&self.duration)
+    }
+}
+
+impl Params for TrafficSpike {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        Vec::new()
+    }
+    fn subject(&self) -> String {
+        format!("×{}", self.factor)
+    }
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        self.duration.as_micros()
+    }
+}
+
+/// DNS failure's parameters.
+impl Params for Window {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        Vec::new()
+    }
+    fn subject(&self) -> String {
+        "DNS".into()
+    }
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        opt_us(&self.duration)
+    }
+}
+
+impl Params for RollingRestart {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        vec![&mut self.target]
+    }
+    fn subject(&self) -> String {
+        self.target.clone()
+    }
+    /// It walks the serving nodes `batch` at a time, each batch drained then restarted.
+    fn span_us(&self, s: &Scenario) -> Option<u64> {
+        let n = s
+            .components
+            .iter()
+            .find(|c| c.id == self.target)?
+            .serving_count();
+        let batches = u64::from(n.div_ceil(self.batch.max(1)));
+        let each = self
+            .drain
+            .as_micros()?
+            .saturating_add(self.restart.as_micros()?);
+        Some(batches.saturating_mul(each))
+    }
+}
+
+impl Params for BlueGreen {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        vec![&mut self.blue, &mut self.green]
+    }
+    fn subject(&self) -> String {
+        format!("{} → {}", self.blue, self.green)
+    }
+    /// At most the whole `drain` and `deploy` twice (sessions may end sooner).
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        let each = self
+            .drain
+            .as_micros()?
+            .saturating_add(self.deploy.as_micros()?);
+        Some(each.saturating_mul(2))
+    }
+}
+
+impl Params for SiteSwitchover {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        Vec::new()
+    }
+    fn subject(&self) -> String {
+        format!("{} → {}", self.from, self.to)
+    }
+}
+
+/// Database switch-over's parameters.
+impl Params for Target {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        vec![&mut self.target]
+    }
+    fn subject(&self) -> String {
+        self.target.clone()
+    }
+}
+
+impl Params for DiskFull {
+    at_field!();
+    fn targets_mut(&mut self) -> Vec<&mut String> {
+        vec![&mut self.target]
+    }
+    fn subject(&self) -> String {
+        format!("{} (writes fail)", self.target)
+    }
+    fn span_us(&self, _: &Scenario) -> Option<u64> {
+        opt_us(&self.duration)
+    }
 }

@@ -129,21 +129,7 @@ pub(crate) fn scope(
     if comp.is_some() {
         return comp;
     }
-    match fault.and_then(|f| w.cfg.faults.get(f as usize)) {
-        Some(
-            FaultCfg::Crash(x)
-            | FaultCfg::Hang(x)
-            | FaultCfg::ErrorRate(x, _)
-            | FaultCfg::Latency(x, _)
-            | FaultCfg::Corruption(x),
-        ) => Some(x.comp),
-        Some(
-            FaultCfg::Leak { comp, .. }
-            | FaultCfg::Flapping { comp, .. }
-            | FaultCfg::RollingRestart { comp, .. }
-            | FaultCfg::DbSwitchover { comp, .. }
-            | FaultCfg::DiskFull { comp, .. },
-        ) => Some(*comp),
-        _ => None,
-    }
+    fault
+        .and_then(|f| w.cfg.faults.get(f as usize))
+        .and_then(FaultCfg::comp)
 }

@@ -2,9 +2,8 @@
 //! (drag to move, click to edit in the inspector), a list with delete buttons, and an "add"
 //! picker offering every fault kind.
 
-use crate::scenario::{Dur, Fault, FaultKind, Scenario, Spec};
+use crate::scenario::{Dur, Fault, FaultKind, Scenario};
 use crate::ui::state::{Action, Sel};
-use serde_json::json;
 use strum::IntoEnumIterator;
 use yew::prelude::*;
 
@@ -13,74 +12,12 @@ pub fn fault_kinds() -> impl Iterator<Item = FaultKind> {
     FaultKind::iter()
 }
 
-/// A fault of `kind` at `at_us` with sensible parameters, aimed at the scenario's components
-/// and sites; `None` when the scenario lacks what it needs, with the reason.
+/// A fault of `kind` (its JSON name, from the picker) at `at_us`: [`Fault::template`].
 pub fn fault_template(kind: &str, s: &Scenario, at_us: u64) -> Result<Fault, String> {
-    let at = Dur::Valid(at_us).to_string();
-    let first = |pred: &dyn Fn(&Spec) -> bool| {
-        s.components
-            .iter()
-            .find(|c| pred(&c.spec))
-            .map(|c| c.id.clone())
-    };
-    let any = s.components.first().map(|c| c.id.clone());
-    let app = first(&|x| matches!(x, Spec::App(_))).or_else(|| any.clone());
-    let db = first(&|x| matches!(x, Spec::Database(_)));
-    let need = |x: Option<String>, what: &str| x.ok_or_else(|| format!("Add {what} first."));
-    let site = |i: usize| s.sites.get(i).map(|x| x.id.clone());
-    let Ok(k) = kind.parse::<FaultKind>() else {
-        return Err(format!("Unknown fault kind `{kind}`."));
-    };
-    let v = match k {
-        FaultKind::Crash | FaultKind::Hang | FaultKind::Corruption => {
-            let target = if k == FaultKind::Corruption {
-                db.clone().or(app.clone())
-            } else {
-                app.clone()
-            };
-            json!({ kind: {"at": at, "target": need(target, "a component")?, "node": 0, "duration": "10m"} })
-        }
-        FaultKind::ErrorRate => {
-            json!({ kind: {"at": at, "target": need(app, "a component")?, "rate": 0.5, "duration": "10m"} })
-        }
-        FaultKind::Latency => {
-            json!({ kind: {"at": at, "target": need(app, "a component")?, "added": "500ms", "duration": "10m"} })
-        }
-        FaultKind::Leak => {
-            json!({ kind: {"at": at, "target": need(app, "a component")?, "exhaustion": "30m", "restart": "2m"} })
-        }
-        FaultKind::Flapping => {
-            json!({ kind: {"at": at, "target": need(app, "a component")?, "down": "30s", "up": "2m", "cycles": 5} })
-        }
-        FaultKind::SiteOutage => {
-            json!({ kind: {"at": at, "site": need(site(0), "a site (select nodes, then Group into a site)")?, "duration": "30m"} })
-        }
-        FaultKind::Partition => {
-            json!({ kind: {"at": at, "a": need(site(0), "two sites")?, "b": need(site(1), "two sites")?, "duration": "10m"} })
-        }
-        FaultKind::TrafficSpike => json!({ kind: {"at": at, "factor": 3.0, "duration": "10m"} }),
-        FaultKind::DnsFailure => json!({ kind: {"at": at, "duration": "10m"} }),
-        FaultKind::RollingRestart => {
-            json!({ kind: {"at": at, "target": need(app, "a component")?, "batch": 1, "drain": "1m", "restart": "2m"} })
-        }
-        FaultKind::BlueGreen => {
-            let apps: Vec<String> = s
-                .components
-                .iter()
-                .filter(|c| matches!(c.spec, Spec::App(_) | Spec::Web(_)))
-                .map(|c| c.id.clone())
-                .collect();
-            json!({ kind: {"at": at, "blue": need(apps.first().cloned(), "two app clusters")?, "green": need(apps.get(1).cloned(), "two app or web clusters")?, "drain": "1m", "deploy": "5m"} })
-        }
-        FaultKind::SiteSwitchover => {
-            json!({ kind: {"at": at, "from": need(site(0), "two sites")?, "to": need(site(1), "two sites")?} })
-        }
-        FaultKind::DbSwitchover => json!({ kind: {"at": at, "target": need(db, "a database")?} }),
-        FaultKind::DiskFull => {
-            json!({ kind: {"at": at, "target": need(db, "a database")?, "duration": "10m"} })
-        }
-    };
-    serde_json::from_value(v).map_err(|e| format!("internal: fault template does not parse: {e}"))
+    let k = kind
+        .parse::<FaultKind>()
+        .map_err(|_| format!("Unknown fault kind `{kind}`."))?;
+    Fault::template(k, s, Dur::Valid(at_us))
 }
 
 /// When a fault added from the picker starts: a third into the run, or the next free slot
@@ -93,52 +30,6 @@ pub fn free_fault_time(s: &Scenario) -> u64 {
         .map(|k| (horizon / 3 + k * step) % horizon)
         .find(|t| s.faults.iter().all(|f| f.at().us().abs_diff(*t) > near))
         .unwrap_or(horizon / 3)
-}
-
-/// How long a fault's scripted effect lasts, in µs, drawn as a bar after its marker: `None` for
-/// a fault with no end of its own (a crash without `duration` lasts until repaired, switch-overs
-/// are a single step). A rolling restart walks its serving nodes `batch` at a time; a blue/green
-/// deploy at most waits the whole `drain` twice (it can end sooner: sessions may end earlier).
-pub fn fault_span(f: &Fault, s: &Scenario) -> Option<u64> {
-    let d = |x: &Option<Dur>| x.as_ref().and_then(Dur::as_micros);
-    let span = match f {
-        Fault::Crash(x) | Fault::Hang(x) | Fault::Corruption(x) => d(&x.duration),
-        Fault::ErrorRate(x) => d(&x.duration),
-        Fault::Latency(x) => d(&x.duration),
-        Fault::Leak(x) => Some(
-            x.exhaustion
-                .as_micros()?
-                .saturating_add(x.restart.as_micros()?),
-        ),
-        Fault::Flapping(x) => Some(
-            (x.down.as_micros()?.saturating_add(x.up.as_micros()?))
-                .saturating_mul(u64::from(x.cycles)),
-        ),
-        Fault::SiteOutage(x) => d(&x.duration),
-        Fault::Partition(x) => d(&x.duration),
-        Fault::TrafficSpike(x) => x.duration.as_micros(),
-        Fault::DnsFailure(x) => d(&x.duration),
-        Fault::RollingRestart(x) => {
-            let n = s
-                .components
-                .iter()
-                .find(|c| c.id == x.target)?
-                .serving_count();
-            let batches = u64::from(n.div_ceil(x.batch.max(1)));
-            Some(
-                batches.saturating_mul(x.drain.as_micros()?.saturating_add(x.restart.as_micros()?)),
-            )
-        }
-        Fault::BlueGreen(x) => Some(
-            x.drain
-                .as_micros()?
-                .saturating_add(x.deploy.as_micros()?)
-                .saturating_mul(2),
-        ),
-        Fault::DiskFull(x) => d(&x.duration),
-        Fault::SiteSwitchover(_) | Fault::DbSwitchover(_) => None,
-    };
-    span.filter(|d| *d > 0)
 }
 
 /// Lanes of the timeline track, and their height in pixels.
@@ -169,29 +60,6 @@ pub fn fault_lanes(starts: &[u64], spans: &[Option<u64>], horizon: u64) -> Vec<u
         lanes.push(lane);
     }
     lanes
-}
-
-/// The component, site or sites a fault is about, in words.
-pub fn fault_subject(f: &Fault) -> String {
-    match f {
-        Fault::Crash(x) | Fault::Hang(x) | Fault::Corruption(x) => match x.node {
-            Some(n) => format!("{}#{n}", x.target),
-            None => x.target.clone(),
-        },
-        Fault::ErrorRate(x) => format!("{} ({:.0}% errors)", x.target, x.rate * 100.0),
-        Fault::Latency(x) => format!("{} (+{})", x.target, x.added),
-        Fault::Leak(x) => x.target.clone(),
-        Fault::Flapping(x) => format!("{} ×{}", x.target, x.cycles),
-        Fault::SiteOutage(x) => x.site.clone(),
-        Fault::Partition(x) => format!("{} ⟷ {}", x.a, x.b),
-        Fault::TrafficSpike(x) => format!("×{}", x.factor),
-        Fault::DnsFailure(_) => "DNS".into(),
-        Fault::RollingRestart(x) => x.target.clone(),
-        Fault::BlueGreen(x) => format!("{} → {}", x.blue, x.green),
-        Fault::SiteSwitchover(x) => format!("{} → {}", x.from, x.to),
-        Fault::DbSwitchover(x) => x.target.clone(),
-        Fault::DiskFull(x) => format!("{} (writes fail)", x.target),
-    }
 }
 
 /// Reads the editor (scenario, selection, problems: a fault with one is marked ✖ or ⚠ instead
@@ -263,7 +131,7 @@ pub fn timeline() -> Html {
             _ => f.at().us(),
         })
         .collect();
-    let spans: Vec<Option<u64>> = s.faults.iter().map(|f| fault_span(f, s)).collect();
+    let spans: Vec<Option<u64>> = s.faults.iter().map(|f| f.span_us(s)).collect();
     let lanes = fault_lanes(&starts, &spans, horizon);
     let markers = s.faults.iter().enumerate().map(|(i, f)| {
         let at = starts[i];
@@ -406,7 +274,7 @@ fn fault_marker(
         html! {
             <div class={classes!("fault-span", selected.then_some("selected"))} aria-hidden="true"
                 data-testid={format!("fault-span-{i}")}
-                title={format!("{} {} from {} for {}", f.kind_name(), fault_subject(f), Dur::Valid(at), Dur::Valid(d))}
+                title={format!("{} {} from {} for {}", f.kind_name(), f.subject(), Dur::Valid(at), Dur::Valid(d))}
                 style={format!("left:{pct}%;width:{}%;top:{}px", (end - pct).max(0.0), 11 + LANE_PX * row)}></div>
         }
     });
@@ -415,8 +283,8 @@ fn fault_marker(
         { for span }
         <button class={classes!("fault-marker", format!("fault-{}", f.kind_name()), selected.then_some("selected"), sev_class)}
             style={format!("left:{pct}%;top:{}px", 2 + LANE_PX * row)} data-fault-index={i.to_string()} data-testid={format!("fault-marker-{i}")}
-            aria-label={format!("{} of {} at {} (arrow keys move it){why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
-            title={format!("{} {} at {}{why}", f.kind_name(), fault_subject(f), Dur::Valid(at))}
+            aria-label={format!("{} of {} at {} (arrow keys move it){why}", f.kind_name(), f.subject(), Dur::Valid(at))}
+            title={format!("{} {} at {}{why}", f.kind_name(), f.subject(), Dur::Valid(at))}
             {onpointerdown} {onkeydown}>
             { glyph }
         </button>
@@ -441,7 +309,7 @@ fn fault_row(ed: &crate::ui::context::EditorContext, i: usize, f: &Fault) -> Htm
     html! {
         <li class={classes!("fault-row", selected.then_some("selected"))} data-testid={format!("fault-row-{i}")}>
             <button class="linklike" onclick={select}>
-                <strong>{ f.kind_name().replace('_', " ") }</strong>{ format!(" {} at {}", fault_subject(f), f.at()) }
+                <strong>{ f.kind_name().replace('_', " ") }</strong>{ format!(" {} at {}", f.subject(), f.at()) }
             </button>
             <button class="btn small" onclick={delete} aria-label={format!("Delete fault {}", i + 1)}>{ "Delete" }</button>
         </li>
@@ -476,7 +344,7 @@ mod tests {
             let f = fault_template(k, &s, 60_000_000).unwrap_or_else(|e| panic!("{k}: {e}"));
             assert_eq!(f.kind_name(), k);
             assert_eq!(f.at().us(), 60_000_000);
-            assert!(!fault_subject(&f).is_empty());
+            assert!(!f.subject().is_empty());
         }
     }
 
@@ -487,7 +355,7 @@ mod tests {
         let mut spans = Vec::new();
         for k in fault_kinds() {
             let k: &str = k.into();
-            spans.push((k, fault_span(&t(k), &s)));
+            spans.push((k, t(k).span_us(&s)));
         }
         // switch-overs are one step: no bar
         for (k, d) in &spans {
@@ -503,14 +371,14 @@ mod tests {
             }
         };
         set(&mut crash, None);
-        assert_eq!(fault_span(&crash, &s), None, "until repaired: no bar");
+        assert_eq!(crash.span_us(&s), None, "until repaired: no bar");
         set(&mut crash, Some(Dur::secs(90)));
-        assert_eq!(fault_span(&crash, &s), Some(secs(90)));
+        assert_eq!(crash.span_us(&s), Some(secs(90)));
         let mut flap = t("flapping");
         if let Fault::Flapping(x) = &mut flap {
             (x.down, x.up, x.cycles) = (Dur::secs(10), Dur::secs(20), 4);
         }
-        assert_eq!(fault_span(&flap, &s), Some(secs(120)));
+        assert_eq!(flap.span_us(&s), Some(secs(120)));
         // the app cluster's serving nodes in batches of one: one drain + restart each
         let app = s
             .components
@@ -523,12 +391,12 @@ mod tests {
             (x.target, x.batch, x.drain, x.restart) =
                 ("app".into(), 1, Dur::secs(30), Dur::secs(60));
         }
-        assert_eq!(fault_span(&roll, &s), Some(u64::from(app) * secs(90)));
+        assert_eq!(roll.span_us(&s), Some(u64::from(app) * secs(90)));
         if let Fault::RollingRestart(x) = &mut roll {
             x.target = "nowhere".into();
         }
         assert_eq!(
-            fault_span(&roll, &s),
+            roll.span_us(&s),
             None,
             "a dangling target has no known span"
         );

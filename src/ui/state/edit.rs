@@ -3,8 +3,8 @@
 //! the scenario and selection or refuses with a [`Notice`] and leaves the state to be dropped.
 
 use super::{
-    default_spec, fault_targets_mut, follow_site_boxes, fresh_id, id_prefix, new_site_rect,
-    rect_contains, selected_ids, set_fault_at, site_at, site_in, Action, Notice, Sel, SITE_MIN,
+    default_spec, follow_site_boxes, fresh_id, id_prefix, new_site_rect, rect_contains,
+    selected_ids, site_at, site_in, Action, Notice, Sel, SITE_MIN,
 };
 use crate::scenario::{Component, Dur, Fault, Scenario, Site, Spec};
 
@@ -55,9 +55,7 @@ pub(super) fn edit_scenario(
             *selection = vec![Sel::Fault(s.faults.len() - 1)];
         }
         Action::UpdateFault { index, fault } => *fault_slot(s, index)? = *fault,
-        Action::MoveFault { index, at_us } => {
-            set_fault_at(fault_slot(s, index)?, Dur::Valid(at_us))
-        }
+        Action::MoveFault { index, at_us } => fault_slot(s, index)?.set_at(Dur::Valid(at_us)),
         Action::DeleteSelected => delete_selected(s, selection)?,
         Action::DuplicateSelected => duplicate_selected(s, selection)?,
         Action::Undo
@@ -207,7 +205,7 @@ fn rename_component(
     }
     s.traffic.entry.iter_mut().for_each(fix);
     for f in &mut s.faults {
-        fault_targets_mut(f).into_iter().for_each(fix);
+        f.targets_mut().into_iter().for_each(fix);
     }
     for sel in selection.iter_mut() {
         if let Sel::Component(id) = sel {

@@ -9,7 +9,7 @@ pub(crate) mod traffic;
 use super::super::config::*;
 use super::super::event::StateEvent;
 use super::super::metrics::Loss;
-use super::super::stage::Stage;
+use super::super::stage::{Span, Stage};
 use super::super::state::World;
 use super::super::time::Time;
 
@@ -20,58 +20,19 @@ impl World {
             return;
         };
         match f {
-            FaultCfg::Crash(nf) => self.crash(fault, &nf, stage),
-            FaultCfg::Hang(nf) => self.hang(fault, &nf, stage),
-            FaultCfg::ErrorRate(nf, rate) => self.error_rate(fault, &nf, rate, stage),
-            FaultCfg::Latency(nf, added) => self.latency(fault, &nf, added, stage),
-            FaultCfg::Corruption(nf) => self.corruption(fault, &nf, stage),
-            FaultCfg::Leak {
-                comp,
-                node,
-                exhaustion,
-                restart,
-                ..
-            } => self.leak(fault, (comp, node), exhaustion, restart, stage),
-            FaultCfg::Flapping {
-                comp,
-                node,
-                down,
-                up,
-                cycles,
-                ..
-            } => self.flapping(fault, (comp, node), (down, up), cycles, stage),
-            FaultCfg::SiteOutage { site, duration, .. } => {
-                self.site_outage(fault, site, duration, stage)
-            }
-            FaultCfg::Partition {
-                a,
-                b,
-                one_way,
-                comp,
-                duration,
-                ..
-            } => self.partition(fault, (a, b, one_way), comp, duration, stage),
-            FaultCfg::TrafficSpike { duration, .. } => self.traffic_spike(fault, duration, stage),
-            FaultCfg::DnsFailure { duration, .. } => self.dns_failure(fault, duration, stage),
-            FaultCfg::RollingRestart {
-                comp,
-                batch,
-                drain,
-                restart,
-                ..
-            } => self.rolling_restart(fault, comp, batch, (drain, restart), stage),
-            FaultCfg::BlueGreen {
-                blue,
-                green,
-                drain,
-                deploy,
-                ..
-            } => self.blue_green(fault, (blue, green), (drain, deploy), stage),
-            FaultCfg::SiteSwitchover { from, to, .. } => self.site_switchover(fault, from, to),
-            FaultCfg::DbSwitchover { comp, .. } => self.db_switchover(fault, comp, stage),
-            FaultCfg::DiskFull { comp, duration, .. } => {
-                self.disk_full(fault, comp, duration, stage)
-            }
+            FaultCfg::Node(x) => self.node_fault(fault, x, stage),
+            FaultCfg::Site(x) => self.site_fault(fault, x, stage),
+            FaultCfg::Planned(x) => self.planned_fault(fault, x, stage),
+            FaultCfg::Traffic(x) => self.traffic_fault(fault, x, stage),
+        }
+    }
+
+    /// The stage scripted fault `i` starts with.
+    pub(crate) fn first_stage(&self, i: usize) -> Stage {
+        match &self.cfg.faults[i] {
+            FaultCfg::Node(x) => node::first_stage(x),
+            FaultCfg::Planned(x) => planned::first_stage(x),
+            FaultCfg::Site(_) | FaultCfg::Traffic(_) => Stage::Span(Span::Start),
         }
     }
 

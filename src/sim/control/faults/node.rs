@@ -8,7 +8,50 @@ use super::super::super::stage::{Corruption, Flap, Leak, Span, Stage};
 use super::super::super::state::World;
 use super::super::super::time::Time;
 
+/// The stage a node fault starts with.
+pub(super) fn first_stage(f: &NodeFamily) -> Stage {
+    match f {
+        NodeFamily::Corruption(_) => Stage::Corruption(Corruption::Start),
+        NodeFamily::Leak { .. } => Stage::Leak(Leak::Start),
+        NodeFamily::Flapping { .. } => Stage::Flap(Flap::Down { cycle: 0 }),
+        NodeFamily::Crash(_)
+        | NodeFamily::Hang(_)
+        | NodeFamily::ErrorRate(..)
+        | NodeFamily::Latency(..)
+        | NodeFamily::DiskFull { .. } => Stage::Span(Span::Start),
+    }
+}
+
 impl World {
+    /// A stage of node fault `fault`.
+    pub(super) fn node_fault(&mut self, fault: u32, f: NodeFamily, stage: Stage) {
+        match f {
+            NodeFamily::Crash(nf) => self.crash(fault, &nf, stage),
+            NodeFamily::Hang(nf) => self.hang(fault, &nf, stage),
+            NodeFamily::ErrorRate(nf, rate) => self.error_rate(fault, &nf, rate, stage),
+            NodeFamily::Latency(nf, added) => self.latency(fault, &nf, added, stage),
+            NodeFamily::Corruption(nf) => self.corruption(fault, &nf, stage),
+            NodeFamily::Leak {
+                comp,
+                node,
+                exhaustion,
+                restart,
+                ..
+            } => self.leak(fault, (comp, node), exhaustion, restart, stage),
+            NodeFamily::Flapping {
+                comp,
+                node,
+                down,
+                up,
+                cycles,
+                ..
+            } => self.flapping(fault, (comp, node), (down, up), cycles, stage),
+            NodeFamily::DiskFull { comp, duration, .. } => {
+                self.disk_full(fault, comp, duration, stage)
+            }
+        }
+    }
+
     /// Schedules the end of a node fault, if it has one.
     fn end_span(&mut self, fault: u32, nf: &NodeFaultCfg) {
         if let Some(end) = self.end_of(nf.comp, nf.duration) {
@@ -17,13 +60,7 @@ impl World {
     }
 
     /// A database's disk is full: writes fail (reads are served) until it is cleared.
-    pub(super) fn disk_full(
-        &mut self,
-        fault: u32,
-        comp: u32,
-        duration: Option<Time>,
-        stage: Stage,
-    ) {
+    fn disk_full(&mut self, fault: u32, comp: u32, duration: Option<Time>, stage: Stage) {
         let Stage::Span(span) = stage else { return };
         let c = comp as usize;
         match span {
@@ -45,7 +82,7 @@ impl World {
         self.plane_state_changed();
     }
 
-    pub(super) fn crash(&mut self, fault: u32, nf: &NodeFaultCfg, stage: Stage) {
+    fn crash(&mut self, fault: u32, nf: &NodeFaultCfg, stage: Stage) {
         let Stage::Span(span) = stage else { return };
         match span {
             Span::Start => {
@@ -64,7 +101,7 @@ impl World {
         }
     }
 
-    pub(super) fn hang(&mut self, fault: u32, nf: &NodeFaultCfg, stage: Stage) {
+    fn hang(&mut self, fault: u32, nf: &NodeFaultCfg, stage: Stage) {
         let Stage::Span(span) = stage else { return };
         let now = self.now;
         match span {
@@ -91,7 +128,7 @@ impl World {
         }
     }
 
-    pub(super) fn error_rate(&mut self, fault: u32, nf: &NodeFaultCfg, rate: f64, stage: Stage) {
+    fn error_rate(&mut self, fault: u32, nf: &NodeFaultCfg, rate: f64, stage: Stage) {
         let Stage::Span(span) = stage else { return };
         match span {
             Span::Start => {
@@ -112,7 +149,7 @@ impl World {
         }
     }
 
-    pub(super) fn latency(&mut self, fault: u32, nf: &NodeFaultCfg, added: Time, stage: Stage) {
+    fn latency(&mut self, fault: u32, nf: &NodeFaultCfg, added: Time, stage: Stage) {
         let Stage::Span(span) = stage else { return };
         match span {
             Span::Start => {
@@ -133,7 +170,7 @@ impl World {
         }
     }
 
-    pub(super) fn corruption(&mut self, fault: u32, nf: &NodeFaultCfg, stage: Stage) {
+    fn corruption(&mut self, fault: u32, nf: &NodeFaultCfg, stage: Stage) {
         let Stage::Corruption(stage) = stage else {
             return;
         };
@@ -183,7 +220,7 @@ impl World {
         }
     }
 
-    pub(super) fn leak(
+    fn leak(
         &mut self,
         fault: u32,
         (comp, node): (u32, Option<u32>),
@@ -218,7 +255,7 @@ impl World {
         }
     }
 
-    pub(super) fn flapping(
+    fn flapping(
         &mut self,
         fault: u32,
         (comp, node): (u32, Option<u32>),

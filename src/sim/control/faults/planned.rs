@@ -7,8 +7,41 @@ use super::super::super::stage::{BlueGreen, Rolling, Span, Stage, Step};
 use super::super::super::state::World;
 use super::super::super::time::Time;
 
+/// The stage a planned event starts with.
+pub(super) fn first_stage(f: &PlannedFamily) -> Stage {
+    match f {
+        PlannedFamily::RollingRestart { .. } => Stage::Rolling(Rolling {
+            batch: 0,
+            step: Step::Drain,
+        }),
+        PlannedFamily::BlueGreen { .. } => Stage::BlueGreen(BlueGreen::Blue(Step::Drain)),
+        PlannedFamily::DbSwitchover { .. } => Stage::Span(Span::Start),
+    }
+}
+
 impl World {
-    pub(super) fn rolling_restart(
+    /// A stage of planned event `fault`.
+    pub(super) fn planned_fault(&mut self, fault: u32, f: PlannedFamily, stage: Stage) {
+        match f {
+            PlannedFamily::RollingRestart {
+                comp,
+                batch,
+                drain,
+                restart,
+                ..
+            } => self.rolling_restart(fault, comp, batch, (drain, restart), stage),
+            PlannedFamily::BlueGreen {
+                blue,
+                green,
+                drain,
+                deploy,
+                ..
+            } => self.blue_green(fault, (blue, green), (drain, deploy), stage),
+            PlannedFamily::DbSwitchover { comp, .. } => self.db_switchover(fault, comp, stage),
+        }
+    }
+
+    fn rolling_restart(
         &mut self,
         fault: u32,
         comp: u32,
@@ -44,7 +77,7 @@ impl World {
         self.push_stage(fault, Stage::Rolling(Rolling::next(stage)), next_at);
     }
 
-    pub(super) fn blue_green(
+    fn blue_green(
         &mut self,
         fault: u32,
         (blue, green): (u32, u32),
@@ -93,7 +126,7 @@ impl World {
         self.push_stage(fault, Stage::BlueGreen(stage.next()), next_at);
     }
 
-    pub(super) fn db_switchover(&mut self, fault: u32, comp: u32, stage: Stage) {
+    fn db_switchover(&mut self, fault: u32, comp: u32, stage: Stage) {
         let c = comp as usize;
         if !matches!(
             self.cfg.components.get(c).map(|x| &x.kind),

@@ -9,13 +9,26 @@ use super::super::super::state::{ActivePartition, World};
 use super::super::super::time::Time;
 
 impl World {
-    pub(super) fn site_outage(
-        &mut self,
-        fault: u32,
-        site: u32,
-        duration: Option<Time>,
-        stage: Stage,
-    ) {
+    /// A stage of site, network or DNS fault `fault`.
+    pub(super) fn site_fault(&mut self, fault: u32, f: SiteFamily, stage: Stage) {
+        match f {
+            SiteFamily::SiteOutage { site, duration, .. } => {
+                self.site_outage(fault, site, duration, stage)
+            }
+            SiteFamily::Partition {
+                a,
+                b,
+                one_way,
+                comp,
+                duration,
+                ..
+            } => self.partition(fault, (a, b, one_way), comp, duration, stage),
+            SiteFamily::DnsFailure { duration, .. } => self.dns_failure(fault, duration, stage),
+            SiteFamily::SiteSwitchover { from, to, .. } => self.site_switchover(fault, from, to),
+        }
+    }
+
+    fn site_outage(&mut self, fault: u32, site: u32, duration: Option<Time>, stage: Stage) {
         if site as usize >= self.sites.len() {
             return;
         }
@@ -50,7 +63,7 @@ impl World {
         }
     }
 
-    pub(super) fn partition(
+    fn partition(
         &mut self,
         fault: u32,
         (a, b, one_way): (u32, u32, bool),
@@ -105,7 +118,7 @@ impl World {
         self.plane_state_changed();
     }
 
-    pub(super) fn dns_failure(&mut self, fault: u32, duration: Option<Time>, stage: Stage) {
+    fn dns_failure(&mut self, fault: u32, duration: Option<Time>, stage: Stage) {
         let Stage::Span(span) = stage else { return };
         match span {
             Span::Start => {
@@ -124,7 +137,7 @@ impl World {
         self.plane_state_changed();
     }
 
-    pub(super) fn site_switchover(&mut self, fault: u32, from: u32, to: u32) {
+    fn site_switchover(&mut self, fault: u32, from: u32, to: u32) {
         let now = self.now;
         let label = format!("{} -> {}", self.site_id(from), self.site_id(to));
         let inc = self.open_fault(fault, "site_switchover", &label);

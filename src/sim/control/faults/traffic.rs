@@ -1,12 +1,22 @@
 //! Control plane, faults of the clients: a traffic spike (the arrival rate times the factors of
 //! the spikes active now).
 
+use super::super::super::config::TrafficFamily;
 use super::super::super::stage::{Span, Stage};
 use super::super::super::state::World;
 use super::super::super::time::Time;
 
 impl World {
-    pub(super) fn traffic_spike(&mut self, fault: u32, duration: Time, stage: Stage) {
+    /// A stage of traffic change `fault`.
+    pub(super) fn traffic_fault(&mut self, fault: u32, f: TrafficFamily, stage: Stage) {
+        match f {
+            TrafficFamily::TrafficSpike { duration, .. } => {
+                self.traffic_spike(fault, duration, stage)
+            }
+        }
+    }
+
+    fn traffic_spike(&mut self, fault: u32, duration: Time, stage: Stage) {
         let Stage::Span(span) = stage else { return };
         let now = self.now;
         match span {
