@@ -1,5 +1,5 @@
 //! The report of a run: what users would have seen. A serialization boundary shared by the CLI
-//! (`--json`), the browser app and the tests; metric definitions are in `shared/DOMAIN.md`.
+//! (`--json`), the browser app and the tests; metric definitions are in `docs/model.md`.
 //!
 //! Maps are `BTreeMap` so that serialization order, and so the digest, is deterministic.
 
