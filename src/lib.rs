@@ -13,6 +13,7 @@
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod study;
 pub mod ui;
 pub mod web;
 

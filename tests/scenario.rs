@@ -1676,14 +1676,18 @@ fn every_fault_and_component_kind_is_documented() {
             .unwrap_or_else(|| panic!("docs/scenario-format.md has no row for fault `{name}`"));
         for field in schema::fields(schema, &format!("faults[0].{name}")) {
             if field != "at" {
-                assert!(row.contains(&format!("`{field}")), "`{name}` row lacks `{field}`");
+                assert!(
+                    row.contains(&format!("`{field}")),
+                    "`{name}` row lacks `{field}`"
+                );
             }
         }
     }
     for k in failover_lab::scenario::ComponentKind::iter() {
         let name: &str = k.into();
         assert!(
-            doc.lines().any(|l| l.starts_with("| `") && l.contains(&format!("`{name}`"))),
+            doc.lines()
+                .any(|l| l.starts_with("| `") && l.contains(&format!("`{name}`"))),
             "docs/scenario-format.md has no row for component kind `{name}`"
         );
     }

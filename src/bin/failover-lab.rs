@@ -11,6 +11,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+#[path = "cli/study.rs"]
+mod study;
+
 #[derive(Parser)]
 #[command(
     name = "failover-lab",
@@ -31,6 +34,14 @@ enum Command {
         after_help = "Examples:\n  failover-lab run --builtin liferay-reference\n  failover-lab run my-scenario.json --seed 7 --horizon 6h --json"
     )]
     Run(RunArgs),
+    /// Run many replications of one scenario and summarise them with confidence intervals
+    #[command(
+        after_help = "Exit status: 0 done, 2 bad input.\n\nExamples:\n  failover-lab study --builtin liferay-reference --mode flow --horizon 1y --replications 1000\n  failover-lab study my.json --until-ci requests_failed=5% --max 5000 --json\n  failover-lab study my.json --replications 10000 --shard 3/8 > shard-3.jsonl"
+    )]
+    Study(study::StudyArgs),
+    /// Merge the shard files of one study into its report (the same as one unsharded run)
+    #[command(after_help = "Example:\n  failover-lab merge shard-*.jsonl --json")]
+    Merge(study::MergeArgs),
 }
 
 #[derive(Args)]
@@ -88,6 +99,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run(&args),
+        Command::Study(args) => study::study(&args),
+        Command::Merge(args) => study::merge(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -105,18 +118,8 @@ fn usage(msg: impl Into<String>) -> Vec<Problem> {
 }
 
 fn run(args: &RunArgs) -> Result<(), Vec<Problem>> {
-    let mut s = load(args)?;
-    if let Some(x) = args.seed {
-        s.seed = x;
-    }
-    if let Some(h) = args.horizon.clone() {
-        s.horizon = h;
-    }
-    match args.mode {
-        Some(Mode::Request) => s.fidelity = scenario::Fidelity::Request,
-        Some(Mode::Flow) => s.fidelity = scenario::Fidelity::Flow,
-        None => {}
-    }
+    let mut s = load(args.file.as_deref(), args.builtin.as_deref())?;
+    apply_overrides(&mut s, args.seed, args.horizon.clone(), args.mode);
     let compiled = scenario::compile(&s)?;
     for w in &compiled.warnings {
         eprintln!("{w}");
@@ -135,9 +138,29 @@ fn run(args: &RunArgs) -> Result<(), Vec<Problem>> {
     Ok(())
 }
 
+/// The command line's seed, horizon and mode, over the scenario's own.
+fn apply_overrides(
+    s: &mut Scenario,
+    seed: Option<u64>,
+    horizon: Option<scenario::Dur>,
+    mode: Option<Mode>,
+) {
+    if let Some(x) = seed {
+        s.seed = x;
+    }
+    if let Some(h) = horizon {
+        s.horizon = h;
+    }
+    match mode {
+        Some(Mode::Request) => s.fidelity = scenario::Fidelity::Request,
+        Some(Mode::Flow) => s.fidelity = scenario::Fidelity::Flow,
+        None => {}
+    }
+}
+
 /// The scenario named by the arguments: a built-in, or a file read up to the size limit.
-fn load(args: &RunArgs) -> Result<Scenario, Vec<Problem>> {
-    if let Some(name) = &args.builtin {
+fn load(file: Option<&std::path::Path>, builtin: Option<&str>) -> Result<Scenario, Vec<Problem>> {
+    if let Some(name) = builtin {
         return match scenario::builtins::get(name) {
             Some(b) => Ok(b.scenario()),
             None => {
@@ -149,7 +172,7 @@ fn load(args: &RunArgs) -> Result<Scenario, Vec<Problem>> {
             }
         };
     }
-    let Some(path) = &args.file else {
+    let Some(path) = file else {
         return Err(usage("missing <scenario.json> (or --builtin NAME)"));
     };
     let text = read_bounded(path, MAX_JSON_BYTES)?;
