@@ -837,6 +837,7 @@ fn dns_and_bgp_twins_differ_only_in_routing() {
     dns.routing = bgp.routing.clone();
     dns.name = bgp.name.clone();
     dns.description = bgp.description.clone();
+    dns.expect = bgp.expect.clone();
     assert_eq!(dns, bgp);
 }
 
@@ -1370,6 +1371,11 @@ fn maximal_examples() -> Vec<Scenario> {
             window: Dur::secs(30),
             success_threshold: 0.95,
         },
+        expect: vec![Expect {
+            metric: ExpectMetric::WorstRtoS,
+            is: Comparison::AtMost,
+            value: 60.0,
+        }],
     };
     let mut b = a.clone();
     b.routing = GlobalRouting::Bgp {

@@ -1500,3 +1500,22 @@ fn a_full_disk_fails_writes_until_it_is_cleared() {
         "{problems:?}"
     );
 }
+
+/// Issue 12: a sticky cluster's crashed node keeps receiving its users' requests until the
+/// health checks mark it down (5 s × fall 3), then their sessions are lost at their next request;
+/// both fidelities agree on the availability and the lost sessions (`tests/sticky.rs` has the
+/// ground truth).
+#[test]
+fn flow_agrees_on_sticky_sessions_through_the_detection_window() {
+    let json = r#"{ "version": 1, "name": "sticky", "seed": 1, "horizon": "30m",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 2, "session_duration": "5m", "requests_per_session": 40, "write_share": 0 },
+      "components": [
+        { "id": "lb", "next": ["app"], "spec": { "load_balancer": { "sticky": true, "health_check": { "interval": "5s", "fall": 3 } } } },
+        { "id": "app", "spec": { "app": { "nodes": 3, "sessions": "none" } } } ],
+      "faults": [ { "crash": { "at": "10m", "target": "app", "node": 0, "duration": "2m" } },
+                  { "crash": { "at": "20m", "target": "app", "node": 2, "duration": "2m" } } ] }"#;
+    let r = with_mode(json, 1, false);
+    assert!(cause(&r, "detection_window") > 300, "{:?}", r.requests);
+    assert!(r.sessions.lost > 100, "{:?}", r.sessions);
+    flow_agrees(json, 8);
+}

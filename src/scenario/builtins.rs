@@ -60,7 +60,7 @@ const ALL: &[Builtin] = &[
     Builtin {
         name: "liferay-reference",
         title: "Liferay reference architecture",
-        description: "Liferay's reference architecture for one data center (seeds 000, 001): an active/passive load-balancer pair with a virtual IP, two web servers, a two-node app cluster with sticky sessions and buddy session replication, and a clustered database. An app node crashes at 20m and the active load balancer at 40m: neither costs an outage or a session.",
+        description: "Liferay's reference architecture for one data center (seeds 000, 001): an active/passive load-balancer pair with a virtual IP, two web servers, a two-node app cluster with sticky sessions and buddy session replication, and a clustered database. An app node crashes at 20m and the active load balancer at 40m: neither loses a session or a write (buddy replication keeps the sessions, the passive balancer takes over the virtual IP), but each costs seconds of failed requests: the crashed node's sticky users until the health checks mark it down, everyone until the takeover.",
         seeds: &["000", "001"],
         rows: &[],
         json: include_str!("builtins/liferay-reference.json"),
@@ -68,7 +68,7 @@ const ALL: &[Builtin] = &[
     Builtin {
         name: "haproxy-single-lb",
         title: "One HAProxy: a single point of failure",
-        description: "The smaller setup of seed 001: one HAProxy is both load balancer and reverse proxy in front of a two-node app cluster. It works until the HAProxy fails: validation flags it as a single point of failure, and the same load-balancer crash at 40m that liferay-reference absorbs here stops the whole service for five minutes.",
+        description: "The smaller setup of seed 001: one HAProxy is both load balancer and reverse proxy in front of a two-node app cluster. It works until the HAProxy fails: validation flags it as a single point of failure. An app node's crash at 20m costs seconds of failed requests (until the health checks mark it down), but the same load-balancer crash at 40m that liferay-reference absorbs in seconds here stops the whole service for five minutes.",
         seeds: &["001"],
         rows: &[],
         json: include_str!("builtins/haproxy-single-lb.json"),
@@ -76,7 +76,7 @@ const ALL: &[Builtin] = &[
     Builtin {
         name: "redundancy-hot-warm-cold",
         title: "Hot, warm and cold spares",
-        description: "Seed 002's three redundancy modes side by side: every request passes three services, each one node plus one spare; the spare is hot (it serves all the time), warm (running idle, takes over after detection plus a 30s switch-over) or cold (powered off: detection, 5m boot and 15m of manual work). The serving node of each service crashes in turn (10m, 40m, 1h10m); compare the three incidents' RTO and failed requests.",
+        description: "Seed 002's three redundancy modes side by side: every request passes three services, each one node plus one spare; the spare is hot (it serves all the time), warm (running idle, takes over after detection plus a 30s switch-over) or cold (powered off: detection, 5m boot and 15m of manual work). The serving node of each service crashes in turn (10m, 40m, 1h10m); compare the three incidents' RTO and failed requests: seconds for the hot spare, about half a minute more for the warm one, over twenty minutes for the cold one. Without session replication, the crashes also lose users' sessions.",
         seeds: &["002"],
         rows: &[],
         json: include_str!("builtins/redundancy-hot-warm-cold.json"),
@@ -84,7 +84,7 @@ const ALL: &[Builtin] = &[
     Builtin {
         name: "db-sync-vs-async",
         title: "Database replication: sync vs async",
-        description: "Seed 002's hot standby (synchronous replication) against its warm standby (asynchronous): the app writes to two databases whose replicas sit in a second data center 10ms away. Every write to the synchronous one waits for the far replica (higher write latency) but its primary crash at 20m loses nothing; the asynchronous one is faster, and its primary crash at 50m loses the writes inside its 2s lag window and waits for the catch-up before promotion.",
+        description: "Seed 002's hot standby (synchronous replication) against its warm standby (asynchronous): the app writes to two databases whose replicas sit in a second data center 10ms away. Every write to the synchronous one waits for the far replica (higher write latency) but its primary crash at 20m loses nothing; the asynchronous one is faster, and its primary crash at 50m loses the writes inside its 2s lag window and waits for the catch-up before promotion. Both crashes fail requests until a replica is promoted, within a minute.",
         seeds: &["002"],
         rows: &[],
         json: include_str!("builtins/db-sync-vs-async.json"),
@@ -92,7 +92,7 @@ const ALL: &[Builtin] = &[
     Builtin {
         name: "keycloak-multisite",
         title: "Keycloak across two sites",
-        description: "Seed 003's Keycloak multi-site deployment: two sites close together, each with a load balancer whose deep /lb-check fails when the site's Keycloak or Data Grid is unhealthy, Keycloak nodes, an external Data Grid (session cache) replicated synchronously to the other site, and one database replicated synchronously across the sites. The fault schedule injects the seed's failure table row by row, ten minutes apart: database node, Keycloak node, Data Grid node, Data Grid cluster, cross-site connectivity of the Data Grid, of the database, and a whole site. Expect no lost write in any row and recovery within seconds to a minute.",
+        description: "Seed 003's Keycloak multi-site deployment: two sites close together, each with a load balancer whose deep /lb-check fails when the site's Keycloak or Data Grid is unhealthy, Keycloak nodes, an external Data Grid (session cache) replicated synchronously to the other site, and one database replicated synchronously across the sites. The fault schedule injects the seed's failure table row by row, ten minutes apart: database node, Keycloak node, Data Grid node, Data Grid cluster, cross-site connectivity of the Data Grid, of the database, and a whole site. Each row costs some failed requests, but no row loses a write or a session, and each recovers within seconds to a minute.",
         seeds: &["003"],
         rows: &[
             Row { row: "Database node", fault: 0 },
@@ -108,7 +108,7 @@ const ALL: &[Builtin] = &[
     Builtin {
         name: "zero-downtime-2dc",
         title: "Zero downtime with two data centers",
-        description: "Seed 004's zero-downtime architecture: two data centers announcing the same addresses by BGP, redundant uplinks and firewalls, load-balancer pairs, web farms, two application clusters with session replication per data center (for downtime-free deployments), and a RAC-like database replicated to the other data center. The fault schedule plays every row of the seed's event table marked \"Yes\" for online applications, fifteen minutes apart; online availability should stay at 100% with the documented retry.",
+        description: "Seed 004's zero-downtime architecture: two data centers announcing the same addresses by BGP, redundant uplinks and firewalls, load-balancer pairs, web farms, two application clusters with session replication per data center (for downtime-free deployments), and a RAC-like database replicated to the other data center. The fault schedule plays every row of the seed's event table marked \"Yes\" for online applications, fifteen minutes apart; with the documented client retry, online availability stays at 100%: no request fails and no session is lost.",
         seeds: &["004"],
         rows: &[
             Row { row: "Failure or maintenance of an internet uplink/router/switch", fault: 0 },
@@ -131,7 +131,7 @@ const ALL: &[Builtin] = &[
     Builtin {
         name: "rolling-maintenance-6",
         title: "Rolling maintenance of a six-node cluster",
-        description: "Seed 000's maintenance pattern: a six-node cluster is updated in two halves (nodes 1-3, then 4-6) while the other half carries the traffic, outside peak hours. Each half is drained before it goes down, so sessions finish or move to their buddy; watch whether the surviving half has the capacity, and how many sessions are lost when a session's primary and buddy sit in the same half.",
+        description: "Seed 000's maintenance pattern: a six-node cluster is updated in two halves (nodes 1-3, then 4-6) while the other half carries the traffic, outside peak hours. Each half is drained before it goes down, so its replicated sessions move to the other half, which has the capacity to carry the traffic: no request fails and no session is lost, even for sessions whose primary and buddy sit in the same half.",
         seeds: &["000"],
         rows: &[],
         json: include_str!("builtins/rolling-maintenance-6.json"),
@@ -139,7 +139,7 @@ const ALL: &[Builtin] = &[
     Builtin {
         name: "dns-vs-bgp",
         title: "Site switch-over by DNS",
-        description: "Seed 004's warning that DNS is for load balancing, not for high availability: data center 1 fails at 20m and a health-checked DNS withdraws its record after 30s, but clients keep the cached answer for the 5m TTL and 5% of them (JVMs caching forever) keep the dead address for the rest of the run. Load dns-vs-bgp-bgp, the same scenario switched by BGP, and compare the failed requests and the RTO.",
+        description: "Seed 004's warning that DNS is for load balancing, not for high availability: data center 1 fails at 20m and a health-checked DNS withdraws its record after 30s, but clients keep the cached answer for the 5m TTL and 5% of them (JVMs caching forever) keep the dead address for the rest of the run. Thousands of requests fail, the sessions held in data center 1 are lost, and the stale clients keep the incident open until data center 1 is back an hour later. Load dns-vs-bgp-bgp, the same scenario switched by BGP, and compare the failed requests and the RTO.",
         seeds: &["004"],
         rows: &[],
         json: include_str!("builtins/dns-vs-bgp.json"),
@@ -147,7 +147,7 @@ const ALL: &[Builtin] = &[
     Builtin {
         name: "dns-vs-bgp-bgp",
         title: "Site switch-over by BGP",
-        description: "The twin of dns-vs-bgp (seed 004): the same data-center failure at 20m, but both data centers announce the same addresses by BGP, so once the failure is detected (30s) routes converge in 30s and every client reaches data center 2, with no client-side caching to wait out.",
+        description: "The twin of dns-vs-bgp (seed 004): the same data-center failure at 20m, but both data centers announce the same addresses by BGP, so once the failure is detected (30s) routes converge in 30s and every client reaches data center 2, with no client-side caching to wait out: the incident lasts about a minute, though the sessions held in data center 1 are still lost.",
         seeds: &["004"],
         rows: &[],
         json: include_str!("builtins/dns-vs-bgp-bgp.json"),

@@ -3,6 +3,7 @@
 //! Data only.
 
 use super::config::*;
+use super::metrics::Loss;
 use super::time::Time;
 use std::collections::VecDeque;
 
@@ -92,6 +93,22 @@ pub struct Session {
     pub stale: bool,
     pub home: u32,
     pub buddy: u32,
+    /// Its home node died and the user does not know yet (see [`Orphan`]).
+    pub orphan: Orphan,
+}
+
+/// A session whose home node died: its user keeps sending requests (to the dead node while the
+/// LB still lists it); the next request that reaches a live node finds the state or not.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Orphan {
+    /// Its home is alive (or it has none).
+    #[default]
+    No,
+    /// A replica survived the crash: the node the next request reaches takes the session over.
+    Kept,
+    /// No copy survived: the next request reaching a live node finds no state, the session is
+    /// counted lost there (the loss and incident of the crash) and its user starts again.
+    Lost(Loss, u32),
 }
 
 #[derive(Clone, Copy, Debug, Default)]

@@ -1,7 +1,7 @@
 //! The flow plane's state: populations per node and per entry pool, cumulative counts, DNS
 //! cohorts and the buffers of each evaluation. Data only.
 
-use super::metrics::{NC, NL};
+use super::metrics::{Loss, NC, NL};
 use super::time::Time;
 
 #[derive(Clone, Debug, Default)]
@@ -10,6 +10,9 @@ pub struct FlowState {
     pub last: Time,
     /// Sessions homed on each node (app nodes only).
     pub pop: Vec<f64>,
+    /// Per node: the part of its population homed there when it died, while their users do
+    /// not know yet (until the LB marks it down or it comes back).
+    pub stranded: Vec<Option<Stranded>>,
     /// Sessions without an app home, per entry: [normal clients, clients ignoring the TTL].
     pub pool: Vec<[f64; 2]>,
     /// Sessions that could not resolve the name (DNS down).
@@ -46,6 +49,16 @@ pub struct FlowState {
     pub cohorts: Vec<(u32, u8, Time, f64)>,
     /// Buffers of each evaluation.
     pub eval: EvalScratch,
+}
+
+/// Sessions whose home node died: how many are left (they end as usual meanwhile), the share
+/// whose state a replica kept, and the loss and incident their loss is charged to.
+#[derive(Clone, Copy, Debug)]
+pub struct Stranded {
+    pub amount: f64,
+    pub survive: f64,
+    pub loss: Loss,
+    pub inc: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

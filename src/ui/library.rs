@@ -576,6 +576,7 @@ pub fn blank(name: &str) -> Scenario {
         components: Vec::new(),
         faults: Vec::new(),
         metrics: Default::default(),
+        expect: Vec::new(),
     }
 }
 

@@ -65,6 +65,92 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
     #[serde(default, skip_serializing_if = "is_default")]
     pub metrics: MetricsSettings,
+    /// What the description says the run shows, as claims about its results at this seed and
+    /// horizon (a test checks every built-in's); the run never depends on them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expect: Vec<Expect>,
+}
+
+/// One claim about a run's results: `metric` `is` `value`, e.g. `sessions_lost = 0`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Expect {
+    pub metric: ExpectMetric,
+    pub is: Comparison,
+    pub value: f64,
+}
+
+/// The results a claim can be about, named as in the CSV summary (the metric registry's keys).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ExpectMetric {
+    /// Served ÷ offered requests, 0..1.
+    AvailabilityRequest,
+    RequestsFailed,
+    SessionsLost,
+    WritesLost,
+    /// The age of the oldest lost write, in seconds.
+    MaxRpoS,
+    Incidents,
+    /// The longest incident's RTO, in seconds.
+    WorstRtoS,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Comparison {
+    #[serde(rename = "=")]
+    Equal,
+    #[serde(rename = "<")]
+    Less,
+    #[serde(rename = "<=")]
+    AtMost,
+    #[serde(rename = ">")]
+    Greater,
+    #[serde(rename = ">=")]
+    AtLeast,
+}
+
+impl Expect {
+    /// The metric's key in the CSV summary (`report::Metric::csv_key`).
+    pub fn key(&self) -> &'static str {
+        self.metric.into()
+    }
+
+    /// Whether a result `actual` bears the claim out.
+    pub fn holds(&self, actual: f64) -> bool {
+        let v = self.value;
+        match self.is {
+            Comparison::Equal => actual == v,
+            Comparison::Less => actual < v,
+            Comparison::AtMost => actual <= v,
+            Comparison::Greater => actual > v,
+            Comparison::AtLeast => actual >= v,
+        }
+    }
+}
+
+impl std::fmt::Display for Expect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let is = match self.is {
+            Comparison::Equal => "=",
+            Comparison::Less => "<",
+            Comparison::AtMost => "<=",
+            Comparison::Greater => ">",
+            Comparison::AtLeast => ">=",
+        };
+        write!(f, "{} {is} {}", self.key(), self.value)
+    }
 }
 
 /// Request level: every request and session is an entity. Flow level: rates and populations

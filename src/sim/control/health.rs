@@ -29,6 +29,7 @@ impl World {
         if self.nodes[n as usize].admin_down {
             self.nodes[n as usize].marked_up = false;
             self.lb_gen += 1;
+            self.plane_marked_down(n);
             return;
         }
         if healthy != self.nodes[n as usize].marked_up {
@@ -60,6 +61,7 @@ impl World {
                 secs(self.now.saturating_sub(since))
             );
             self.metrics.recovery_soft(inc, self.now, text);
+            self.plane_marked_down(n);
             self.maybe_activate_spare(c);
         }
     }

@@ -98,6 +98,13 @@ pub(super) fn integrate_segment(w: &mut World) {
             }
         }
     }
+    if w.flow.stranded.iter().any(|x| x.is_some()) {
+        // stranded sessions end as their class does (a sticky class has no extra hazard)
+        let keep = if tau < 1.0 { 0.0 } else { libm::exp(-dt / tau) };
+        for x in w.flow.stranded.iter_mut().flatten() {
+            x.amount *= keep;
+        }
+    }
     let f = &mut w.flow;
     f.cum_started += started;
     f.cum_finished += finished;

@@ -8,7 +8,9 @@
 //! reported as their floors, so `offered = served + failed` holds exactly.
 
 use super::config::*;
+use super::flow_state::Stranded;
 use super::metrics::{Loss, NC};
+use super::policy::lb_eligible;
 use super::time::Time;
 mod classes;
 mod dns;
@@ -25,6 +27,7 @@ use integrate::{integrate_segment, next_fence, sync_metrics};
 pub(super) fn start(w: &mut World) {
     let n_entries = w.cfg.entries.len();
     w.flow.pop = vec![0.0; w.nodes.len()];
+    w.flow.stranded = vec![None; w.nodes.len()];
     w.flow.pool = vec![[0.0; 2]; n_entries];
     w.flow.withdrawn_at = vec![None; n_entries];
     w.flow.old = vec![[0.0; 2]; n_entries];
@@ -183,54 +186,70 @@ pub(super) fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Tim
     }
 }
 
-/// A node went down: its sessions are lost unless a replica survives.
+/// A node went down: its sessions stay homed there, stranded (a sticky LB sends their requests
+/// to it until it is marked down); the share a replica keeps is decided now.
 pub(super) fn node_down(w: &mut World, n: u32, inc: u32, loss: Loss) {
     let c = w.nodes[n as usize].comp as usize;
     let KindCfg::App { replication, .. } = w.cfg.components[c].kind else {
         return;
     };
     let p = w.flow.pop[n as usize];
-    if p <= 0.0 {
+    if p <= 0.0 || w.flow.stranded[n as usize].is_some() {
         return;
     }
-    w.flow.pop[n as usize] = 0.0;
     let cs = &w.comps[c];
-    let others: Vec<u32> = (0..cs.count)
-        .map(|k| cs.first + k)
-        .filter(|m| *m != n)
-        .collect();
-    let alive: Vec<u32> = others
-        .iter()
-        .copied()
+    let others = (0..cs.count).map(|k| cs.first + k).filter(|m| *m != n);
+    let n_others = others.clone().count();
+    let n_alive = others
         .filter(|m| w.nodes[*m as usize].alive() && w.nodes[*m as usize].serving)
-        .collect();
+        .count();
     let survive = match replication {
         Repl::None => 0.0,
         // a planned restart drained first: replicated sessions were moved away beforehand
-        _ if loss == Loss::PlannedRestart && !alive.is_empty() => 1.0,
-        Repl::Buddy => {
-            if others.is_empty() {
-                0.0
-            } else {
-                alive.len() as f64 / others.len() as f64
-            }
-        }
-        Repl::All => {
-            if alive.is_empty() {
-                0.0
-            } else {
-                1.0
-            }
-        }
+        _ if loss == Loss::PlannedRestart && n_alive > 0 => 1.0,
+        Repl::Buddy if n_others > 0 => n_alive as f64 / n_others as f64,
+        Repl::Buddy => 0.0,
+        Repl::All if n_alive > 0 => 1.0,
+        Repl::All => 0.0,
     };
-    let mut lost = p * (1.0 - survive);
-    let moved = p * survive;
-    if !alive.is_empty() {
-        let each = moved / alive.len() as f64;
-        for m in alive {
-            w.flow.pop[m as usize] += each;
-        }
+    w.flow.stranded[n as usize] = Some(Stranded {
+        amount: p,
+        survive,
+        loss,
+        inc,
+    });
+    let nd = &w.nodes[n as usize];
+    if !(w.cfg.components[c].router.sticky && lb_eligible(nd, false)) {
+        // no sticky LB keeps sending them to it: their next requests land elsewhere now
+        resolve_stranded(w, n, false);
     }
+}
+
+/// The health checks marked node `n` down: its stranded sessions' requests land elsewhere.
+pub(super) fn marked_down(w: &mut World, n: u32) {
+    resolve_stranded(w, n, false);
+}
+
+/// Node `n` came back before being marked down: its stranded sessions' requests reach it again.
+pub(super) fn node_up(w: &mut World, n: u32) {
+    resolve_stranded(w, n, true);
+}
+
+/// The next requests of node `n`'s stranded sessions reach a live node: the share a replica
+/// kept goes on there, the rest is lost now and its users start new sessions there (on `n`
+/// itself when `stay`, else on the cluster's other nodes the LB places sessions on; with `cross_site`, on the next
+/// cluster their requests reach).
+fn resolve_stranded(w: &mut World, n: u32, stay: bool) {
+    let Some(st) = w.flow.stranded[n as usize].take() else {
+        return;
+    };
+    let p = st.amount.min(w.flow.pop[n as usize]).max(0.0);
+    if p <= 0.0 {
+        return;
+    }
+    let c = w.nodes[n as usize].comp as usize;
+    let mut lost = p * (1.0 - st.survive);
+    let mut moved = p;
     if lost > 0.0 && w.cfg.components[c].cross_site_sessions {
         // the other sites hold a synchronous copy: the sessions lose their home, not their
         // state, and the next app cluster their requests reach picks them up (their entry's
@@ -240,26 +259,52 @@ pub(super) fn node_down(w: &mut World, n: u32, inc: u32, loss: Loss) {
             .app_hop
             .iter()
             .position(|h| h.is_some_and(|(a, b)| a as usize == c || b as usize == c));
-        if let Some(p) = entry.and_then(|e| w.flow.pool.get_mut(e)) {
-            p[0] += lost;
+        if let Some(pool) = entry.and_then(|e| w.flow.pool.get_mut(e)) {
+            pool[0] += lost;
+            w.flow.pop[n as usize] -= lost;
+            moved -= lost;
             lost = 0.0;
         }
     }
-    w.flow.cum_lost[loss as usize] += lost;
+    if !stay {
+        // where the LB places them: as new sessions (a drained node only if nothing else is left)
+        let cs = &w.comps[c];
+        let open = |new_session: bool| -> Vec<u32> {
+            (0..cs.count)
+                .map(|k| cs.first + k)
+                .filter(|m| {
+                    let nd = &w.nodes[*m as usize];
+                    *m != n && nd.alive() && lb_eligible(nd, new_session)
+                })
+                .collect()
+        };
+        let mut alive = open(true);
+        if alive.is_empty() {
+            alive = open(false);
+        }
+        if !alive.is_empty() {
+            w.flow.pop[n as usize] -= moved;
+            let each = moved / alive.len() as f64;
+            for m in alive {
+                w.flow.pop[m as usize] += each;
+            }
+        }
+    }
+    // a lost session's user starts again: one session lost, one started
+    w.flow.cum_lost[st.loss as usize] += lost;
+    w.flow.cum_started += lost;
     if w.flow.inc_lost.len() < w.metrics.incidents.len() {
         w.flow.inc_lost.resize(w.metrics.incidents.len(), 0.0);
     }
-    if let Some(x) = w.flow.inc_lost.get_mut(inc as usize) {
+    if let Some(x) = w.flow.inc_lost.get_mut(st.inc as usize) {
         *x += lost;
         let v = libm::floor(*x) as u64;
-        if let Some(r) = w.metrics.incidents.get_mut(inc as usize) {
+        if let Some(r) = w.metrics.incidents.get_mut(st.inc as usize) {
             r.sessions_lost = v;
         }
     }
     sync_metrics(w);
 }
-
-pub(super) fn node_up(_w: &mut World, _n: u32) {}
 
 /// Writes lost when a database primary is replaced, from the write rate just before.
 pub(super) fn lost_writes(w: &World, c: usize, standby: StandbyKind, at: Time) -> (u64, Time) {

@@ -69,11 +69,22 @@ impl World {
         }
     }
 
-    /// A node went down: its sessions are lost unless a replica survives.
+    /// A node went down: its sessions are orphaned (lost at their next request unless a
+    /// replica survives).
     pub(crate) fn plane_node_down(&mut self, n: u32, inc: u32, loss: Loss) {
         match self.plane {
             DataPlane::Request => self.lose_sessions(n, inc, loss),
             DataPlane::Flow => flow::node_down(self, n, inc, loss),
+        }
+    }
+
+    /// The LB stopped sending requests to a node (its health checks marked it down, or it was
+    /// taken out): the flow level's stranded sessions move on (the request level sees it at
+    /// each session's next request).
+    pub(crate) fn plane_marked_down(&mut self, n: u32) {
+        match self.plane {
+            DataPlane::Request => {}
+            DataPlane::Flow => flow::marked_down(self, n),
         }
     }
 

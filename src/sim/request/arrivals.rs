@@ -4,7 +4,7 @@
 use super::super::config::*;
 use super::super::event::Event;
 use super::super::metrics::Cause;
-use super::super::state::{Req, Session, World};
+use super::super::state::{Orphan, Req, Session, World};
 
 impl World {
     fn arrival_factor(&self) -> f64 {
@@ -34,6 +34,7 @@ impl World {
             stale,
             home: NONE,
             buddy: NONE,
+            orphan: Orphan::No,
         };
         let id = if let Some(id) = self.free_sessions.pop() {
             self.sessions[id as usize] = s;

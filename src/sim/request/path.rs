@@ -9,7 +9,7 @@ use super::super::config::*;
 use super::super::limits::MAX_HOPS;
 use super::super::metrics::{Cause, Loss};
 use super::super::policy::{effective_hit_ratio, pair_dead_cause, Light};
-use super::super::state::World;
+use super::super::state::{Orphan, World};
 use super::super::topology::Hop;
 
 impl World {
@@ -161,6 +161,10 @@ impl World {
         let s = self.reqs[req as usize].session as usize;
         let sess = self.sessions[s];
         if sess.lost {
+            return;
+        }
+        if sess.orphan != Orphan::No {
+            self.resume(s, node, replication);
             return;
         }
         if sess.home == node {

@@ -1,59 +1,67 @@
-//! Request level, sessions held by app nodes: lost when their node dies (unless a replica
-//! survives), moved away when their node is drained.
+//! Request level, sessions held by app nodes: orphaned when their node dies, lost at their next
+//! request unless a replica survived, moved away when their node is drained.
 
 use super::super::config::*;
 use super::super::metrics::Loss;
-use super::super::state::World;
+use super::super::state::{Orphan, World};
 
 impl World {
-    /// Sessions held by a dead app node: lost unless a replica survives.
+    /// Sessions held by a dead app node: their users do not know yet. Each keeps its home (a
+    /// sticky LB sends its requests there until the health checks mark the node down) and
+    /// remembers whether a replica survived; the next request that reaches a live node takes
+    /// it over or finds no state (`resume`).
     pub(crate) fn lose_sessions(&mut self, n: u32, inc: u32, loss: Loss) {
         let c = self.nodes[n as usize].comp as usize;
         let KindCfg::App { replication, .. } = self.cfg.components[c].kind else {
             return;
         };
-        let now = self.now;
         for s in 0..self.sessions.len() {
             let sess = self.sessions[s];
-            if !sess.live || sess.lost || sess.home != n {
+            if !sess.live || sess.lost || sess.home != n || sess.orphan != Orphan::No {
                 continue;
             }
             let survivor = match replication {
-                Repl::None => NONE,
-                Repl::Buddy => {
-                    if sess.buddy != NONE && self.nodes[sess.buddy as usize].alive() {
-                        sess.buddy
-                    } else {
-                        NONE
-                    }
-                }
+                Repl::None => false,
+                Repl::Buddy => sess.buddy != NONE && self.nodes[sess.buddy as usize].alive(),
                 Repl::All => {
                     let cs = &self.comps[c];
                     (0..cs.count)
                         .map(|k| cs.first + k)
-                        .find(|m| *m != n && self.nodes[*m as usize].alive())
-                        .unwrap_or(NONE)
+                        .any(|m| m != n && self.nodes[m as usize].alive())
                 }
             };
-            if survivor == NONE && self.cfg.components[c].cross_site_sessions {
-                // the other site holds a synchronous copy: the next app cluster reached takes it
-                self.sessions[s].home = NONE;
-                self.sessions[s].buddy = NONE;
-            } else if survivor == NONE {
-                self.sessions[s].lost = true;
-                self.metrics.session_lost(now, loss, inc);
+            // with `cross_site`, the other site holds a synchronous copy
+            self.sessions[s].orphan = if survivor || self.cfg.components[c].cross_site_sessions {
+                Orphan::Kept
             } else {
-                self.sessions[s].home = survivor;
-                self.sessions[s].buddy = NONE;
-            }
+                Orphan::Lost(loss, inc)
+            };
         }
+    }
+
+    /// A request of a session whose home died reached live node `node`: the session moves
+    /// there with its replicated state, or, with none, is lost now and its user starts a new
+    /// one on this node (counted as a new session).
+    #[inline(never)]
+    pub(crate) fn resume(&mut self, s: usize, node: u32, replication: Repl) {
+        if let Orphan::Lost(loss, inc) = self.sessions[s].orphan {
+            self.metrics.session_lost(self.now, loss, inc);
+            self.metrics.sessions_started += 1;
+        }
+        self.sessions[s].orphan = Orphan::No;
+        self.sessions[s].home = node;
+        self.sessions[s].buddy = if replication == Repl::Buddy {
+            self.buddy_of(node)
+        } else {
+            NONE
+        };
     }
 
     /// Does a live session still have its home on one of these nodes?
     pub(crate) fn has_sessions(&self, nodes: &[u32]) -> bool {
-        self.sessions
-            .iter()
-            .any(|s| s.live && !s.lost && s.home != NONE && nodes.contains(&s.home))
+        self.sessions.iter().any(|s| {
+            s.live && !s.lost && s.orphan == Orphan::No && s.home != NONE && nodes.contains(&s.home)
+        })
     }
 
     /// Draining: a replicated session moves to a node that is not being drained (its state is
@@ -80,7 +88,7 @@ impl World {
         let mut i = 0usize;
         for s in 0..self.sessions.len() {
             let sess = self.sessions[s];
-            if !sess.live || sess.lost || sess.home != n {
+            if !sess.live || sess.lost || sess.home != n || sess.orphan != Orphan::No {
                 continue;
             }
             let home = if sess.buddy != NONE && targets.contains(&sess.buddy) {
