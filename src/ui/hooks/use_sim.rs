@@ -1,6 +1,6 @@
 //! Runs scenarios in the simulation worker: the run state, and callbacks to run and cancel.
 
-use crate::scenario::{self, Scenario, Severity};
+use crate::scenario::{self, Problem, Scenario, Severity};
 use crate::ui::run::{RunAction, RunState, CANCEL_MS};
 use crate::web::{self, SimRunner};
 use std::cell::RefCell;
@@ -14,6 +14,9 @@ const WATCHDOG_MS: u32 = 15_000;
 pub struct SimHandle {
     pub state: UseReducerHandle<RunState>,
     pub run: Callback<Scenario>,
+    /// Runs a scenario whose problems are already known (the page's own list), so that it is
+    /// not checked twice (issue 13).
+    pub run_checked: Callback<(Scenario, Rc<Vec<Problem>>)>,
     pub cancel: Callback<()>,
     pub dismiss: Callback<()>,
 }
@@ -23,12 +26,11 @@ pub fn use_sim() -> SimHandle {
     let state = use_reducer_eq(RunState::default);
     let runner: Rc<RefCell<Option<SimRunner>>> = use_mut_ref(|| None);
     let ids = use_mut_ref(|| 0u32);
-    let run = {
+    let run_checked = {
         let dispatcher = state.dispatcher();
         let runner = runner.clone();
         let ids = ids.clone();
-        Callback::from(move |scenario: Scenario| {
-            let problems = crate::ui::problems_of(&scenario);
+        Callback::from(move |(scenario, problems): (Scenario, Rc<Vec<Problem>>)| {
             if !scenario::validate::is_runnable(&problems) {
                 let errors: Vec<String> = problems
                     .iter()
@@ -72,6 +74,13 @@ pub fn use_sim() -> SimHandle {
                     Err(e) => dispatcher.dispatch(RunAction::Refused(e)),
                 }
             }
+        })
+    };
+    let run = {
+        let run_checked = run_checked.clone();
+        Callback::from(move |scenario: Scenario| {
+            let problems = Rc::new(crate::ui::problems_of(&scenario));
+            run_checked.emit((scenario, problems))
         })
     };
     let cancel = {
@@ -119,6 +128,7 @@ pub fn use_sim() -> SimHandle {
     SimHandle {
         state,
         run,
+        run_checked,
         cancel,
         dismiss,
     }
