@@ -216,16 +216,24 @@ pub fn decode(text: &str) -> Result<Shared, LinkError> {
     })
 }
 
+/// How many of a link's problems its message lists (the banner stays short; issue 13).
+const LISTED_PROBLEMS: usize = 5;
+
 fn unreadable(problems: &[Problem]) -> LinkError {
     let list: Vec<String> = problems
         .iter()
+        .take(LISTED_PROBLEMS)
         .map(|p| match p.path.as_str() {
             "" | super::parse::ROOT => p.message.clone(),
             path => format!("{path}: {}", p.message),
         })
         .collect();
+    let more = match problems.len().saturating_sub(LISTED_PROBLEMS) {
+        0 => String::new(),
+        n => format!("; and {n} more"),
+    };
     LinkError(format!(
-        "the link holds a scenario this Failover Lab cannot read: {}",
+        "the link holds a scenario this Failover Lab cannot read: {}{more}",
         list.join("; ")
     ))
 }
@@ -605,6 +613,25 @@ mod tests {
         let text = encode_checked(&shared(&s)).unwrap();
         assert!(text.len() > 1_000_000, "{}", text.len());
         assert_eq!(decode(&text), Ok(shared(&s)));
+    }
+
+    /// Issue 13: the huge unknown-field link (44,000 fields) is refused with a short message:
+    /// five problems listed, then the count of the rest.
+    #[test]
+    fn a_link_with_thousands_of_problems_says_so_briefly() {
+        let mut s = serde_json::to_value(super::super::builtins::all()[0].scenario()).unwrap();
+        for i in 0..44_000 {
+            s[format!("u{i}")] = Value::from(1);
+        }
+        let body = serde_json::json!({"e": "0.1.0", "r": 1, "s": s}).to_string();
+        let message = err(&packed(body.as_bytes()));
+        assert!(
+            message.starts_with("the link holds a scenario this Failover Lab cannot read: "),
+            "{message}"
+        );
+        assert_eq!(message.matches(": unknown field").count(), 4, "{message}");
+        assert!(message.contains("more unknown fields"), "{message}");
+        assert!(message.ends_with("; and 96 more"), "{message}");
     }
 
     #[test]

@@ -37,10 +37,13 @@ pub fn use_sim() -> SimHandle {
                     .filter(|p| p.severity == Severity::Error)
                     .map(|p| p.to_string())
                     .collect();
+                // The first few, each cut short: the Problems list has them all (issue 13).
+                let shown: Vec<String> = errors.iter().take(3).map(|e| shorten(e, 200)).collect();
                 dispatcher.dispatch(RunAction::Refused(format!(
-                    "Cannot run: the scenario has {} error(s) (see Problems): {}",
+                    "Cannot run: the scenario has {} error(s) (see Problems): {}{}",
                     errors.len(),
-                    errors.join("; ")
+                    shown.join("; "),
+                    if errors.len() > 3 { "; …" } else { "" }
                 )));
                 return;
             }
@@ -131,5 +134,13 @@ pub fn use_sim() -> SimHandle {
         run_checked,
         cancel,
         dismiss,
+    }
+}
+
+/// `text` cut to at most `max` characters, with `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
