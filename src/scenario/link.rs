@@ -230,7 +230,7 @@ fn unreadable(problems: &[Problem]) -> LinkError {
         .collect();
     let more = match problems.len().saturating_sub(LISTED_PROBLEMS) {
         0 => String::new(),
-        n => format!("; and {n} more"),
+        n => format!("; {n} more not shown here"),
     };
     LinkError(format!(
         "the link holds a scenario this Failover Lab cannot read: {}{more}",
@@ -631,7 +631,7 @@ mod tests {
         );
         assert_eq!(message.matches(": unknown field").count(), 4, "{message}");
         assert!(message.contains("more unknown fields"), "{message}");
-        assert!(message.ends_with("; and 96 more"), "{message}");
+        assert!(message.ends_with("; 96 more not shown here"), "{message}");
     }
 
     #[test]

@@ -137,7 +137,7 @@ async function cancelIfRunning(page) {
 }
 
 const LINKS = [
-  { name: "unknown-fields", link: (e) => pack(JSON.stringify({ e, r: 1, s: JSON.parse(SHAPES.unknown) })), banner: /could not be opened: .*unknown field.*more unknown fields.*Your last work is shown instead/ },
+  { name: "unknown-fields", link: (e) => pack(JSON.stringify({ e, r: 1, s: JSON.parse(SHAPES.unknown) })), banner: /could not be opened: .*and 43900 more unknown fields; (u\d+: unknown field; ){4}96 more not shown here\. Your last work is shown instead/ },
   { name: "duplicate-keys", link: (e) => pack(`{"e":"${e}","r":1,"s":${SHAPES.dup}}`), banner: /could not be opened: .*horizon: duplicate key/ },
   { name: "garbage-base64", link: () => "v1.%%%not*base64!!", banner: /could not be opened: the link is damaged: character \d+ .* is not allowed/ },
   { name: "garbage-deflate", link: () => `v1.${Buffer.from("not deflate at all, just bytes").toString("base64url")}`, banner: /could not be opened: the link is (damaged|truncated)/ },
