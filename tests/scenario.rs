@@ -1013,16 +1013,16 @@ fn decoder_errors_are_specific() {
 
 #[test]
 fn decoder_refuses_a_deflate_bomb() {
-    // 16 MiB of spaces deflates to a few KiB; decompression must stop at 1 MiB.
+    // 16 MiB of spaces deflates to a few KiB; decompression must stop at the 4 MiB file limit.
     let bomb = vec![b' '; 16 * 1024 * 1024];
     let text = deflate_link(&bomb);
     assert!(text.len() < 100_000, "{}", text.len());
     assert_eq!(
         link_err(&text),
-        "the link unpacks to more than 1024 KiB; refusing it"
+        "the link unpacks to more than 4096 KiB; refusing it"
     );
     // Just under the cap is fine as far as size goes (then it is not a scenario).
-    let under = vec![b' '; 1024 * 1024 - 1];
+    let under = vec![b' '; 4 * 1024 * 1024 - 1];
     assert!(link_err(&deflate_link(&under)).contains("not JSON"));
     // An over-long link text is refused before any decoding.
     let long = format!("v1.{}", "A".repeat(2 * 1024 * 1024));

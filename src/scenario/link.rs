@@ -4,6 +4,13 @@
 //! `<payload>` = base64url without padding of the raw deflate of the compact JSON
 //! `{"e": engine_version, "r": seed, "s": scenario}`, where the scenario JSON leaves out every
 //! field equal to its default (see [`compact`]). Decompression stops at [`MAX_DECOMPRESSED`].
+//!
+//! The limits agree (issue 13: what the app accepts it can save, export and share, or says why at
+//! once): a link unpacks to at most the scenario-file limit ([`MAX_DECOMPRESSED`] =
+//! `parse::MAX_JSON_BYTES`), its text is at most [`MAX_LINK_CHARS`], and [`encode_checked`]
+//! refuses, with the reason, a scenario whose link would break either, so no link is handed out
+//! that does not open. [`file_text`] and [`stored_text`] give a scenario's file and storage text,
+//! checked to read back under the same file limit.
 
 use super::{Problem, Scenario};
 use serde_json::{Map, Value};
@@ -28,14 +35,84 @@ impl std::fmt::Display for LinkError {
 
 /// The link format version written by [`encode`].
 pub const PREFIX: &str = "v1.";
-/// Decompressed payloads larger than this are refused.
-pub const MAX_DECOMPRESSED: usize = 1024 * 1024;
-/// Link texts longer than this are refused before decoding (a 1 MiB payload deflates to far less).
+/// Decompressed payloads larger than this are refused: the scenario-file limit, so that a link
+/// holds whatever a file may.
+pub const MAX_DECOMPRESSED: usize = super::parse::MAX_JSON_BYTES;
+/// Link texts longer than this are refused before decoding (half of Chromium's 2 MiB URL limit,
+/// so that a link made here fits in an address bar with room for the page's address).
 pub const MAX_LINK_CHARS: usize = 1024 * 1024;
+
+/// The link of `shared`, or why it cannot have one that opens: its JSON would unpack to more than
+/// [`MAX_DECOMPRESSED`], or its text would be longer than [`MAX_LINK_CHARS`]. Every `Ok` link
+/// decodes back to `shared` (tested on scenarios at the file limit).
+pub fn encode_checked(shared: &Shared) -> Result<String, LinkError> {
+    let body = payload_json(shared);
+    if body.len() > MAX_DECOMPRESSED {
+        return Err(LinkError(format!(
+            "this scenario is too big for a share link: it is {} KiB as JSON and a link holds at most {} KiB; use Export to share it as a file",
+            body.len().div_ceil(1024),
+            MAX_DECOMPRESSED / 1024
+        )));
+    }
+    let text = pack(&body);
+    if text.len() > MAX_LINK_CHARS {
+        return Err(LinkError(format!(
+            "this scenario is too big for a share link: its link would be {} characters and links are at most {MAX_LINK_CHARS}; use Export to share it as a file",
+            text.len()
+        )));
+    }
+    Ok(text)
+}
+
+/// The scenario as a file (Export) that [`super::parse_json`] reads back to the same scenario:
+/// pretty-printed in full when that is within the file limit, else pretty with the defaults left
+/// out ([`compact`]), else compact on one line; an error when even that is over the limit.
+pub fn file_text(scenario: &Scenario) -> Result<String, String> {
+    let limit = super::parse::MAX_JSON_BYTES;
+    if let Ok(full) = serde_json::to_string_pretty(scenario) {
+        if full.len() <= limit {
+            return Ok(full);
+        }
+    }
+    let small = compact(scenario);
+    if let Ok(pretty) = serde_json::to_string_pretty(&small) {
+        if pretty.len() <= limit {
+            return Ok(pretty);
+        }
+    }
+    let line = small.to_string();
+    if line.len() <= limit {
+        return Ok(line);
+    }
+    Err(format!(
+        "the scenario is {} KiB even written compactly, over the {} KiB a scenario file may hold, so a file of it would not open again; make it smaller (its descriptions, its components) to export it",
+        line.len().div_ceil(1024),
+        limit / 1024
+    ))
+}
+
+/// The scenario as the library stores it: [`compact`] JSON, or why it would not read back (over
+/// the file limit). The text is what the library's reader parses.
+pub fn stored_value(scenario: &Scenario) -> Result<Value, String> {
+    let small = compact(scenario);
+    let len = small.to_string().len();
+    let limit = super::parse::MAX_JSON_BYTES;
+    if len > limit {
+        return Err(format!(
+            "the scenario is {} KiB even written compactly, over the {} KiB a saved scenario may hold",
+            len.div_ceil(1024),
+            limit / 1024
+        ));
+    }
+    Ok(small)
+}
 
 /// The fragment text after `#s=`: `v1.<base64url(deflate(compact json))>`.
 pub fn encode(shared: &Shared) -> String {
-    let body = payload_json(shared);
+    pack(&payload_json(shared))
+}
+
+fn pack(body: &str) -> String {
     let packed = miniz_oxide::deflate::compress_to_vec(body.as_bytes(), 10);
     let mut out = String::with_capacity(PREFIX.len() + packed.len() * 4 / 3 + 4);
     out.push_str(PREFIX);
@@ -139,16 +216,24 @@ pub fn decode(text: &str) -> Result<Shared, LinkError> {
     })
 }
 
+/// How many of a link's problems its message lists (the banner stays short; issue 13).
+const LISTED_PROBLEMS: usize = 5;
+
 fn unreadable(problems: &[Problem]) -> LinkError {
     let list: Vec<String> = problems
         .iter()
+        .take(LISTED_PROBLEMS)
         .map(|p| match p.path.as_str() {
             "" | super::parse::ROOT => p.message.clone(),
             path => format!("{path}: {}", p.message),
         })
         .collect();
+    let more = match problems.len().saturating_sub(LISTED_PROBLEMS) {
+        0 => String::new(),
+        n => format!("; {n} more not shown here"),
+    };
     LinkError(format!(
-        "the link holds a scenario this Failover Lab cannot read: {}",
+        "the link holds a scenario this Failover Lab cannot read: {}{more}",
         list.join("; ")
     ))
 }
@@ -431,7 +516,7 @@ mod tests {
             ("#s=v1.".into(), "the link has no scenario after `v1.`"),
             ("v1.ab~c".into(), "the link is damaged: character 3 (`~`) is not allowed in a link (position counted after `v1.`)"),
             ("v1.abcde".into(), "the link is damaged: character 5 (`e`) is not allowed in a link (position counted after `v1.`)"),
-            (bomb, "the link unpacks to more than 1024 KiB; refusing it"),
+            (bomb, "the link unpacks to more than 4096 KiB; refusing it"),
             (good[..good.len() / 2].into(), "the link is truncated: it ends in the middle of the scenario (was it cut off when copied?)"),
             ("v1.____".into(), "the link is damaged: its compressed data is corrupt"),
             (packed(&[0xff, 0xfe]), "the link is damaged: its content is not text"),
@@ -448,6 +533,124 @@ mod tests {
         }
         assert!(err(&packed(br#"{"e":"0.1.0","r":1,"s":{"version":1}}"#))
             .starts_with("the link holds a scenario this Failover Lab cannot read: "));
+    }
+
+    /// A built-in with its description padded with `len` characters, incompressible (a
+    /// pseudo-random mix) or not (a repeated phrase).
+    fn padded(len: usize, random: bool) -> Scenario {
+        let mut s = super::super::builtins::get("liferay-reference")
+            .unwrap()
+            .scenario();
+        let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789 ";
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        s.description = (0..len)
+            .map(|i| {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let k = if random { (x >> 33) as usize } else { i % 7 };
+                alphabet[k % alphabet.len()] as char
+            })
+            .collect();
+        s
+    }
+
+    /// The smallest file of `s` (compact, one line) padded up to `size` bytes: a scenario the app
+    /// accepts as a file of exactly that size.
+    fn accepted_at(size: usize, random: bool) -> (Scenario, String) {
+        // The description field and one character of it.
+        let base = compact(&padded(1, random)).to_string().len() - 1;
+        let s = padded(size - base, random);
+        let text = compact(&s).to_string();
+        assert_eq!(text.len(), size);
+        assert_eq!(super::super::parse_json(&text).as_ref(), Ok(&s), "accepted");
+        (s, text)
+    }
+
+    fn shared(s: &Scenario) -> Shared {
+        Shared {
+            scenario: s.clone(),
+            seed: s.seed,
+            engine_version: "0.1.0".into(),
+        }
+    }
+
+    /// Issue 13: a scenario just under the 4 MiB file limit is accepted; its export reads back
+    /// (written compactly when the pretty form would be over the limit); its link is refused at
+    /// once with a reason naming Export (too long), never handed out to fail on opening.
+    #[test]
+    fn a_scenario_at_the_file_limit_exports_back_and_its_link_is_refused_with_the_reason() {
+        let limit = super::super::parse::MAX_JSON_BYTES;
+        let (s, _) = accepted_at(limit - 16, true);
+        let pretty = serde_json::to_string_pretty(&s).unwrap();
+        assert!(pretty.len() > limit, "the plain export would not read back");
+        let file = file_text(&s).unwrap();
+        assert!(file.len() <= limit, "{}", file.len());
+        assert_eq!(super::super::parse_json(&file), Ok(s.clone()));
+        let stored = stored_value(&s).unwrap().to_string();
+        assert_eq!(super::super::parse_json(&stored), Ok(s.clone()));
+        // Its link JSON (the scenario, its seed and engine version) is just over the limit.
+        let err = encode_checked(&shared(&s)).unwrap_err().0;
+        assert_eq!(err, "this scenario is too big for a share link: it is 4097 KiB as JSON and a link holds at most 4096 KiB; use Export to share it as a file");
+        // Under it, the link would be too long (incompressible): refused with that reason.
+        let (s, _) = accepted_at(limit - 4096, true);
+        let err = encode_checked(&shared(&s)).unwrap_err().0;
+        assert!(
+            err.starts_with("this scenario is too big for a share link: its link would be ")
+                && err.ends_with("links are at most 1048576; use Export to share it as a file"),
+            "{err}"
+        );
+        // One byte over the limit is refused everywhere, with the reason.
+        let over = padded(
+            limit + 2 - compact(&padded(1, true)).to_string().len(),
+            true,
+        );
+        assert!(file_text(&over).unwrap_err().contains("over the 4096 KiB"));
+        assert!(stored_value(&over)
+            .unwrap_err()
+            .contains("over the 4096 KiB"));
+        let err = encode_checked(&shared(&over)).unwrap_err().0;
+        assert!(
+            err.contains("4097 KiB as JSON") && err.contains("Export"),
+            "{err}"
+        );
+    }
+
+    /// Issue 13: "a 1.2 MB scenario's Copy link gives a link that does not open": a compressible
+    /// scenario of 1.2 MB and one at the file limit both get links, and the links open to them.
+    #[test]
+    fn big_scenarios_get_links_that_open() {
+        let limit = super::super::parse::MAX_JSON_BYTES;
+        for size in [1_200_000, limit - 64] {
+            let (s, _) = accepted_at(size, false);
+            let text = encode_checked(&shared(&s)).unwrap();
+            assert!(text.len() <= MAX_LINK_CHARS, "{}", text.len());
+            assert_eq!(decode(&text), Ok(shared(&s)), "{size}");
+        }
+        // Incompressible, the biggest that still fits in a link opens too.
+        let (s, _) = accepted_at(1_100_000, true);
+        let text = encode_checked(&shared(&s)).unwrap();
+        assert!(text.len() > 1_000_000, "{}", text.len());
+        assert_eq!(decode(&text), Ok(shared(&s)));
+    }
+
+    /// Issue 13: the huge unknown-field link (44,000 fields) is refused with a short message:
+    /// five problems listed, then the count of the rest.
+    #[test]
+    fn a_link_with_thousands_of_problems_says_so_briefly() {
+        let mut s = serde_json::to_value(super::super::builtins::all()[0].scenario()).unwrap();
+        for i in 0..44_000 {
+            s[format!("u{i}")] = Value::from(1);
+        }
+        let body = serde_json::json!({"e": "0.1.0", "r": 1, "s": s}).to_string();
+        let message = err(&packed(body.as_bytes()));
+        assert!(
+            message.starts_with("the link holds a scenario this Failover Lab cannot read: "),
+            "{message}"
+        );
+        assert_eq!(message.matches(": unknown field").count(), 4, "{message}");
+        assert!(message.contains("more unknown fields"), "{message}");
+        assert!(message.ends_with("; 96 more not shown here"), "{message}");
     }
 
     #[test]

@@ -81,7 +81,16 @@ fn pick(t: Targets) -> Callback<String> {
 /// Puts the share link in the address bar, then copies it to the clipboard.
 fn copy_link(t: Targets) -> Callback<()> {
     Callback::from(move |_| {
-        let frag = web::share_link_for(&t.scenario);
+        // A scenario too big for a link that opens is told at once (issue 13), nothing copied.
+        let frag = match web::share_link_for(&t.scenario) {
+            Ok(frag) => frag,
+            Err(e) => {
+                return t.show(
+                    Slot::Action,
+                    format!("No link was made: {e}. Your work is unchanged."),
+                )
+            }
+        };
         let url = match web::set_share_fragment(&frag) {
             Ok(url) => url,
             Err(e) => return t.show(Slot::Action, e),
@@ -144,8 +153,9 @@ pub fn export_name(s: &Scenario) -> String {
 fn export(t: Targets) -> Callback<()> {
     Callback::from(move |_| {
         let s = &t.scenario;
-        let res = serde_json::to_string_pretty(&**s)
-            .map_err(|e| e.to_string())
+        // A file that reads back (issue 13): compact when the pretty form is over the limit.
+        let res = scenario::link::file_text(s)
+            .map_err(|e| format!("Not exported: {e}."))
             .and_then(|text| web::download_text(&export_name(s), "application/json", &text));
         if let Err(e) = res {
             t.show(Slot::Action, e);

@@ -105,13 +105,20 @@ fn read_entry(id: &str, text: &str) -> Result<Entry, String> {
     })
 }
 
-/// The text stored for an entry.
+/// The text stored for an entry: its scenario with the defaults left out (`link::compact`, exact
+/// by construction), so that what is saved is no bigger than what was opened and reads back.
 pub fn entry_text(e: &Entry) -> String {
+    let value = link::stored_value(&e.scenario)
+        .unwrap_or_else(|_| serde_json::to_value(&e.scenario).unwrap_or_default());
+    entry_text_of(e, value)
+}
+
+fn entry_text_of(e: &Entry, scenario: serde_json::Value) -> String {
     let stored = Stored {
         name: e.name.clone(),
         updated: e.updated,
         rev: e.rev,
-        scenario: serde_json::to_value(&e.scenario).unwrap_or(serde_json::Value::Null),
+        scenario,
     };
     serde_json::to_string(&stored).unwrap_or_default()
 }
@@ -473,12 +480,19 @@ pub enum Saved {
         name: String,
         message: String,
     },
+    /// Not saved: the scenario would not read back (over the file limit); nothing was written.
+    TooBig(String),
 }
 
 /// Autosaves the tab's scenario into the entry it has open, over the revision the tab last saw.
 /// When another tab saved that entry since, or it was deleted or became unreadable, the work goes
 /// to a new entry instead. Returns the writes, the tab afterwards and the outcome.
 pub fn save(lib: &Library, tab: &Tab, scenario: &Scenario, now: u64) -> (Vec<Write>, Tab, Saved) {
+    // What is written must read back: a scenario over the file limit is refused, not stored.
+    let value = match link::stored_value(scenario) {
+        Ok(v) => v,
+        Err(why) => return (Vec::new(), tab.clone(), Saved::TooBig(why)),
+    };
     let id = tab.open.as_deref().unwrap_or_default();
     let key = entry_key(id);
     let fork = |why: String| {
@@ -526,7 +540,7 @@ pub fn save(lib: &Library, tab: &Tab, scenario: &Scenario, now: u64) -> (Vec<Wri
             (
                 vec![Write::Put {
                     key,
-                    text: entry_text(&e),
+                    text: entry_text_of(&e, value),
                 }],
                 tab,
                 Saved::Saved,

@@ -127,6 +127,11 @@ pub fn autosave(scenario: &Scenario) -> Result<Option<String>, String> {
         // A new entry: plan it against the whole library, for a name and id not yet taken.
         (writes, next, saved) = library::save(&load().map_err(fail)?, &tab, scenario, now);
     }
+    if let Saved::TooBig(why) = saved {
+        return Err(format!(
+            "Not autosaved: {why}. The last saved version is kept; make the scenario smaller to save it again."
+        ));
+    }
     apply(&writes).map_err(fail)?;
     set_tab(&next);
     Ok(match saved {

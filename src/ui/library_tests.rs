@@ -343,3 +343,50 @@ fn ago_reads_naturally() {
     assert_eq!(ago(100_000_000, 0), "yesterday");
     assert_eq!(ago(0, 5), "just now");
 }
+
+/// Issue 13: an accepted scenario just under the 4 MiB file limit autosaves to an entry that
+/// reads back to it (stored with its defaults left out: the plain form would be over the limit
+/// and unreadable); one over the limit is not saved, with the reason, and nothing is written.
+#[test]
+fn a_scenario_at_the_file_limit_saves_and_reads_back_and_a_bigger_one_is_refused() {
+    let limit = crate::scenario::parse::MAX_JSON_BYTES;
+    let mut s = named("big");
+    s.description = "x".into();
+    let base = link::compact(&s).to_string().len() - 1;
+    s.description = "0123456789abcdef "
+        .repeat(limit / 16)
+        .chars()
+        .take(limit - 32 - base)
+        .collect();
+    assert_eq!(link::compact(&s).to_string().len(), limit - 32);
+    assert!(
+        serde_json::to_string(&s).unwrap().len() > limit,
+        "the plain form is over"
+    );
+    let st = start(&Library::default(), &Tab::default(), None, 5, || {
+        named("first")
+    });
+    let mut items = Vec::new();
+    apply(&mut items, &st.writes);
+    let (w, tab, out) = save(&lib(&items), &st.tab, &s, 6);
+    assert_eq!(out, Saved::Saved);
+    apply(&mut items, &w);
+    let back = lib(&items);
+    assert!(
+        back.unreadable.is_empty(),
+        "{:?}",
+        back.unreadable.first().map(|u| &u.reason)
+    );
+    assert_eq!(back.get(tab.open.as_deref().unwrap()).unwrap().scenario, s);
+
+    let before = items.clone();
+    s.description.push_str(&"x".repeat(64));
+    let (w, same, out) = save(&back, &tab, &s, 7);
+    let Saved::TooBig(why) = out else {
+        panic!("{out:?}")
+    };
+    assert!(why.contains("over the 4096 KiB"), "{why}");
+    assert!(w.is_empty());
+    assert_eq!(same, tab);
+    assert_eq!(items, before);
+}

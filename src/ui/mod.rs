@@ -146,9 +146,13 @@ pub fn app() -> Html {
     let linked =
         hooks::use_persistence::use_persistence(&boot, &state.scenario, messages.dispatcher());
     {
-        // Open already run.
-        let (run, s) = (sim.run.clone(), state.scenario.clone());
-        use_effect_with((), move |_| run.emit(s));
+        // Open already run, with the problems found for the page (checked once, issue 13).
+        let (run, s, ps) = (
+            sim.run_checked.clone(),
+            state.scenario.clone(),
+            problems.clone(),
+        );
+        use_effect_with((), move |_| run.emit((s, ps)));
     }
     {
         // The editor's notices: a refusal in the action banner, a shrug in the status line.
@@ -162,8 +166,8 @@ pub fn app() -> Html {
         Callback::from(move |a: Action| d.dispatch(a))
     };
     let run_now = {
-        let (run, s) = (sim.run.clone(), scenario.clone());
-        Callback::from(move |_: ()| run.emit((*s).clone()))
+        let (run, s, ps) = (sim.run_checked.clone(), scenario.clone(), problems.clone());
+        Callback::from(move |_: ()| run.emit(((*s).clone(), ps.clone())))
     };
     let help_to = {
         let h = help.dispatcher();

@@ -101,9 +101,9 @@ pub fn clear_share_fragment() {
     }
 }
 
-/// The share link text for a scenario.
-pub fn share_link_for(scenario: &Scenario) -> String {
-    link::encode(&link::Shared {
+/// The share link text for a scenario, or why it cannot have one that opens (too big).
+pub fn share_link_for(scenario: &Scenario) -> Result<String, link::LinkError> {
+    link::encode_checked(&link::Shared {
         scenario: scenario.clone(),
         seed: scenario.seed,
         engine_version: crate::ENGINE_VERSION.to_string(),

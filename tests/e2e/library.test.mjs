@@ -256,3 +256,127 @@ test("storage that refuses writes is reported at start and never claimed as save
   assert.ok(await node(page, "db").isVisible(), "the open work is still shown");
   await context.close();
 });
+
+test("a failure that rounding would hide is shown: a few dozen failed requests among billions are not 100 %", async () => {
+  const { page, errors, context } = await openPage(served.browser, served.url);
+  await settled(page);
+  // Flow level: ~600,000 requests a second for an hour, and one web node failing one request in
+  // 10,000 for one second: a few dozen failures among about two billion requests.
+  const scenario = {
+    version: 1, name: "one in a hundred million", horizon: "1h", fidelity: "flow",
+    traffic: { entry: ["lb"], sessions_per_s: 1000, session_duration: "10m", requests_per_session: 600, write_share: 0 },
+    components: [
+      { id: "lb", next: ["web"], pos: [80, 200], spec: { load_balancer: {} } },
+      { id: "web", pos: [300, 200], spec: { web: { nodes: 2, capacity: { workers: 10000 } } } },
+    ],
+    faults: [{ error_rate: { at: "30m", target: "web", node: 0, rate: 0.0001, duration: "1s" } }],
+  };
+  const d0 = await page.locator("#digest").textContent();
+  await page.locator("#import-file").setInputFiles({ name: "rare.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(scenario)) });
+  await page.waitForFunction((d) => {
+    const now = document.querySelector("#digest")?.textContent?.trim() ?? "";
+    return /^[0-9a-f]{8,}$/.test(now) && now !== d && document.querySelector("#run-button") !== null;
+  }, d0, { timeout: 90_000 });
+  const card = page.locator("#card-request-availability");
+  const text = await card.textContent();
+  const [, ok_, offered_, failed_] = text.match(/(\d+) of (\d+) \((\d+) failed/) ?? [];
+  assert.ok(ok_, `the card names the counts: ${text}`);
+  const [ok, offered, failed] = [BigInt(ok_), BigInt(offered_), BigInt(failed_)];
+  assert.equal(ok + failed, offered);
+  assert.ok(failed >= 1n && failed * 10_000_000n < offered, `very few among very many: ${failed} of ${offered}`);
+  const value = text.match(/(\d+)\.(\d+) %/);
+  assert.ok(value, `a percentage with decimals: ${text}`);
+  assert.doesNotMatch(text, /100(\.0+)? %/, "never 100 % when a request failed");
+  // The digits shown are the truncated ratio: enough of them that the shortfall is visible.
+  const decimals = value[2].length;
+  const truncated = (ok * 10n ** BigInt(decimals + 2)) / offered;
+  assert.equal(`${value[1]}${value[2]}`, truncated.toString(), text);
+  assert.ok(truncated < 10n ** BigInt(decimals + 2), "below 100 %");
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, "honest-rare-failure");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** `n` characters of an incompressible (pseudo-random) mix, or of a repeated phrase. */
+function filler(n, random) {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 ";
+  let x = 12345;
+  let out = "";
+  for (let i = 0; i < n; i++) {
+    // xorshift32, in 32-bit integers (a float LCG would lose its low bits and repeat).
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out += alphabet[random ? x % 37 : i % 7];
+  }
+  return out;
+}
+
+/** liferay-reference with its description padded so that its JSON is `size` bytes. */
+function bigScenario(size, random, name) {
+  const s = JSON.parse(readFileSync(new URL("../../src/scenario/builtins/liferay-reference.json", import.meta.url)));
+  s.name = name;
+  s.description = "";
+  s.description = filler(size - JSON.stringify(s).length, random);
+  const text = JSON.stringify(s);
+  assert.equal(text.length, size);
+  return text;
+}
+
+test("what the app accepts it saves, exports and shares, or says at once why not (issue 13)", async () => {
+  let { page, errors, context } = await openPage(served.browser, served.url);
+  await settled(page);
+  const importText = async (name, text) => {
+    await page.locator("#import-file").setInputFiles({ name, mimeType: "application/json", buffer: Buffer.from(text) });
+    await page.waitForFunction((n) => document.title.startsWith(n), name.replace(/\.json$/, ""), { timeout: 30_000 });
+  };
+  // 1.2 MB that compresses: its link opens (it did not before: links unpacked to 1 MiB at most).
+  await importText("compressible.json", bigScenario(1_200_000, false, "compressible"));
+  await settled(page);
+  const d = await page.locator("#digest").textContent();
+  await page.locator("#copy-link-button").click();
+  await page.waitForFunction(() => location.hash.startsWith("#s=v1."));
+  const url = page.url();
+  const other = await openPage(served.browser, url);
+  await settled(other.page);
+  assert.equal(await other.page.locator("#digest").textContent(), d, "the link opens to the same run");
+  assert.equal(await other.page.locator("#link-error").count(), 0);
+  await other.context.close();
+  await context.close();
+
+  // A fresh profile, so that the quota of the browser's storage is not shared with the first.
+  ({ page, errors, context } = await openPage(served.browser, served.url));
+  await settled(page);
+  // Just under 4 MiB that does not compress: accepted; Copy link says at once it cannot, naming Export.
+  const limit = 4 * 1024 * 1024;
+  await importText("incompressible.json", bigScenario(limit - 1024, true, "incompressible"));
+  await page.locator("#copy-link-button").click();
+  const banner = page.locator("#action-error");
+  await banner.waitFor({ timeout: 10_000 }).catch(async (e) => {
+    await screenshot(page, "big-link-debug");
+    throw new Error(`${e.message}; hash ${new URL(page.url()).hash.length}; info ${await page.locator("#info").textContent().catch(() => "-")}`);
+  });
+  assert.match(await banner.textContent(), /No link was made: this scenario is too big for a share link: its link would be \d+ characters and links are at most 1048576; use Export to share it as a file/);
+  assert.equal(new URL(page.url()).hash, "", "no link in the address bar");
+  await screenshot(page, "big-link-refused");
+  // Export gives a file that imports back.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#export-button").click()]);
+  const exported = await readFile(await download.path(), "utf8");
+  assert.ok(exported.length <= limit, `the export is within the file limit: ${exported.length}`);
+  const fresh = await openPage(served.browser, served.url);
+  await settled(fresh.page);
+  await fresh.page.locator("#import-file").setInputFiles({ name: "back.json", mimeType: "application/json", buffer: Buffer.from(exported) });
+  await fresh.page.waitForFunction(() => document.title.startsWith("incompressible"), null, { timeout: 30_000 });
+  assert.equal(await fresh.page.locator("#action-error").count(), 0);
+  await fresh.context.close();
+  // The autosave reads back: after a reload it is open again, and nothing is unreadable.
+  await page.reload();
+  await page.waitForFunction(() => document.title.startsWith("incompressible"), null, { timeout: 30_000 });
+  assert.equal(await page.locator("#link-error").count(), 0, "no unreadable copy");
+  const stored = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("failover-lab.library.v1.entry.")).length);
+  assert.equal(stored, 2, "the default and the incompressible scenario");
+  assert.deepEqual(errors, []);
+  await context.close();
+});

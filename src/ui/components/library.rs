@@ -44,6 +44,16 @@ impl Reducible for Gen {
 #[function_component(LibraryRoot)]
 pub fn library_root() -> Html {
     let generation = use_reducer(Gen::default);
+    // Issue 13: a share link is decoded and checked only once the page has been painted, with
+    // "Opening the link…" on screen; the app (which opens it, at its boot) mounts after.
+    let opening = use_state_eq(|| web::share_fragment().is_some_and(|f| !f.is_empty()));
+    {
+        let opening = opening.clone();
+        use_effect_with(*opening, move |on| {
+            let frame = on.then(|| after_paint(move || opening.set(false)));
+            move || drop(frame)
+        });
+    }
     let panel = use_state_eq(|| false);
     // Why New failed, for the panel it opens.
     let notice = use_state_eq(|| None::<String>);
@@ -62,11 +72,13 @@ pub fn library_root() -> Html {
     // is already autosaved in its own).
     {
         let g = generation.dispatcher();
+        let opening = opening.setter();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 gloo::events::EventListener::new(&w, "hashchange", move |_| {
                     if let Some(f) = web::share_fragment() {
                         if session::tab().link.as_deref() != Some(f.as_str()) {
+                            opening.set(true);
                             g.dispatch(());
                         }
                     }
@@ -118,11 +130,35 @@ pub fn library_root() -> Html {
             panel.set(false)
         })
     };
+    if *opening {
+        return html! { <OpeningLink /> };
+    }
     html! {
         <ContextProvider<LibraryCtx> context={ctx}>
             <crate::ui::App key={generation.0.to_string()} />
             if *panel { <LibraryPanel onclose={onclose} onswitch={switch} notice={(*notice).clone()} /> }
         </ContextProvider<LibraryCtx>>
+    }
+}
+
+/// Runs `f` once the browser has painted what is on screen now (the next animation frame, then a
+/// task after it); dropping the handle first cancels it.
+fn after_paint(f: impl FnOnce() + 'static) -> gloo::render::AnimationFrame {
+    gloo::render::request_animation_frame(move |_| {
+        gloo::timers::callback::Timeout::new(0, f).forget();
+    })
+}
+
+/// The page shell shown while a share link is opened: the header and a status line.
+#[function_component(OpeningLink)]
+fn opening_link() -> Html {
+    html! {
+        <div class="app">
+            <header class="topbar"><h1 class="brand">{ "Failover Lab" }</h1></header>
+            <p id="opening-link" class="opening-link" role="status" aria-live="polite">
+                { "Opening the link…" }
+            </p>
+        </div>
     }
 }
 

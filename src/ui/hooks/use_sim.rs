@@ -1,6 +1,6 @@
 //! Runs scenarios in the simulation worker: the run state, and callbacks to run and cancel.
 
-use crate::scenario::{self, Scenario, Severity};
+use crate::scenario::{self, Problem, Scenario, Severity};
 use crate::ui::run::{RunAction, RunState, CANCEL_MS};
 use crate::web::{self, SimRunner};
 use std::cell::RefCell;
@@ -14,6 +14,9 @@ const WATCHDOG_MS: u32 = 15_000;
 pub struct SimHandle {
     pub state: UseReducerHandle<RunState>,
     pub run: Callback<Scenario>,
+    /// Runs a scenario whose problems are already known (the page's own list), so that it is
+    /// not checked twice (issue 13).
+    pub run_checked: Callback<(Scenario, Rc<Vec<Problem>>)>,
     pub cancel: Callback<()>,
     pub dismiss: Callback<()>,
 }
@@ -23,22 +26,24 @@ pub fn use_sim() -> SimHandle {
     let state = use_reducer_eq(RunState::default);
     let runner: Rc<RefCell<Option<SimRunner>>> = use_mut_ref(|| None);
     let ids = use_mut_ref(|| 0u32);
-    let run = {
+    let run_checked = {
         let dispatcher = state.dispatcher();
         let runner = runner.clone();
         let ids = ids.clone();
-        Callback::from(move |scenario: Scenario| {
-            let problems = crate::ui::problems_of(&scenario);
+        Callback::from(move |(scenario, problems): (Scenario, Rc<Vec<Problem>>)| {
             if !scenario::validate::is_runnable(&problems) {
                 let errors: Vec<String> = problems
                     .iter()
                     .filter(|p| p.severity == Severity::Error)
                     .map(|p| p.to_string())
                     .collect();
+                // The first few, each cut short: the Problems list has them all (issue 13).
+                let shown: Vec<String> = errors.iter().take(3).map(|e| shorten(e, 200)).collect();
                 dispatcher.dispatch(RunAction::Refused(format!(
-                    "Cannot run: the scenario has {} error(s) (see Problems): {}",
+                    "Cannot run: the scenario has {} error(s) (see Problems): {}{}",
                     errors.len(),
-                    errors.join("; ")
+                    shown.join("; "),
+                    if errors.len() > 3 { "; …" } else { "" }
                 )));
                 return;
             }
@@ -72,6 +77,13 @@ pub fn use_sim() -> SimHandle {
                     Err(e) => dispatcher.dispatch(RunAction::Refused(e)),
                 }
             }
+        })
+    };
+    let run = {
+        let run_checked = run_checked.clone();
+        Callback::from(move |scenario: Scenario| {
+            let problems = Rc::new(crate::ui::problems_of(&scenario));
+            run_checked.emit((scenario, problems))
         })
     };
     let cancel = {
@@ -119,7 +131,16 @@ pub fn use_sim() -> SimHandle {
     SimHandle {
         state,
         run,
+        run_checked,
         cancel,
         dismiss,
+    }
+}
+
+/// `text` cut to at most `max` characters, with `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }

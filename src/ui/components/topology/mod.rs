@@ -119,11 +119,16 @@ fn draw_sites(
 fn draw_edges(ed: &EditorContext, drag: &Drag) -> Html {
     let s = &ed.scenario;
     let edges = s.components.iter().flat_map(|c| {
-        c.next.iter().filter_map(|n| {
-            let (from, to) = (drawn_at(s, drag, &c.id)?, drawn_at(s, drag, n)?);
-            let selected = ed.selection.contains(&Sel::Link(c.id.clone(), n.clone()));
-            Some(edge::edge(&c.id, n, from, to, selected, &ed.dispatch))
-        })
+        // A target listed many times is one edge (issue 13: a link listing one 130,000 times).
+        let mut seen = std::collections::BTreeSet::new();
+        c.next
+            .iter()
+            .filter(move |n| seen.insert(n.as_str()))
+            .filter_map(|n| {
+                let (from, to) = (drawn_at(s, drag, &c.id)?, drawn_at(s, drag, n)?);
+                let selected = ed.selection.contains(&Sel::Link(c.id.clone(), n.clone()));
+                Some(edge::edge(&c.id, n, from, to, selected, &ed.dispatch))
+            })
     });
     edges.collect::<Html>()
 }
