@@ -2,6 +2,7 @@
 //! defaults and inline validation; the scenario settings when nothing is selected.
 
 use crate::scenario::{Problem, Scenario};
+use crate::ui::components::add_call::AddCall;
 use crate::ui::components::field::{Field, FieldKind};
 use crate::ui::context::{use_editor, use_run, EditorContext};
 use crate::ui::form::{self, FormCtx};
@@ -316,20 +317,6 @@ fn component(
         let onclick = Callback::from(move |_| d.emit(Action::Disconnect { from: from.clone(), to: to.clone() }));
         html! { <li key={n.clone()}>{ n.clone() }<button class="btn small" {onclick} aria-label={format!("Remove link to {n}")}>{ "×" }</button></li> }
     });
-    let add_call = {
-        let d = ed.dispatch.clone();
-        let from = c.id.clone();
-        Callback::from(move |e: Event| {
-            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let to = sel.value();
-            if !to.is_empty() {
-                d.emit(Action::Connect {
-                    from: from.clone(),
-                    to,
-                });
-            }
-        })
-    };
     let failure = json.pointer(&format!("/components/{i}/failure")).cloned();
     let toggle_failure = {
         let onset = ctx.onset.clone();
@@ -363,13 +350,7 @@ fn component(
         <div class="field"><span class="label">{ "Calls (in order)" }</span>
             if c.next.is_empty() { <span class="hint">{ "nothing: drag from the round handle to another node" }</span> }
             <ul class="calls">{ for calls }</ul>
-            <label class="sr-only" for="add-call">{ "Add a call to another component" }</label>
-            <select id="add-call" data-testid="add-call" onchange={add_call}>
-                <option value="" selected=true>{ "Add a call to…" }</option>
-                { for s.components.iter().filter(|o| o.id != c.id && !c.next.contains(&o.id)).map(|o| html! {
-                    <option value={o.id.clone()}>{ o.id.clone() }</option>
-                }) }
-            </select>
+            <AddCall from={c.id.clone()} key={c.id.clone()} />
         </div>
         <fieldset class="group"><legend>{ "Parameters" }</legend>
             { ctx.object(&format!("{path}.spec.{kind}"), &spec_json, defaults.as_ref()) }

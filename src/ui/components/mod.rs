@@ -1,5 +1,6 @@
 //! One component per file; props are `FooProps`, callbacks `on<verb>`.
 
+pub mod add_call;
 pub mod banner;
 pub mod chart;
 pub mod field;

@@ -159,20 +159,24 @@ fn connect(
     from: String,
     to: String,
 ) -> Result<(), String> {
-    if from == to {
-        return Err("A component cannot call itself.".into());
-    }
     if !s.components.iter().any(|c| c.id == to) {
         return Err(format!("There is no component `{to}`."));
     }
     let c = s
         .components
-        .iter_mut()
+        .iter()
         .find(|c| c.id == from)
         .ok_or_else(|| format!("There is no component `{from}`."))?;
     if c.next.contains(&to) {
         return Err(format!("`{from}` already calls `{to}`."));
     }
+    // Refused rather than left to the check: a cycle would stop every run.
+    if let Some(why) = super::cycle_reason(s, &from, &to) {
+        return Err(why);
+    }
+    let Some(c) = s.components.iter_mut().find(|c| c.id == from) else {
+        return Err(format!("There is no component `{from}`."));
+    };
     c.next.push(to.clone());
     *selection = vec![Sel::Link(from, to)];
     Ok(())

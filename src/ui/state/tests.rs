@@ -332,3 +332,23 @@ fn notices_say_whether_they_are_a_shrug_or_a_refusal() {
     let st = st.apply(Action::SelectAll);
     assert!(st.notice.is_none());
 }
+
+#[test]
+fn a_call_that_would_close_a_cycle_is_refused_and_changes_nothing() {
+    let st = reference().apply(Action::Connect {
+        from: "app".into(),
+        to: "lb".into(),
+    });
+    let n = st.notice.clone().unwrap();
+    assert_eq!(n.kind, NoticeKind::Refused);
+    assert!(n.text.contains("cycle"), "{}", n.text);
+    assert!(!st.can_undo());
+    assert_eq!(st.scenario, base());
+    // A call downstream is still fine.
+    let st = st.apply(Action::Connect {
+        from: "lb".into(),
+        to: "app".into(),
+    });
+    assert!(st.notice.is_none());
+    assert_eq!(st.selection, vec![Sel::Link("lb".into(), "app".into())]);
+}

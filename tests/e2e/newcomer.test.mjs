@@ -1,0 +1,79 @@
+// End-to-end tests of what a newcomer meets (issue 14): wiring by keyboard, the inspector's
+// figures after an edit, placing a new component, the charts' zoom and the incidents. Each test
+// uses a fresh profile and takes screenshots of what it checks.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { servedApp, settled, openPage, screenshot } from "./harness.mjs";
+
+const served = servedApp();
+
+const edges = (page) =>
+  page.$$eval("[data-edge]", (els) => els.map((e) => e.getAttribute("data-edge")).sort());
+const box = (page, id) => page.locator(`[data-node-id=${id}] .node-box`).boundingBox();
+
+test("keyboard wiring: ArrowDown in 'Add a call to…' only chooses; upstream targets are disabled; a cycle is refused; back edges loop under", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  const before = await edges(page);
+  assert.deepEqual(before, ["app->db", "lb->web", "web->app"]);
+
+  // lb may call app or db: the first ArrowDown chooses app and adds nothing.
+  await page.locator("[data-node-id=lb]").click();
+  const list = page.locator("#add-call");
+  await list.focus();
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await list.inputValue(), "app", "ArrowDown moves to the first target");
+  assert.deepEqual(await edges(page), before, "choosing a target does not add the call");
+  assert.equal(await page.locator("#add-call-button").isDisabled(), false);
+  await screenshot(page, "wiring-chosen");
+  // Enter in the list makes the call.
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector('[data-edge="lb->app"]') !== null);
+  assert.deepEqual(await edges(page), ["app->db", "lb->app", "lb->web", "web->app"]);
+  await page.keyboard.press("Control+z");
+  await page.waitForFunction(() => document.querySelector('[data-edge="lb->app"]') === null);
+
+  // app: every other component is upstream; the list says so and offers nothing to commit.
+  await page.locator("[data-node-id=app]").click();
+  const options = await page.$$eval("#add-call option", (os) => os.map((o) => [o.value, o.disabled, o.textContent]));
+  assert.deepEqual(options.slice(1), [
+    ["lb", true, "lb (would make a cycle)"],
+    ["web", true, "web (would make a cycle)"],
+  ]);
+  assert.equal(await page.locator("#add-call").isDisabled(), true);
+  assert.equal(await page.locator("#add-call-button").isDisabled(), true);
+  await screenshot(page, "wiring-upstream-disabled");
+
+  // Dragging app's handle onto lb is refused with a message naming the loop.
+  const handle = await page.locator("[data-handle-for=app]").boundingBox();
+  const lb = await box(page, "lb");
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(lb.x + lb.width / 2, lb.y + lb.height / 2, { steps: 10 });
+  await page.mouse.up();
+  const banner = page.locator("#action-error");
+  await banner.waitFor({ timeout: 5_000 });
+  assert.match(await banner.textContent(), /`app` cannot call `lb`.*lb → web → app.*cycle/);
+  assert.deepEqual(await edges(page), before, "the refused call is not added");
+  await screenshot(page, "wiring-cycle-refused");
+
+  // A scenario that already has a cycle (imported): the back edge app → lb is dashed and loops
+  // under the nodes instead of crossing the forward edges.
+  const cyclic = JSON.parse(readFileSync(new URL("../../src/scenario/builtins/liferay-reference.json", import.meta.url)));
+  cyclic.components.find((c) => c.id === "app").next.push("lb");
+  await page.locator("#import-file").setInputFiles({
+    name: "cyclic.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(cyclic)),
+  });
+  const back = page.locator('[data-edge="app->lb"]');
+  await back.waitFor({ timeout: 10_000 });
+  assert.match(await back.getAttribute("class"), /\bback\b.*\bcycle\b/);
+  assert.match(await page.locator('[data-edge="lb->web"]').getAttribute("class"), /\bcycle\b/);
+  assert.doesNotMatch(await page.locator('[data-edge="app->db"]').getAttribute("class"), /cycle/);
+  const line = await back.locator(".edge-line").boundingBox();
+  const bottoms = await Promise.all(["lb", "web", "app"].map(async (id) => { const b = await box(page, id); return b.y + b.height; }));
+  assert.ok(line.y + line.height > Math.max(...bottoms) + 5, `the back edge runs under the nodes: ${JSON.stringify(line)} vs ${bottoms}`);
+  assert.match(await page.locator("#problems").textContent(), /cycle in next/);
+  await screenshot(page, "wiring-back-edge");
+  assert.deepEqual(errors, []);
+});
