@@ -6,7 +6,7 @@ pub mod charts;
 pub mod format;
 pub mod metric;
 
-pub use format::{duration_s, percent, percent_of};
+pub use format::{duration_s, percent, percent_of, thousands};
 pub use metric::{Metric, Unit};
 
 use crate::sim::Report;

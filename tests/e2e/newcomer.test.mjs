@@ -77,3 +77,41 @@ test("keyboard wiring: ArrowDown in 'Add a call to…' only chooses; upstream ta
   await screenshot(page, "wiring-back-edge");
   assert.deepEqual(errors, []);
 });
+
+test("inspector figures: fresh after a run, marked stale after an edit, never another component's", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  await page.locator("[data-node-id=lb]").click();
+  const figures = page.locator("#component-figures");
+  await figures.waitFor();
+  assert.equal(await figures.getAttribute("data-stale"), "false");
+  assert.equal(await page.locator("#component-figures-stale").count(), 0);
+  assert.match(await figures.textContent(), /Served\d{1,3}(,\d{3})+ requests/, "thousands separators");
+  assert.match(await figures.textContent(), /Nodes2/);
+
+  // An edit elsewhere (app gets 4 nodes): lb's figures stay, marked stale.
+  await page.locator("[data-node-id=app]").click();
+  const nodes = page.locator("#f-components-2--spec-app-nodes");
+  await nodes.fill("4");
+  await nodes.press("Enter");
+  await page.waitForFunction(() => document.querySelector("[data-node-id=app] .node-params")?.textContent.startsWith("4 nodes"));
+  // app itself changed: its old figures are another app's, so none are shown.
+  assert.equal(await figures.count(), 0);
+  assert.match(await page.locator("#component-figures-none").textContent(), /app has changed since the last run/);
+  await page.locator("[data-node-id=lb]").click();
+  assert.equal(await figures.getAttribute("data-stale"), "true");
+  assert.match(await page.locator("#component-figures-stale").textContent(), /Stale.*Run to update/);
+  await screenshot(page, "figures-stale");
+
+  // The pair deleted and a new (single) load balancer added: it takes the id lb, but the old
+  // pair's "Served … · Nodes 2" is not shown for it.
+  await page.keyboard.press("Delete");
+  await page.waitForFunction(() => document.querySelector("[data-node-id=lb]") === null);
+  await page.locator("#palette-load_balancer").click();
+  await page.locator("[data-node-id=lb]").waitFor();
+  await page.waitForFunction(() => /Load balancer: lb/.test(document.querySelector("#inspector h3")?.textContent ?? ""));
+  assert.equal(await figures.count(), 0, "no figures of the old pair");
+  assert.match(await page.locator("#component-figures-none").textContent(), /lb has changed since the last run: Run to see its figures/);
+  await screenshot(page, "figures-new-component");
+  assert.deepEqual(errors, []);
+});

@@ -4,6 +4,7 @@ pub mod add_call;
 pub mod banner;
 pub mod chart;
 pub mod field;
+pub mod figures;
 pub mod footer;
 pub mod header;
 pub mod help;
