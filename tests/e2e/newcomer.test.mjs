@@ -115,3 +115,62 @@ test("inspector figures: fresh after a run, marked stale after an edit, never an
   await screenshot(page, "figures-new-component");
   assert.deepEqual(errors, []);
 });
+
+test("a new component: the first is the entry, the next goes beside the selected one and is wired; an unwired draft only warns", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  await page.locator("#new-button").click();
+  await page.waitForFunction(() => document.querySelectorAll("[data-node-id]").length === 0, null, { timeout: 10_000 });
+
+  // The first component is the entry point (its ⇥ badge; no entry problem).
+  await page.locator("#palette-load_balancer").click();
+  await page.locator("[data-node-id=lb] .node-badge").first().waitFor();
+  assert.equal(await page.locator('#problems [data-path="traffic.entry"]').count(), 0);
+  // With lb selected, Web tier goes one column right of it, at its height, and lb calls it;
+  // then App cluster beside web, called by web.
+  await page.locator("#palette-web").click();
+  await page.locator('[data-edge="lb->web"]').waitFor();
+  await page.locator("#palette-app").click();
+  await page.locator('[data-edge="web->app"]').waitFor();
+  const [lb, web, app] = [await box(page, "lb"), await box(page, "web"), await box(page, "app")];
+  const cy = (b) => b.y + b.height / 2;
+  assert.ok(Math.abs(cy(web) - cy(lb)) < 1 && Math.abs(cy(app) - cy(web)) < 1, `one row: ${JSON.stringify([lb, web, app])}`);
+  assert.ok(web.x > lb.x + lb.width && app.x > web.x + web.width, "left to right, without overlap");
+  assert.deepEqual(await edges(page), ["lb->web", "web->app"]);
+  await screenshot(page, "new-component-wired");
+
+  // No entry: the problem is a link to the entry checkboxes, even from another selection.
+  await page.locator("[data-node-id=web]").click();
+  await page.locator("#inspector h3").first().waitFor();
+  const canvas = await page.locator("#topology-canvas").boundingBox();
+  await page.mouse.click(canvas.x + 30, canvas.y + canvas.height - 30);
+  await page.locator("#entry-lb").uncheck();
+  const entryProblem = page.locator('#problems [data-path="traffic.entry"] button');
+  await entryProblem.waitFor();
+  assert.match(await entryProblem.textContent(), /needs at least one entry component/);
+  await page.locator("[data-node-id=web]").click();
+  await entryProblem.click();
+  await page.waitForFunction(() => document.activeElement?.id === "entry-lb");
+  assert.match(await page.locator("#inspector h3").first().textContent(), /Scenario/);
+  await screenshot(page, "entry-problem-followed");
+  await page.keyboard.press("Space");
+  await page.waitForFunction(() => document.querySelector('#problems [data-path="traffic.entry"]') === null);
+
+  // A draft dropped on the canvas, not wired yet: a warning, and Run still runs.
+  const drop = { x: Math.round(canvas.width * 0.5), y: Math.round(canvas.height - 60) };
+  await page.locator("#palette-cache").dragTo(page.locator("#topology-canvas"), { targetPosition: drop });
+  await page.locator("[data-node-id=cache]").waitFor();
+  const draft = page.locator("#problems li[data-component=cache]");
+  await draft.first().waitFor();
+  assert.deepEqual(await draft.evaluateAll((ls) => ls.map((l) => l.className)), ["warning"]);
+  assert.match(await draft.textContent(), /unreachable.*gets no traffic/);
+  assert.match(await page.locator("[data-node-id=cache]").getAttribute("class"), /has-warning/);
+  const before = (await page.locator("#digest").textContent()).trim();
+  await page.locator("#run-button").click();
+  await page.waitForFunction((d) => {
+    const now = document.querySelector("#digest")?.textContent?.trim() ?? "";
+    return /^[0-9a-f]{8,}$/.test(now) && now !== d;
+  }, before, { timeout: 90_000 });
+  await screenshot(page, "draft-warning-runs");
+  assert.deepEqual(errors, []);
+});

@@ -251,7 +251,7 @@ fn settings(s: &Scenario, json: &Value, ctx: &FormCtx) -> Html {
         { field("horizon") }
         { ctx.field("fidelity", "fidelity", Some(&fidelity), None) }
         <fieldset class="group"><legend>{ "Traffic" }</legend>
-            <div class="field"><span class="label">{ "Entry points (receive client traffic)" }</span><div class="checks">{ for entry_boxes }</div></div>
+            <div class="field" id="f-traffic-entry"><span class="label">{ "Entry points (receive client traffic)" }</span><div class="checks">{ for entry_boxes }</div></div>
             { ctx.object("traffic", &{ let mut t = traffic; t.remove("entry"); t }, defaults.as_ref()) }
         </fieldset>
         { ctx.value("routing", "routing", &routing, None) }
