@@ -174,3 +174,58 @@ test("a new component: the first is the entry, the next goes beside the selected
   await screenshot(page, "draft-warning-runs");
   assert.deepEqual(errors, []);
 });
+
+/** Seconds from the app's duration text (`12.0 s`, `3.5 min`, `2.1 h`, …). */
+function seconds(text) {
+  const m = text.trim().match(/^(-?[\d.]+) (µs|ms|s|min|h|d|y)$/);
+  assert.ok(m, `a duration: ${text}`);
+  const unit = { "µs": 1e-6, ms: 1e-3, s: 1, min: 60, h: 3600, d: 86400, y: 365 * 86400 }[m[2]];
+  return Number(m[1]) * unit;
+}
+
+async function shownRange(page) {
+  const text = await page.locator("#chart-range").textContent();
+  const [from, to] = text.replace(/^Showing /, "").split(" – ");
+  return [seconds(from), seconds(to)];
+}
+
+const pixels = (page, key) => page.locator(`#chart-${key} canvas`).evaluate((c) => c.toDataURL());
+
+test("charts: drag to zoom all four to a time range, a shared crosshair, double-click resets", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  await page.locator("#charts").scrollIntoViewIfNeeded();
+  assert.equal(await page.locator("#chart-zoom").getAttribute("data-zoomed"), "false");
+  const before = await Promise.all(["success-rate", "sessions"].map((k) => pixels(page, k)));
+  const c = await page.locator("#chart-success-rate canvas").boundingBox();
+  // The plot spans 66..550 of the canvas's 560 px; drag from 30 % to 60 % of it.
+  const scale = c.width / 560;
+  const at = (f) => c.x + (66 + 484 * f) * scale;
+  const y = c.y + c.height / 2;
+  await page.mouse.move(at(0.3), y);
+  await page.mouse.down();
+  await page.mouse.move(at(0.6), y, { steps: 8 });
+  assert.equal(await page.locator("#chart-success-rate .chart-zoom-band").count(), 1, "the range is shown while dragging");
+  await screenshot(page, "chart-zoom-dragging");
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector("#chart-zoom")?.dataset.zoomed === "true");
+  // The default run is an hour: 30 %..60 % is 18..36 min.
+  const [from, to] = await shownRange(page);
+  assert.ok(Math.abs(from - 1080) < 30 && Math.abs(to - 2160) < 30, `range ${from}..${to}`);
+  const after = await Promise.all(["success-rate", "sessions"].map((k) => pixels(page, k)));
+  assert.notEqual(after[0], before[0], "the dragged chart is redrawn");
+  assert.notEqual(after[1], before[1], "the other charts follow");
+  // One crosshair for the four charts: hovering one shows a cursor and a readout on each.
+  await page.mouse.move(at(0.5), y);
+  await page.waitForFunction(() => document.querySelectorAll(".chart-cursor").length === 4);
+  for (const k of ["success-rate", "failures-by-cause", "sessions", "latency"]) {
+    assert.match(await page.locator(`#chart-${k}-hover`).textContent(), /^at \d/, k);
+  }
+  await screenshot(page, "chart-zoomed");
+  // Double-click: the whole run again.
+  await page.mouse.dblclick(at(0.5), y);
+  await page.waitForFunction(() => document.querySelector("#chart-zoom")?.dataset.zoomed === "false");
+  assert.equal(await pixels(page, "sessions"), before[1], "reset draws the whole run as before");
+  await screenshot(page, "chart-zoom-reset");
+  assert.deepEqual(errors, []);
+});

@@ -1,6 +1,7 @@
 //! The results: summary cards, the four charts, the incident table (seed 003's failure table)
 //! and exports (report JSON and CSV).
 
+use crate::report::charts_range::TimeRange;
 use crate::report::{self, charts::ChartKind};
 use crate::sim::Report;
 use crate::ui::components::chart::Chart;
@@ -26,6 +27,17 @@ pub const INCIDENT_ROWS: usize = 200;
 #[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
     let shown = use_state(|| INCIDENT_ROWS);
+    // The charts' zoom (`None`: the whole run) and crosshair, shared by the four; a new report
+    // shows the whole run.
+    let zoom = use_state_eq(|| None::<TimeRange>);
+    let hover = use_state_eq(|| None::<usize>);
+    {
+        let (zoom, hover) = (zoom.clone(), hover.clone());
+        use_effect_with(props.report.clone(), move |_| {
+            zoom.set(None);
+            hover.set(None);
+        });
+    }
     use_effect_with(props.report.is_some(), |shown| {
         if *shown {
             crate::web::mark_first_results();
@@ -90,9 +102,7 @@ pub fn results(props: &ResultsProps) -> Html {
                     </div>
                 }) }
             </div>
-            <div class="charts">
-                { for ChartKind::ALL.iter().map(|k| html! { <Chart kind={*k} report={r.clone()} dark={props.dark} /> }) }
-            </div>
+            { charts(&r, &zoom, &hover, props.dark) }
             <h3>{ "Incidents" }</h3>
             <table class="incidents" id="incident-table" data-testid="incident-table">
                 <caption class="sr-only">{ "Incidents, in the form of seed 003's failure table" }</caption>
@@ -119,6 +129,46 @@ pub fn results(props: &ResultsProps) -> Html {
             <super::ShowMore total={r.incidents.len()} shown={*shown} step={INCIDENT_ROWS} what="incidents"
                 onmore={{ let shown = shown.clone(); Callback::from(move |n| shown.set(n)) }} />
         </div>
+    }
+}
+
+/// The four charts with the zoom's state: the range shown and a button to show the whole run.
+fn charts(
+    r: &Rc<Report>,
+    zoom: &UseStateHandle<Option<TimeRange>>,
+    hover: &UseStateHandle<Option<usize>>,
+    dark: bool,
+) -> Html {
+    let view = (**zoom).unwrap_or_else(|| TimeRange::full(r));
+    let onzoom = {
+        let zoom = zoom.clone();
+        Callback::from(move |z: Option<TimeRange>| zoom.set(z))
+    };
+    let onhover = {
+        let hover = hover.clone();
+        Callback::from(move |h: Option<usize>| hover.set(h))
+    };
+    let shown = format!(
+        "{} – {}",
+        report::duration_s(view.from_s),
+        report::duration_s(view.to_s)
+    );
+    html! {
+        <>
+        <div class="chart-zoom" id="chart-zoom" data-zoomed={zoom.is_some().to_string()}>
+            if zoom.is_some() {
+                <span id="chart-range">{ format!("Showing {shown}") }</span>
+                <button class="btn small" id="chart-zoom-reset" onclick={onzoom.reform(|_: MouseEvent| None)}>{ "Show the whole run" }</button>
+            } else {
+                <span class="hint">{ "Drag across a chart to zoom in on a time range; double-click to show the whole run again." }</span>
+            }
+        </div>
+        <div class="charts" id="charts">
+            { for ChartKind::ALL.iter().map(|k| html! {
+                <Chart kind={*k} report={r.clone()} {dark} {view} onzoom={onzoom.clone()} hover={**hover} onhover={onhover.clone()} />
+            }) }
+        </div>
+        </>
     }
 }
 
