@@ -229,3 +229,25 @@ test("charts: drag to zoom all four to a time range, a shared crosshair, double-
   await screenshot(page, "chart-zoom-reset");
   assert.deepEqual(errors, []);
 });
+
+test("incidents: a click zooms the charts to that incident", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  const rows = page.locator("[data-testid=incident-row]");
+  assert.ok((await rows.count()) >= 2, "the default run has incidents");
+  for (const i of [1, 0]) {
+    const row = rows.nth(i);
+    const start = seconds(await row.locator("td").nth(3).textContent());
+    const rto = seconds(await row.locator("td").nth(4).textContent());
+    await row.click();
+    await page.waitForFunction(() => document.querySelector("#chart-zoom")?.dataset.zoomed === "true");
+    const [from, to] = await shownRange(page);
+    assert.ok(from < start && to > start + rto, `incident ${i} at ${start} s (RTO ${rto} s) in ${from}..${to}`);
+    assert.ok(to - from < 1800, `zoomed in: ${from}..${to}`);
+  }
+  assert.ok(await page.locator("#charts").isVisible());
+  await screenshot(page, "incident-zoom");
+  await page.locator("#chart-zoom-reset").click();
+  await page.waitForFunction(() => document.querySelector("#chart-zoom")?.dataset.zoomed === "false");
+  assert.deepEqual(errors, []);
+});

@@ -1,7 +1,7 @@
 //! The results: summary cards, the four charts, the incident table (seed 003's failure table)
 //! and exports (report JSON and CSV).
 
-use crate::report::charts_range::TimeRange;
+use crate::report::charts_range::{around, TimeRange};
 use crate::report::{self, charts::ChartKind};
 use crate::sim::Report;
 use crate::ui::components::chart::Chart;
@@ -117,7 +117,8 @@ pub fn results(props: &ResultsProps) -> Html {
                         <tr class="none"><td colspan="10">{ "No incidents: no request failed because of a fault." }</td></tr>
                     }
                     { for r.incidents.iter().take(*shown).enumerate().map(|(i, inc)| html! {
-                        <tr class="incident-row" data-testid="incident-row" data-incident-index={i.to_string()}>
+                        <tr class="incident-row" data-testid="incident-row" data-incident-index={i.to_string()}
+                            onclick={show_incident(&zoom, &r, inc.start_s, inc.start_s + inc.rto_s)} title="Click to zoom the charts to this incident">
                             <td>{ i + 1 }</td><td>{ inc.trigger.clone() }</td><td>{ inc.component.clone() }</td>
                             <td>{ report::duration_s(inc.start_s) }</td><td>{ report::duration_s(inc.rto_s) }</td>
                             <td>{ inc.requests_failed }</td><td>{ inc.sessions_lost }</td><td>{ inc.writes_lost }</td>
@@ -130,6 +131,25 @@ pub fn results(props: &ResultsProps) -> Html {
                 onmore={{ let shown = shown.clone(); Callback::from(move |n| shown.set(n)) }} />
         </div>
     }
+}
+
+/// Zooms the charts to the span `from_s..to_s` (an incident) and brings them into view.
+fn show_incident(
+    zoom: &UseStateHandle<Option<TimeRange>>,
+    r: &Rc<Report>,
+    from_s: f64,
+    to_s: f64,
+) -> Callback<MouseEvent> {
+    let (zoom, r) = (zoom.clone(), r.clone());
+    Callback::from(move |_| {
+        zoom.set(Some(around(&r, from_s, to_s)));
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("charts"))
+        {
+            el.scroll_into_view();
+        }
+    })
 }
 
 /// The four charts with the zoom's state: the range shown and a button to show the whole run.
