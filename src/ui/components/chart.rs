@@ -41,37 +41,15 @@ fn canvas_x(e: &MouseEvent) -> Option<(f64, f64)> {
     ))
 }
 
-#[function_component(Chart)]
-pub fn chart(props: &ChartProps) -> Html {
-    let canvas_ref = use_node_ref();
-    let hover = props.hover;
-    // A zoom being dragged: where it started and where the pointer is (canvas pixels).
-    let band = use_state_eq(|| None::<(f64, f64)>);
-    let error = use_state_eq(|| None::<String>);
-    {
-        let canvas_ref = canvas_ref.clone();
-        let error = error.clone();
-        let kind = props.kind;
-        use_effect_with(
-            (props.report.clone(), props.dark, props.view),
-            move |(report, dark, view)| {
-                if let Some(canvas) = canvas_ref.cast::<web_sys::HtmlCanvasElement>() {
-                    let theme = if *dark { Theme::DARK } else { Theme::LIGHT };
-                    match plotters_canvas::CanvasBackend::with_canvas_object(canvas) {
-                        Some(backend) => {
-                            use plotters::prelude::IntoDrawingArea;
-                            let root = backend.into_drawing_area();
-                            error.set(charts::draw_view(kind, &root, report, &theme, view).err());
-                        }
-                        None => error.set(Some("this browser cannot draw on a canvas".into())),
-                    }
-                }
-            },
-        );
-    }
-    // The window under the pointer (or chosen with the arrow keys): its values are shown below
-    // the chart and a cursor marks it; the mapping is `charts::window_at`, the drawing's layout.
-    let n = props.report.series.t_s.len();
+/// The pointer's handlers on a chart: the crosshair follows it; a drag selects a time range.
+struct Pointer {
+    onmousemove: Callback<MouseEvent>,
+    onmousedown: Callback<MouseEvent>,
+    onmouseup: Callback<MouseEvent>,
+    onmouseleave: Callback<MouseEvent>,
+}
+
+fn pointer(props: &ChartProps, band: &UseStateHandle<Option<(f64, f64)>>) -> Pointer {
     let onmousemove = {
         let (onhover, band, report, view) = (
             props.onhover.clone(),
@@ -115,7 +93,6 @@ pub fn chart(props: &ChartProps) -> Html {
             }
         })
     };
-    let ondblclick = props.onzoom.reform(|_: MouseEvent| None);
     let onmouseleave = {
         let (onhover, band) = (props.onhover.clone(), band.clone());
         Callback::from(move |_| {
@@ -123,6 +100,52 @@ pub fn chart(props: &ChartProps) -> Html {
             onhover.emit(None)
         })
     };
+    Pointer {
+        onmousemove,
+        onmousedown,
+        onmouseup,
+        onmouseleave,
+    }
+}
+
+#[function_component(Chart)]
+pub fn chart(props: &ChartProps) -> Html {
+    let canvas_ref = use_node_ref();
+    let hover = props.hover;
+    // A zoom being dragged: where it started and where the pointer is (canvas pixels).
+    let band = use_state_eq(|| None::<(f64, f64)>);
+    let error = use_state_eq(|| None::<String>);
+    {
+        let canvas_ref = canvas_ref.clone();
+        let error = error.clone();
+        let kind = props.kind;
+        use_effect_with(
+            (props.report.clone(), props.dark, props.view),
+            move |(report, dark, view)| {
+                if let Some(canvas) = canvas_ref.cast::<web_sys::HtmlCanvasElement>() {
+                    let theme = if *dark { Theme::DARK } else { Theme::LIGHT };
+                    match plotters_canvas::CanvasBackend::with_canvas_object(canvas) {
+                        Some(backend) => {
+                            use plotters::prelude::IntoDrawingArea;
+                            let root = backend.into_drawing_area();
+                            error.set(charts::draw_view(kind, &root, report, &theme, view).err());
+                        }
+                        None => error.set(Some("this browser cannot draw on a canvas".into())),
+                    }
+                }
+            },
+        );
+    }
+    // The window under the pointer (or chosen with the arrow keys): its values are shown below
+    // the chart and a cursor marks it; the mapping is `charts::window_at`, the drawing's layout.
+    let n = props.report.series.t_s.len();
+    let Pointer {
+        onmousemove,
+        onmousedown,
+        onmouseup,
+        onmouseleave,
+    } = pointer(props, &band);
+    let ondblclick = props.onzoom.reform(|_: MouseEvent| None);
     let onkeydown = {
         let onhover = props.onhover.clone();
         Callback::from(move |e: KeyboardEvent| {
