@@ -88,6 +88,17 @@ test("inspector figures: fresh after a run, marked stale after an edit, never an
   assert.equal(await page.locator("#component-figures-stale").count(), 0);
   assert.match(await figures.textContent(), /Served\d{1,3}(,\d{3})+ requests/, "thousands separators");
   assert.match(await figures.textContent(), /Nodes2/);
+  // A load balancer's parameters start with its mode and stickiness; MTBF / MTTR written out.
+  const params = await page.$$eval("#inspector fieldset.group:first-of-type > .field > label", (ls) => ls.map((l) => l.textContent));
+  assert.deepEqual(params.slice(0, 2), ["Mode", "Sticky"], `${params}`);
+  await page.locator("#random-failures").check();
+  await page.locator("#f-components-0--failure-mtbf").waitFor();
+  assert.equal(await page.locator('label[for="f-components-0--failure-mtbf"]').textContent(), "MTBF");
+  assert.equal(await page.locator('label[for="f-components-0--failure-mttr"]').textContent(), "MTTR");
+  await screenshot(page, "inspector-lb-fields");
+  await page.keyboard.press("Control+z");
+  await page.waitForFunction(() => document.querySelector("#f-components-0--failure-mtbf") === null);
+  await page.locator("[data-node-id=lb]").click();
 
   // An edit elsewhere (app gets 4 nodes): lb's figures stay, marked stale.
   await page.locator("[data-node-id=app]").click();
