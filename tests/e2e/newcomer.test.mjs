@@ -96,7 +96,7 @@ test("inspector figures: fresh after a run, marked stale after an edit, never an
   assert.equal(await page.locator('label[for="f-components-0--failure-mtbf"]').textContent(), "MTBF");
   assert.equal(await page.locator('label[for="f-components-0--failure-mttr"]').textContent(), "MTTR");
   await screenshot(page, "inspector-lb-fields");
-  await page.keyboard.press("Control+z");
+  await page.locator("#undo-button").click();
   await page.waitForFunction(() => document.querySelector("#f-components-0--failure-mtbf") === null);
   await page.locator("[data-node-id=lb]").click();
 
