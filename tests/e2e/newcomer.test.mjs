@@ -258,6 +258,18 @@ test("incidents: a click zooms the charts to that incident", async () => {
   }
   assert.ok(await page.locator("#charts").isVisible());
   await screenshot(page, "incident-zoom");
+  // Sorted by failed requests, largest first (a second click on the header); filtered by text.
+  const failed = async () => (await rows.evaluateAll((rs) => rs.map((r) => Number(r.cells[5].textContent.replace(/,/g, "")))));
+  await page.locator('button[data-sort="Failed requests"]').click();
+  await page.locator('button[data-sort="Failed requests"]').click();
+  const desc = await failed();
+  assert.deepEqual(desc, [...desc].sort((a, b) => b - a), `largest first: ${desc}`);
+  assert.equal(await page.locator('th:has(button[data-sort="Failed requests"])').getAttribute("aria-sort"), "descending");
+  await page.locator("#incident-filter").fill("lb#");
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=incident-row]").length === 1);
+  assert.match(await rows.first().locator("td").nth(2).textContent(), /^lb#/);
+  assert.match(await page.locator("#incident-count").textContent(), /^1 of \d+/);
+  await screenshot(page, "incidents-sorted-filtered");
   await page.locator("#chart-zoom-reset").click();
   await page.waitForFunction(() => document.querySelector("#chart-zoom")?.dataset.zoomed === "false");
   assert.deepEqual(errors, []);

@@ -8,6 +8,7 @@ pub mod figures;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod incidents;
 pub mod inspector;
 pub mod library; // issue 12: the Library panel, New, and the root that hosts the app
 pub mod palette;

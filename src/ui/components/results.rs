@@ -5,6 +5,7 @@ use crate::report::charts_range::{around, TimeRange};
 use crate::report::{self, charts::ChartKind};
 use crate::sim::Report;
 use crate::ui::components::chart::Chart;
+use crate::ui::components::incidents::Incidents;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -20,13 +21,8 @@ pub struct ResultsProps {
     pub onerror: Callback<String>,
 }
 
-/// Incident rows drawn at first (and per "Show more"): a run with a million random failures
-/// must not build a million table rows; the report and its exports keep them all.
-pub const INCIDENT_ROWS: usize = 200;
-
 #[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
-    let shown = use_state(|| INCIDENT_ROWS);
     // The charts' zoom (`None`: the whole run) and crosshair, shared by the four; a new report
     // shows the whole run.
     let zoom = use_state_eq(|| None::<TimeRange>);
@@ -103,45 +99,15 @@ pub fn results(props: &ResultsProps) -> Html {
                 }) }
             </div>
             { charts(&r, &zoom, &hover, props.dark) }
-            <h3>{ "Incidents" }</h3>
-            <table class="incidents" id="incident-table" data-testid="incident-table">
-                <caption class="sr-only">{ "Incidents, in the form of seed 003's failure table" }</caption>
-                <thead><tr>
-                    <th scope="col">{ "#" }</th><th scope="col">{ "Trigger" }</th><th scope="col">{ "Component" }</th>
-                    <th scope="col">{ "Start" }</th><th scope="col">{ "RTO" }</th><th scope="col">{ "Failed requests" }</th>
-                    <th scope="col">{ "Lost sessions" }</th><th scope="col">{ "Lost writes" }</th><th scope="col">{ "RPO" }</th>
-                    <th scope="col">{ "Recovery" }</th>
-                </tr></thead>
-                <tbody>
-                    if r.incidents.is_empty() {
-                        <tr class="none"><td colspan="10">{ "No incidents: no request failed because of a fault." }</td></tr>
-                    }
-                    { for r.incidents.iter().take(*shown).enumerate().map(|(i, inc)| html! {
-                        <tr class="incident-row" data-testid="incident-row" data-incident-index={i.to_string()}
-                            onclick={show_incident(&zoom, &r, inc.start_s, inc.start_s + inc.rto_s)} title="Click to zoom the charts to this incident">
-                            <td>{ i + 1 }</td><td>{ inc.trigger.clone() }</td><td>{ inc.component.clone() }</td>
-                            <td>{ report::duration_s(inc.start_s) }</td><td>{ report::duration_s(inc.rto_s) }</td>
-                            <td>{ inc.requests_failed }</td><td>{ inc.sessions_lost }</td><td>{ inc.writes_lost }</td>
-                            <td>{ report::duration_s(inc.rpo_s) }</td><td>{ inc.recovery.clone() }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-            <super::ShowMore total={r.incidents.len()} shown={*shown} step={INCIDENT_ROWS} what="incidents"
-                onmore={{ let shown = shown.clone(); Callback::from(move |n| shown.set(n)) }} />
+            <Incidents report={r.clone()} onshow={show_incident(&zoom, &r)} />
         </div>
     }
 }
 
-/// Zooms the charts to the span `from_s..to_s` (an incident) and brings them into view.
-fn show_incident(
-    zoom: &UseStateHandle<Option<TimeRange>>,
-    r: &Rc<Report>,
-    from_s: f64,
-    to_s: f64,
-) -> Callback<MouseEvent> {
+/// Zooms the charts to an incident's span (start, end) and brings them into view.
+fn show_incident(zoom: &UseStateHandle<Option<TimeRange>>, r: &Rc<Report>) -> Callback<(f64, f64)> {
     let (zoom, r) = (zoom.clone(), r.clone());
-    Callback::from(move |_| {
+    Callback::from(move |(from_s, to_s): (f64, f64)| {
         zoom.set(Some(around(&r, from_s, to_s)));
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
