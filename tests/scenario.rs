@@ -240,8 +240,8 @@ fn duplicate_ids() {
         &[
             "error components[1].id: duplicate component id `lb`",
             "error components[0].next[0]: cycle in next: lb → lb",
-            "error components[2]: `app` is unreachable",
-            "error components[3]: `db` is unreachable",
+            "warning components[2]: `app` is unreachable",
+            "warning components[3]: `db` is unreachable",
         ],
     );
     check_doc(
@@ -362,7 +362,7 @@ fn unreachable_components() {
             v["components"][2]["next"] = json!([]);
             v["components"][1]["next"] = json!(["db"]);
         },
-        &["error components[2]: `app` is unreachable: no path from traffic.entry through next leads to it"],
+        &["warning components[2]: `app` is unreachable: no path from traffic.entry through next leads to it, so it gets no traffic"],
     );
 }
 

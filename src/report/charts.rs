@@ -3,7 +3,9 @@
 //! a legend and the fault markers. Colours are the Okabe-Ito palette (safe for colour-blind
 //! readers).
 
+use crate::report::charts_range::TimeRange;
 use crate::report::Metric;
+use crate::sim::config::Fidelity;
 use crate::sim::report::{Marker, Series};
 use crate::sim::Report;
 use plotters::coord::types::RangedCoordf64;
@@ -85,8 +87,10 @@ impl Theme {
 }
 
 /// Time axis unit chosen from the run length.
-fn time_unit(max_s: f64) -> (f64, &'static str) {
-    if max_s > 2.0 * 86_400.0 {
+pub fn time_unit(max_s: f64) -> (f64, &'static str) {
+    if max_s > 2.0 * 365.0 * 86_400.0 {
+        (365.0 * 86_400.0, "time (years)")
+    } else if max_s > 2.0 * 86_400.0 {
         (86_400.0, "time (d)")
     } else if max_s > 3.0 * 3600.0 {
         (3600.0, "time (h)")
@@ -111,60 +115,84 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
 /// Height in pixels of the legend strip above the plot.
 const LEGEND_STRIP: u32 = 20;
 
-/// Draws one chart into `root`, filling it.
+/// Draws one chart of the whole run into `root`, filling it.
 pub fn draw<DB: DrawingBackend>(
     kind: ChartKind,
     root: &DrawingArea<DB, Shift>,
     r: &Report,
     theme: &Theme,
 ) -> DrawResult {
+    draw_view(kind, root, r, theme, &TimeRange::full(r))
+}
+
+/// Draws one chart into `root`, filling it, its time axis showing `view` (the zoom).
+pub fn draw_view<DB: DrawingBackend>(
+    kind: ChartKind,
+    root: &DrawingArea<DB, Shift>,
+    r: &Report,
+    theme: &Theme,
+    view: &TimeRange,
+) -> DrawResult {
     root.fill(&theme.bg).map_err(err)?;
     let s = &r.series;
     if s.t_s.is_empty() {
-        return draw_no_data(kind, root, theme);
+        return draw_message(
+            root,
+            &format!("{}: no data (run the scenario)", kind.title()),
+            theme,
+        );
     }
-    let t_max = x_span_s(r);
-    let (unit, x_label) = time_unit(t_max);
-    let xs: Vec<f64> = s.t_s.iter().map(|t| t / unit).collect();
-    let x_end = t_max / unit;
-    let lines = plot_lines(kind, s, xs.len());
+    if kind == ChartKind::Latency && r.fidelity == Fidelity::Flow {
+        return draw_message(
+            root,
+            "Latency: not modelled at flow level (run at request level for percentiles)",
+            theme,
+        );
+    }
+    let (unit, x_label) = time_unit(view.len_s());
+    // The windows that start in view (plotters does not clip what lies outside the axes).
+    let first = s.t_s.iter().position(|t| *t >= view.from_s).unwrap_or(0);
+    let last = s
+        .t_s
+        .iter()
+        .rposition(|t| *t <= view.to_s)
+        .unwrap_or(0)
+        .max(first);
+    let xs: Vec<f64> = s.t_s[first..=last].iter().map(|t| t / unit).collect();
+    let x_range = (view.from_s / unit, view.to_s / unit);
+    let lines = plot_lines(kind, s, s.t_s.len()).slice(first, last);
 
     // The legend gets its own strip above the plot, so that it never covers the data or the
     // fault markers' labels.
     let (strip, plot) = root.split_vertically(LEGEND_STRIP);
     draw_legend(&strip, &lines, theme)?;
-    let mut chart = draw_axes(&plot, x_end, x_label, &lines, theme)?;
+    let mut chart = draw_axes(&plot, x_range, x_label, &lines, theme)?;
     if lines.stacked {
         draw_stacked(&mut chart, &xs, &lines)?;
     } else {
         draw_line_series(&mut chart, &xs, &lines)?;
     }
-    let x_axis = (unit, x_end);
     draw_markers(
         &mut chart,
         root,
         &s.markers,
-        x_axis,
+        (unit, x_range),
         (lines.y_min, lines.y_max),
         theme,
     )?;
     root.present().map_err(err)
 }
 
-/// The chart of a run that has no windows yet: its title and a hint, in place of the plot.
-fn draw_no_data<DB: DrawingBackend>(
-    kind: ChartKind,
+/// A message in place of the plot (no windows yet, or nothing modelled).
+fn draw_message<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
+    text: &str,
     theme: &Theme,
 ) -> DrawResult {
     let (_, h) = root.dim_in_pixel();
     let style = ("sans-serif", 14).into_font().color(&theme.fg);
-    root.draw(&Text::new(
-        format!("{}: no data (run the scenario)", kind.title()),
-        (12, (h / 2) as i32),
-        style,
-    ))
-    .map_err(err)?;
+    root.draw(&Text::new(text.to_string(), (12, (h / 2) as i32), style))
+        .map_err(err)?;
     root.present().map_err(err)
 }
 
@@ -176,6 +204,20 @@ struct Lines {
     y_label: &'static str,
     y_min: f64,
     y_max: f64,
+}
+
+impl Lines {
+    /// Only the windows `first..=last` of each series (the ones in view).
+    fn slice(mut self, first: usize, last: usize) -> Lines {
+        for (_, _, v) in &mut self.series {
+            let end = (last + 1).min(v.len());
+            *v = v
+                .get(first.min(end)..end)
+                .map(<[f64]>::to_vec)
+                .unwrap_or_default();
+        }
+        self
+    }
 }
 
 /// The series of chart `kind` from the report's windows (`n` of them).
@@ -225,7 +267,7 @@ fn success_rate_lines(s: &Series) -> Lines {
         (lowest - 5.0).max(0.0).floor()
     };
     let series = vec![("success rate".into(), OKABE_ITO[0], v)];
-    unstacked(series, "success (%)", y_min, 100.5)
+    unstacked(series, "success (%)", y_min, 100.0)
 }
 
 /// Failed requests per window, one cumulative layer per cause.
@@ -312,13 +354,13 @@ fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The plot's coordinates: time from 0 to `x_end` (in the axis unit), the y axis of `lines`.
+/// The plot's coordinates: the time in view (in the axis unit), the y axis of `lines`.
 type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// The plot area with its axes, their units and the grid.
 fn draw_axes<'a, DB: DrawingBackend>(
     plot: &'a DrawingArea<DB, Shift>,
-    x_end: f64,
+    (x0, x1): (f64, f64),
     x_label: &str,
     lines: &Lines,
     theme: &Theme,
@@ -327,7 +369,7 @@ fn draw_axes<'a, DB: DrawingBackend>(
         .margin(PLOT_MARGIN as u32)
         .x_label_area_size(36)
         .y_label_area_size(Y_LABEL_AREA as u32)
-        .build_cartesian_2d(0.0..x_end, lines.y_min..lines.y_max)
+        .build_cartesian_2d(x0..x1, lines.y_min..lines.y_max)
         .map_err(err)?;
     chart
         .configure_mesh()
@@ -391,12 +433,12 @@ fn draw_line_series<DB: DrawingBackend>(
 
 /// Fault markers: a vertical line each, and short labels stacked in up to three rows so that
 /// they do not overlap (a label with no room is left out; the incident table has them all).
-/// `x_axis` is the time unit and the axis end, `y_span` the y axis; labels go on `root`.
+/// `x_axis` is the time unit and the axis's span, `y_span` the y axis; labels go on `root`.
 fn draw_markers<DB: DrawingBackend>(
     chart: &mut Plot<'_, DB>,
     root: &DrawingArea<DB, Shift>,
     markers: &[Marker],
-    (unit, x_end): (f64, f64),
+    (unit, (x0, x1)): (f64, (f64, f64)),
     (y_min, y_max): (f64, f64),
     theme: &Theme,
 ) -> DrawResult {
@@ -406,7 +448,7 @@ fn draw_markers<DB: DrawingBackend>(
     markers.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
     for m in markers {
         let x = m.t_s / unit;
-        if !(0.0..=x_end).contains(&x) {
+        if !(x0..=x1).contains(&x) {
             continue;
         }
         chart
@@ -457,29 +499,22 @@ pub fn x_span_s(r: &Report) -> f64 {
     t_max.max(r.horizon_s).max(1e-9)
 }
 
-/// The window drawn under pixel column `x_px` of a chart `width_px` wide (drawing pixels, as
-/// [`draw`] lays it out): the window that holds that moment, `None` off the plot.
+/// The window drawn under pixel column `x_px` of a chart `width_px` wide showing the whole run
+/// (drawing pixels, as [`draw`] lays it out): the window that holds that moment, `None` off
+/// the plot.
 pub fn window_at(r: &Report, x_px: f64, width_px: f64) -> Option<usize> {
-    let s = &r.series;
-    let left = PLOT_MARGIN + Y_LABEL_AREA;
-    let plot_w = width_px - left - PLOT_MARGIN;
-    if s.t_s.is_empty() || !x_px.is_finite() || plot_w <= 0.0 {
-        return None;
-    }
-    let frac = (x_px - left) / plot_w;
-    if !(0.0..=1.0).contains(&frac) {
-        return None;
-    }
-    let t = frac * x_span_s(r);
-    Some(s.t_s.iter().rposition(|w| *w <= t).unwrap_or(0))
+    crate::report::charts_range::window_in(r, &TimeRange::full(r), x_px, width_px)
 }
 
-/// The pixel column (drawing pixels) at the start of window `i`, for the hover cursor.
+/// The pixel column (drawing pixels) at the start of window `i` on a chart showing `view`, for
+/// the hover cursor; `None` when it is out of view.
+pub fn x_of_window_in(r: &Report, view: &TimeRange, i: usize, width_px: f64) -> Option<f64> {
+    crate::report::charts_range::x_at(view, *r.series.t_s.get(i)?, width_px)
+}
+
+/// [`x_of_window_in`] on a chart showing the whole run.
 pub fn x_of_window(r: &Report, i: usize, width_px: f64) -> Option<f64> {
-    let t = *r.series.t_s.get(i)?;
-    let left = PLOT_MARGIN + Y_LABEL_AREA;
-    let plot_w = width_px - left - PLOT_MARGIN;
-    Some(left + plot_w * t / x_span_s(r))
+    x_of_window_in(r, &TimeRange::full(r), i, width_px)
 }
 
 /// The value at the window under `x_frac` (0..1 of the plot width), for hover text.

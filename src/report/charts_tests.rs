@@ -101,3 +101,45 @@ fn a_pixel_maps_to_the_window_drawn_there_and_back() {
     assert!(window_text(ChartKind::Sessions, &r, n).is_none());
     assert_eq!(window_at(&Report::default(), 100.0, w), None);
 }
+
+#[test]
+fn a_zoomed_chart_shows_only_its_range() {
+    let r = sample();
+    // The sample's windows start at 0, 60, …, 240 s; the crash marker is at 60 s.
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (640, 240)).into_drawing_area();
+        let view = TimeRange {
+            from_s: 120.0,
+            to_s: 240.0,
+        };
+        draw_view(ChartKind::SuccessRate, &root, &r, &Theme::LIGHT, &view).unwrap();
+    }
+    assert!(
+        !out.contains("crash app"),
+        "the marker at 60 s is out of view"
+    );
+    assert!(
+        out.contains("time (s)"),
+        "the unit follows the range (2 min)"
+    );
+    assert!(svg(ChartKind::SuccessRate, &r).contains("crash app"));
+}
+
+#[test]
+fn success_ends_at_100_and_long_runs_are_in_years() {
+    let r = sample();
+    let out = svg(ChartKind::SuccessRate, &r);
+    assert!(!out.contains("100.5"), "the y axis ends at 100 %");
+    assert_eq!(time_unit(3.0 * 365.0 * 86_400.0).1, "time (years)");
+    assert_eq!(time_unit(30.0 * 86_400.0).1, "time (d)");
+}
+
+#[test]
+fn flow_level_latency_says_it_is_not_modelled() {
+    let mut r = sample();
+    r.fidelity = crate::sim::config::Fidelity::Flow;
+    let out = svg(ChartKind::Latency, &r);
+    assert!(out.contains("not modelled at flow level"), "{out}");
+    assert!(!out.contains("latency (ms)"));
+}

@@ -3,10 +3,11 @@
 //! testable natively with the SVG backend. No browser code here.
 
 pub mod charts;
+pub mod charts_range;
 pub mod format;
 pub mod metric;
 
-pub use format::{duration_s, percent, percent_of};
+pub use format::{duration_s, percent, percent_of, thousands};
 pub use metric::{Metric, Unit};
 
 use crate::sim::Report;

@@ -45,6 +45,8 @@ impl EditorContext {
 pub struct RunContext {
     /// The last finished run's report.
     pub report: Option<Rc<Report>>,
+    /// The scenario that report is of (figures of a changed scenario are marked stale).
+    pub report_scenario: Option<Rc<Scenario>>,
     pub running: bool,
     /// Watch mode: each component's state at the moment shown.
     pub watch: Option<Rc<BTreeMap<String, Status>>>,

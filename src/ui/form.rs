@@ -106,12 +106,28 @@ pub fn edit(scenario: &Scenario, path: &str, value: Option<Value>) -> Result<Sce
 
 /// A readable label from a JSON key.
 pub fn label(key: &str) -> String {
-    let s = key.replace('_', " ");
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => s,
-    }
+    /// Abbreviations written as people write them.
+    const UPPER: [&str; 13] = [
+        "mtbf", "mttr", "rto", "rpo", "dns", "bgp", "ttl", "vip", "id", "lb", "db", "ip", "cpu",
+    ];
+    let words: Vec<String> = key
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .enumerate()
+        .map(|(i, w)| {
+            if UPPER.contains(&w.to_ascii_lowercase().as_str()) {
+                w.to_ascii_uppercase()
+            } else if i == 0 {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    words.join(" ")
 }
 
 /// What the scenario format says about the field at `path` (kind, unit, default, description),
@@ -155,9 +171,10 @@ pub fn variant_templates(key: &str) -> Option<Vec<(&'static str, Value)>> {
 
 /// An object's entries with the most telling keys first (when, what), then the rest by name.
 fn ordered(obj: &Map<String, Value>) -> Vec<(&String, &Value)> {
-    const FIRST: [&str; 12] = [
+    // A load balancer's mode and stickiness say most about it: right after the node count.
+    const FIRST: [&str; 14] = [
         "at", "target", "site", "a", "b", "from", "to", "blue", "green", "node", "duration",
-        "nodes",
+        "nodes", "mode", "sticky",
     ];
     let rank = |k: &str| FIRST.iter().position(|f| *f == k).unwrap_or(FIRST.len());
     let mut v: Vec<(&String, &Value)> = obj.iter().collect();
@@ -471,6 +488,23 @@ mod tests {
             .map(|(k, _)| k.as_str())
             .collect();
         assert_eq!(keys, ["at", "target", "duration", "added"]);
+        let lb = serde_json::json!({"algorithm": "round_robin", "capacity": {}, "sticky": true, "mode": "single"});
+        let keys: Vec<&str> = ordered(lb.as_object().unwrap())
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(keys, ["mode", "sticky", "algorithm", "capacity"]);
+    }
+
+    #[test]
+    fn labels_are_written_out() {
+        assert_eq!(label("mtbf"), "MTBF");
+        assert_eq!(label("mttr"), "MTTR");
+        assert_eq!(label("dns_failure"), "DNS failure");
+        assert_eq!(label("sessions_per_s"), "Sessions per s");
+        assert_eq!(label("fence_unreachable"), "Fence unreachable");
+        assert_eq!(label("stale_ttl"), "Stale TTL");
+        assert_eq!(label(""), "");
     }
 
     #[test]

@@ -194,6 +194,7 @@ pub fn app() -> Html {
     let running = sim.state.running.is_some();
     let run = RunContext {
         report: report.clone(),
+        report_scenario: sim.state.report_scenario.clone(),
         running,
         watch: watch.states.clone(),
         cursor_us: watch.player.on.then_some(watch.player.t_us),

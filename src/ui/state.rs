@@ -10,6 +10,8 @@ use strum::IntoEnumIterator;
 use yew::Reducible;
 
 mod edit;
+mod graph;
+pub use graph::{call_candidates, call_path, cycle_edges, cycle_reason};
 
 /// How many edits undo remembers.
 pub const HISTORY_LIMIT: usize = 200;

@@ -147,11 +147,13 @@ impl Checker<'_> {
         let n = s.components.len();
         let reach = reachable(edges, entries, |_| false);
         for (i, c) in s.components.iter().enumerate() {
+            // A warning, not an error: a component being drawn is not wired yet, and the run
+            // simply sends it no traffic.
             if !reach[i] && self.comps.get(c.id.as_str()) == Some(&i) {
-                self.err_about(
+                self.warn_about(
                     Location::component(i, ""),
                     format!(
-                        "`{}` is unreachable: no path from traffic.entry through next leads to it",
+                        "`{}` is unreachable: no path from traffic.entry through next leads to it, so it gets no traffic",
                         c.id
                     ),
                     &c.id,

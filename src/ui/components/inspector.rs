@@ -2,20 +2,21 @@
 //! defaults and inline validation; the scenario settings when nothing is selected.
 
 use crate::scenario::{Problem, Scenario};
+use crate::ui::components::add_call::AddCall;
 use crate::ui::components::field::{Field, FieldKind};
-use crate::ui::context::{use_editor, use_run, EditorContext};
+use crate::ui::components::figures::RunFigures;
+use crate::ui::context::{use_editor, EditorContext};
 use crate::ui::form::{self, FormCtx};
 use crate::ui::state::{default_spec, kind_label, Action, Sel};
 use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Reads the editor from [`EditorContext`] and the last run's report (for the selected
-/// component's figures) from the run context.
+/// Reads the editor from [`EditorContext`]; the selected component's figures of the last run
+/// come from the run context ([`RunFigures`]).
 #[function_component(Inspector)]
 pub fn inspector() -> Html {
     let ed = use_editor();
-    let report = use_run().report;
     let s = ed.scenario.clone();
     let json = serde_json::to_value(&*s).unwrap_or(Value::Null);
     let ctx = FormCtx {
@@ -44,7 +45,7 @@ pub fn inspector() -> Html {
     let body = match ed.selection.as_slice() {
         [] => settings(&s, &json, &ctx),
         [Sel::Component(id)] => match s.components.iter().position(|c| c.id == *id) {
-            Some(i) => component(&s, &json, &ctx, i, &ed, report.as_deref()),
+            Some(i) => component(&s, &json, &ctx, i, &ed),
             None => html! {},
         },
         [Sel::Site(id)] => match s.sites.iter().position(|x| x.id == *id) {
@@ -176,21 +177,6 @@ fn severity_class(s: crate::scenario::Severity) -> &'static str {
     }
 }
 
-/// What the component did in the last run: requests served, queueing, node availability.
-fn run_figures(report: Option<&crate::sim::Report>, id: &str) -> Html {
-    let Some(st) = report.and_then(|r| r.components.iter().find(|c| c.id == id)) else {
-        return html! {};
-    };
-    html! {
-        <dl class="run-figures" id="component-figures">
-            <dt>{ "Served" }</dt><dd>{ format!("{} requests", st.served) }</dd>
-            <dt>{ "Mean queue wait" }</dt><dd>{ format!("{:.1} ms", st.mean_wait_ms) }</dd>
-            <dt>{ "Node availability" }</dt><dd>{ crate::report::percent(st.node_availability) }</dd>
-            <dt>{ "Nodes" }</dt><dd>{ st.nodes }</dd>
-        </dl>
-    }
-}
-
 /// What an absent optional fault field means, shown as the field's default.
 fn fault_defaults() -> Value {
     serde_json::json!({
@@ -265,7 +251,7 @@ fn settings(s: &Scenario, json: &Value, ctx: &FormCtx) -> Html {
         { field("horizon") }
         { ctx.field("fidelity", "fidelity", Some(&fidelity), None) }
         <fieldset class="group"><legend>{ "Traffic" }</legend>
-            <div class="field"><span class="label">{ "Entry points (receive client traffic)" }</span><div class="checks">{ for entry_boxes }</div></div>
+            <div class="field" id="f-traffic-entry"><span class="label">{ "Entry points (receive client traffic)" }</span><div class="checks">{ for entry_boxes }</div></div>
             { ctx.object("traffic", &{ let mut t = traffic; t.remove("entry"); t }, defaults.as_ref()) }
         </fieldset>
         { ctx.value("routing", "routing", &routing, None) }
@@ -277,14 +263,7 @@ fn settings(s: &Scenario, json: &Value, ctx: &FormCtx) -> Html {
     }
 }
 
-fn component(
-    s: &Scenario,
-    json: &Value,
-    ctx: &FormCtx,
-    i: usize,
-    ed: &EditorContext,
-    report: Option<&crate::sim::Report>,
-) -> Html {
+fn component(s: &Scenario, json: &Value, ctx: &FormCtx, i: usize, ed: &EditorContext) -> Html {
     let c = &s.components[i];
     let kind = c.spec.kind_name();
     let path = format!("components[{i}]");
@@ -316,20 +295,6 @@ fn component(
         let onclick = Callback::from(move |_| d.emit(Action::Disconnect { from: from.clone(), to: to.clone() }));
         html! { <li key={n.clone()}>{ n.clone() }<button class="btn small" {onclick} aria-label={format!("Remove link to {n}")}>{ "×" }</button></li> }
     });
-    let add_call = {
-        let d = ed.dispatch.clone();
-        let from = c.id.clone();
-        Callback::from(move |e: Event| {
-            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let to = sel.value();
-            if !to.is_empty() {
-                d.emit(Action::Connect {
-                    from: from.clone(),
-                    to,
-                });
-            }
-        })
-    };
     let failure = json.pointer(&format!("/components/{i}/failure")).cloned();
     let toggle_failure = {
         let onset = ctx.onset.clone();
@@ -356,20 +321,14 @@ fn component(
         if !mine.is_empty() {
             <ul class="problems inline">{ for mine.iter().map(|p| html! { <li class={severity_class(p.severity)}>{ p.message.clone() }</li> }) }</ul>
         }
-        { run_figures(report, &c.id) }
+        <RunFigures id={c.id.clone()} />
         <Field path={format!("{path}.id")} label="Id" kind={FieldKind::Text} value={Some(Value::from(c.id.clone()))} oncommit={rename} />
         { ctx.field(&format!("{path}.name"), "name", Some(&Value::from(c.name.clone())), None) }
         { ctx.field(&format!("{path}.site"), "site", c.site.as_ref().map(|x| Value::from(x.clone())).as_ref(), None) }
         <div class="field"><span class="label">{ "Calls (in order)" }</span>
             if c.next.is_empty() { <span class="hint">{ "nothing: drag from the round handle to another node" }</span> }
             <ul class="calls">{ for calls }</ul>
-            <label class="sr-only" for="add-call">{ "Add a call to another component" }</label>
-            <select id="add-call" data-testid="add-call" onchange={add_call}>
-                <option value="" selected=true>{ "Add a call to…" }</option>
-                { for s.components.iter().filter(|o| o.id != c.id && !c.next.contains(&o.id)).map(|o| html! {
-                    <option value={o.id.clone()}>{ o.id.clone() }</option>
-                }) }
-            </select>
+            <AddCall from={c.id.clone()} key={c.id.clone()} />
         </div>
         <fieldset class="group"><legend>{ "Parameters" }</legend>
             { ctx.object(&format!("{path}.spec.{kind}"), &spec_json, defaults.as_ref()) }

@@ -1,11 +1,14 @@
 //! One component per file; props are `FooProps`, callbacks `on<verb>`.
 
+pub mod add_call;
 pub mod banner;
 pub mod chart;
 pub mod field;
+pub mod figures;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod incidents;
 pub mod inspector;
 pub mod library; // issue 12: the Library panel, New, and the root that hosts the app
 pub mod palette;

@@ -37,19 +37,72 @@ pub fn problems() -> Html {
                         (None, Some(id)) => Some(Sel::Site(id.clone())),
                         (None, None) => p.location.fault_index().map(Sel::Fault),
                     };
-                    match target {
-                        Some(sel) => {
-                            let d = ed.dispatch.clone();
-                            let onclick = Callback::from(move |_| d.emit(Action::Select(sel.clone())));
-                            html! { <li class={cls} data-component={p.component.clone()} data-site={site.cloned()}>
-                                <button class="linklike" {onclick}>{ body }</button></li> }
+                    // Anything else is a scenario setting: the settings open (nothing selected)
+                    // and the field the path names is brought into view and focused.
+                    let d = ed.dispatch.clone();
+                    let field = crate::ui::components::field::dom_id(settings_field(&p.path));
+                    let onclick = Callback::from(move |_| match &target {
+                        Some(sel) => d.emit(Action::Select(sel.clone())),
+                        None => {
+                            d.emit(Action::ClearSelection);
+                            focus_later(field.clone());
                         }
-                        None => html! { <li class={cls}>{ body }</li> },
-                    }
+                    });
+                    html! { <li class={cls} data-component={p.component.clone()} data-site={site.cloned()} data-path={p.path.clone()}>
+                        <button class="linklike" {onclick}>{ body }</button></li> }
                 }) }
             </ul>
             <super::ShowMore total={ed.problems.len()} shown={*shown} step={PROBLEM_ROWS} what="problems"
                 onmore={{ let shown = shown.clone(); Callback::from(move |n| shown.set(n)) }} />
         </section>
+    }
+}
+
+/// The settings field a problem's path is about: its first two parts (`traffic.entry` of
+/// `traffic.entry[0]`, `horizon`).
+fn settings_field(path: &str) -> &str {
+    let end = path
+        .char_indices()
+        .filter(|&(_, c)| c == '.' || c == '[')
+        .nth(1)
+        .map_or(path.len(), |(i, _)| i);
+    let first = path.find('[').unwrap_or(path.len());
+    &path[..end.min(first)]
+}
+
+/// Once the settings are drawn, scrolls the element `id` into view and focuses it (or its
+/// first control).
+fn focus_later(id: String) {
+    gloo::timers::callback::Timeout::new(0, move || {
+        let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&id))
+        else {
+            return;
+        };
+        el.scroll_into_view();
+        let control = el
+            .query_selector("input, select, textarea")
+            .ok()
+            .flatten()
+            .unwrap_or(el);
+        if let Some(h) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&control) {
+            let _ = h.focus();
+        }
+    })
+    .forget();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::settings_field;
+
+    #[test]
+    fn a_settings_problem_points_at_its_field() {
+        assert_eq!(settings_field("traffic.entry"), "traffic.entry");
+        assert_eq!(settings_field("traffic.entry[0]"), "traffic.entry");
+        assert_eq!(settings_field("traffic.profile.peak"), "traffic.profile");
+        assert_eq!(settings_field("horizon"), "horizon");
+        assert_eq!(settings_field("site_links[1].a"), "site_links");
     }
 }

@@ -1,9 +1,11 @@
 //! The results: summary cards, the four charts, the incident table (seed 003's failure table)
 //! and exports (report JSON and CSV).
 
+use crate::report::charts_range::{around, TimeRange};
 use crate::report::{self, charts::ChartKind};
 use crate::sim::Report;
 use crate::ui::components::chart::Chart;
+use crate::ui::components::incidents::Incidents;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -19,13 +21,19 @@ pub struct ResultsProps {
     pub onerror: Callback<String>,
 }
 
-/// Incident rows drawn at first (and per "Show more"): a run with a million random failures
-/// must not build a million table rows; the report and its exports keep them all.
-pub const INCIDENT_ROWS: usize = 200;
-
 #[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
-    let shown = use_state(|| INCIDENT_ROWS);
+    // The charts' zoom (`None`: the whole run) and crosshair, shared by the four; a new report
+    // shows the whole run.
+    let zoom = use_state_eq(|| None::<TimeRange>);
+    let hover = use_state_eq(|| None::<usize>);
+    {
+        let (zoom, hover) = (zoom.clone(), hover.clone());
+        use_effect_with(props.report.clone(), move |_| {
+            zoom.set(None);
+            hover.set(None);
+        });
+    }
     use_effect_with(props.report.is_some(), |shown| {
         if *shown {
             crate::web::mark_first_results();
@@ -90,35 +98,63 @@ pub fn results(props: &ResultsProps) -> Html {
                     </div>
                 }) }
             </div>
-            <div class="charts">
-                { for ChartKind::ALL.iter().map(|k| html! { <Chart kind={*k} report={r.clone()} dark={props.dark} /> }) }
-            </div>
-            <h3>{ "Incidents" }</h3>
-            <table class="incidents" id="incident-table" data-testid="incident-table">
-                <caption class="sr-only">{ "Incidents, in the form of seed 003's failure table" }</caption>
-                <thead><tr>
-                    <th scope="col">{ "#" }</th><th scope="col">{ "Trigger" }</th><th scope="col">{ "Component" }</th>
-                    <th scope="col">{ "Start" }</th><th scope="col">{ "RTO" }</th><th scope="col">{ "Failed requests" }</th>
-                    <th scope="col">{ "Lost sessions" }</th><th scope="col">{ "Lost writes" }</th><th scope="col">{ "RPO" }</th>
-                    <th scope="col">{ "Recovery" }</th>
-                </tr></thead>
-                <tbody>
-                    if r.incidents.is_empty() {
-                        <tr class="none"><td colspan="10">{ "No incidents: no request failed because of a fault." }</td></tr>
-                    }
-                    { for r.incidents.iter().take(*shown).enumerate().map(|(i, inc)| html! {
-                        <tr class="incident-row" data-testid="incident-row" data-incident-index={i.to_string()}>
-                            <td>{ i + 1 }</td><td>{ inc.trigger.clone() }</td><td>{ inc.component.clone() }</td>
-                            <td>{ report::duration_s(inc.start_s) }</td><td>{ report::duration_s(inc.rto_s) }</td>
-                            <td>{ inc.requests_failed }</td><td>{ inc.sessions_lost }</td><td>{ inc.writes_lost }</td>
-                            <td>{ report::duration_s(inc.rpo_s) }</td><td>{ inc.recovery.clone() }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-            <super::ShowMore total={r.incidents.len()} shown={*shown} step={INCIDENT_ROWS} what="incidents"
-                onmore={{ let shown = shown.clone(); Callback::from(move |n| shown.set(n)) }} />
+            { charts(&r, &zoom, &hover, props.dark) }
+            <Incidents report={r.clone()} onshow={show_incident(&zoom, &r)} />
         </div>
+    }
+}
+
+/// Zooms the charts to an incident's span (start, end) and brings them into view.
+fn show_incident(zoom: &UseStateHandle<Option<TimeRange>>, r: &Rc<Report>) -> Callback<(f64, f64)> {
+    let (zoom, r) = (zoom.clone(), r.clone());
+    Callback::from(move |(from_s, to_s): (f64, f64)| {
+        zoom.set(Some(around(&r, from_s, to_s)));
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("charts"))
+        {
+            el.scroll_into_view();
+        }
+    })
+}
+
+/// The four charts with the zoom's state: the range shown and a button to show the whole run.
+fn charts(
+    r: &Rc<Report>,
+    zoom: &UseStateHandle<Option<TimeRange>>,
+    hover: &UseStateHandle<Option<usize>>,
+    dark: bool,
+) -> Html {
+    let view = (**zoom).unwrap_or_else(|| TimeRange::full(r));
+    let onzoom = {
+        let zoom = zoom.clone();
+        Callback::from(move |z: Option<TimeRange>| zoom.set(z))
+    };
+    let onhover = {
+        let hover = hover.clone();
+        Callback::from(move |h: Option<usize>| hover.set(h))
+    };
+    let shown = format!(
+        "{} – {}",
+        report::duration_s(view.from_s),
+        report::duration_s(view.to_s)
+    );
+    html! {
+        <>
+        <div class="chart-zoom" id="chart-zoom" data-zoomed={zoom.is_some().to_string()}>
+            if zoom.is_some() {
+                <span id="chart-range">{ format!("Showing {shown}") }</span>
+                <button class="btn small" id="chart-zoom-reset" onclick={onzoom.reform(|_: MouseEvent| None)}>{ "Show the whole run" }</button>
+            } else {
+                <span class="hint">{ "Drag across a chart to zoom in on a time range; double-click to show the whole run again." }</span>
+            }
+        </div>
+        <div class="charts" id="charts">
+            { for ChartKind::ALL.iter().map(|k| html! {
+                <Chart kind={*k} report={r.clone()} {dark} {view} onzoom={onzoom.clone()} hover={**hover} onhover={onhover.clone()} />
+            }) }
+        </div>
+        </>
     }
 }
 

@@ -69,6 +69,9 @@ pub(super) fn edit_scenario(
     Ok(())
 }
 
+/// Adds a component of `kind`. Without a position (the palette's click), next to the one
+/// selected component and called by it; else on a free spot. The first component of a scenario
+/// without entry points becomes its entry.
 fn add_component(
     s: &mut Scenario,
     selection: &mut Vec<Sel>,
@@ -77,7 +80,15 @@ fn add_component(
 ) -> Result<(), String> {
     let spec = default_spec(kind).ok_or_else(|| format!("Unknown component kind `{kind}`."))?;
     let id = fresh_id(id_prefix(kind), s.components.iter().map(|c| c.id.as_str()));
-    let pos = pos.unwrap_or_else(|| super::free_spot(s));
+    let caller = match (pos, selection.as_slice()) {
+        (None, [Sel::Component(from)]) => s.components.iter().position(|c| c.id == *from),
+        _ => None,
+    };
+    let pos = match (pos, caller) {
+        (Some(p), _) => p,
+        (None, Some(i)) => spot_next_to(s, s.components[i].pos.unwrap_or([0, 0])),
+        (None, None) => super::free_spot(s),
+    };
     s.components.push(Component {
         id: id.clone(),
         name: String::new(),
@@ -87,8 +98,38 @@ fn add_component(
         pos: Some(pos),
         spec,
     });
+    match caller {
+        Some(i) => s.components[i].next.push(id.clone()),
+        None if s.traffic.entry.is_empty() => s.traffic.entry.push(id.clone()),
+        None => {}
+    }
     *selection = vec![Sel::Component(id)];
     Ok(())
+}
+
+/// A spot right of a node at `at` (one column on), moved down past any node already there; on
+/// the next free row ([`free_spot`](super::free_spot)) rather than grow a very wide drawing.
+pub(super) fn spot_next_to(s: &Scenario, at: [i32; 2]) -> [i32; 2] {
+    let (x, mut y) = (at[0].saturating_add(180), at[1]);
+    let min_x = s
+        .components
+        .iter()
+        .filter_map(|c| c.pos)
+        .map(|p| p[0])
+        .min();
+    if min_x.is_some_and(|m| x > m.saturating_add(5 * 180)) {
+        return super::free_spot(s);
+    }
+    let taken = |y: i32| {
+        s.components
+            .iter()
+            .filter_map(|c| c.pos)
+            .any(|p| (p[0] - x).abs() < super::NODE_W + 20 && (p[1] - y).abs() < super::NODE_H + 10)
+    };
+    while taken(y) {
+        y = y.saturating_add(super::NODE_H + 24);
+    }
+    [x, y]
 }
 
 fn add_site(s: &mut Scenario, selection: &mut Vec<Sel>, rect: [i32; 4]) {
@@ -157,20 +198,24 @@ fn connect(
     from: String,
     to: String,
 ) -> Result<(), String> {
-    if from == to {
-        return Err("A component cannot call itself.".into());
-    }
     if !s.components.iter().any(|c| c.id == to) {
         return Err(format!("There is no component `{to}`."));
     }
     let c = s
         .components
-        .iter_mut()
+        .iter()
         .find(|c| c.id == from)
         .ok_or_else(|| format!("There is no component `{from}`."))?;
     if c.next.contains(&to) {
         return Err(format!("`{from}` already calls `{to}`."));
     }
+    // Refused rather than left to the check: a cycle would stop every run.
+    if let Some(why) = super::cycle_reason(s, &from, &to) {
+        return Err(why);
+    }
+    let Some(c) = s.components.iter_mut().find(|c| c.id == from) else {
+        return Err(format!("There is no component `{from}`."));
+    };
     c.next.push(to.clone());
     *selection = vec![Sel::Link(from, to)];
     Ok(())

@@ -332,3 +332,80 @@ fn notices_say_whether_they_are_a_shrug_or_a_refusal() {
     let st = st.apply(Action::SelectAll);
     assert!(st.notice.is_none());
 }
+
+#[test]
+fn a_call_that_would_close_a_cycle_is_refused_and_changes_nothing() {
+    let st = reference().apply(Action::Connect {
+        from: "app".into(),
+        to: "lb".into(),
+    });
+    let n = st.notice.clone().unwrap();
+    assert_eq!(n.kind, NoticeKind::Refused);
+    assert!(n.text.contains("cycle"), "{}", n.text);
+    assert!(!st.can_undo());
+    assert_eq!(st.scenario, base());
+    // A call downstream is still fine.
+    let st = st.apply(Action::Connect {
+        from: "lb".into(),
+        to: "app".into(),
+    });
+    assert!(st.notice.is_none());
+    assert_eq!(st.selection, vec![Sel::Link("lb".into(), "app".into())]);
+}
+
+#[test]
+fn a_new_component_goes_next_to_the_selected_one_and_is_called_by_it() {
+    // app at [440, 200] is selected; the spot one column on holds db ([620, 200]), so the
+    // cache goes one row under it, and app calls it; one undo step takes both back.
+    let st = reference()
+        .apply(Action::Select(Sel::Component("app".into())))
+        .apply(Action::AddComponent {
+            kind: "cache".into(),
+            pos: None,
+        });
+    let cache = st
+        .scenario
+        .components
+        .iter()
+        .find(|c| c.id == "cache")
+        .unwrap();
+    assert_eq!(cache.pos, Some([620, 200 + NODE_H + 24]));
+    let app = st
+        .scenario
+        .components
+        .iter()
+        .find(|c| c.id == "app")
+        .unwrap();
+    assert_eq!(app.next, vec!["db".to_string(), "cache".to_string()]);
+    assert_eq!(st.scenario.traffic.entry, vec!["lb".to_string()]);
+    assert_eq!(st.selection, vec![Sel::Component("cache".into())]);
+    assert_eq!(st.apply(Action::Undo).scenario, base());
+    // Dropped at a position (the canvas), or with nothing selected: not wired.
+    let st = reference()
+        .apply(Action::Select(Sel::Component("app".into())))
+        .apply(Action::AddComponent {
+            kind: "cache".into(),
+            pos: Some([0, 500]),
+        });
+    assert_eq!(st.scenario.components[2].next, vec!["db".to_string()]);
+}
+
+#[test]
+fn the_first_component_of_an_empty_scenario_is_its_entry() {
+    let mut empty = base();
+    empty.components.clear();
+    empty.traffic.entry.clear();
+    let st = AppState::new(empty).apply(Action::AddComponent {
+        kind: "load_balancer".into(),
+        pos: None,
+    });
+    assert_eq!(st.scenario.traffic.entry, vec!["lb".to_string()]);
+    let at = st.scenario.components[0].pos.unwrap();
+    let st = st.apply(Action::AddComponent {
+        kind: "web".into(),
+        pos: None,
+    });
+    assert_eq!(st.scenario.traffic.entry, vec!["lb".to_string()]);
+    assert_eq!(st.scenario.components[0].next, vec!["web".to_string()]);
+    assert_eq!(st.scenario.components[1].pos, Some([at[0] + 180, at[1]]));
+}

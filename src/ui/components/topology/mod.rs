@@ -18,7 +18,7 @@ pub mod viewport;
 
 use crate::scenario::{Scenario, Severity};
 use crate::ui::context::{use_editor, use_run, EditorContext, RunContext};
-use crate::ui::state::{new_site_rect, Action, Sel, NODE_W};
+use crate::ui::state::{cycle_edges, new_site_rect, Action, Sel, NODE_W};
 use drag::{band_rect, step, Drag, Point, Pointer};
 use menu::FailAtMenu;
 use node::{NodeEvents, NodeView};
@@ -118,16 +118,26 @@ fn draw_sites(
 
 fn draw_edges(ed: &EditorContext, drag: &Drag) -> Html {
     let s = &ed.scenario;
-    let edges = s.components.iter().flat_map(|c| {
+    let cycles = cycle_edges(s);
+    let edges = s.components.iter().zip(&cycles).flat_map(|(c, on)| {
         // A target listed many times is one edge (issue 13: a link listing one 130,000 times).
         let mut seen = std::collections::BTreeSet::new();
         c.next
             .iter()
-            .filter(move |n| seen.insert(n.as_str()))
-            .filter_map(|n| {
+            .zip(on)
+            .filter(move |(n, _)| seen.insert(n.as_str()))
+            .filter_map(|(n, &cycle)| {
                 let (from, to) = (drawn_at(s, drag, &c.id)?, drawn_at(s, drag, n)?);
                 let selected = ed.selection.contains(&Sel::Link(c.id.clone(), n.clone()));
-                Some(edge::edge(&c.id, n, from, to, selected, &ed.dispatch))
+                Some(edge::edge(
+                    &c.id,
+                    n,
+                    from,
+                    to,
+                    selected,
+                    cycle,
+                    &ed.dispatch,
+                ))
             })
     });
     edges.collect::<Html>()
