@@ -84,6 +84,10 @@ pub struct DbState {
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Session {
+    /// The key of its current request's draws (`rng::Keyed`): drawn from the arrival stream when
+    /// it starts, then one `GOLDEN` step per request, so its every client-side draw is a
+    /// function of (its key, its request number) only (common random numbers).
+    pub key: u64,
     pub live: bool,
     pub lost: bool,
     pub entry: u32,

@@ -1,0 +1,154 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Issue 12 ("Trust") in the engine: common random numbers (no server-side setting shifts the
+//! offered traffic), an incident's RTO that agrees with its own row, and lost writes charged
+//! when a new primary without them takes over.
+
+use failover_lab::scenario::{self, units};
+use failover_lab::sim::{self, Fidelity, Report};
+use serde_json::Value;
+
+fn report(json: &str, fidelity: Fidelity) -> Report {
+    let s = scenario::parse_json(json).unwrap_or_else(|p| panic!("bad test scenario: {p:?}"));
+    let problems = scenario::validate::validate(&s);
+    assert!(
+        scenario::validate::is_runnable(&problems),
+        "not runnable: {problems:?}"
+    );
+    let mut c = scenario::compile::build_config(&s);
+    c.fidelity = fidelity;
+    sim::run(c)
+}
+
+// --- common random numbers ---------------------------------------------------------------------
+
+/// Fault-free, two sites with active-active DNS (stale clients too), and every kind of
+/// component. Arrivals stop at 20m and sessions last 1m on average, so every session has ended
+/// long before the 40m horizon: the offered traffic is the whole of every session.
+fn rich() -> String {
+    r#"{ "version": 1, "name": "crn", "seed": 5, "horizon": "40m",
+      "traffic": { "entry": ["lb-1", "lb-2"], "sessions_per_s": 1, "session_duration": "1m",
+        "requests_per_session": 8, "write_share": 0.2, "idempotent_share": 0.6,
+        "profile": { "steps": [ { "at": "0s", "factor": 1 }, { "at": "20m", "factor": 0 } ] } },
+      "routing": { "dns": { "ttl": "30s", "detection": "30s", "stale_share": 0.1, "stale_for": "1d", "active_active": true } },
+      "sites": [ { "id": "dc1", "kind": "zonal" }, { "id": "dc2", "kind": "zonal" } ],
+      "site_links": [ { "a": "dc1", "b": "dc2", "latency": "2ms" } ],
+      "components": [
+        { "id": "lb-1", "site": "dc1", "next": ["web"], "spec": { "load_balancer": { "mode": "active_passive", "sticky": true, "retry_idempotent": true, "algorithm": "least_connections" } } },
+        { "id": "web", "site": "dc1", "next": ["app-1"], "spec": { "web": { "nodes": 2, "redundancy": { "mode": "warm", "spares": 1 } } } },
+        { "id": "app-1", "site": "dc1", "next": ["cache", "search", "docs", "mq"], "spec": { "app": { "nodes": 3, "sessions": "buddy" } } },
+        { "id": "lb-2", "site": "dc2", "next": ["app-2"], "spec": { "load_balancer": { "algorithm": "random" } } },
+        { "id": "app-2", "site": "dc2", "next": ["cache"], "spec": { "app": { "nodes": 2, "sessions": "all" } } },
+        { "id": "cache", "site": "dc1", "next": ["db"], "spec": { "cache": { "nodes": 2, "hit_ratio": 0.7, "replicated": true } } },
+        { "id": "search", "site": "dc1", "spec": { "search_index": { "nodes": 3 } } },
+        { "id": "docs", "site": "dc1", "spec": { "doc_store": { "nodes": 4, "replicas": 2 } } },
+        { "id": "mq", "site": "dc1", "spec": { "queue": { "standby": true } } },
+        { "id": "db", "site": "dc1", "spec": { "database": { "replication": "async", "replicas": [ { "site": "dc2", "standby": "hot" }, { "standby": "warm" } ] } } } ] }"#
+        .to_string()
+}
+
+/// JSON pointers of every numeric setting under `v` (numbers and durations), found by walking
+/// the scenario as the format types serialize it (defaults filled in), not from a hand list.
+fn numeric_leaves(v: &Value, at: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Number(_) => out.push(at.to_string()),
+        Value::String(s) if units::parse_micros(s).is_ok() => out.push(at.to_string()),
+        Value::Array(xs) => {
+            for (i, x) in xs.iter().enumerate() {
+                numeric_leaves(x, &format!("{at}/{i}"), out);
+            }
+        }
+        Value::Object(m) => {
+            for (k, x) in m {
+                numeric_leaves(x, &format!("{at}/{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A slight change: +1 for a count, a few ‰ for a share or a duration (+1 µs at least).
+fn perturb(v: &mut Value) {
+    *v = match &*v {
+        Value::Number(n) if n.is_u64() => Value::from(n.as_u64().unwrap() + 1),
+        Value::Number(n) => {
+            let x = n.as_f64().unwrap();
+            let y = if x == 0.0 {
+                0.001
+            } else if x * 1.002 <= 1.0 || x > 1.0 {
+                x * 1.002
+            } else {
+                x * 0.998
+            };
+            Value::from(y)
+        }
+        Value::String(s) => {
+            let us = units::parse_micros(s).unwrap();
+            Value::from(format!("{}us", us + (us / 500).max(1)))
+        }
+        other => panic!("not numeric: {other}"),
+    };
+}
+
+/// What the clients do, whatever the servers do: every number of the report that no server-side
+/// setting may move.
+fn offered(r: &Report) -> [u64; 5] {
+    [
+        r.sessions.started,
+        r.sessions.finished,
+        r.requests.offered,
+        r.writes.attempted,
+        r.requests.retried,
+    ]
+}
+
+#[test]
+fn no_component_setting_shifts_the_offered_traffic() {
+    let base_json = rich();
+    let parsed = scenario::parse_json(&base_json).unwrap();
+    let full = serde_json::to_value(&parsed).unwrap();
+    let mut leaves = Vec::new();
+    for (i, c) in full["components"].as_array().unwrap().iter().enumerate() {
+        numeric_leaves(&c["spec"], &format!("/components/{i}/spec"), &mut leaves);
+    }
+    numeric_leaves(&full["site_links"], "/site_links", &mut leaves);
+    numeric_leaves(&full["routing"], "/routing", &mut leaves);
+    assert!(leaves.len() > 60, "{} settings: {leaves:?}", leaves.len());
+    for fidelity in [Fidelity::Request, Fidelity::Flow] {
+        let base = report(&full.to_string(), fidelity);
+        assert_eq!(base.requests.failed, 0, "{fidelity:?}: fault-free");
+        // (the flow level's populations decay exponentially: a rounding residue remains)
+        assert!(
+            base.sessions.active <= 1,
+            "{fidelity:?}: every session ended"
+        );
+        assert!(base.sessions.started > 1000 && base.writes.attempted > 1000);
+        let mut unmoved = Vec::new();
+        for leaf in &leaves {
+            let mut v = full.clone();
+            perturb(v.pointer_mut(leaf).unwrap());
+            let r = report(&v.to_string(), fidelity);
+            assert_eq!(
+                offered(&r),
+                offered(&base),
+                "{fidelity:?}: {leaf} ({} → {}) shifted the offered traffic \
+                 [sessions started, finished, requests, writes, retried]",
+                full.pointer(leaf).unwrap(),
+                v.pointer(leaf).unwrap()
+            );
+            if r.digest == base.digest {
+                unmoved.push(leaf.as_str());
+            }
+        }
+        // the perturbations are real: a longer service time changes what the servers did (the
+        // flow level's latency is coarser: some are too small to show)
+        let services = leaves
+            .iter()
+            .filter(|l| fidelity == Fidelity::Request && l.ends_with("/service_time"));
+        for leaf in services {
+            assert!(
+                !unmoved.contains(&leaf.as_str()),
+                "{fidelity:?}: {leaf} changed nothing"
+            );
+        }
+    }
+}
