@@ -152,3 +152,89 @@ fn no_component_setting_shifts_the_offered_traffic() {
         }
     }
 }
+
+// --- lost writes: charged when a primary without them takes over -------------------------------
+
+/// An app writing to an async database with one hot replica (lag 2 s): 50 writes/s, one per
+/// session, so every request is a write. The primary crashes at 60 s for 2 min.
+fn async_db(faults: &str) -> String {
+    format!(
+        r#"{{ "version": 1, "name": "lost-writes", "seed": 3, "horizon": "5m",
+          "traffic": {{ "entry": ["app"], "sessions_per_s": 50, "requests_per_session": 1, "write_share": 1 }},
+          "components": [
+            {{ "id": "app", "next": ["db"], "spec": {{ "app": {{ "nodes": 2 }} }} }},
+            {{ "id": "db", "spec": {{ "database": {{ "replication": "async", "lag": "2s", "replicas": [ {{ "standby": "hot" }} ] }} }} }} ],
+          "faults": [ {{ "crash": {{ "at": "60s", "target": "db", "node": 0, "duration": "2m" }} }} {faults} ] }}"#
+    )
+}
+
+#[test]
+fn an_aborted_promotion_loses_no_write() {
+    // the replica dies at 61 s, before the promotion (detection 6 s + promotion 5 s): it
+    // aborts, the database waits for its primary, which comes back at 180 s with every write
+    let json =
+        async_db(r#", { "crash": { "at": "61s", "target": "db", "node": 1, "duration": "10m" } }"#);
+    for fidelity in [Fidelity::Request, Fidelity::Flow] {
+        let r = report(&json, fidelity);
+        assert_eq!(r.writes.lost, 0, "{fidelity:?}: {:?}", r.writes);
+        assert_eq!(r.writes.max_rpo_s, 0.0, "{fidelity:?}");
+        assert!(
+            r.incidents.iter().all(|i| i.writes_lost == 0),
+            "{fidelity:?}"
+        );
+        // the database was down from 60 s until its primary came back at 180 s
+        assert!(
+            r.requests.failed > 50 * 110,
+            "{fidelity:?}: {:?}",
+            r.requests
+        );
+        assert!(
+            r.writes.acknowledged > 50 * 160,
+            "{fidelity:?}: {:?}",
+            r.writes
+        );
+    }
+}
+
+#[test]
+fn a_completed_async_promotion_loses_the_writes_of_the_lag_window() {
+    let json = async_db("");
+    // request level: exactly the writes acknowledged in (60 s − 2 s, 60 s], counted by running
+    // the same simulation to both instants (the database is the last hop: a write is
+    // acknowledged to its client in the event that commits it)
+    let s = scenario::parse_json(&json).unwrap();
+    let cfg = scenario::compile::build_config(&s);
+    let mut sim = sim::Simulation::new(cfg.clone());
+    sim.run_until(58_000_000);
+    let before = sim.report().writes.acknowledged;
+    sim.run_until(60_000_000);
+    let window = sim.report().writes.acknowledged - before;
+    // ~50 writes/s × 2 s
+    assert!((70..=130).contains(&window), "{window}");
+    // not charged at the crash: only once the replica took over (detection 6 s + promotion 5 s)
+    sim.run_until(70_000_000);
+    assert_eq!(sim.report().writes.lost, 0);
+    sim.run_until(72_000_000);
+    assert_eq!(sim.report().writes.lost, window);
+    sim.run_to_end();
+    let r = sim.report();
+    assert_eq!(r.writes.lost, window);
+    assert!(
+        r.writes.max_rpo_s > 1.9 && r.writes.max_rpo_s <= 2.0,
+        "{:?}",
+        r.writes
+    );
+    assert_eq!(
+        r.incidents.iter().map(|i| i.writes_lost).sum::<u64>(),
+        window
+    );
+    assert!(
+        r.incidents[0].recovery.contains("promoted"),
+        "{:?}",
+        r.incidents
+    );
+    // flow level: the write rate times the lag, 50 writes/s × 2 s
+    let f = report(&json, Fidelity::Flow);
+    assert_eq!(f.writes.lost, 100, "{:?}", f.writes);
+    assert_eq!(f.writes.max_rpo_s, 2.0);
+}
