@@ -238,3 +238,51 @@ fn a_completed_async_promotion_loses_the_writes_of_the_lag_window() {
     assert_eq!(f.writes.lost, 100, "{:?}", f.writes);
     assert_eq!(f.writes.max_rpo_s, 2.0);
 }
+
+// --- an incident's RTO agrees with its own row -------------------------------------------------
+
+#[test]
+fn a_crash_whose_only_failures_are_at_the_fault_lasts_until_detection() {
+    // two web nodes behind an LB that retries idempotent requests elsewhere: after the crash at
+    // 60 s no request fails (those sent to the dead node are retried), only the ones node 0 held
+    // at the crash (200 ms each at 25 req/s: ~5). The health checks mark it down after
+    // U(0, 20 ms) + (fall − 1) × 20 ms + 5 s timeout = 5.00..5.02 s: the RTO runs from the
+    // first harm until the recovery its row shows (not from the first to the last failure,
+    // which gave about 0 s).
+    let json = r#"{ "version": 1, "name": "rto", "seed": 2, "horizon": "3m",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 50, "requests_per_session": 1, "write_share": 0, "idempotent_share": 1 },
+      "components": [
+        { "id": "lb", "next": ["web"], "spec": { "load_balancer": { "retry_idempotent": true,
+            "health_check": { "interval": "20ms", "timeout": "5s", "fall": 1 } } } },
+        { "id": "web", "spec": { "web": { "nodes": 2, "capacity": { "service_time": "200ms" } } } } ],
+      "faults": [ { "crash": { "at": "60s", "target": "web", "node": 0, "duration": "60s" } } ] }"#;
+    let r = report(json, Fidelity::Request);
+    assert_eq!(r.incidents.len(), 1, "{:?}", r.incidents);
+    let i = &r.incidents[0];
+    assert!(i.requests_failed > 0, "{i:?}");
+    // the requests node 0 held fail (node_crash) as their service would have ended: the first
+    // within tens of ms, the last within about a second (exponential service, mean 200 ms)
+    assert!((60.0..60.2).contains(&i.start_s), "{i:?}");
+    assert!(i.recovery.contains("marked down"), "{i:?}");
+    // the incident ends when node 0 is marked down, 5.00..5.02 s after the crash
+    let end = i.start_s + i.rto_s;
+    assert!((65.0..=65.02).contains(&end), "{i:?}");
+    assert!(i.rto_s > 4.8, "{i:?}");
+}
+
+#[test]
+fn an_incident_with_harm_has_an_rto() {
+    // every built-in at both fidelities: an incident that failed requests or lost sessions
+    // lasted (its harm, or the recovery its row shows, came after its first harm)
+    for b in scenario::builtins::all() {
+        let json = b.json();
+        for fidelity in [Fidelity::Request, Fidelity::Flow] {
+            let r = report(json, fidelity);
+            for i in &r.incidents {
+                if i.requests_failed > 0 || i.sessions_lost > 0 {
+                    assert!(i.rto_s > 0.0, "{} {fidelity:?}: {i:?}", b.name);
+                }
+            }
+        }
+    }
+}

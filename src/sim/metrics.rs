@@ -133,6 +133,7 @@ pub struct IncidentRec {
     pub component: String,
     pub fault_at: Time,
     pub cleared_at: Option<Time>,
+    /// The first and last user-visible harm blamed on it: a failed request or a lost session.
     pub first_fail: Option<Time>,
     pub last_fail: Time,
     pub failed: u64,
@@ -140,6 +141,27 @@ pub struct IncidentRec {
     pub writes_lost: u64,
     pub rpo_us: Time,
     pub recovery: String,
+    /// When the recovery step `recovery` describes happened.
+    pub recovered_at: Option<Time>,
+}
+
+impl IncidentRec {
+    /// Harm from `from` to `to` (one instant for a single request or session).
+    pub fn harm(&mut self, from: Time, to: Time) {
+        if self.first_fail.is_none() {
+            self.first_fail = Some(from);
+        }
+        self.last_fail = self.last_fail.max(to);
+    }
+
+    /// Its RTO: from its first harm (or the fault, with none) until the later of its last harm
+    /// and the recovery step its row shows, so a row with failed requests and "marked down after
+    /// 6.3 s" never shows an RTO of 0 (docs/model.md).
+    pub fn rto(&self) -> Time {
+        let start = self.first_fail.unwrap_or(self.fault_at);
+        let end = self.last_fail.max(self.recovered_at.unwrap_or(0));
+        end.saturating_sub(start)
+    }
 }
 
 /// How long after a fault cleared overload and timeouts are still blamed on it.
@@ -311,10 +333,7 @@ impl Metrics {
         if let Some(i) = inc {
             if let Some(r) = self.incidents.get_mut(i) {
                 r.failed += 1;
-                if r.first_fail.is_none() {
-                    r.first_fail = Some(now);
-                }
-                r.last_fail = now;
+                r.harm(now, now);
             }
         }
     }
@@ -338,10 +357,7 @@ impl Metrics {
         if let Some(i) = inc {
             if let Some(r) = self.incidents.get_mut(i) {
                 r.failed += n;
-                if r.first_fail.is_none() {
-                    r.first_fail = Some(now);
-                }
-                r.last_fail = r.last_fail.max(end);
+                r.harm(now, end);
             }
         }
     }
@@ -364,6 +380,7 @@ impl Metrics {
         self.ser.sessions_lost += 1;
         if let Some(r) = self.incidents.get_mut(incident as usize) {
             r.sessions_lost += 1;
+            r.harm(now, now);
         }
     }
 
@@ -403,6 +420,7 @@ impl Metrics {
     pub fn recovery(&mut self, incident: u32, now: Time, text: String) {
         if let Some(r) = self.incidents.get_mut(incident as usize) {
             r.recovery = text.clone();
+            r.recovered_at = Some(now);
         }
         self.markers.push((now, text));
     }
@@ -412,6 +430,7 @@ impl Metrics {
         if let Some(r) = self.incidents.get_mut(incident as usize) {
             if r.recovery.is_empty() {
                 r.recovery = text.clone();
+                r.recovered_at = Some(now);
             }
         }
         self.markers.push((now, text));

@@ -254,6 +254,9 @@ pub(super) fn node_down(w: &mut World, n: u32, inc: u32, loss: Loss) {
         let v = libm::floor(*x) as u64;
         if let Some(r) = w.metrics.incidents.get_mut(inc as usize) {
             r.sessions_lost = v;
+            if v > 0 {
+                r.harm(w.now, w.now);
+            }
         }
     }
     sync_metrics(w);
