@@ -63,6 +63,15 @@ pub struct CompState {
     pub db: DbState,
 }
 
+/// The writes at risk since the primary was lost, by what would replace it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AtRisk {
+    /// A hot or warm replica: the writes inside the replication lag (none when synchronous).
+    pub replica: (u64, Time),
+    /// A cold standby: the writes since the last backup.
+    pub backup: (u64, Time),
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct DbState {
     pub primary: u32,
@@ -78,6 +87,10 @@ pub struct DbState {
     pub since_backup: u64,
     pub oldest_since_backup: Time,
     pub cut_since: Option<Time>,
+    /// The writes a replica or a backup would lack, taken when the primary was lost (as writes
+    /// and RPO): charged only when a new primary without them takes over, never when the
+    /// promotion aborts and the old primary comes back with its data.
+    pub at_risk: AtRisk,
     /// Disk-full faults in force (writes fail while > 0), and the incident of the latest.
     pub full: u32,
     pub full_inc: u32,
@@ -85,6 +98,10 @@ pub struct DbState {
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Session {
+    /// The key of its current request's draws (`rng::Keyed`): drawn from the arrival stream when
+    /// it starts, then one `GOLDEN` step per request, so its every client-side draw is a
+    /// function of (its key, its request number) only (common random numbers).
+    pub key: u64,
     pub live: bool,
     pub lost: bool,
     pub entry: u32,

@@ -133,6 +133,7 @@ pub struct IncidentRec {
     pub component: String,
     pub fault_at: Time,
     pub cleared_at: Option<Time>,
+    /// The first and last failed request blamed on it.
     pub first_fail: Option<Time>,
     pub last_fail: Time,
     pub failed: u64,
@@ -140,6 +141,28 @@ pub struct IncidentRec {
     pub writes_lost: u64,
     pub rpo_us: Time,
     pub recovery: String,
+    /// When the recovery step `recovery` describes happened.
+    pub recovered_at: Option<Time>,
+}
+
+impl IncidentRec {
+    /// Harm from `from` to `to` (one instant for a single request or session).
+    pub fn harm(&mut self, from: Time, to: Time) {
+        if self.first_fail.is_none() {
+            self.first_fail = Some(from);
+        }
+        self.last_fail = self.last_fail.max(to);
+    }
+
+    /// Its RTO: from its first failed request (or the fault, with none) until the later of its
+    /// last failed request and the recovery step its row shows, so a row with failed requests and
+    /// "marked down after 6.3 s" never shows an RTO of 0 (docs/model.md). Lost sessions do not
+    /// extend it: they are counted when their users return, after service is back.
+    pub fn rto(&self) -> Time {
+        let start = self.first_fail.unwrap_or(self.fault_at);
+        let end = self.last_fail.max(self.recovered_at.unwrap_or(0));
+        end.saturating_sub(start)
+    }
 }
 
 /// How long after a fault cleared overload and timeouts are still blamed on it.
@@ -311,10 +334,7 @@ impl Metrics {
         if let Some(i) = inc {
             if let Some(r) = self.incidents.get_mut(i) {
                 r.failed += 1;
-                if r.first_fail.is_none() {
-                    r.first_fail = Some(now);
-                }
-                r.last_fail = now;
+                r.harm(now, now);
             }
         }
     }
@@ -338,10 +358,7 @@ impl Metrics {
         if let Some(i) = inc {
             if let Some(r) = self.incidents.get_mut(i) {
                 r.failed += n;
-                if r.first_fail.is_none() {
-                    r.first_fail = Some(now);
-                }
-                r.last_fail = r.last_fail.max(end);
+                r.harm(now, end);
             }
         }
     }
@@ -362,6 +379,8 @@ impl Metrics {
         self.advance(now);
         self.sessions_lost[loss as usize] += 1;
         self.ser.sessions_lost += 1;
+        // A lost session is counted when its user next asks (it may be long after service
+        // came back): it does not extend the incident's RTO, which measures unavailability.
         if let Some(r) = self.incidents.get_mut(incident as usize) {
             r.sessions_lost += 1;
         }
@@ -403,6 +422,7 @@ impl Metrics {
     pub fn recovery(&mut self, incident: u32, now: Time, text: String) {
         if let Some(r) = self.incidents.get_mut(incident as usize) {
             r.recovery = text.clone();
+            r.recovered_at = Some(now);
         }
         self.markers.push((now, text));
     }
@@ -412,6 +432,7 @@ impl Metrics {
         if let Some(r) = self.incidents.get_mut(incident as usize) {
             if r.recovery.is_empty() {
                 r.recovery = text.clone();
+                r.recovered_at = Some(now);
             }
         }
         self.markers.push((now, text));

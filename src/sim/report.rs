@@ -296,7 +296,7 @@ fn incidents(m: &super::metrics::Metrics) -> Vec<Incident> {
                 trigger: r.trigger.clone(),
                 component: r.component.clone(),
                 start_s: secs(start),
-                rto_s: secs(r.last_fail.saturating_sub(start)),
+                rto_s: secs(r.rto()),
                 requests_failed: r.failed,
                 sessions_lost: r.sessions_lost,
                 writes_lost: r.writes_lost,

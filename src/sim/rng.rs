@@ -110,62 +110,44 @@ impl Stream {
     /// Uniform in [0, 1) with 53 bits.
     #[inline(always)]
     pub fn unit(&mut self) -> f64 {
-        // below 2^53, so the signed conversion (one instruction) gives the same value
-        ((self.next_u64() >> 11) as i64) as f64 * (1.0 / 9_007_199_254_740_992.0)
+        Draws::unit(self)
     }
 
     /// True with probability `p`.
     #[inline(always)]
     pub fn chance(&mut self, p: f64) -> bool {
-        p > 0.0 && self.unit() < p
+        Draws::chance(self, p)
     }
 
     /// Uniform integer in [0, n) (n > 0), without `usize`.
     #[inline(always)]
     pub fn below(&mut self, n: u32) -> u32 {
-        if n <= 1 {
-            return 0;
-        }
-        (((self.next_u64() >> 32) * u64::from(n)) >> 32) as u32
+        Draws::below(self, n)
     }
 
     /// Exponential with the given mean (in µs), rounded to integer µs.
     #[inline(always)]
     pub fn exp_us(&mut self, mean: f64) -> u64 {
-        if mean <= 0.0 {
-            return 0;
-        }
-        to_us(self.exp1() * mean)
+        Draws::exp_us(self, mean)
     }
 
-    /// Exponential with mean 1 (ziggurat: about 98 % of draws take one `u64`, a multiply and a
-    /// compare; no logarithm).
+    /// Exponential with mean 1.
     #[inline(always)]
     pub fn exp1(&mut self) -> f64 {
-        loop {
-            let bits = self.next_u64();
-            let i = (bits & 0xff) as usize;
-            let x = ((bits >> 11) as i64) as f64 * self.zig.x53[i];
-            if x < self.zig.x[i + 1] {
-                return x;
-            }
-            if let Some(x) = self.exp1_edge(i, x) {
-                return x;
-            }
-        }
+        Draws::exp1(self)
     }
 
-    /// The ziggurat's rare cases: the tail beyond `ZIG_R` (layer 0) or a point in a layer's
-    /// wedge, accepted when under the density.
-    #[cold]
-    #[inline(never)]
-    fn exp1_edge(&mut self, i: usize, x: f64) -> Option<f64> {
-        if i == 0 {
-            return Some(ZIG_R - libm::log(1.0 - self.unit()));
-        }
-        let t = self.zig;
-        let y = t.f[i + 1] + (t.f[i] - t.f[i + 1]) * self.unit();
-        (y < libm::exp(-x)).then_some(x)
+    /// 64 raw random bits (a session's key, say).
+    #[inline(always)]
+    pub fn bits(&mut self) -> u64 {
+        self.next_u64()
+    }
+
+    /// The counter-based draws of `key` for `purpose` (see [`Keyed`]), sharing this stream's
+    /// tables.
+    #[inline(always)]
+    pub fn keyed(&self, key: u64, purpose: u64) -> Keyed {
+        Keyed::new(key, purpose, self.zig)
     }
 
     /// Standard normal (Box–Muller).
@@ -187,6 +169,130 @@ impl Stream {
         };
         let mu = libm::log(mean) - sigma * sigma / 2.0;
         to_us(libm::exp(mu + sigma * self.normal()))
+    }
+}
+
+/// 64 random bits at a time and the ziggurat tables: what the samplers need. Implemented by the
+/// ChaCha8 [`Stream`]s and by the counter-based [`Keyed`] draws of a session, so both sample
+/// with the same code (and the same bits on every target).
+pub trait Draws {
+    fn next_u64(&mut self) -> u64;
+    fn zig(&self) -> &'static ZigTables;
+
+    /// Uniform in [0, 1) with 53 bits.
+    #[inline(always)]
+    fn unit(&mut self) -> f64 {
+        // below 2^53, so the signed conversion (one instruction) gives the same value
+        ((self.next_u64() >> 11) as i64) as f64 * (1.0 / 9_007_199_254_740_992.0)
+    }
+
+    /// True with probability `p`.
+    #[inline(always)]
+    fn chance(&mut self, p: f64) -> bool {
+        p > 0.0 && self.unit() < p
+    }
+
+    /// Uniform integer in [0, n) (n > 0), without `usize`.
+    #[inline(always)]
+    fn below(&mut self, n: u32) -> u32 {
+        if n <= 1 {
+            return 0;
+        }
+        (((self.next_u64() >> 32) * u64::from(n)) >> 32) as u32
+    }
+
+    /// Exponential with the given mean (in µs), rounded to integer µs.
+    #[inline(always)]
+    fn exp_us(&mut self, mean: f64) -> u64 {
+        if mean <= 0.0 {
+            return 0;
+        }
+        to_us(self.exp1() * mean)
+    }
+
+    /// Exponential with mean 1 (ziggurat: about 98 % of draws take one `u64`, a multiply and a
+    /// compare; no logarithm).
+    #[inline(always)]
+    fn exp1(&mut self) -> f64 {
+        loop {
+            let bits = self.next_u64();
+            let i = (bits & 0xff) as usize;
+            let x = ((bits >> 11) as i64) as f64 * self.zig().x53[i];
+            if x < self.zig().x[i + 1] {
+                return x;
+            }
+            if let Some(x) = self.exp1_edge(i, x) {
+                return x;
+            }
+        }
+    }
+
+    /// The ziggurat's rare cases: the tail beyond `ZIG_R` (layer 0) or a point in a layer's
+    /// wedge, accepted when under the density.
+    #[cold]
+    #[inline(never)]
+    fn exp1_edge(&mut self, i: usize, x: f64) -> Option<f64> {
+        if i == 0 {
+            return Some(ZIG_R - libm::log(1.0 - self.unit()));
+        }
+        let t = self.zig();
+        let y = t.f[i + 1] + (t.f[i] - t.f[i + 1]) * self.unit();
+        (y < libm::exp(-x)).then_some(x)
+    }
+}
+
+impl Draws for Stream {
+    #[inline(always)]
+    fn next_u64(&mut self) -> u64 {
+        Stream::next_u64(self)
+    }
+    #[inline(always)]
+    fn zig(&self) -> &'static ZigTables {
+        self.zig
+    }
+}
+
+/// The golden-ratio increment of SplitMix64's Weyl sequence.
+pub const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// SplitMix64's finaliser (Steele, Lea & Flood 2014): a bijective mixer of 64 bits.
+#[inline(always)]
+pub fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Counter-based draws: the SplitMix64 sequence started at `mix64(key ^ purpose · C)`, a pure
+/// function of (key, purpose, draw index). A session's draws come from these, keyed by its own
+/// key (drawn once from the arrival stream) and its request number, so they never depend on when
+/// (or in which order with other sessions) they are made: no server-side setting can shift them
+/// (common random numbers). Two multiplies per draw instead of a ChaCha8 block per request.
+#[derive(Clone, Copy, Debug)]
+pub struct Keyed {
+    s: u64,
+    zig: &'static ZigTables,
+}
+
+impl Keyed {
+    #[inline(always)]
+    pub fn new(key: u64, purpose: u64, zig: &'static ZigTables) -> Keyed {
+        Keyed {
+            s: mix64(key ^ purpose.wrapping_mul(0xD6E8_FEB8_6659_FD93)),
+            zig,
+        }
+    }
+}
+
+impl Draws for Keyed {
+    #[inline(always)]
+    fn next_u64(&mut self) -> u64 {
+        self.s = self.s.wrapping_add(GOLDEN);
+        mix64(self.s)
+    }
+    #[inline(always)]
+    fn zig(&self) -> &'static ZigTables {
+        self.zig
     }
 }
 
@@ -253,5 +359,39 @@ mod tests {
         let sum: u64 = (0..n).map(|_| s.lognormal_us(1000.0, 1.0)).sum();
         let mean = sum as f64 / n as f64;
         assert!((mean - 1000.0).abs() < 40.0, "{mean}");
+    }
+
+    #[test]
+    fn keyed_draws_are_pure_uniform_and_exponential() {
+        let zig = zig_tables();
+        // a pure function of (key, purpose, index): made twice, in any order, the same draws
+        let a: Vec<u64> = {
+            let mut k = Keyed::new(99, 4, zig);
+            (0..8).map(|_| k.next_u64()).collect()
+        };
+        let mut other = Keyed::new(99, 2, zig);
+        let _ = other.next_u64();
+        let mut k = Keyed::new(99, 4, zig);
+        assert_eq!(a, (0..8).map(|_| k.next_u64()).collect::<Vec<_>>());
+        assert_ne!(a[0], other.next_u64());
+        // SplitMix64 from state 0 (the reference sequence of Steele, Lea & Flood's generator)
+        let mut s = 0u64;
+        s = s.wrapping_add(GOLDEN);
+        assert_eq!(mix64(s), 0xe220_a839_7b1d_cdaf);
+        // over successive session keys (the way sessions use them): uniform and exponential
+        let n = 400_000u64;
+        let (mut sum_u, mut sum_e, mut below) = (0.0, 0.0, [0u32; 4]);
+        for i in 0..n {
+            let mut k = Keyed::new(12345u64.wrapping_add(i.wrapping_mul(GOLDEN)), 4, zig);
+            sum_u += k.unit();
+            sum_e += k.exp1();
+            below[k.below(4) as usize] += 1;
+        }
+        let (mu, me) = (sum_u / n as f64, sum_e / n as f64);
+        assert!((mu - 0.5).abs() < 0.002, "{mu}");
+        assert!((me - 1.0).abs() < 0.006, "{me}");
+        for b in below {
+            assert!((f64::from(b) / n as f64 - 0.25).abs() < 0.003, "{below:?}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! promotion or restore that ends it.
 
 use super::super::config::*;
+use super::super::entities::AtRisk;
 use super::super::event::StateEvent;
 use super::super::state::World;
 use super::super::time::secs;
@@ -89,8 +90,12 @@ impl World {
             self.comps[c].db.pending = false;
             return;
         };
-        let (n, rpo) = self.plane_lost_writes(c, sk, now);
-        self.metrics.writes_lost(inc, n, rpo);
+        // charged when a replica without them takes over (`on_db_promote`), not now: the
+        // promotion may abort for lack of a live replica and the primary come back with them
+        self.comps[c].db.at_risk = AtRisk {
+            replica: self.plane_lost_writes(c, StandbyKind::Hot, now),
+            backup: self.plane_lost_writes(c, StandbyKind::Cold, now),
+        };
         let delay = decide
             + match sk {
                 StandbyKind::Hot => cfg.promotion,
@@ -138,7 +143,14 @@ impl World {
         }
         let primary = self.comps[c].db.primary;
         match self.best_replica(c) {
-            Some((k, _)) => {
+            Some((k, sk)) => {
+                let risk = std::mem::take(&mut self.comps[c].db.at_risk);
+                let (n, rpo) = if sk == StandbyKind::Cold {
+                    risk.backup
+                } else {
+                    risk.replica
+                };
+                self.metrics.writes_lost(inc, n, rpo);
                 let db = &mut self.comps[c].db;
                 if let Some(s) = db.standby.get_mut(primary as usize) {
                     *s = StandbyKind::Hot;
@@ -158,6 +170,8 @@ impl World {
                 self.path_changed(comp);
             }
             None => {
+                // aborted, no live replica: the database waits for its primary, which comes
+                // back with its writes (nothing charged)
                 self.comps[c].db.pending = false;
             }
         }

@@ -4,7 +4,22 @@
 use super::super::config::*;
 use super::super::event::Event;
 use super::super::metrics::Cause;
+use super::super::rng::Draws;
 use super::super::state::{Orphan, Req, Session, World};
+
+/// The purposes of a session's keyed draws (`rng::Keyed`): each request of a session draws its
+/// mix, its entry and what follows it from its own key, never from a shared stream whose order
+/// depends on server timing.
+pub(crate) mod purpose {
+    /// The session's DNS cache keeps a stale answer (drawn with its first request's key).
+    pub(crate) const STALE: u64 = 1;
+    /// The request is a write; if not, whether it is idempotent.
+    pub(crate) const MIX: u64 = 2;
+    /// Active-active routing: which listed entry a resolution picks.
+    pub(crate) const ENTRY: u64 = 3;
+    /// After it: whether the session continues, and the think time before the next request.
+    pub(crate) const NEXT: u64 = 4;
+}
 
 impl World {
     fn arrival_factor(&self) -> f64 {
@@ -21,11 +36,17 @@ impl World {
                 return;
             }
         }
+        // the one client draw besides the arrival process: the session's key
+        let key = self.rng_clients.bits();
         let stale = match &self.cfg.routing {
-            RoutingCfg::Dns { stale_share, .. } => self.rng_clients.chance(*stale_share),
+            RoutingCfg::Dns { stale_share, .. } => self
+                .rng_clients
+                .keyed(key, purpose::STALE)
+                .chance(*stale_share),
             _ => false,
         };
         let s = Session {
+            key,
             live: true,
             lost: false,
             entry: NONE,
@@ -66,8 +87,9 @@ impl World {
             return;
         }
         let t = &self.cfg.traffic;
-        let write = self.rng_clients.chance(t.write_share);
-        let idem = !write && self.rng_clients.chance(t.idempotent_share);
+        let mut mix = self.rng_clients.keyed(sess.key, purpose::MIX);
+        let write = mix.chance(t.write_share);
+        let idem = !write && mix.chance(t.idempotent_share);
         let r = Req {
             session: s,
             hop: 0,
@@ -130,7 +152,7 @@ impl World {
                         self.fail(req, Cause::DnsFailure, self.dns_inc);
                         return;
                     }
-                    let Some(e) = self.pick_entry(active_active) else {
+                    let Some(e) = self.pick_entry(active_active, sess.key) else {
                         self.fail(req, Cause::SiteDown, self.any_site_inc());
                         return;
                     };
@@ -145,7 +167,7 @@ impl World {
             RoutingCfg::Bgp { active_active, .. } => {
                 let cur = self.sessions[s].entry;
                 if cur == NONE || !self.listed[cur as usize] {
-                    let Some(e) = self.pick_entry(active_active) else {
+                    let Some(e) = self.pick_entry(active_active, self.sessions[s].key) else {
                         self.fail(req, Cause::SiteDown, self.any_site_inc());
                         return;
                     };
@@ -173,13 +195,14 @@ impl World {
         self.advance(req, entry);
     }
 
-    fn pick_entry(&mut self, active_active: bool) -> Option<u32> {
+    /// A listed entry: the first, or (active-active) one drawn with the session's `key`.
+    fn pick_entry(&mut self, active_active: bool, key: u64) -> Option<u32> {
         let listed: u32 = self.listed.iter().filter(|l| **l).count() as u32;
         if listed == 0 {
             return None;
         }
         let k = if active_active {
-            self.rng_clients.below(listed)
+            self.rng_clients.keyed(key, purpose::ENTRY).below(listed)
         } else {
             0
         };

@@ -4,7 +4,9 @@
 use super::super::config::*;
 use super::super::event::Event;
 use super::super::metrics::Cause;
+use super::super::rng::{Draws, GOLDEN};
 use super::super::state::World;
+use super::arrivals::purpose;
 
 impl World {
     #[inline(always)]
@@ -52,8 +54,10 @@ impl World {
         }
         let t = &self.cfg.traffic;
         let per = t.requests_per_session.max(1.0);
-        if self.rng_clients.chance(1.0 - 1.0 / per) {
-            let gap = self.rng_clients.exp_us(t.session_duration as f64 / per);
+        let mut next = self.rng_clients.keyed(sess.key, purpose::NEXT);
+        if next.chance(1.0 - 1.0 / per) {
+            let gap = next.exp_us(t.session_duration as f64 / per);
+            self.sessions[s as usize].key = sess.key.wrapping_add(GOLDEN);
             self.queue
                 .push(self.now + gap, Event::NextRequest { session: s });
         } else {
