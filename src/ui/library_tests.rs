@@ -390,3 +390,15 @@ fn a_scenario_at_the_file_limit_saves_and_reads_back_and_a_bigger_one_is_refused
     assert_eq!(same, tab);
     assert_eq!(items, before);
 }
+
+#[test]
+fn a_first_visit_says_what_the_scenario_on_screen_shows_and_a_return_does_not() {
+    let mut items = Vec::new();
+    let st = start(&lib(&items), &Tab::default(), None, 1, default_scenario);
+    let d = default_scenario().description;
+    assert!(!d.is_empty());
+    assert!(st.info.iter().any(|i| i.contains(&d)), "{:?}", st.info);
+    apply(&mut items, &st.writes);
+    let again = start(&lib(&items), &st.tab, None, 2, default_scenario);
+    assert!(again.info.is_empty(), "{:?}", again.info);
+}
