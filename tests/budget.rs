@@ -188,3 +188,97 @@ fn flow_and_request_level_agree_on_a_zero_and_a_one_ms_ttl() {
         );
     }
 }
+
+/// The issue's 5.3 GB scenario (a web tier whose two nodes fail every 2 µs (MTBF) for 10 s, ten
+/// million random failures, each an incident with its strings and a marker), run for 1 s at
+/// flow level to keep a debug test short (a million failures, the same code). Now the first
+/// `MAX_INCIDENT_RECORDS` are kept in full and the rest aggregated per (trigger, component),
+/// markers stop at `MAX_MARKERS`, and the report stays small.
+#[test]
+fn ten_million_random_failures_give_a_bounded_report() {
+    use failover_lab::sim::limits::{MAX_INCIDENT_RECORDS, MAX_MARKERS};
+    let json = r#"{ "version": 1, "name": "mtbf-2us", "seed": 1, "horizon": "1s",
+      "traffic": { "entry": ["lb"], "sessions_per_s": 20, "session_duration": "1m", "requests_per_session": 10, "write_share": 0 },
+      "components": [
+        { "id": "lb", "next": ["web"], "spec": { "load_balancer": {} } },
+        { "id": "web", "failure": { "mtbf": "2us", "mttr": "1us", "repair": "fixed" }, "spec": { "web": { "nodes": 2 } } } ] }"#;
+    let doc: Value = serde_json::from_str(json).expect("json");
+    let mut config = config_of(&doc, Fidelity::Flow);
+    config.budget.events = u64::MAX;
+    let (r, events) = run_within(config, 20_000_000);
+    assert!(r.partial.is_none(), "{:?}", r.partial);
+    // two nodes, each failing on average every 2 µs + 1 µs of repair: about 670,000 failures
+    assert!(events > 600_000, "{events} events");
+    assert!(
+        r.incidents.len() <= MAX_INCIDENT_RECORDS + 1,
+        "{}",
+        r.incidents.len()
+    );
+    let agg: Vec<_> = r.incidents.iter().filter(|i| i.aggregated > 0).collect();
+    assert_eq!(agg.len(), 1, "one aggregate: random failure of web");
+    assert_eq!(
+        (agg[0].trigger.as_str(), agg[0].component.as_str()),
+        ("random failure", "web")
+    );
+    assert_eq!(
+        agg[0].recovery,
+        format!("{} more incidents aggregated", agg[0].aggregated)
+    );
+    assert!(agg[0].aggregated > 500_000, "{}", agg[0].aggregated);
+    assert_eq!(r.series.markers.len(), MAX_MARKERS);
+    assert!(r.series.markers_omitted > 500_000);
+    let size = serde_json::to_string(&r).expect("json").len();
+    assert!(size < 1_000_000, "a report of {size} bytes");
+}
+
+/// A run that reaches its event budget stops there with a partial report that says where;
+/// running it in chunks stops at the same event with the same report.
+#[test]
+fn a_run_over_its_event_budget_stops_with_a_partial_report() {
+    let doc: Value =
+        serde_json::from_str(builtins::get("liferay-reference").expect("built-in").json())
+            .expect("json");
+    let mut config = config_of(&doc, Fidelity::Request);
+    config.budget.events = 100_000;
+    let once = sim::run(config.clone());
+    assert_eq!(once.events, 100_000);
+    let p = once.partial.clone().expect("partial");
+    assert_eq!(p.budget, "events");
+    assert!(p.at_s > 0.0 && p.at_s < once.horizon_s);
+    assert_eq!(
+        p.message,
+        format!(
+            "event budget of 100000 events reached at t = {} s of {} s: the run stopped there and this report covers it up to there",
+            p.at_s, once.horizon_s
+        )
+    );
+    let mut chunked = Simulation::new(config);
+    while !chunked.run_until_at_most(chunked.horizon(), 777) {}
+    assert!(chunked.stopped().is_some());
+    assert_eq!(chunked.report(), once);
+    // and the same run with a budget it does not reach is not partial
+    let mut config = config_of(&doc, Fidelity::Request);
+    config.horizon = 60_000_000;
+    config.budget.events = 10_000_000;
+    let full = sim::run(config);
+    assert!(full.partial.is_none());
+}
+
+/// A run whose memory estimate passes its budget stops with a partial report naming it.
+#[test]
+fn a_run_over_its_memory_budget_stops_with_a_partial_report() {
+    let doc: Value =
+        serde_json::from_str(builtins::get("liferay-reference").expect("built-in").json())
+            .expect("json");
+    let mut config = config_of(&doc, Fidelity::Request);
+    config.budget.memory_bytes = 1 << 10;
+    let r = sim::run(config);
+    let p = r.partial.expect("partial");
+    assert_eq!(p.budget, "memory");
+    assert!(
+        p.message.starts_with("memory budget of 0 MiB"),
+        "{}",
+        p.message
+    );
+    assert!(r.events < r.horizon_s as u64 * 1_000, "{} events", r.events);
+}
