@@ -64,6 +64,13 @@ struct RunArgs {
     /// Print the full JSON report
     #[arg(long)]
     json: bool,
+    /// Stop after this many events with a partial report (default 2000000000)
+    #[arg(long, value_name = "N")]
+    max_events: Option<u64>,
+    /// Stop when the engine's memory estimate passes this many MiB, with a partial report
+    /// (default 1024)
+    #[arg(long, value_name = "MIB")]
+    max_memory_mib: Option<u64>,
     /// Show progress on stderr (the default when stderr is a terminal)
     #[arg(long)]
     progress: bool,
@@ -120,13 +127,22 @@ fn usage(msg: impl Into<String>) -> Vec<Problem> {
 fn run(args: &RunArgs) -> Result<(), Vec<Problem>> {
     let mut s = load(args.file.as_deref(), args.builtin.as_deref())?;
     apply_overrides(&mut s, args.seed, args.horizon.clone(), args.mode);
-    let compiled = scenario::compile(&s)?;
+    let mut compiled = scenario::compile(&s)?;
     for w in &compiled.warnings {
         eprintln!("{w}");
+    }
+    if let Some(n) = args.max_events {
+        compiled.config.budget.events = n;
+    }
+    if let Some(m) = args.max_memory_mib {
+        compiled.config.budget.memory_bytes = m.saturating_mul(1 << 20);
     }
     let every = (args.progress || std::io::stderr().is_terminal())
         .then(|| Duration::from_millis(args.progress_every_ms));
     let report = run_with_progress(compiled.config, every);
+    if let Some(p) = &report.partial {
+        eprintln!("warning: partial report: {}", p.message);
+    }
     if args.json {
         match serde_json::to_string_pretty(&report) {
             Ok(t) => println!("{t}"),
@@ -218,7 +234,7 @@ fn run_with_progress(config: sim::Config, every: Option<Duration>) -> Report {
     let mut printed = false;
     // Chunks of simulated time sized to take about 50 ms of wall time each.
     let mut chunk = (horizon / 10_000).max(1);
-    while sim.now() < horizon {
+    while sim.now() < horizon && sim.stopped().is_none() {
         let t0 = Instant::now();
         sim.run_until(sim.now().saturating_add(chunk));
         let took = t0.elapsed();
@@ -280,6 +296,9 @@ fn summary(r: &Report) -> String {
         scenario::units::format_micros((r.horizon_s * 1e6).round() as u64),
         r.events
     );
+    if let Some(p) = &r.partial {
+        let _ = writeln!(o, "PARTIAL: {}", p.message);
+    }
     let _ = writeln!(o);
     let downtime = match metric::extrapolation(r) {
         Ok(()) => DowntimePerYear.show(r),

@@ -153,6 +153,7 @@ pub(crate) mod tests {
                 writes_lost: 2,
                 rpo_s: 0.4,
                 recovery: "failed over to app#1, after 12 s".into(),
+                aggregated: 0,
             },
             Incident {
                 trigger: "hang".into(),

@@ -45,8 +45,9 @@ pub struct FlowState {
     pub last_decay: Vec<Time>,
     /// DNS: when the pending decay tick is due (see `schedule_decay`).
     pub decay_at: Time,
-    /// DNS: clients holding a fresh answer for a dead entry: (entry, kind, expires, amount).
-    pub cohorts: Vec<(u32, u8, Time, f64)>,
+    /// DNS: clients holding a fresh answer for a dead entry, per entry and kind: (expires,
+    /// amount) in expiry order, at most `limits::DNS_MAX_COHORTS` + 1 per queue.
+    pub cohorts: Vec<[std::collections::VecDeque<(Time, f64)>; 2]>,
     /// Buffers of each evaluation.
     pub eval: EvalScratch,
 }

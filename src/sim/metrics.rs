@@ -3,7 +3,9 @@
 //! Invariant: every request is recorded exactly once, as served or failed with one cause; the
 //! report asserts `offered = served + failed` and `started = finished + lost + active`.
 
+use super::config::limits::{MAX_INCIDENT_RECORDS, MAX_MARKERS};
 use super::time::Time;
+use std::collections::BTreeMap;
 use strum::{EnumCount, EnumIter, IntoStaticStr};
 
 /// Why a request failed: its name (`Cause::NoHealthyBackend` is `"no_healthy_backend"`, through
@@ -143,6 +145,10 @@ pub struct IncidentRec {
     pub recovery: String,
     /// When the recovery step `recovery` describes happened.
     pub recovered_at: Option<Time>,
+    /// 0 for one incident; for the aggregate of a (trigger, component) beyond
+    /// [`MAX_INCIDENT_RECORDS`], the incidents it stands for, and how many of them are open.
+    pub aggregated: u64,
+    pub open: u64,
 }
 
 impl IncidentRec {
@@ -216,7 +222,11 @@ pub struct Metrics {
     pub s_p95: Vec<f64>,
     pub s_p99: Vec<f64>,
     pub markers: Vec<(Time, String)>,
+    /// Markers beyond [`MAX_MARKERS`], counted only.
+    pub markers_omitted: u64,
     pub incidents: Vec<IncidentRec>,
+    /// The aggregate record of each trigger and component beyond [`MAX_INCIDENT_RECORDS`].
+    pub aggregates: BTreeMap<String, BTreeMap<String, u32>>,
 }
 
 impl Metrics {
@@ -399,43 +409,104 @@ impl Metrics {
         }
     }
 
+    /// True once new incidents go to aggregate records (no label needs formatting then: the
+    /// component's id is enough).
+    pub fn incidents_full(&self) -> bool {
+        self.incidents.len() >= MAX_INCIDENT_RECORDS
+    }
+
     pub fn new_incident(&mut self, now: Time, trigger: &str, component: &str) -> u32 {
+        if self.incidents_full() {
+            return self.aggregate_incident(now, trigger, component);
+        }
         self.incidents.push(IncidentRec {
             trigger: trigger.to_string(),
             component: component.to_string(),
             fault_at: now,
             ..IncidentRec::default()
         });
-        self.markers.push((now, format!("{trigger} {component}")));
+        if self.markers.len() < MAX_MARKERS {
+            self.markers.push((now, format!("{trigger} {component}")));
+        } else {
+            self.markers_omitted += 1;
+        }
         (self.incidents.len() - 1) as u32
+    }
+
+    /// Beyond [`MAX_INCIDENT_RECORDS`]: the incident joins its (trigger, component) aggregate
+    /// (the component without its `#node`), which allocates nothing once it exists.
+    #[inline(never)]
+    fn aggregate_incident(&mut self, now: Time, trigger: &str, component: &str) -> u32 {
+        let comp = component.split('#').next().unwrap_or(component);
+        let known = self
+            .aggregates
+            .get(trigger)
+            .and_then(|m| m.get(comp))
+            .copied();
+        let i = known.unwrap_or_else(|| {
+            let i = self.incidents.len() as u32;
+            self.incidents.push(IncidentRec {
+                trigger: trigger.to_string(),
+                component: comp.to_string(),
+                fault_at: now,
+                ..IncidentRec::default()
+            });
+            self.aggregates
+                .entry(trigger.to_string())
+                .or_default()
+                .insert(comp.to_string(), i);
+            i
+        });
+        let r = &mut self.incidents[i as usize];
+        r.aggregated += 1;
+        r.open += 1;
+        r.cleared_at = None;
+        self.markers_omitted += 1;
+        i
     }
 
     pub fn clear_incident(&mut self, incident: u32, now: Time) {
         if let Some(r) = self.incidents.get_mut(incident as usize) {
-            if r.cleared_at.is_none() {
+            if r.aggregated > 0 {
+                r.open = r.open.saturating_sub(1);
+                if r.open == 0 {
+                    r.cleared_at = Some(now);
+                }
+            } else if r.cleared_at.is_none() {
                 r.cleared_at = Some(now);
             }
+        }
+    }
+
+    /// A marker, unless [`MAX_MARKERS`] are kept already (then counted).
+    fn mark(&mut self, now: Time, text: String) {
+        if self.markers.len() < MAX_MARKERS {
+            self.markers.push((now, text));
+        } else {
+            self.markers_omitted += 1;
         }
     }
 
     /// Records how an incident recovered (a decisive step: replaces an earlier text).
     pub fn recovery(&mut self, incident: u32, now: Time, text: String) {
         if let Some(r) = self.incidents.get_mut(incident as usize) {
-            r.recovery = text.clone();
-            r.recovered_at = Some(now);
+            if r.aggregated == 0 {
+                r.recovery = text.clone();
+                r.recovered_at = Some(now);
+            }
         }
-        self.markers.push((now, text));
+        self.mark(now, text);
     }
 
     /// Records a recovery step unless a text is already there.
     pub fn recovery_soft(&mut self, incident: u32, now: Time, text: String) {
         if let Some(r) = self.incidents.get_mut(incident as usize) {
-            if r.recovery.is_empty() {
+            if r.recovery.is_empty() && r.aggregated == 0 {
                 r.recovery = text.clone();
                 r.recovered_at = Some(now);
             }
         }
-        self.markers.push((now, text));
+        self.mark(now, text);
     }
 }
 

@@ -121,19 +121,20 @@ impl Simulation {
         self.world.run_events(t, u64::MAX);
         // Only the clock moves: the flow level integrates at events, so chunking cannot change
         // any float.
-        if self.world.now < t {
+        if self.world.now < t && self.world.stopped.is_none() {
             self.world.now = t;
         }
     }
     /// [`Simulation::run_until`] handling at most `max_events` events: true when it reached `t`
-    /// (every event at or before `t` handled), false when it stopped at the budget first.
+    /// (every event at or before `t` handled), false when it stopped at the budget first (or
+    /// at the run's own budget: see [`Simulation::stopped`]).
     /// Stopping at a budget and going on later gives the same report as one uninterrupted run,
     /// so a caller can return to its own loop (read a Cancel) however dense the events are.
     pub fn run_until_at_most(&mut self, t: Time, max_events: u64) -> bool {
         let t = t.min(self.world.cfg.horizon);
         let before = self.world.events;
         self.world.run_events(t, max_events);
-        if self.world.events - before == max_events {
+        if self.world.events - before == max_events || self.world.stopped.is_some() {
             return false;
         }
         if self.world.now < t {
@@ -160,6 +161,11 @@ impl Simulation {
     }
     pub fn horizon(&self) -> Time {
         self.world.cfg.horizon
+    }
+    /// Set when a budget (`Config::budget`) stopped the run before its horizon: no event is
+    /// handled after it, and the report is partial (`Report::partial`).
+    pub fn stopped(&self) -> Option<Stop> {
+        self.world.stopped
     }
     /// Events handled so far.
     pub fn events(&self) -> u64 {

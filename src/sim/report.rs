@@ -25,12 +25,30 @@ pub struct Report {
     /// Per-component statistics (node availability, queueing).
     #[serde(default)]
     pub components: Vec<ComponentStats>,
+    /// Set when a budget stopped the run before its horizon: the report covers it up to there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<Partial>,
     /// Hex digest of everything above (see [`Report::compute_digest`]).
     pub digest: String,
     /// The state trace of every node, only when the run was asked for it
     /// (`Simulation::enable_trace`). Not part of the digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<super::trace::StateTrace>,
+}
+
+/// Why a run stopped before its horizon, and where.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Partial {
+    /// `"events"` or `"memory"`.
+    pub budget: String,
+    /// Simulated time it stopped at, in seconds.
+    pub at_s: f64,
+    /// What to tell the user: "event budget of N events reached at t = … s; …".
+    pub message: String,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// What one component did during the run.
@@ -119,6 +137,11 @@ pub struct Incident {
     pub rpo_s: f64,
     /// How the system recovered, in words ("promoted replica db#1 after 6.0 s").
     pub recovery: String,
+    /// 0 for one incident; beyond the first `limits::MAX_INCIDENT_RECORDS`, the number of
+    /// incidents of this trigger and component aggregated into this record (its start is the
+    /// first's, its RTO from the first failed request to the last).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub aggregated: u64,
 }
 
 /// Per-window time series for the charts. Every vector has one entry per window.
@@ -137,6 +160,9 @@ pub struct Series {
     pub latency_p99_ms: Vec<f64>,
     /// Fault and recovery markers for the charts.
     pub markers: Vec<Marker>,
+    /// Markers beyond the first `limits::MAX_MARKERS`, counted but not kept.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub markers_omitted: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -274,8 +300,10 @@ pub fn build(w: &super::state::World) -> Report {
                     label: l.clone(),
                 })
                 .collect(),
+            markers_omitted: m.markers_omitted,
         },
         components,
+        partial: w.stopped.map(|s| partial(&w.cfg, s)),
         digest: String::new(),
         trace: None,
     };
@@ -301,10 +329,43 @@ fn incidents(m: &super::metrics::Metrics) -> Vec<Incident> {
                 sessions_lost: r.sessions_lost,
                 writes_lost: r.writes_lost,
                 rpo_s: secs(r.rpo_us),
-                recovery: r.recovery.clone(),
+                recovery: if r.aggregated > 0 {
+                    format!("{} more incidents aggregated", r.aggregated)
+                } else {
+                    r.recovery.clone()
+                },
+                aggregated: r.aggregated,
             }
         })
         .collect()
+}
+
+/// The partial report's account of the budget that stopped the run.
+fn partial(cfg: &super::config::Config, s: super::config::Stop) -> Partial {
+    use super::config::BudgetKind;
+    let at_s = super::time::secs(s.at);
+    let (budget, what) = match s.kind {
+        BudgetKind::Events => (
+            "events",
+            format!("event budget of {} events", cfg.budget.events),
+        ),
+        BudgetKind::Memory => (
+            "memory",
+            format!(
+                "memory budget of {} MiB (estimated {} MiB)",
+                cfg.budget.memory_bytes >> 20,
+                s.memory_bytes >> 20
+            ),
+        ),
+    };
+    Partial {
+        budget: budget.to_string(),
+        at_s,
+        message: format!(
+            "{what} reached at t = {at_s} s of {} s: the run stopped there and this report covers it up to there",
+            super::time::secs(cfg.horizon)
+        ),
+    }
 }
 
 /// What each component did up to `now` (node availability from its alive-count times).

@@ -22,3 +22,9 @@ pub fn default_scenario() -> Scenario {
         .map(|b| b.scenario())
         .unwrap_or_else(|| crate::ui::library::blank("empty"))
 }
+
+/// What a first visit says of the scenario on screen: its description (which matches its run:
+/// tests/builtin_texts.rs).
+pub fn first_visit(s: &Scenario) -> Option<String> {
+    (!s.description.is_empty()).then(|| format!("{}: {}", s.name, s.description))
+}

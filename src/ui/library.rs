@@ -453,11 +453,7 @@ pub fn start(
         Some(e) => (e.scenario.clone(), open_entry(&e, None)),
         None => {
             let s = fallback();
-            // A first visit: say what the scenario on screen shows (its text matches its run:
-            // tests/builtin_texts.rs).
-            if !s.description.is_empty() {
-                info.push(format!("{}: {}", s.name, s.description));
-            }
+            info.extend(crate::ui::boot::first_visit(&s));
             let name = s.name.clone();
             let (e, w) = lib.create(&name, s, now);
             writes.push(w);

@@ -8,7 +8,7 @@
 //! `run_to_end`.
 
 use crate::scenario::{self, Scenario};
-use crate::sim::{Simulation, Time};
+use crate::sim::{Budget, Simulation, Time};
 use serde::{Deserialize, Serialize};
 
 /// From the page to the worker.
@@ -76,6 +76,17 @@ pub enum Advance {
 impl Job {
     /// Parses and compiles the scenario; a message naming every problem otherwise.
     pub fn start(run_id: u32, scenario_json: &str, trace: bool) -> Result<Job, String> {
+        Job::start_with_budget(run_id, scenario_json, trace, Budget::default())
+    }
+
+    /// [`Job::start`] under another event and memory budget (the run's own, not a chunk's):
+    /// a run that reaches it ends with a partial report whose `partial.message` says so.
+    pub fn start_with_budget(
+        run_id: u32,
+        scenario_json: &str,
+        trace: bool,
+        budget: Budget,
+    ) -> Result<Job, String> {
         let scenario: Scenario = scenario::parse_json(scenario_json).map_err(|ps| {
             let list: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
             format!("The scenario could not be read: {}", list.join("; "))
@@ -84,7 +95,9 @@ impl Job {
             let list: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
             format!("The scenario has errors: {}", list.join("; "))
         })?;
-        let mut sim = Simulation::new(compiled.config);
+        let mut config = compiled.config;
+        config.budget = budget;
+        let mut sim = Simulation::new(config);
         if trace {
             sim.enable_trace();
         }
@@ -111,7 +124,12 @@ impl Job {
             .max(self.sim.now())
             .saturating_add(self.chunk)
             .min(horizon);
-        if !self.sim.run_until_at_most(target, self.max_events) {
+        let reached = self.sim.run_until_at_most(target, self.max_events);
+        if self.sim.stopped().is_some() {
+            // the run's own budget: its report is partial and says why
+            return Advance::Done(self.done());
+        }
+        if !reached {
             // The budget ran out before `target`: report progress, and ask less next time.
             self.chunk = (self.chunk / 2).max(1);
             self.reached = self.reached.max(self.sim.now());
@@ -120,19 +138,23 @@ impl Job {
         self.reached = target;
         if target >= horizon || self.sim.now() >= horizon {
             self.sim.run_to_end();
-            let report = self.sim.report();
-            return Advance::Done(match serde_json::to_string(&report) {
-                Ok(report_json) => Update::Done {
-                    run_id: self.run_id,
-                    report_json,
-                },
-                Err(e) => Update::Failed {
-                    run_id: self.run_id,
-                    message: format!("The report could not be serialized: {e}"),
-                },
-            });
+            return Advance::Done(self.done());
         }
         Advance::Progress(self.progress(horizon))
+    }
+
+    fn done(&self) -> Update {
+        let report = self.sim.report();
+        match serde_json::to_string(&report) {
+            Ok(report_json) => Update::Done {
+                run_id: self.run_id,
+                report_json,
+            },
+            Err(e) => Update::Failed {
+                run_id: self.run_id,
+                message: format!("The report could not be serialized: {e}"),
+            },
+        }
     }
 
     fn progress(&self, horizon: Time) -> Update {
@@ -386,6 +408,39 @@ mod tests {
         );
         let r: crate::sim::Report = serde_json::from_str(&report_json).unwrap();
         assert_eq!(r, native);
+    }
+
+    /// A run that reaches its own event budget ends (it does not keep asking for chunks) with
+    /// a partial report whose message says where it stopped.
+    #[test]
+    fn a_run_over_its_event_budget_ends_with_a_partial_report() {
+        let mut scenario = builtins::get("liferay-reference").unwrap().scenario();
+        scenario.horizon = crate::scenario::Dur::mins(5);
+        let json = serde_json::to_string(&scenario).unwrap();
+        let budget = Budget {
+            events: 5_000,
+            ..Budget::default()
+        };
+        let mut job = Job::start_with_budget(1, &json, false, budget).unwrap();
+        job.max_events = 1_000;
+        let report_json = (0..100)
+            .find_map(|_| match job.advance(0.0) {
+                Advance::Done(Update::Done { report_json, .. }) => Some(report_json),
+                Advance::Done(other) => panic!("unexpected {other:?}"),
+                Advance::Progress(_) => None,
+            })
+            .expect("done within 100 chunks");
+        let r: crate::sim::Report = serde_json::from_str(&report_json).unwrap();
+        assert_eq!(r.events, 5_000);
+        let p = r.partial.expect("partial");
+        assert_eq!(p.budget, "events");
+        assert!(p.at_s > 0.0 && p.at_s < 300.0, "{}", p.at_s);
+        assert!(
+            p.message
+                .starts_with("event budget of 5000 events reached at t = "),
+            "{}",
+            p.message
+        );
     }
 
     #[test]

@@ -57,6 +57,44 @@ pub struct Config {
     /// Width of a metrics window.
     pub window: Time,
     pub success_threshold: f64,
+    /// The work this run may take before it stops with a partial report.
+    pub budget: Budget,
+}
+
+/// A run's budgets: it stops at the first one reached, and its report says so (`partial`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Events handled, at most.
+    pub events: u64,
+    /// The engine's estimate of the memory it holds, in bytes, at most (checked every
+    /// [`limits::BUDGET_CHECK_EVERY`] events).
+    pub memory_bytes: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            events: limits::DEFAULT_MAX_EVENTS,
+            memory_bytes: limits::DEFAULT_MAX_MEMORY,
+        }
+    }
+}
+
+/// Which budget stopped a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BudgetKind {
+    Events,
+    Memory,
+}
+
+/// Where and why a run stopped before its horizon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stop {
+    pub kind: BudgetKind,
+    pub at: Time,
+    /// Events handled and the memory estimate (bytes) when it stopped.
+    pub events: u64,
+    pub memory_bytes: u64,
 }
 
 impl Config {

@@ -1,6 +1,7 @@
 //! Flow level, DNS: the decay of cached answers for withdrawn entries (per-client TTLs,
 //! clients ignoring them) and the moves of entry pools when an entry is withdrawn.
 
+use super::super::config::limits::{DNS_MAX_COHORTS, DNS_MIN_TICK, DNS_TICKS_PER_STALE_TTL};
 use super::super::config::*;
 use super::super::event::Event;
 use super::super::flow_state::Class;
@@ -34,7 +35,9 @@ pub(super) fn dns_decay(w: &mut World) {
         let dead = w.sites.get(site as usize).is_some_and(|s| s.down > 0);
         if w.listed[e] && !dead {
             w.flow.withdrawn_at[e] = None;
-            w.flow.cohorts.retain(|c| c.0 as usize != e);
+            if let Some(c) = w.flow.cohorts.get_mut(e) {
+                c.iter_mut().for_each(|q| q.clear());
+            }
             continue;
         }
         // while the dead entry is still listed, a client re-resolving may get it again
@@ -82,37 +85,42 @@ pub(super) fn dns_decay(w: &mut World) {
                 fresh[k] += lambda * share * since as f64;
             }
         }
-        // cohorts whose fresh answer expired now
-        let mut i = 0;
-        while i < w.flow.cohorts.len() {
-            let (ce, ck, expire, amount) = w.flow.cohorts[i];
-            if ce as usize == e && expire <= now {
-                w.flow.cohorts.swap_remove(i);
-                let ttl_k = ttls[ck as usize];
+        // cohorts whose fresh answer expired now: each kind's queue is in expiry order
+        if w.flow.cohorts.len() <= e {
+            w.flow.cohorts.resize_with(e + 1, Default::default);
+        }
+        for (k, ttl_k) in ttls.into_iter().enumerate() {
+            while let Some(&(expire, amount)) = w.flow.cohorts[e][k].front() {
+                if expire > now {
+                    break;
+                }
+                w.flow.cohorts[e][k].pop_front();
                 let alive = if tau >= 1.0 {
                     amount * libm::exp(-(ttl_k as f64) / tau)
                 } else {
                     0.0
                 };
                 moved += alive * p_other;
-                fresh[ck as usize] += alive * (1.0 - p_other);
-                let p = &mut w.flow.pool[e][ck as usize];
+                fresh[k] += alive * (1.0 - p_other);
+                let p = &mut w.flow.pool[e][k];
                 *p = (*p - alive * p_other).max(0.0);
-            } else {
-                i += 1;
             }
         }
         for (k, f) in fresh.into_iter().enumerate() {
             if f > 0.0 {
-                w.flow.cohorts.push((e as u32, k as u8, now + ttls[k], f));
+                push_cohort(&mut w.flow.cohorts[e][k], now + ttls[k], ttls[k], f);
             }
         }
         w.flow.last_decay[e] = now;
         distribute_pool(w, moved, e as u32);
-        let busy = w.flow.old[e].iter().any(|x| *x > 1e-6)
-            || w.flow.cohorts.iter().any(|c| c.0 as usize == e);
+        let queued = |k: usize| !w.flow.cohorts[e][k].is_empty();
+        let busy = w.flow.old[e].iter().any(|x| *x > 1e-6) || queued(0) || queued(1);
         if busy && now.saturating_sub(t0) < 100 * stale_ttl {
-            let next = now + step(ttl).min(step(stale_ttl));
+            // the normal clients' TTL sets the pace while they still have a part to play (the
+            // entry is listed, or some still hold it); then only the stale clients' does
+            let normal = w.listed[e] || w.flow.old[e][0] > 1e-6 || queued(0);
+            let pace = if normal { ttl } else { stale_ttl };
+            let next = now + decay_step(pace, stale_ttl);
             schedule_decay(w, next.max(now + 1));
         } else {
             w.flow.withdrawn_at[e] = None;
@@ -160,6 +168,36 @@ pub(super) fn still_cached(x: Time, ttl: Time, tau: f64) -> f64 {
 
 pub(super) fn step(t: Time) -> Time {
     (t / 16).max(1)
+}
+
+/// The interval between decay ticks for a TTL `pace`: a sixteenth of it, but at least
+/// [`DNS_MIN_TICK`] and a [`DNS_TICKS_PER_STALE_TTL`]th of the longest TTL, so that a TTL of
+/// 0 s or 1 ms cannot make the ticks of one withdrawal (which last at most 100 stale TTLs)
+/// unbounded. A tick moves clients at most one interval late; the share of sessions this delays
+/// is about interval / session life.
+fn decay_step(pace: Time, stale_ttl: Time) -> Time {
+    step(pace)
+        .max(DNS_MIN_TICK)
+        .max(stale_ttl / DNS_TICKS_PER_STALE_TTL)
+}
+
+/// Queues `amount` clients whose fresh answer expires at `expire`, merged into the last cohort
+/// when that one expires less than a [`DNS_MAX_COHORTS`]th of the TTL earlier: a queue holds at
+/// most that many cohorts however often the ticks come.
+fn push_cohort(
+    q: &mut std::collections::VecDeque<(Time, f64)>,
+    expire: Time,
+    ttl: Time,
+    amount: f64,
+) {
+    let grain = ttl / DNS_MAX_COHORTS as Time;
+    if let Some(last) = q.back_mut() {
+        if expire.saturating_sub(last.0) < grain {
+            last.1 += amount;
+            return;
+        }
+    }
+    q.push_back((expire, amount));
 }
 
 pub(super) fn distribute_pool(w: &mut World, amount: f64, from: u32) {

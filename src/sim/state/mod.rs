@@ -63,6 +63,10 @@ pub struct World {
     /// LB's cached lists of eligible nodes (`elig`) are rebuilt when it moved.
     pub(crate) lb_gen: u64,
     pub(crate) elig: Vec<EligCache>,
+    /// Set when a budget stopped the run (`cfg.budget`); no event is handled after it.
+    pub stopped: Option<Stop>,
+    /// The event count at which the budgets are checked next.
+    pub(crate) check_at: u64,
 }
 
 impl World {
@@ -178,6 +182,8 @@ impl World {
             lb_gen: 1,
             elig: vec![EligCache::default(); n_comps],
             trace: None,
+            stopped: None,
+            check_at: 0,
         };
         w.start();
         w
@@ -355,5 +361,28 @@ impl World {
             .filter(|k| *k != cs.db.primary && self.nodes[(cs.first + k) as usize].alive())
             .map(|k| (k, standby_of(&cs.db, k)))
             .min_by_key(|(_, s)| *s)
+    }
+}
+
+impl World {
+    /// The engine's estimate of the memory it holds, in bytes: pending events, sessions and
+    /// requests (with their free lists), incident records, markers, the series and the trace.
+    /// What it leaves out (configuration, paths, nodes) is fixed at the start.
+    pub(crate) fn memory_estimate(&self) -> u64 {
+        use std::mem::size_of;
+        let m = &self.metrics;
+        let n = |len: usize, each: usize| (len as u64).saturating_mul(each as u64);
+        n(self.queue.len(), 16)
+            + n(self.state_events.len(), size_of::<StateEvent>() + 8)
+            + n(self.sessions.len(), size_of::<Session>())
+            + n(self.free_sessions.len() + self.free_reqs.len(), 4)
+            + n(self.reqs.len(), size_of::<Req>())
+            + n(
+                m.incidents.len(),
+                size_of::<super::metrics::IncidentRec>() + 64,
+            )
+            + n(m.markers.len(), size_of::<(Time, String)>() + 32)
+            + n(m.s_t.len(), 8 * 8 + 8 * super::metrics::NC)
+            + self.trace.as_ref().map_or(0, |t| t.memory_estimate())
     }
 }

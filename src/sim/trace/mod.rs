@@ -214,3 +214,10 @@ pub struct Recorder {
     pub(super) cap: usize,
     pub(super) truncated: bool,
 }
+
+impl Recorder {
+    /// Bytes its entries take, about.
+    pub(crate) fn memory_estimate(&self) -> u64 {
+        (self.entries.len() * std::mem::size_of::<TraceEntry>()) as u64
+    }
+}

@@ -39,10 +39,15 @@ impl World {
     pub(crate) fn on_random_fail(&mut self, n: u32) {
         let nd = &self.nodes[n as usize];
         let c = nd.comp as usize;
-        let label = format!("{}#{}", self.cfg.components[c].id, nd.local);
-        let inc = self
-            .metrics
-            .new_incident(self.now, "random failure", &label);
+        let inc = if self.metrics.incidents_full() {
+            // aggregated per component: no label to format
+            let id = &self.cfg.components[c].id;
+            self.metrics.new_incident(self.now, "random failure", id)
+        } else {
+            let label = format!("{}#{}", self.cfg.components[c].id, nd.local);
+            self.metrics
+                .new_incident(self.now, "random failure", &label)
+        };
         self.node_down(n, inc, Loss::NodeCrash);
         let d = self.repair_time(c);
         self.schedule(
