@@ -89,6 +89,16 @@ pub fn results(props: &ResultsProps) -> Html {
                     <button class="btn small" id="export-report-csv" onclick={export_csv}>{ "Report CSV" }</button>
                 </span>
             </div>
+            if let Some(p) = &r.partial {
+                <div class="partial" id="results-partial" role="status">
+                    { format!("Partial results: {}", p.message) }
+                </div>
+            }
+            if r.series.markers_omitted > 0 {
+                <div class="partial" id="markers-omitted">
+                    { format!("{} more chart markers not drawn (the first {} are).", r.series.markers_omitted, r.series.markers.len()) }
+                </div>
+            }
             <div class="cards" id="summary-cards">
                 { for report::cards(&r).into_iter().map(|c| html! {
                     <div class={classes!("card", c.bad.then_some("bad"))} id={format!("card-{}", c.key)} data-testid={format!("card-{}", c.key)} title={c.hint.clone()}>
