@@ -41,6 +41,13 @@ fn json_of(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).expect("a JSON study report")
 }
 
+/// The command was refused (status 2) with a message saying `says`.
+fn refused(out: &Output, says: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(says), "{says}: {err}");
+}
+
 #[test]
 fn a_study_reports_every_metric_with_its_interval_and_is_the_same_on_one_thread_or_two() {
     let f = scenario_file("threads");
@@ -138,11 +145,9 @@ fn shards_merged_give_exactly_the_unsharded_study() {
     // a shard missing, or given twice, is refused by name
     args = vec!["merge", &files[0], &files[2]];
     let out = cli(&args);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("missing"));
+    refused(&out, "missing");
     let out = cli(&["merge", &files[0], &files[0], &files[1], &files[2]]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("twice"));
+    refused(&out, "twice");
     // a shard of another study is refused
     let other = cli(&[
         "study",
@@ -160,8 +165,7 @@ fn shards_merged_give_exactly_the_unsharded_study() {
     ));
     std::fs::write(&p, &other.stdout).unwrap();
     let out = cli(&["merge", &files[0], p.to_str().unwrap(), &files[2]]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("another study"));
+    refused(&out, "another study");
 }
 
 #[test]
@@ -233,15 +237,10 @@ fn bad_study_arguments_are_refused_with_a_clear_message() {
     for (extra, says) in cases {
         let mut args = vec!["study", f];
         args.extend_from_slice(extra);
-        let out = cli(&args);
-        assert_eq!(out.status.code(), Some(2), "{extra:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(says), "{extra:?}: {err}");
+        refused(&cli(&args), says);
     }
     let out = cli(&["study", f, "--shard", "3/3"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not a shard"));
+    refused(&out, "not a shard");
     let out = cli(&["merge", f]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not a shard file"));
+    refused(&out, "not a shard file");
 }
