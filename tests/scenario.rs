@@ -1376,6 +1376,14 @@ fn maximal_examples() -> Vec<Scenario> {
             is: Comparison::AtMost,
             value: 60.0,
         }],
+        slo: Some(Slo {
+            availability: Some(0.999),
+            max_lost_writes: Some(0),
+            max_rpo: Some(Dur::secs(5)),
+            max_rto: Some(Dur::mins(5)),
+            max_lost_sessions: Some(100),
+            probability: 0.9,
+        }),
     };
     let mut b = a.clone();
     b.routing = GlobalRouting::Bgp {
@@ -1697,4 +1705,26 @@ fn every_fault_and_component_kind_is_documented() {
             "docs/scenario-format.md has no row for component kind `{name}`"
         );
     }
+}
+
+#[test]
+fn objectives_are_checked_where_they_are_written() {
+    let mut doc = base();
+    doc["slo"] = json!({ "availability": 0.999, "max_rpo": "5s", "probability": 0.9 });
+    assert_problems(&problems_of_text(&doc.to_string()), &[]);
+    doc["slo"] = json!({ "availability": 0.0, "max_rpo": "0s", "max_rto": "soon", "probability": 2 });
+    assert_problems(
+        &problems_of_text(&doc.to_string()),
+        &[
+            "error slo.availability: must be a share above 0",
+            "error slo.probability: must be a probability above 0",
+            "error slo.max_rpo: must be > 0",
+            "error slo.max_rto: `soon` is not a duration",
+        ],
+    );
+    doc["slo"] = json!({});
+    assert_problems(
+        &problems_of_text(&doc.to_string()),
+        &["warning slo: no objective is set"],
+    );
 }

@@ -244,3 +244,32 @@ fn bad_study_arguments_are_refused_with_a_clear_message() {
     let out = cli(&["merge", f]);
     refused(&out, "not a shard file");
 }
+
+#[test]
+fn the_exit_status_says_whether_the_objectives_are_met() {
+    let f = scenario_file("slo");
+    let with = |slo: &str, name: &str| {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let mut doc: Value = serde_json::from_str(&text).unwrap();
+        doc["slo"] = serde_json::from_str(slo).unwrap();
+        let p = std::env::temp_dir().join(format!("failover-lab-slo-{}-{name}.json", std::process::id()));
+        std::fs::write(&p, doc.to_string()).unwrap();
+        p
+    };
+    // easily met: at least half of the replications above 50 % availability
+    let easy = with(r#"{ "availability": 0.5, "probability": 0.5 }"#, "easy");
+    let out = cli(&["study", easy.to_str().unwrap(), "--replications", "12", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["slo"]["met"], true);
+    assert_eq!(r["slo"]["objectives"][0]["held"], 12);
+    // impossible: never a lost session and an RTO of at most 1 µs in every replication
+    let hard = with(r#"{ "max_rto": "1us", "max_lost_sessions": 0, "probability": 0.99 }"#, "hard");
+    let out = cli(&["study", hard.to_str().unwrap(), "--replications", "12"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("worst_rto_s <= 0.000001") && text.contains("NOT MET"), "{text}");
+    // an invalid objective is bad input
+    let bad = with(r#"{ "availability": 1.5 }"#, "bad");
+    refused(&cli(&["study", bad.to_str().unwrap()]), "slo.availability");
+}

@@ -36,11 +36,13 @@ enum Command {
     Run(RunArgs),
     /// Run many replications of one scenario and summarise them with confidence intervals
     #[command(
-        after_help = "Exit status: 0 done, 2 bad input.\n\nExamples:\n  failover-lab study --builtin liferay-reference --mode flow --horizon 1y --replications 1000\n  failover-lab study my.json --until-ci requests_failed=5% --max 5000 --json\n  failover-lab study my.json --replications 10000 --shard 3/8 > shard-3.jsonl"
+        after_help = "Exit status: 0 done (and every objective of the scenario's `slo` met), 1 an objective not met, 2 bad input.\n\nExamples:\n  failover-lab study --builtin liferay-reference --mode flow --horizon 1y --replications 1000\n  failover-lab study my.json --until-ci requests_failed=5% --max 5000 --json\n  failover-lab study my.json --replications 10000 --shard 3/8 > shard-3.jsonl"
     )]
     Study(study::StudyArgs),
     /// Merge the shard files of one study into its report (the same as one unsharded run)
-    #[command(after_help = "Example:\n  failover-lab merge shard-*.jsonl --json")]
+    #[command(
+        after_help = "Exit status as for study.\n\nExample:\n  failover-lab merge shard-*.jsonl --json"
+    )]
     Merge(study::MergeArgs),
 }
 
@@ -105,12 +107,12 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Run(args) => run(&args),
+        Command::Run(args) => run(&args).map(|()| ExitCode::SUCCESS),
         Command::Study(args) => study::study(&args),
         Command::Merge(args) => study::merge(&args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(problems) => {
             for p in problems {
                 eprintln!("{p}");

@@ -8,6 +8,7 @@
 //! Running them (threads natively, a worker pool in the browser, shards on a cluster) is the
 //! caller's business; this module is pure.
 
+pub mod slo;
 pub mod stats;
 
 use crate::report::Metric;
@@ -275,6 +276,9 @@ pub struct StudyReport {
     /// Per component: the mean share of its nodes alive, and the share of time with at least
     /// one alive.
     pub components: Vec<ComponentSummary>,
+    /// The scenario's service-level objectives, judged (absent without an `slo` section).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slo: Option<slo::SloReport>,
     /// The replications with the lowest request availability (then most failed requests).
     pub worst: Vec<Worst>,
     pub digest: String,
@@ -329,6 +333,7 @@ impl StudyReport {
             warmup_s: 0.0,
             metrics,
             components,
+            slo: s.slo.as_ref().map(|o| slo::judge(study, o)),
             worst: worst(study, s),
             digest: study.digest(),
         }

@@ -178,3 +178,47 @@ fn impossible_rules_are_refused_with_a_reason() {
     }
     assert!(bad(0.1).check().is_ok());
 }
+
+/// A replication with just these metric values.
+fn rep(k: u64, values: &[(Metric, f64)]) -> Replication {
+    Replication {
+        k,
+        seed: k,
+        digest: format!("{k}"),
+        metrics: values
+            .iter()
+            .map(|(m, v)| (m.csv_key().to_string(), Some(*v)))
+            .collect(),
+        up_share: Vec::new(),
+    }
+}
+
+#[test]
+fn objectives_are_judged_on_the_lower_end_of_their_wilson_interval() {
+    // 20 replications: availability 0.9995 in 19 of them, 0.99 in one; a lost write in two.
+    let mut st = Study::new(Stop::Replications(20));
+    for k in 0..20 {
+        let a = if k == 7 { 0.99 } else { 0.9995 };
+        let w = if k == 3 || k == 7 { 1.0 } else { 0.0 };
+        st.push(rep(k, &[(Metric::RequestAvailability, a), (Metric::LostWrites, w)]))
+            .unwrap();
+    }
+    let slo = |p: f64| crate::scenario::Slo {
+        availability: Some(0.999),
+        max_lost_writes: Some(0),
+        max_rpo: None,
+        max_rto: None,
+        max_lost_sessions: None,
+        probability: p,
+    };
+    let r = slo::judge(&st, &slo(0.7));
+    assert_eq!(r.objectives.len(), 2);
+    let (avail, writes) = (&r.objectives[0], &r.objectives[1]);
+    assert_eq!((avail.held, avail.of, writes.held), (19, 20, 18));
+    assert_eq!(r.all.held, 18, "replications 3 and 7 break one or the other");
+    // Wilson, 19 of 20: [0.7639, 0.9911]; 18 of 20: [0.6990, 0.9721] (hand-computed)
+    assert!((avail.ci95[0] - 0.7639).abs() < 1e-4, "{:?}", avail.ci95);
+    assert!((writes.ci95[0] - 0.6990).abs() < 1e-4, "{:?}", writes.ci95);
+    assert!(avail.met && !writes.met && !r.met, "0.699 < 0.7: not sure enough");
+    assert!(slo::judge(&st, &slo(0.69)).met);
+}

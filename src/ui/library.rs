@@ -573,27 +573,7 @@ pub fn ago(now: u64, then: u64) -> String {
     }
 }
 
-/// An empty scenario for the New command: no components yet, an hour's horizon, and the default
-/// traffic (one session a second, ten-minute sessions of twenty requests, 10 % writes, 10 s
-/// timeout), so the first component added can take traffic.
-pub fn blank(name: &str) -> Scenario {
-    Scenario {
-        version: scenario::FORMAT_VERSION,
-        name: name.into(),
-        description: String::new(),
-        seed: 1,
-        horizon: scenario::Dur::hours(1),
-        fidelity: Default::default(),
-        traffic: Default::default(),
-        routing: Default::default(),
-        sites: Vec::new(),
-        site_links: Vec::new(),
-        components: Vec::new(),
-        faults: Vec::new(),
-        metrics: Default::default(),
-        expect: Vec::new(),
-    }
-}
+pub use crate::ui::boot::blank;
 
 #[cfg(test)]
 #[path = "library_tests.rs"]

@@ -10,6 +10,7 @@ use failover_lab::study::{stats::Summary, Replication, Stop, StoppedBy, Study, S
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 #[derive(Args)]
@@ -132,7 +133,7 @@ fn stop_rule(a: &StudyArgs) -> Result<Stop, Vec<Problem>> {
     Ok(stop)
 }
 
-pub(crate) fn study(a: &StudyArgs) -> Result<(), Vec<Problem>> {
+pub(crate) fn study(a: &StudyArgs) -> Result<ExitCode, Vec<Problem>> {
     let stop = stop_rule(a)?;
     let mut s = super::load(a.file.as_deref(), a.builtin.as_deref())?;
     super::apply_overrides(&mut s, a.seed, a.horizon.clone(), a.mode);
@@ -166,7 +167,7 @@ pub(crate) fn study(a: &StudyArgs) -> Result<(), Vec<Problem>> {
             reps.len(),
             started.elapsed().as_secs_f64()
         );
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     let budget = a.max_seconds.map(Duration::from_secs_f64);
     let mut study = Study::new(stop);
@@ -246,7 +247,7 @@ fn rate(study: &Study, since: Instant) -> f64 {
     study.replications().len() as f64 / since.elapsed().as_secs_f64().max(1e-9)
 }
 
-pub(crate) fn merge(a: &MergeArgs) -> Result<(), Vec<Problem>> {
+pub(crate) fn merge(a: &MergeArgs) -> Result<ExitCode, Vec<Problem>> {
     let mut header: Option<ShardHeader> = None;
     let mut reps: Vec<Replication> = Vec::new();
     for path in &a.files {
@@ -318,14 +319,19 @@ pub(crate) fn merge(a: &MergeArgs) -> Result<(), Vec<Problem>> {
     print_report(&study.report(&h.scenario), a.json)
 }
 
-fn print_report(r: &StudyReport, json: bool) -> Result<(), Vec<Problem>> {
+/// Prints the report; the exit status says whether the scenario's objectives are met (1 when
+/// one is not, for pipelines).
+fn print_report(r: &StudyReport, json: bool) -> Result<ExitCode, Vec<Problem>> {
     if json {
         let t = serde_json::to_string_pretty(r).map_err(|e| err("report", e.to_string()))?;
         println!("{t}");
     } else {
         print!("{}", table(r));
     }
-    Ok(())
+    Ok(match &r.slo {
+        Some(s) if !s.met => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
 }
 
 /// The metrics a planner reads first, in the table.
@@ -376,6 +382,9 @@ fn table(r: &StudyReport) -> String {
             m.format(s.max)
         );
     }
+    if let Some(slo) = &r.slo {
+        objectives(&mut o, slo);
+    }
     let _ = writeln!(
         o,
         "\n  worst replications (open one as a run with its seed):"
@@ -392,6 +401,33 @@ fn table(r: &StudyReport) -> String {
     }
     let _ = writeln!(o, "\n  digest {}", r.digest);
     o
+}
+
+/// The objectives' lines: how often each held, its interval, met or not.
+fn objectives(o: &mut String, slo: &failover_lab::study::slo::SloReport) {
+    use std::fmt::Write;
+    let pct = |x: f64| Metric::RequestAvailability.format(x);
+    let _ = writeln!(
+        o,
+        "\n  objectives (each must hold in at least {} of replications, judged on the lower end of its 95 % interval):",
+        pct(slo.probability)
+    );
+    let rows = slo
+        .objectives
+        .iter()
+        .map(|ob| (ob, if ob.met { "met" } else { "NOT MET" }));
+    for (ob, verdict) in rows.chain(std::iter::once((&slo.all, ""))) {
+        let _ = writeln!(
+            o,
+            "    {:<34} held in {:>6} of {:<6} {} [{}, {}]  {verdict}",
+            ob.objective,
+            ob.held,
+            ob.of,
+            pct(ob.probability),
+            pct(ob.ci95[0]),
+            pct(ob.ci95[1]),
+        );
+    }
 }
 
 fn mean_ci(m: Metric, s: &Summary) -> String {

@@ -14,6 +14,7 @@ mod faults;
 mod graph;
 pub(super) mod limits;
 mod sites;
+mod slo;
 mod traffic;
 
 use super::format::{Fidelity, Scenario, FORMAT_VERSION};
@@ -140,6 +141,7 @@ impl<'a> Checker<'a> {
         self.metrics();
         self.work();
         self.graph();
+        self.slo();
     }
 
     // ----- small checks: each returns the value to emit -----

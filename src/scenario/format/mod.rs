@@ -69,6 +69,40 @@ pub struct Scenario {
     /// horizon (a test checks every built-in's); the run never depends on them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expect: Vec<Expect>,
+    /// Service-level objectives a study judges: each must hold in at least `probability` of
+    /// the replications (see docs/studies.md); a single run ignores them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slo: Option<Slo>,
+}
+
+/// Service-level objectives, each judged per replication of a study; absent ones are not judged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Slo {
+    /// The request availability a replication must reach (0..1, e.g. 0.999).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub availability: Option<f64>,
+    /// At most this many lost writes (0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lost_writes: Option<u64>,
+    /// The worst RPO (age of the oldest lost write) at most this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_rpo: Option<Dur>,
+    /// The worst incident RTO at most this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_rto: Option<Dur>,
+    /// At most this many lost sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lost_sessions: Option<u64>,
+    /// The share of replications in which each objective must hold (0..1), judged on the
+    /// lower end of its 95 % Wilson interval.
+    #[serde(default = "default_slo_probability")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub probability: f64,
+}
+
+fn default_slo_probability() -> f64 {
+    0.95
 }
 
 /// One claim about a run's results: `metric` `is` `value`, e.g. `sessions_lost = 0`.
