@@ -1712,7 +1712,8 @@ fn objectives_are_checked_where_they_are_written() {
     let mut doc = base();
     doc["slo"] = json!({ "availability": 0.999, "max_rpo": "5s", "probability": 0.9 });
     assert_problems(&problems_of_text(&doc.to_string()), &[]);
-    doc["slo"] = json!({ "availability": 0.0, "max_rpo": "0s", "max_rto": "soon", "probability": 2 });
+    doc["slo"] =
+        json!({ "availability": 0.0, "max_rpo": "0s", "max_rto": "soon", "probability": 2 });
     assert_problems(
         &problems_of_text(&doc.to_string()),
         &[

@@ -252,24 +252,98 @@ fn the_exit_status_says_whether_the_objectives_are_met() {
         let text = std::fs::read_to_string(&f).unwrap();
         let mut doc: Value = serde_json::from_str(&text).unwrap();
         doc["slo"] = serde_json::from_str(slo).unwrap();
-        let p = std::env::temp_dir().join(format!("failover-lab-slo-{}-{name}.json", std::process::id()));
+        let p = std::env::temp_dir().join(format!(
+            "failover-lab-slo-{}-{name}.json",
+            std::process::id()
+        ));
         std::fs::write(&p, doc.to_string()).unwrap();
         p
     };
     // easily met: at least half of the replications above 50 % availability
     let easy = with(r#"{ "availability": 0.5, "probability": 0.5 }"#, "easy");
-    let out = cli(&["study", easy.to_str().unwrap(), "--replications", "12", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cli(&[
+        "study",
+        easy.to_str().unwrap(),
+        "--replications",
+        "12",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["slo"]["met"], true);
     assert_eq!(r["slo"]["objectives"][0]["held"], 12);
     // impossible: never a lost session and an RTO of at most 1 µs in every replication
-    let hard = with(r#"{ "max_rto": "1us", "max_lost_sessions": 0, "probability": 0.99 }"#, "hard");
+    let hard = with(
+        r#"{ "max_rto": "1us", "max_lost_sessions": 0, "probability": 0.99 }"#,
+        "hard",
+    );
     let out = cli(&["study", hard.to_str().unwrap(), "--replications", "12"]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("worst_rto_s <= 0.000001") && text.contains("NOT MET"), "{text}");
+    assert!(
+        text.contains("worst_rto_s <= 0.000001") && text.contains("NOT MET"),
+        "{text}"
+    );
     // an invalid objective is bad input
     let bad = with(r#"{ "availability": 1.5 }"#, "bad");
     refused(&cli(&["study", bad.to_str().unwrap()]), "slo.availability");
+}
+
+#[test]
+fn a_design_compared_with_itself_differs_by_exactly_nothing_and_a_changed_one_by_its_change() {
+    let f = scenario_file("cmp-a");
+    let a = f.to_str().unwrap();
+    let same = json_of(&cli(&[
+        "study",
+        a,
+        "--compare",
+        a,
+        "--replications",
+        "8",
+        "--json",
+    ]));
+    for (key, d) in same["difference"].as_object().unwrap() {
+        assert_eq!(d["paired"]["mean"], 0.0, "{key}");
+        assert_eq!(d["paired"]["sd"], 0.0, "{key}");
+    }
+    // B's app nodes fail three times as often: more incidents, seen through the pairing
+    let text = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace(r#""mtbf": "10d""#, r#""mtbf": "3d""#);
+    let b = std::env::temp_dir().join(format!(
+        "failover-lab-study-{}-cmp-b.json",
+        std::process::id()
+    ));
+    std::fs::write(&b, text).unwrap();
+    let r = json_of(&cli(&[
+        "study",
+        a,
+        "--compare",
+        b.to_str().unwrap(),
+        "--replications",
+        "16",
+        "--json",
+    ]));
+    let inc = &r["difference"]["incidents"];
+    assert!(inc["paired"]["ci95"][0].as_f64().unwrap() > 0.0, "{inc}");
+    assert_eq!(r["a"]["seed"], r["b"]["seed"]);
+    // the table says the same
+    let out = cli(&[
+        "study",
+        a,
+        "--compare",
+        b.to_str().unwrap(),
+        "--replications",
+        "16",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("B − A (95 % CI)"));
+    refused(
+        &cli(&["study", a, "--compare", a, "--until-ci", "incidents=5%"]),
+        "fixed --replications",
+    );
 }

@@ -8,6 +8,7 @@
 //! Running them (threads natively, a worker pool in the browser, shards on a cluster) is the
 //! caller's business; this module is pure.
 
+pub mod compare;
 pub mod slo;
 pub mod stats;
 

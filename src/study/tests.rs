@@ -200,8 +200,11 @@ fn objectives_are_judged_on_the_lower_end_of_their_wilson_interval() {
     for k in 0..20 {
         let a = if k == 7 { 0.99 } else { 0.9995 };
         let w = if k == 3 || k == 7 { 1.0 } else { 0.0 };
-        st.push(rep(k, &[(Metric::RequestAvailability, a), (Metric::LostWrites, w)]))
-            .unwrap();
+        st.push(rep(
+            k,
+            &[(Metric::RequestAvailability, a), (Metric::LostWrites, w)],
+        ))
+        .unwrap();
     }
     let slo = |p: f64| crate::scenario::Slo {
         availability: Some(0.999),
@@ -215,10 +218,63 @@ fn objectives_are_judged_on_the_lower_end_of_their_wilson_interval() {
     assert_eq!(r.objectives.len(), 2);
     let (avail, writes) = (&r.objectives[0], &r.objectives[1]);
     assert_eq!((avail.held, avail.of, writes.held), (19, 20, 18));
-    assert_eq!(r.all.held, 18, "replications 3 and 7 break one or the other");
+    assert_eq!(
+        r.all.held, 18,
+        "replications 3 and 7 break one or the other"
+    );
     // Wilson, 19 of 20: [0.7639, 0.9911]; 18 of 20: [0.6990, 0.9721] (hand-computed)
     assert!((avail.ci95[0] - 0.7639).abs() < 1e-4, "{:?}", avail.ci95);
     assert!((writes.ci95[0] - 0.6990).abs() < 1e-4, "{:?}", writes.ci95);
-    assert!(avail.met && !writes.met && !r.met, "0.699 < 0.7: not sure enough");
+    assert!(
+        avail.met && !writes.met && !r.met,
+        "0.699 < 0.7: not sure enough"
+    );
     assert!(slo::judge(&st, &slo(0.69)).met);
+}
+
+#[test]
+fn paired_replications_find_a_design_difference_that_independent_seeds_blur() {
+    // Design B's web nodes fail every 16 min on average instead of 20: more failed requests.
+    let design = |mtbf: &str| {
+        let json = format!(
+            r#"{{ "version": 1, "name": "busy", "seed": 21, "horizon": "1h",
+              "traffic": {{ "entry": ["lb"], "sessions_per_s": 0.5, "requests_per_session": 5 }},
+              "components": [
+                {{ "id": "lb", "next": ["web"], "spec": {{ "load_balancer": {{}} }} }},
+                {{ "id": "web", "failure": {{ "mtbf": "{mtbf}", "mttr": "5m" }},
+                  "spec": {{ "web": {{ "nodes": 2 }} }} }} ] }}"#
+        );
+        let cfg = compile(&parse_json(&json).unwrap()).unwrap().config;
+        study(&cfg, Stop::Replications(30))
+    };
+    let (a, b) = (design("20m"), design("16m"));
+    let d = compare::compare(&a, &b).unwrap();
+    let t = &d["incidents"];
+    // the same failure draws, scaled: the pairs move together
+    assert!(
+        t.variance_ratio > 4.0,
+        "variance ratio {}",
+        t.variance_ratio
+    );
+    let [lo, hi] = t.paired.ci95.unwrap();
+    assert!(
+        lo > 0.0,
+        "more frequent failures, more incidents: [{lo}, {hi}]"
+    );
+    // with independent seeds the same 30 replications would not tell (Welch-style half-width)
+    let half_indep = stats::t975(29.0) * libm::sqrt(t.independent_variance / 30.0);
+    assert!(
+        t.paired.mean - half_indep < 0.0,
+        "{} ± {half_indep}",
+        t.paired.mean
+    );
+    // studies of different replications are refused
+    let short = {
+        let mut st = Study::new(Stop::Replications(3));
+        for r in &a.replications()[..3] {
+            st.push(r.clone()).unwrap();
+        }
+        st
+    };
+    assert!(compare::compare(&short, &b).is_err());
 }

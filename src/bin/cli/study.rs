@@ -6,7 +6,9 @@
 use clap::Args;
 use failover_lab::report::Metric;
 use failover_lab::scenario::{self, Problem, Scenario};
-use failover_lab::study::{stats::Summary, Replication, Stop, StoppedBy, Study, StudyReport};
+use failover_lab::study::{
+    compare, stats::Summary, Replication, Stop, StoppedBy, Study, StudyReport,
+};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -50,6 +52,11 @@ pub(crate) struct StudyArgs {
     /// them as JSON lines for `failover-lab merge`
     #[arg(long, value_name = "i/n", value_parser = parse_shard)]
     shard: Option<(u64, u64)>,
+    /// Compare with a second design: both run the same replications (common random numbers: the
+    /// same seeds, so clients and components with the same id draw the same numbers) and the
+    /// paired differences B − A are reported with their intervals
+    #[arg(long, value_name = "B.json", conflicts_with = "shard")]
+    compare: Option<PathBuf>,
     /// Print the study report as JSON
     #[arg(long)]
     json: bool,
@@ -169,6 +176,9 @@ pub(crate) fn study(a: &StudyArgs) -> Result<ExitCode, Vec<Problem>> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(other) = &a.compare {
+        return compare_designs(a, (&s, cfg), other, &pool, stop);
+    }
     let budget = a.max_seconds.map(Duration::from_secs_f64);
     let mut study = Study::new(stop);
     let chunk = (jobs as u64 * 4).max(8);
@@ -203,6 +213,67 @@ pub(crate) fn study(a: &StudyArgs) -> Result<ExitCode, Vec<Problem>> {
         rate(&study, started)
     );
     print_report(&study.report(&s), a.json)
+}
+
+/// `--compare`: design A (the scenario) and design B run the same fixed replications.
+fn compare_designs(
+    a: &StudyArgs,
+    (sa, cfg_a): (&Scenario, &failover_lab::sim::Config),
+    other: &std::path::Path,
+    pool: &Pool,
+    stop: Stop,
+) -> Result<ExitCode, Vec<Problem>> {
+    let Stop::Replications(n) = stop else {
+        return Err(err(
+            "--compare",
+            "a comparison needs a fixed --replications N",
+        ));
+    };
+    let mut sb = super::load(Some(other), None)?;
+    super::apply_overrides(&mut sb, Some(sa.seed), a.horizon.clone(), a.mode);
+    let cfg_b = scenario::compile(&sb)?.config;
+    let run = |cfg: &failover_lab::sim::Config| -> Result<Study, Vec<Problem>> {
+        let mut st = Study::new(Stop::Replications(n));
+        for r in pool.run(cfg, 0..n) {
+            st.push(r).map_err(|m| err("study", m))?;
+        }
+        Ok(st)
+    };
+    let (ra, rb) = (run(cfg_a)?, run(&cfg_b)?);
+    let diff = compare::compare(&ra, &rb).map_err(|m| err("--compare", m))?;
+    let (ra, rb) = (ra.report(sa), rb.report(&sb));
+    if a.json {
+        let v = serde_json::json!({ "a": ra, "b": rb, "difference": diff });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| err("report", e.to_string()))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    use std::fmt::Write;
+    let mut o = format!(
+        "comparison of {} (A) and {} (B), {n} replications with the same seeds\n\n  {:<22} {:>14} {:>14} {:>34} {:>10}\n",
+        sa.name, sb.name, "metric", "A mean", "B mean", "B − A (95 % CI)", "var. ratio"
+    );
+    for m in TABLE {
+        let key = m.csv_key();
+        let (Some(x), Some(y), Some(d)) = (ra.metrics.get(key), rb.metrics.get(key), diff.get(key))
+        else {
+            continue;
+        };
+        let _ = writeln!(
+            o,
+            "  {:<22} {:>14} {:>14} {:>34} {:>10.1}",
+            m.label(),
+            m.format(x.mean),
+            m.format(y.mean),
+            diff_ci(m, &d.paired),
+            d.variance_ratio
+        );
+    }
+    let _ = writeln!(o, "\n  var. ratio: how many times more replications independent seeds would need for the same interval");
+    print!("{o}");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Replications across threads: rayon natively; one at a time in the wasm32 build that only
@@ -427,6 +498,18 @@ fn objectives(o: &mut String, slo: &failover_lab::study::slo::SloReport) {
             pct(ob.ci95[0]),
             pct(ob.ci95[1]),
         );
+    }
+}
+
+/// A difference with its interval; shares in percentage points, with the digits they need.
+fn diff_ci(m: Metric, s: &Summary) -> String {
+    if m.unit() != failover_lab::report::metric::Unit::Share {
+        return mean_ci(m, s);
+    }
+    let pp = |x: f64| format!("{:+.4}", x * 100.0);
+    match s.ci95 {
+        Some([lo, hi]) => format!("{} pp [{}, {}]", pp(s.mean), pp(lo), pp(hi)),
+        None => format!("{} pp", pp(s.mean)),
     }
 }
 
