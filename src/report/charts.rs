@@ -3,6 +3,7 @@
 //! a legend and the fault markers. Colours are the Okabe-Ito palette (safe for colour-blind
 //! readers).
 
+use crate::report::charts_markers::{cluster_markers, CLUSTER_GAP_PX};
 use crate::report::charts_range::TimeRange;
 use crate::report::Metric;
 use crate::sim::config::Fidelity;
@@ -176,7 +177,7 @@ pub fn draw_view<DB: DrawingBackend>(
         &mut chart,
         root,
         &s.markers,
-        (unit, x_range),
+        (unit, view, f64::from(root.dim_in_pixel().0)),
         (lines.y_min, lines.y_max),
         theme,
     )?;
@@ -431,34 +432,28 @@ fn draw_line_series<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Fault markers: a vertical line each, and short labels stacked in up to three rows so that
-/// they do not overlap (a label with no room is left out; the incident table has them all).
-/// `x_axis` is the time unit and the axis's span, `y_span` the y axis; labels go on `root`.
+/// Fault markers: a vertical line each; markers too close to label apart share one label
+/// ("N faults", see `charts_markers`), and labels are stacked in up to three rows so that they
+/// do not overlap (a label with no room is left out; the page's hover targets and the incident
+/// table have them all). `view` and `width_px` place them; `y_span` is the y axis.
 fn draw_markers<DB: DrawingBackend>(
     chart: &mut Plot<'_, DB>,
     root: &DrawingArea<DB, Shift>,
     markers: &[Marker],
-    (unit, (x0, x1)): (f64, (f64, f64)),
+    (unit, view, width_px): (f64, &TimeRange, f64),
     (y_min, y_max): (f64, f64),
     theme: &Theme,
 ) -> DrawResult {
     let marker_color = theme.fg.mix(0.6);
     let mut placed: Vec<(i32, usize)> = Vec::new();
-    let mut markers: Vec<&Marker> = markers.iter().collect();
-    markers.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
-    for m in markers {
-        let x = m.t_s / unit;
-        if !(x0..=x1).contains(&x) {
-            continue;
-        }
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(x, y_min), (x, y_max)],
-                marker_color.stroke_width(1),
-            )))
-            .map_err(err)?;
-        let label = marker_label(&m.label);
-        let (px, top) = chart.backend_coord(&(x, y_max));
+    for c in cluster_markers(markers, view, width_px, CLUSTER_GAP_PX) {
+        let lines = c.items.iter().map(|(t, _)| {
+            let x = t / unit;
+            PathElement::new(vec![(x, y_min), (x, y_max)], marker_color.stroke_width(1))
+        });
+        chart.draw_series(lines).map_err(err)?;
+        let label = c.label();
+        let (px, top) = chart.backend_coord(&(c.items[0].0 / unit, y_max));
         let width = (label.chars().count() as i32) * 6 + 8;
         let row = (0..3).find(|r| {
             !placed

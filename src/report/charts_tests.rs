@@ -52,6 +52,29 @@ fn crowded_markers_get_short_labels_in_rows() {
         out.matches("marker ").count()
     );
     assert_eq!(marker_label("short"), "short");
+    // The eight markers a second apart are one cluster, drawn as one "N faults" label (the
+    // sample's own marker, 60 s earlier... or later, may keep its own).
+    assert!(
+        out.contains("8 faults") || out.contains("9 faults"),
+        "{out}"
+    );
+}
+
+#[test]
+fn thousands_of_markers_draw_few_labels_and_every_line() {
+    let mut r = sample();
+    let span = x_span_s(&r);
+    for k in 0..2000 {
+        r.series.markers.push(crate::sim::report::Marker {
+            t_s: span * k as f64 / 2000.0,
+            label: format!("crash node-{k}"),
+        });
+    }
+    let out = svg(ChartKind::Sessions, &r);
+    // At most one label per cluster gap across the 640 px chart, three rows.
+    let labels = out.matches(" faults").count();
+    assert!((1..=3 * 640 / 28).contains(&labels), "{labels}");
+    assert!(!out.contains("crash node-1000"));
 }
 
 #[test]

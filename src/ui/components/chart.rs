@@ -4,6 +4,7 @@
 //! zooms the four charts to that time range, a double-click resets it; exports as PNG.
 
 use crate::report::charts::{self, ChartKind, Theme};
+use crate::report::charts_markers::{cluster_markers, CLUSTER_GAP_PX};
 use crate::report::charts_range::{self as range, TimeRange};
 use crate::sim::Report;
 use std::rc::Rc;
@@ -108,6 +109,25 @@ fn pointer(props: &ChartProps, band: &UseStateHandle<Option<(f64, f64)>>) -> Poi
     }
 }
 
+/// Hover targets over the fault markers' labels: each cluster's full list as its title.
+fn marker_targets(props: &ChartProps) -> Html {
+    let clusters = cluster_markers(
+        &props.report.series.markers,
+        &props.view,
+        CANVAS_W,
+        CLUSTER_GAP_PX,
+    );
+    clusters
+        .iter()
+        .map(|c| {
+            html! {
+                <div class="chart-marker" data-testid="chart-marker" title={c.title()}
+                    aria-label={c.title()} style={format!("left: {:.3}%", 100.0 * c.x_px / CANVAS_W)}></div>
+            }
+        })
+        .collect()
+}
+
 #[function_component(Chart)]
 pub fn chart(props: &ChartProps) -> Html {
     let canvas_ref = use_node_ref();
@@ -185,6 +205,7 @@ pub fn chart(props: &ChartProps) -> Html {
             )
         })
     });
+    let markers = marker_targets(props);
     let export = {
         let canvas_ref = canvas_ref.clone();
         let error = error.clone();
@@ -213,6 +234,7 @@ pub fn chart(props: &ChartProps) -> Html {
                     aria-describedby={format!("chart-{key}-hover")}
                     {onmousemove} {onmousedown} {onmouseup} {ondblclick} {onmouseleave} {onkeydown} {onblur}></canvas>
                 if let Some(style) = cursor { <div class="chart-cursor" aria-hidden="true" {style}></div> }
+                { markers }
                 if let Some(style) = selection { <div class="chart-zoom-band" aria-hidden="true" {style}></div> }
             </div>
             <div class="chart-hover" id={format!("chart-{key}-hover")} data-testid={format!("chart-{key}-hover")} aria-live="polite">
