@@ -167,6 +167,19 @@ pub fn draw_view<DB: DrawingBackend>(
     // fault markers' labels.
     let (strip, plot) = root.split_vertically(LEGEND_STRIP);
     draw_legend(&strip, &lines, theme)?;
+    if kind == ChartKind::Sessions {
+        let (active, lost) = sessions_panels(s);
+        let (active, lost) = (active.slice(first, last), lost.slice(first, last));
+        let (upper, lower) = plot.split_vertically(plot.dim_in_pixel().1 * 55 / 100);
+        let mut chart = draw_axes(&upper, x_range, "", &active, theme)?;
+        draw_line_series(&mut chart, &xs, &active)?;
+        let y_span = (active.y_min, active.y_max);
+        let at = (unit, view, f64::from(root.dim_in_pixel().0));
+        draw_markers(&mut chart, root, &s.markers, at, y_span, theme)?;
+        let mut chart = draw_axes(&lower, x_range, x_label, &lost, theme)?;
+        draw_line_series(&mut chart, &xs, &lost)?;
+        return root.present().map_err(err);
+    }
     let mut chart = draw_axes(&plot, x_range, x_label, &lines, theme)?;
     if lines.stacked {
         draw_stacked(&mut chart, &xs, &lines)?;
@@ -291,17 +304,28 @@ fn failures_by_cause_lines(s: &Series, n: usize) -> Lines {
     }
 }
 
-/// Active sessions, and sessions lost per window.
+/// Active sessions, and sessions lost per window; the lost ones get their own y axis (a
+/// panel under the active ones, see [`sessions_panels`]), so a few lost sessions are not
+/// flattened against thousands active.
 fn sessions_lines(s: &Series) -> Lines {
+    let (mut active, lost) = sessions_panels(s);
+    active.series.extend(lost.series);
+    active
+}
+
+/// The sessions chart's two panels: active sessions, and lost sessions per window, each on a
+/// y axis of its own values.
+fn sessions_panels(s: &Series) -> (Lines, Lines) {
     let a: Vec<f64> = s.sessions_active.iter().map(|x| *x as f64).collect();
     let l: Vec<f64> = s.sessions_lost.iter().map(|x| *x as f64).collect();
-    let top = a.iter().chain(&l).copied().fold(0.0, f64::max);
+    let top = |v: &[f64]| (v.iter().copied().fold(0.0, f64::max) * 1.45).max(1.0);
+    let (top_a, top_l) = (top(&a), top(&l));
     let lost = format!("{} / window", Metric::LostSessions.short());
-    let series = vec![
-        (Metric::SessionsActive.short().into(), OKABE_ITO[0], a),
-        (lost, OKABE_ITO[3], l),
-    ];
-    unstacked(series, "sessions", 0.0, (top * 1.45).max(1.0))
+    let active = vec![(Metric::SessionsActive.short().into(), OKABE_ITO[0], a)];
+    (
+        unstacked(active, "active", 0.0, top_a),
+        unstacked(vec![(lost, OKABE_ITO[3], l)], "lost", 0.0, top_l),
+    )
 }
 
 /// The latency percentiles p50, p95 and p99 per window.
@@ -366,9 +390,11 @@ fn draw_axes<'a, DB: DrawingBackend>(
     lines: &Lines,
     theme: &Theme,
 ) -> Result<Plot<'a, DB>, String> {
+    // An empty `x_label`: a panel above another, its time axis left to the one below.
+    let x_area = if x_label.is_empty() { 0 } else { 36 };
     let mut chart = ChartBuilder::on(plot)
         .margin(PLOT_MARGIN as u32)
-        .x_label_area_size(36)
+        .x_label_area_size(x_area)
         .y_label_area_size(Y_LABEL_AREA as u32)
         .build_cartesian_2d(x0..x1, lines.y_min..lines.y_max)
         .map_err(err)?;
@@ -377,8 +403,8 @@ fn draw_axes<'a, DB: DrawingBackend>(
         .x_desc(x_label)
         .y_desc(lines.y_label)
         .axis_style(theme.fg)
-        .x_labels(8)
-        .y_labels(6)
+        .x_labels(if x_area == 0 { 0 } else { 8 })
+        .y_labels(if x_area == 0 { 4 } else { 6 })
         .light_line_style(theme.grid.mix(0.25))
         .bold_line_style(theme.grid)
         .label_style(("sans-serif", 12).into_font().color(&theme.fg))

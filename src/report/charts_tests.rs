@@ -166,3 +166,28 @@ fn flow_level_latency_says_it_is_not_modelled() {
     assert!(out.contains("not modelled at flow level"), "{out}");
     assert!(!out.contains("latency (ms)"));
 }
+
+#[test]
+fn lost_sessions_have_their_own_axis() {
+    let mut r = sample();
+    // Thousands active, a handful lost: on a shared axis the lost line would be flat at 0.
+    r.series.sessions_active = vec![4000, 4100, 3900, 4000, 4000];
+    r.series.sessions_lost = vec![0, 6, 2, 0, 0];
+    let (active, lost) = sessions_panels(&r.series);
+    assert_eq!(active.y_max, 4100.0 * 1.45);
+    assert_eq!(lost.y_max, 6.0 * 1.45);
+    assert_eq!(lost.series.len(), 1);
+    assert_eq!(lost.series[0].2, vec![0.0, 6.0, 2.0, 0.0, 0.0]);
+    // No lost sessions at all: the axis still spans 0..1.
+    r.series.sessions_lost = vec![0; 5];
+    assert_eq!(sessions_panels(&r.series).1.y_max, 1.0);
+    let out = svg(ChartKind::Sessions, &r);
+    // Two y axes (their titles rotated), one time axis under the lost panel.
+    let rotated: Vec<&str> = out
+        .split("rotate(270")
+        .skip(1)
+        .filter_map(|t| t.split('\n').nth(1))
+        .collect();
+    assert_eq!(rotated, ["active", "lost"]);
+    assert_eq!(out.matches("\ntime (min)\n").count(), 1);
+}

@@ -274,3 +274,24 @@ test("incidents: a click zooms the charts to that incident", async () => {
   await page.waitForFunction(() => document.querySelector("#chart-zoom")?.dataset.zoomed === "false");
   assert.deepEqual(errors, []);
 });
+
+test("charts: fault markers have hover targets listing each fault in full, clustered when close", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  await page.locator("#charts").scrollIntoViewIfNeeded();
+  const targets = page.locator("#chart-success-rate [data-testid=chart-marker]");
+  assert.ok((await targets.count()) >= 1, "the default run has fault markers");
+  const titles = await targets.evaluateAll((ts) => ts.map((t) => t.title));
+  for (const t of titles) {
+    for (const line of t.split("\n")) assert.match(line, /^-?[\d.]+ (µs|ms|s|min|h|d|y): \S/, `a moment and a label: ${line}`);
+  }
+  // The four charts share the same markers.
+  const others = await page.locator("#chart-sessions [data-testid=chart-marker]").evaluateAll((ts) => ts.map((t) => t.title));
+  assert.deepEqual(others, titles);
+  // Targets are left to right, at least a cluster gap apart (28 of 560 canvas px = 5 %).
+  const lefts = await targets.evaluateAll((ts) => ts.map((t) => parseFloat(t.style.left)));
+  for (let i = 1; i < lefts.length; i++) assert.ok(lefts[i] - lefts[i - 1] >= 4.99, `apart: ${lefts}`);
+  await targets.first().hover();
+  await screenshot(page, "chart-marker-hover");
+  assert.deepEqual(errors, []);
+});
