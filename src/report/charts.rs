@@ -218,6 +218,8 @@ struct Lines {
     y_label: &'static str,
     y_min: f64,
     y_max: f64,
+    /// How many y ticks at most.
+    y_labels: usize,
 }
 
 impl Lines {
@@ -257,6 +259,7 @@ fn unstacked(
         y_label,
         y_min,
         y_max,
+        y_labels: 6,
     }
 }
 
@@ -301,6 +304,7 @@ fn failures_by_cause_lines(s: &Series, n: usize) -> Lines {
         y_label: "failed requests / window",
         y_min: 0.0,
         y_max: (top * 1.45).max(1.0),
+        y_labels: 6,
     }
 }
 
@@ -322,10 +326,12 @@ fn sessions_panels(s: &Series) -> (Lines, Lines) {
     let (top_a, top_l) = (top(&a), top(&l));
     let lost = format!("{} / window", Metric::LostSessions.short());
     let active = vec![(Metric::SessionsActive.short().into(), OKABE_ITO[0], a)];
-    (
-        unstacked(active, "active", 0.0, top_a),
-        unstacked(vec![(lost, OKABE_ITO[3], l)], "lost", 0.0, top_l),
-    )
+    let mut lost = unstacked(vec![(lost, OKABE_ITO[3], l)], "lost", 0.0, top_l);
+    // The lost panel is short: a tick at 0, the middle and the top.
+    lost.y_labels = 3;
+    let mut active = unstacked(active, "active", 0.0, top_a);
+    active.y_labels = 4;
+    (active, lost)
 }
 
 /// The latency percentiles p50, p95 and p99 per window.
@@ -404,7 +410,7 @@ fn draw_axes<'a, DB: DrawingBackend>(
         .y_desc(lines.y_label)
         .axis_style(theme.fg)
         .x_labels(if x_area == 0 { 0 } else { 8 })
-        .y_labels(if x_area == 0 { 4 } else { 6 })
+        .y_labels(lines.y_labels)
         .light_line_style(theme.grid.mix(0.25))
         .bold_line_style(theme.grid)
         .label_style(("sans-serif", 12).into_font().color(&theme.fg))

@@ -22,10 +22,15 @@ pub struct MarkerCluster {
 }
 
 impl MarkerCluster {
-    /// The label on the chart: the marker's short label, or "N faults".
+    /// The label on the chart: the marker's short label; for two or three, the first one's
+    /// first words and how many more ("crash app#0 +1"); for more, "N faults".
     pub fn label(&self) -> String {
         match self.items.as_slice() {
             [(_, l)] => marker_label(l),
+            [(_, l), rest @ ..] if rest.len() <= 2 => {
+                let short: String = l.chars().take(14).collect();
+                format!("{} +{}", short.trim_end(), rest.len())
+            }
             items => format!("{} faults", items.len()),
         }
     }
@@ -121,6 +126,12 @@ mod tests {
         assert_eq!(title.lines().count(), 5);
         assert!(title.contains("crash node-40 and a long description of it"));
         assert_eq!(c[1].label(), marker_label(&ms[5].label));
+        // Two or three close together: the first one's first words and how many more.
+        let two = cluster_markers(&ms[..2], &view(), 566.0, 28.0);
+        assert_eq!(two.len(), 1);
+        assert_eq!(two[0].label(), "crash node-0 a +1");
+        let three = cluster_markers(&ms[..3], &view(), 566.0, 28.0);
+        assert_eq!(three[0].label(), "crash node-0 a +2");
     }
 
     #[test]
