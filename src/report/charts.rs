@@ -3,6 +3,7 @@
 //! a legend and the fault markers. Colours are the Okabe-Ito palette (safe for colour-blind
 //! readers).
 
+use crate::report::charts_markers::{cluster_markers, CLUSTER_GAP_PX};
 use crate::report::charts_range::TimeRange;
 use crate::report::Metric;
 use crate::sim::config::Fidelity;
@@ -166,6 +167,19 @@ pub fn draw_view<DB: DrawingBackend>(
     // fault markers' labels.
     let (strip, plot) = root.split_vertically(LEGEND_STRIP);
     draw_legend(&strip, &lines, theme)?;
+    if kind == ChartKind::Sessions {
+        let (active, lost) = sessions_panels(s);
+        let (active, lost) = (active.slice(first, last), lost.slice(first, last));
+        let (upper, lower) = plot.split_vertically(plot.dim_in_pixel().1 * 55 / 100);
+        let mut chart = draw_axes(&upper, x_range, "", &active, theme)?;
+        draw_line_series(&mut chart, &xs, &active)?;
+        let y_span = (active.y_min, active.y_max);
+        let at = (unit, view, f64::from(root.dim_in_pixel().0));
+        draw_markers(&mut chart, root, &s.markers, at, y_span, theme)?;
+        let mut chart = draw_axes(&lower, x_range, x_label, &lost, theme)?;
+        draw_line_series(&mut chart, &xs, &lost)?;
+        return root.present().map_err(err);
+    }
     let mut chart = draw_axes(&plot, x_range, x_label, &lines, theme)?;
     if lines.stacked {
         draw_stacked(&mut chart, &xs, &lines)?;
@@ -176,7 +190,7 @@ pub fn draw_view<DB: DrawingBackend>(
         &mut chart,
         root,
         &s.markers,
-        (unit, x_range),
+        (unit, view, f64::from(root.dim_in_pixel().0)),
         (lines.y_min, lines.y_max),
         theme,
     )?;
@@ -204,6 +218,8 @@ struct Lines {
     y_label: &'static str,
     y_min: f64,
     y_max: f64,
+    /// How many y ticks at most.
+    y_labels: usize,
 }
 
 impl Lines {
@@ -243,6 +259,7 @@ fn unstacked(
         y_label,
         y_min,
         y_max,
+        y_labels: 6,
     }
 }
 
@@ -287,20 +304,34 @@ fn failures_by_cause_lines(s: &Series, n: usize) -> Lines {
         y_label: "failed requests / window",
         y_min: 0.0,
         y_max: (top * 1.45).max(1.0),
+        y_labels: 6,
     }
 }
 
-/// Active sessions, and sessions lost per window.
+/// Active sessions, and sessions lost per window; the lost ones get their own y axis (a
+/// panel under the active ones, see [`sessions_panels`]), so a few lost sessions are not
+/// flattened against thousands active.
 fn sessions_lines(s: &Series) -> Lines {
+    let (mut active, lost) = sessions_panels(s);
+    active.series.extend(lost.series);
+    active
+}
+
+/// The sessions chart's two panels: active sessions, and lost sessions per window, each on a
+/// y axis of its own values.
+fn sessions_panels(s: &Series) -> (Lines, Lines) {
     let a: Vec<f64> = s.sessions_active.iter().map(|x| *x as f64).collect();
     let l: Vec<f64> = s.sessions_lost.iter().map(|x| *x as f64).collect();
-    let top = a.iter().chain(&l).copied().fold(0.0, f64::max);
+    let top = |v: &[f64]| (v.iter().copied().fold(0.0, f64::max) * 1.45).max(1.0);
+    let (top_a, top_l) = (top(&a), top(&l));
     let lost = format!("{} / window", Metric::LostSessions.short());
-    let series = vec![
-        (Metric::SessionsActive.short().into(), OKABE_ITO[0], a),
-        (lost, OKABE_ITO[3], l),
-    ];
-    unstacked(series, "sessions", 0.0, (top * 1.45).max(1.0))
+    let active = vec![(Metric::SessionsActive.short().into(), OKABE_ITO[0], a)];
+    let mut lost = unstacked(vec![(lost, OKABE_ITO[3], l)], "lost", 0.0, top_l);
+    // The lost panel is short: a tick at 0, the middle and the top.
+    lost.y_labels = 3;
+    let mut active = unstacked(active, "active", 0.0, top_a);
+    active.y_labels = 4;
+    (active, lost)
 }
 
 /// The latency percentiles p50, p95 and p99 per window.
@@ -365,9 +396,11 @@ fn draw_axes<'a, DB: DrawingBackend>(
     lines: &Lines,
     theme: &Theme,
 ) -> Result<Plot<'a, DB>, String> {
+    // An empty `x_label`: a panel above another, its time axis left to the one below.
+    let x_area = if x_label.is_empty() { 0 } else { 36 };
     let mut chart = ChartBuilder::on(plot)
         .margin(PLOT_MARGIN as u32)
-        .x_label_area_size(36)
+        .x_label_area_size(x_area)
         .y_label_area_size(Y_LABEL_AREA as u32)
         .build_cartesian_2d(x0..x1, lines.y_min..lines.y_max)
         .map_err(err)?;
@@ -376,8 +409,8 @@ fn draw_axes<'a, DB: DrawingBackend>(
         .x_desc(x_label)
         .y_desc(lines.y_label)
         .axis_style(theme.fg)
-        .x_labels(8)
-        .y_labels(6)
+        .x_labels(if x_area == 0 { 0 } else { 8 })
+        .y_labels(lines.y_labels)
         .light_line_style(theme.grid.mix(0.25))
         .bold_line_style(theme.grid)
         .label_style(("sans-serif", 12).into_font().color(&theme.fg))
@@ -431,34 +464,28 @@ fn draw_line_series<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Fault markers: a vertical line each, and short labels stacked in up to three rows so that
-/// they do not overlap (a label with no room is left out; the incident table has them all).
-/// `x_axis` is the time unit and the axis's span, `y_span` the y axis; labels go on `root`.
+/// Fault markers: a vertical line each; markers too close to label apart share one label
+/// ("N faults", see `charts_markers`), and labels are stacked in up to three rows so that they
+/// do not overlap (a label with no room is left out; the page's hover targets and the incident
+/// table have them all). `view` and `width_px` place them; `y_span` is the y axis.
 fn draw_markers<DB: DrawingBackend>(
     chart: &mut Plot<'_, DB>,
     root: &DrawingArea<DB, Shift>,
     markers: &[Marker],
-    (unit, (x0, x1)): (f64, (f64, f64)),
+    (unit, view, width_px): (f64, &TimeRange, f64),
     (y_min, y_max): (f64, f64),
     theme: &Theme,
 ) -> DrawResult {
     let marker_color = theme.fg.mix(0.6);
     let mut placed: Vec<(i32, usize)> = Vec::new();
-    let mut markers: Vec<&Marker> = markers.iter().collect();
-    markers.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
-    for m in markers {
-        let x = m.t_s / unit;
-        if !(x0..=x1).contains(&x) {
-            continue;
-        }
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(x, y_min), (x, y_max)],
-                marker_color.stroke_width(1),
-            )))
-            .map_err(err)?;
-        let label = marker_label(&m.label);
-        let (px, top) = chart.backend_coord(&(x, y_max));
+    for c in cluster_markers(markers, view, width_px, CLUSTER_GAP_PX) {
+        let lines = c.items.iter().map(|(t, _)| {
+            let x = t / unit;
+            PathElement::new(vec![(x, y_min), (x, y_max)], marker_color.stroke_width(1))
+        });
+        chart.draw_series(lines).map_err(err)?;
+        let label = c.label();
+        let (px, top) = chart.backend_coord(&(c.items[0].0 / unit, y_max));
         let width = (label.chars().count() as i32) * 6 + 8;
         let row = (0..3).find(|r| {
             !placed

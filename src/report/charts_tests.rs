@@ -52,6 +52,29 @@ fn crowded_markers_get_short_labels_in_rows() {
         out.matches("marker ").count()
     );
     assert_eq!(marker_label("short"), "short");
+    // The eight markers a second apart are one cluster, drawn as one "N faults" label (the
+    // sample's own marker, 60 s earlier... or later, may keep its own).
+    assert!(
+        out.contains("8 faults") || out.contains("9 faults"),
+        "{out}"
+    );
+}
+
+#[test]
+fn thousands_of_markers_draw_few_labels_and_every_line() {
+    let mut r = sample();
+    let span = x_span_s(&r);
+    for k in 0..2000 {
+        r.series.markers.push(crate::sim::report::Marker {
+            t_s: span * k as f64 / 2000.0,
+            label: format!("crash node-{k}"),
+        });
+    }
+    let out = svg(ChartKind::Sessions, &r);
+    // At most one label per cluster gap across the 640 px chart, three rows.
+    let labels = out.matches(" faults").count();
+    assert!((1..=3 * 640 / 28).contains(&labels), "{labels}");
+    assert!(!out.contains("crash node-1000"));
 }
 
 #[test]
@@ -142,4 +165,29 @@ fn flow_level_latency_says_it_is_not_modelled() {
     let out = svg(ChartKind::Latency, &r);
     assert!(out.contains("not modelled at flow level"), "{out}");
     assert!(!out.contains("latency (ms)"));
+}
+
+#[test]
+fn lost_sessions_have_their_own_axis() {
+    let mut r = sample();
+    // Thousands active, a handful lost: on a shared axis the lost line would be flat at 0.
+    r.series.sessions_active = vec![4000, 4100, 3900, 4000, 4000];
+    r.series.sessions_lost = vec![0, 6, 2, 0, 0];
+    let (active, lost) = sessions_panels(&r.series);
+    assert_eq!(active.y_max, 4100.0 * 1.45);
+    assert_eq!(lost.y_max, 6.0 * 1.45);
+    assert_eq!(lost.series.len(), 1);
+    assert_eq!(lost.series[0].2, vec![0.0, 6.0, 2.0, 0.0, 0.0]);
+    // No lost sessions at all: the axis still spans 0..1.
+    r.series.sessions_lost = vec![0; 5];
+    assert_eq!(sessions_panels(&r.series).1.y_max, 1.0);
+    let out = svg(ChartKind::Sessions, &r);
+    // Two y axes (their titles rotated), one time axis under the lost panel.
+    let rotated: Vec<&str> = out
+        .split("rotate(270")
+        .skip(1)
+        .filter_map(|t| t.split('\n').nth(1))
+        .collect();
+    assert_eq!(rotated, ["active", "lost"]);
+    assert_eq!(out.matches("\ntime (min)\n").count(), 1);
 }

@@ -3,6 +3,8 @@
 //! testable natively with the SVG backend. No browser code here.
 
 pub mod charts;
+pub mod charts_export;
+pub mod charts_markers;
 pub mod charts_range;
 pub mod format;
 pub mod metric;

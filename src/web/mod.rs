@@ -167,6 +167,55 @@ pub fn download_canvas_png(
     click_download(&url, filename)
 }
 
+/// Downloads the SVG document `svg` (`w` × `h`) as a PNG rasterised at `scale` × (the image
+/// loads asynchronously; a failure then is reported by `onerror`).
+pub fn download_svg_as_png(
+    svg: &str,
+    (w, h): (u32, u32),
+    scale: u32,
+    filename: &str,
+    onerror: impl Fn(String) + 'static,
+) -> Result<(), String> {
+    use base64::Engine;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let img: web_sys::HtmlImageElement = document
+        .create_element("img")
+        .map_err(|e| js_message(&e))?
+        .dyn_into()
+        .map_err(|_| "not an image".to_string())?;
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .map_err(|e| js_message(&e))?
+        .dyn_into()
+        .map_err(|_| "not a canvas".to_string())?;
+    canvas.set_width(w * scale);
+    canvas.set_height(h * scale);
+    let (image, name) = (img.clone(), filename.to_string());
+    let onload = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let drawn = (|| -> Result<(), String> {
+            let ctx: web_sys::CanvasRenderingContext2d = canvas
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into().ok())
+                .ok_or("this browser cannot draw on a canvas")?;
+            let (cw, ch) = (f64::from(canvas.width()), f64::from(canvas.height()));
+            ctx.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, cw, ch)
+                .map_err(|e| js_message(&e))?;
+            download_canvas_png(&canvas, &name)
+        })();
+        if let Err(e) = drawn {
+            onerror(e);
+        }
+    });
+    img.set_onload(Some(onload.unchecked_ref()));
+    let b64 = base64::engine::general_purpose::STANDARD.encode(svg);
+    img.set_src(&format!("data:image/svg+xml;base64,{b64}"));
+    Ok(())
+}
+
 fn click_download(url: &str, filename: &str) -> Result<(), String> {
     let document = web_sys::window()
         .and_then(|w| w.document())

@@ -274,3 +274,55 @@ test("incidents: a click zooms the charts to that incident", async () => {
   await page.waitForFunction(() => document.querySelector("#chart-zoom")?.dataset.zoomed === "false");
   assert.deepEqual(errors, []);
 });
+
+test("charts: fault markers have hover targets listing each fault in full, clustered when close", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  await page.locator("#charts").scrollIntoViewIfNeeded();
+  const targets = page.locator("#chart-success-rate [data-testid=chart-marker]");
+  assert.ok((await targets.count()) >= 1, "the default run has fault markers");
+  const titles = await targets.evaluateAll((ts) => ts.map((t) => t.title));
+  for (const t of titles) {
+    for (const line of t.split("\n")) assert.match(line, /^-?[\d.]+ (µs|ms|s|min|h|d|y): \S/, `a moment and a label: ${line}`);
+  }
+  // The four charts share the same markers.
+  const others = await page.locator("#chart-sessions [data-testid=chart-marker]").evaluateAll((ts) => ts.map((t) => t.title));
+  assert.deepEqual(others, titles);
+  // Targets are left to right, at least a cluster gap apart (28 of 560 canvas px = 5 %).
+  const lefts = await targets.evaluateAll((ts) => ts.map((t) => parseFloat(t.style.left)));
+  for (let i = 1; i < lefts.length; i++) assert.ok(lefts[i] - lefts[i - 1] >= 4.99, `apart: ${lefts}`);
+  await targets.first().hover();
+  await screenshot(page, "chart-marker-hover");
+  assert.deepEqual(errors, []);
+});
+
+test("charts: PNG export is twice the on-screen canvas, with a title line", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  await page.locator("#charts").scrollIntoViewIfNeeded();
+  const canvas = await page.locator("#chart-sessions canvas").evaluate((c) => [c.width, c.height]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator('#chart-sessions button[aria-label^="Export"]').click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "failover-lab-sessions.png");
+  const png = readFileSync(await download.path());
+  // The PNG signature, then the IHDR chunk: width and height, big-endian, at bytes 16 and 20.
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.equal(png.toString("latin1", 12, 16), "IHDR");
+  const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+  // Twice the canvas, and a 24 px title line (48 at 2×) above the chart.
+  assert.equal(w, 2 * canvas[0]);
+  assert.equal(h, 2 * (canvas[1] + 24));
+  // Look at it: shown in the page, screenshotted.
+  await page.evaluate((b64) => {
+    const img = document.createElement("img");
+    img.id = "exported";
+    img.src = `data:image/png;base64,${b64}`;
+    img.style = "position:fixed;left:0;top:0;z-index:9999;background:white;border:2px solid red";
+    document.body.append(img);
+  }, png.toString("base64"));
+  await page.waitForFunction(() => document.querySelector("#exported")?.complete);
+  await screenshot(page, "chart-png-export");
+  assert.deepEqual(errors, []);
+});

@@ -1,9 +1,12 @@
 //! One result chart drawn with plotters on a `<canvas>`, redrawn when the report, the zoom or
 //! the colour scheme changes; hover (or the arrow keys on the focused chart) shows the values
 //! of a window with a crosshair on it, shared by the four charts; dragging across the plot
-//! zooms the four charts to that time range, a double-click resets it; exports as PNG.
+//! zooms the four charts to that time range, a double-click resets it; exports as PNG at 2×
+//! with a title line (scenario, seed, digest).
 
 use crate::report::charts::{self, ChartKind, Theme};
+use crate::report::charts_export;
+use crate::report::charts_markers::{cluster_markers, CLUSTER_GAP_PX};
 use crate::report::charts_range::{self as range, TimeRange};
 use crate::sim::Report;
 use std::rc::Rc;
@@ -11,6 +14,8 @@ use yew::prelude::*;
 
 /// The canvas's own width in pixels (the chart is drawn at this size).
 const CANVAS_W: f64 = 560.0;
+/// The canvas's own height in pixels.
+const CANVAS_H: u32 = 220;
 
 #[derive(Properties, PartialEq)]
 pub struct ChartProps {
@@ -108,6 +113,48 @@ fn pointer(props: &ChartProps, band: &UseStateHandle<Option<(f64, f64)>>) -> Poi
     }
 }
 
+/// Hover targets over the fault markers' labels: each cluster's full list as its title.
+fn marker_targets(props: &ChartProps) -> Html {
+    let clusters = cluster_markers(
+        &props.report.series.markers,
+        &props.view,
+        CANVAS_W,
+        CLUSTER_GAP_PX,
+    );
+    clusters
+        .iter()
+        .map(|c| {
+            html! {
+                <div class="chart-marker" data-testid="chart-marker" title={c.title()}
+                    aria-label={c.title()} style={format!("left: {:.3}%", 100.0 * c.x_px / CANVAS_W)}></div>
+            }
+        })
+        .collect()
+}
+
+/// The PNG button: the chart drawn again as SVG under its title line, downloaded at 2×.
+fn export(props: &ChartProps, error: &UseStateHandle<Option<String>>) -> Callback<MouseEvent> {
+    let error = error.clone();
+    let (kind, report, view, dark) = (props.kind, props.report.clone(), props.view, props.dark);
+    Callback::from(move |_| {
+        let theme = if dark { Theme::DARK } else { Theme::LIGHT };
+        let size = (CANVAS_W as u32, CANVAS_H);
+        let done = charts_export::export_svg(kind, &report, &theme, &view, size).and_then(|svg| {
+            let e = error.clone();
+            crate::web::download_svg_as_png(
+                &svg,
+                (size.0, size.1 + charts_export::TITLE_H),
+                2,
+                &format!("failover-lab-{}.png", kind.key()),
+                move |m| e.set(Some(m)),
+            )
+        });
+        if let Err(e) = done {
+            error.set(Some(e));
+        }
+    })
+}
+
 #[function_component(Chart)]
 pub fn chart(props: &ChartProps) -> Html {
     let canvas_ref = use_node_ref();
@@ -185,21 +232,8 @@ pub fn chart(props: &ChartProps) -> Html {
             )
         })
     });
-    let export = {
-        let canvas_ref = canvas_ref.clone();
-        let error = error.clone();
-        let kind = props.kind;
-        Callback::from(move |_| {
-            if let Some(canvas) = canvas_ref.cast::<web_sys::HtmlCanvasElement>() {
-                if let Err(e) = crate::web::download_canvas_png(
-                    &canvas,
-                    &format!("failover-lab-{}.png", kind.key()),
-                ) {
-                    error.set(Some(e));
-                }
-            }
-        })
-    };
+    let markers = marker_targets(props);
+    let export = export(props, &error);
     let key = props.kind.key();
     html! {
         <figure class="chart" id={format!("chart-{key}")} data-testid={format!("chart-{key}")}>
@@ -208,11 +242,12 @@ pub fn chart(props: &ChartProps) -> Html {
                 <button class="btn small" onclick={export} aria-label={format!("Export the {} chart as PNG", props.kind.title())}>{ "PNG" }</button>
             </figcaption>
             <div class="chart-plot">
-                <canvas ref={canvas_ref} width={CANVAS_W.to_string()} height="220" role="img" tabindex="0"
+                <canvas ref={canvas_ref} width={CANVAS_W.to_string()} height={CANVAS_H.to_string()} role="img" tabindex="0"
                     aria-label={format!("{} (arrow keys read the values window by window; drag to zoom, double-click to show the whole run)", props.kind.title())}
                     aria-describedby={format!("chart-{key}-hover")}
                     {onmousemove} {onmousedown} {onmouseup} {ondblclick} {onmouseleave} {onkeydown} {onblur}></canvas>
                 if let Some(style) = cursor { <div class="chart-cursor" aria-hidden="true" {style}></div> }
+                { markers }
                 if let Some(style) = selection { <div class="chart-zoom-band" aria-hidden="true" {style}></div> }
             </div>
             <div class="chart-hover" id={format!("chart-{key}-hover")} data-testid={format!("chart-{key}-hover")} aria-live="polite">
