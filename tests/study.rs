@@ -239,6 +239,12 @@ fn bad_study_arguments_are_refused_with_a_clear_message() {
         args.extend_from_slice(extra);
         refused(&cli(&args), says);
     }
+    for bad in ["-1", "NaN", "inf", "soon"] {
+        refused(
+            &cli(&["study", f, "--max-seconds", bad]),
+            "not a number of seconds",
+        );
+    }
     let out = cli(&["study", f, "--shard", "3/3"]);
     refused(&out, "not a shard");
     let out = cli(&["merge", f]);

@@ -34,7 +34,7 @@ pub(crate) struct StudyArgs {
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     max: u64,
     /// Stop after this many seconds of wall time (the report then says `time_budget`)
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     max_seconds: Option<f64>,
     /// Override the scenario's seed (replication k uses a seed derived from it and k)
     #[arg(long, value_name = "N")]
@@ -79,6 +79,13 @@ struct ShardHeader {
     replications: u64,
     shard: (u64, u64),
     scenario: Scenario,
+}
+
+fn parse_seconds(v: &str) -> Result<f64, String> {
+    match v.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && (0.0..=1e9).contains(&x) => Ok(x),
+        _ => Err(format!("`{v}` is not a number of seconds (0 to 1e9)")),
+    }
 }
 
 fn parse_shard(v: &str) -> Result<(u64, u64), String> {
