@@ -240,10 +240,8 @@ fn bad_study_arguments_are_refused_with_a_clear_message() {
         refused(&cli(&args), says);
     }
     for bad in ["-1", "NaN", "inf", "soon"] {
-        refused(
-            &cli(&["study", f, "--max-seconds", bad]),
-            "not a number of seconds",
-        );
+        let arg = format!("--max-seconds={bad}");
+        refused(&cli(&["study", f, &arg]), "not a number of seconds");
     }
     let out = cli(&["study", f, "--shard", "3/3"]);
     refused(&out, "not a shard");
