@@ -41,6 +41,14 @@ fn json_of(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).expect("a JSON study report")
 }
 
+/// `failover-lab study FILE ARGS… --json`, its report.
+fn study_json(file: &str, args: &[&str]) -> Value {
+    let mut all = vec!["study", file];
+    all.extend_from_slice(args);
+    all.push("--json");
+    json_of(&cli(&all))
+}
+
 /// The command was refused (status 2) with a message saying `says`.
 fn refused(out: &Output, says: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
@@ -52,24 +60,8 @@ fn refused(out: &Output, says: &str) {
 fn a_study_reports_every_metric_with_its_interval_and_is_the_same_on_one_thread_or_two() {
     let f = scenario_file("threads");
     let f = f.to_str().unwrap();
-    let one = json_of(&cli(&[
-        "study",
-        f,
-        "--replications",
-        "24",
-        "--jobs",
-        "1",
-        "--json",
-    ]));
-    let two = json_of(&cli(&[
-        "study",
-        f,
-        "--replications",
-        "24",
-        "--jobs",
-        "2",
-        "--json",
-    ]));
+    let one = study_json(f, &["--replications", "24", "--jobs", "1"]);
+    let two = study_json(f, &["--replications", "24", "--jobs", "2"]);
     assert_eq!(one, two);
     assert_eq!(one["replications"], 24);
     assert_eq!(one["stopped_by"], "replications");
@@ -114,7 +106,7 @@ fn a_study_reports_every_metric_with_its_interval_and_is_the_same_on_one_thread_
 fn shards_merged_give_exactly_the_unsharded_study() {
     let f = scenario_file("shards");
     let f = f.to_str().unwrap();
-    let whole = json_of(&cli(&["study", f, "--replications", "20", "--json"]));
+    let whole = study_json(f, &["--replications", "20"]);
     let dir = std::env::temp_dir();
     let mut files = Vec::new();
     for i in 0..3 {
@@ -172,15 +164,7 @@ fn shards_merged_give_exactly_the_unsharded_study() {
 fn a_ci_target_stops_the_study_and_says_so() {
     let f = scenario_file("ci");
     let f = f.to_str().unwrap();
-    let r = json_of(&cli(&[
-        "study",
-        f,
-        "--until-ci",
-        "incidents=20%",
-        "--max",
-        "400",
-        "--json",
-    ]));
+    let r = study_json(f, &["--until-ci", "incidents=20%", "--max", "400"]);
     assert_eq!(r["stopped_by"], "ci_target");
     let inc = &r["metrics"]["incidents"];
     let half = (inc["ci95"][1].as_f64().unwrap() - inc["ci95"][0].as_f64().unwrap()) / 2.0;
@@ -188,28 +172,13 @@ fn a_ci_target_stops_the_study_and_says_so() {
     let n = r["replications"].as_u64().unwrap();
     assert!((10..400).contains(&n), "{n}");
     // the same rule reached again gives the same study
-    let again = json_of(&cli(&[
-        "study",
+    let again = study_json(
         f,
-        "--until-ci",
-        "incidents=20%",
-        "--max",
-        "400",
-        "--json",
-        "--jobs",
-        "1",
-    ]));
+        &["--until-ci", "incidents=20%", "--max", "400", "--jobs", "1"],
+    );
     assert_eq!(again["digest"], r["digest"]);
     // a target it cannot reach stops at --max
-    let r = json_of(&cli(&[
-        "study",
-        f,
-        "--until-ci",
-        "incidents=0.000001",
-        "--max",
-        "12",
-        "--json",
-    ]));
+    let r = study_json(f, &["--until-ci", "incidents=0.000001", "--max", "12"]);
     assert_eq!(
         (r["stopped_by"].as_str(), r["replications"].as_u64()),
         (Some("max_replications"), Some(12))
@@ -302,15 +271,7 @@ fn the_exit_status_says_whether_the_objectives_are_met() {
 fn a_design_compared_with_itself_differs_by_exactly_nothing_and_a_changed_one_by_its_change() {
     let f = scenario_file("cmp-a");
     let a = f.to_str().unwrap();
-    let same = json_of(&cli(&[
-        "study",
-        a,
-        "--compare",
-        a,
-        "--replications",
-        "8",
-        "--json",
-    ]));
+    let same = study_json(a, &["--compare", a, "--replications", "8"]);
     for (key, d) in same["difference"].as_object().unwrap() {
         assert_eq!(d["paired"]["mean"], 0.0, "{key}");
         assert_eq!(d["paired"]["sd"], 0.0, "{key}");
@@ -324,15 +285,10 @@ fn a_design_compared_with_itself_differs_by_exactly_nothing_and_a_changed_one_by
         std::process::id()
     ));
     std::fs::write(&b, text).unwrap();
-    let r = json_of(&cli(&[
-        "study",
+    let r = study_json(
         a,
-        "--compare",
-        b.to_str().unwrap(),
-        "--replications",
-        "16",
-        "--json",
-    ]));
+        &["--compare", b.to_str().unwrap(), "--replications", "16"],
+    );
     let inc = &r["difference"]["incidents"];
     assert!(inc["paired"]["ci95"][0].as_f64().unwrap() > 0.0, "{inc}");
     assert_eq!(r["a"]["seed"], r["b"]["seed"]);

@@ -284,6 +284,11 @@ fn line(r: &Report, metrics: &[Metric]) -> String {
     parts.join("  ")
 }
 
+/// A report's horizon in seconds as the scenario writes durations (`1h`, `30d`).
+fn horizon_text(horizon_s: f64) -> String {
+    scenario::units::format_micros((horizon_s * 1e6).round() as u64)
+}
+
 /// A readable summary of a report.
 fn summary(r: &Report) -> String {
     use std::fmt::Write;
@@ -295,7 +300,7 @@ fn summary(r: &Report) -> String {
         r.scenario,
         r.seed,
         r.fidelity,
-        scenario::units::format_micros((r.horizon_s * 1e6).round() as u64),
+        horizon_text(r.horizon_s),
         r.events
     );
     if let Some(p) = &r.partial {

@@ -28,7 +28,12 @@ fn busy(seed: u64) -> Config {
             {{ "id": "web", "failure": {{ "mtbf": "20m", "mttr": "5m" }},
               "spec": {{ "web": {{ "nodes": 3 }} }} }} ] }}"#
     );
-    compile(&parse_json(&json).unwrap()).unwrap().config
+    config(&json)
+}
+
+/// The engine configuration of a valid scenario text.
+fn config(json: &str) -> Config {
+    compile(&parse_json(json).unwrap()).unwrap().config
 }
 
 /// P(at least 2 of 3 up) = A³ + 3A²(1 − A), A = 0.75.
@@ -244,8 +249,7 @@ fn paired_replications_find_a_design_difference_that_independent_seeds_blur() {
                 {{ "id": "web", "failure": {{ "mtbf": "{mtbf}", "mttr": "5m" }},
                   "spec": {{ "web": {{ "nodes": 2 }} }} }} ] }}"#
         );
-        let cfg = compile(&parse_json(&json).unwrap()).unwrap().config;
-        study(&cfg, Stop::Replications(30))
+        study(&config(&json), Stop::Replications(30))
     };
     let (a, b) = (design("20m"), design("16m"));
     let d = compare::compare(&a, &b).unwrap();

@@ -437,7 +437,7 @@ fn table(r: &StudyReport) -> String {
         r.scenario,
         r.seed,
         r.fidelity,
-        scenario::units::format_micros((r.horizon_s * 1e6).round() as u64),
+        super::horizon_text(r.horizon_s),
         r.replications
     );
     let _ = writeln!(
