@@ -162,22 +162,16 @@ pub fn decode(text: &str) -> Result<Shared, LinkError> {
     if payload.is_empty() {
         return Err(LinkError("the link has no scenario after `v1.`".into()));
     }
-    let packed = base64url_decode(payload).map_err(|(pos, ch)| {
-        LinkError(format!(
-            "the link is damaged: character {} (`{}`) is not allowed in a link (position counted after `v1.`)",
-            pos + 1,
-            ch.escape_default()
-        ))
-    })?;
+    let packed = base64url_decode(payload)?;
     let body = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DECOMPRESSED)
         .map_err(|e| match e.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError(format!(
                 "the link unpacks to more than {} KiB; refusing it",
                 MAX_DECOMPRESSED / 1024
             )),
-            miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => LinkError(
-                "the link is truncated: it ends in the middle of the scenario (was it cut off when copied?)".into(),
-            ),
+            miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => {
+                LinkError(TRUNCATED.into())
+            }
             _ => LinkError("the link is damaged: its compressed data is corrupt".into()),
         })?;
     let body = String::from_utf8(body)
@@ -291,34 +285,37 @@ fn base64url_encode(bytes: &[u8], out: &mut String) {
 /// Decodes base64url without padding; a bad character gives its 0-based char position (counted
 /// in characters, so a non-ASCII character is named where the user sees it). A trailing `=`
 /// padding is tolerated, and the standard alphabet's `+` `/` are read as `-` `_`.
-fn base64url_decode(text: &str) -> Result<Vec<u8>, (usize, char)> {
+const TRUNCATED: &str =
+    "the link is truncated: it ends in the middle of the scenario (was it cut off when copied?)";
+
+fn base64url_decode(text: &str) -> Result<Vec<u8>, LinkError> {
     use base64::Engine;
     let trimmed = text.trim_end_matches('=');
     let mut chars = 0;
     for (pos, ch) in trimmed.chars().enumerate() {
         if !(ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '+' | '/')) {
-            return Err((pos, ch));
+            return Err(LinkError(format!(
+                "the link is damaged: character {} (`{}`) is not allowed in a link (position counted after `v1.`)",
+                pos + 1,
+                ch.escape_default()
+            )));
         }
         chars = pos + 1;
     }
-    let last = || {
-        (
-            chars.saturating_sub(1),
-            trimmed.chars().last().unwrap_or('?'),
-        )
-    };
     if chars % 4 == 1 {
         // 6 dangling bits cannot come from an encoder: the text was cut.
-        return Err(last());
+        return Err(LinkError(TRUNCATED.into()));
     }
     let normalized: std::borrow::Cow<'_, str> = if trimmed.contains(['+', '/']) {
         trimmed.replace('+', "-").replace('/', "_").into()
     } else {
         trimmed.into()
     };
-    // Every character is in the alphabet and the length is possible, so this cannot fail; map
-    // any error to the last character all the same rather than panic.
-    B64.decode(normalized.as_bytes()).map_err(|_| last())
+    // Every character is in the alphabet and the length is possible: all that can remain is a
+    // last character whose unused bits are set, which an encoder never writes — the text was
+    // cut (or edited) at its end.
+    B64.decode(normalized.as_bytes())
+        .map_err(|_| LinkError(TRUNCATED.into()))
 }
 
 /// The scenario as JSON with every field equal to its default left out. Exact by construction:

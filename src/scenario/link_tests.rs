@@ -77,7 +77,7 @@ fn every_decoder_error_is_worded() {
         ("abc".into(), "not a Failover Lab link: it should start with `v1.`"),
         ("#s=v1.".into(), "the link has no scenario after `v1.`"),
         ("v1.ab~c".into(), "the link is damaged: character 3 (`~`) is not allowed in a link (position counted after `v1.`)"),
-        ("v1.abcde".into(), "the link is damaged: character 5 (`e`) is not allowed in a link (position counted after `v1.`)"),
+        ("v1.abcde".into(), "the link is truncated: it ends in the middle of the scenario (was it cut off when copied?)"),
         (bomb, "the link unpacks to more than 4096 KiB; refusing it"),
         (good[..good.len() / 2].into(), "the link is truncated: it ends in the middle of the scenario (was it cut off when copied?)"),
         ("v1.____".into(), "the link is damaged: its compressed data is corrupt"),
@@ -231,11 +231,21 @@ fn base64url_round_trips_every_length() {
         let standard = text.replace('-', "+").replace('_', "/");
         assert_eq!(base64url_decode(&standard), Ok(bytes), "{len}");
     }
-    // Every error names the character and its position in characters.
-    assert_eq!(base64url_decode("ab!c"), Err((2, '!')));
-    assert_eq!(base64url_decode("aé!c"), Err((1, 'é')));
-    assert_eq!(base64url_decode("ab=c"), Err((2, '=')));
-    assert_eq!(base64url_decode("abcde"), Err((4, 'e')), "a cut link");
+    // Every error names the character and its position in characters (from 1).
+    let damaged = |pos: usize, ch: &str| {
+        Err(LinkError(format!(
+            "the link is damaged: character {pos} (`{ch}`) is not allowed in a link (position counted after `v1.`)"
+        )))
+    };
+    assert_eq!(base64url_decode("ab!c"), damaged(3, "!"));
+    assert_eq!(base64url_decode("aé!c"), damaged(2, "\\u{e9}"));
+    assert_eq!(base64url_decode("ab=c"), damaged(3, "="));
+    // A length no encoder writes: the link was cut, and the message says so.
+    assert_eq!(
+        base64url_decode("abcde"),
+        Err(LinkError(TRUNCATED.into())),
+        "a cut link"
+    );
     // Hand-typed trailing bits that an encoder would have left zero are accepted.
     assert_eq!(base64url_decode("AB"), Ok(vec![0]));
 }
