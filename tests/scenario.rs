@@ -908,8 +908,10 @@ fn every_builtin_round_trips_through_a_link() {
 #[test]
 fn links_are_short_enough_for_chat() {
     let len = |name: &str| link::encode(&shared(&builtins::get(name).unwrap().scenario())).len();
-    assert!(len("liferay-reference") < 1_000);
-    assert!(len("zero-downtime-2dc") < 2_000);
+    let (small, large) = (len("liferay-reference"), len("zero-downtime-2dc"));
+    // Under the classic 2,000-character bound of URLs that every tool passes on.
+    assert!(small < 1_200, "{small}");
+    assert!(large < 2_000, "{large}");
 }
 
 #[test]
@@ -992,9 +994,11 @@ fn decoder_errors_are_specific() {
         link_err(&bad_char),
         "the link is damaged: character 18 (`!`) is not allowed in a link (position counted after `v1.`)"
     );
-    // Truncated: cut in half (as a chat app might).
-    let cut = &good[..good.len() / 2];
-    assert!(link_err(cut).contains("truncated"), "{}", link_err(cut));
+    // Truncated: cut in half (as a chat app might), whatever the length modulo 4.
+    for end in good.len() / 2..good.len() / 2 + 4 {
+        let cut = &good[..end];
+        assert!(link_err(cut).contains("truncated"), "{end}: {}", link_err(cut));
+    }
     // Not JSON, not a scenario.
     assert!(link_err(&deflate_link(b"hello world")).contains("not JSON"));
     assert!(link_err(&deflate_link(b"[1,2]")).contains("does not hold a scenario"));

@@ -152,6 +152,14 @@ const ALL: &[Builtin] = &[
         rows: &[],
         json: include_str!("builtins/dns-vs-bgp-bgp.json"),
     },
+    Builtin {
+        name: "two-site-planning",
+        title: "Two sites for a year: a design to plan with",
+        description: "A two-site design to plan with (seed 004's active/active data centers at a larger scale): per site a load-balancer pair, a web tier, an auth service, an API cluster with buddy session replication, a cache, a search index, a document store, a message queue with a standby and its workers; an orders database with a synchronous hot standby in the other site and a ledger database with an asynchronous warm standby; BGP announces both sites. There are no scripted faults: every component fails at random (MTBF 90 days and MTTR 2 hours per node, databases 180 days and 4 hours, assumptions), so one year's run shows dozens of short incidents — a node marked down by health checks within seconds, a balancer pair's takeover in 4 s — and no lost write. It is meant for studies: run many years to see how available the design is and how sure that is, and whether its objectives (the slo section: 99.99 % of requests, no lost write, recovery within 5 minutes, in 90 % of years) hold.",
+        seeds: &["004"],
+        rows: &[],
+        json: include_str!("builtins/two-site-planning.json"),
+    },
 ];
 
 pub fn all() -> &'static [Builtin] {
