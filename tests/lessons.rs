@@ -222,3 +222,37 @@ fn the_cli_fails_a_goal_that_teaches_nothing() {
     assert!(err.contains("steps[0].goal[0].metric"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_lesson_schema_is_generated_and_accepts_every_lesson() {
+    use failover_lab::lesson::schema;
+    let generated = schema::generate();
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(schema::PATH);
+        std::fs::write(&path, &generated).expect("write the schema");
+        return;
+    }
+    assert!(
+        generated == schema::COMMITTED,
+        "{} is stale; regenerate it with\n    UPDATE_SCHEMA=1 cargo test --test lessons schema",
+        schema::PATH
+    );
+    let root: serde_json::Value = serde_json::from_str(schema::COMMITTED).unwrap();
+    let v = jsonschema::validator_for(&root).expect("a valid JSON Schema");
+    for name in lesson::names() {
+        let doc: serde_json::Value = serde_json::from_str(lesson::source(name).unwrap()).unwrap();
+        let errors: Vec<String> = v.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+    let mut bad: serde_json::Value =
+        serde_json::from_str(lesson::source("backups").unwrap()).unwrap();
+    bad["steps"][0]["goal"][0]["is"] = "≈".into();
+    assert!(!v.is_valid(&bad), "a goal with an unknown comparison");
+    let mut bad: serde_json::Value =
+        serde_json::from_str(lesson::source("backups").unwrap()).unwrap();
+    bad["start"]["scenario"]["horizon"] = 5.into();
+    assert!(
+        !v.is_valid(&bad),
+        "an inline scenario is checked by the scenario schema"
+    );
+}

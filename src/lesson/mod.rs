@@ -15,6 +15,7 @@ pub mod edit;
 pub mod parse;
 pub mod play;
 pub mod quiz;
+pub mod schema;
 
 #[cfg(test)]
 mod tests;
@@ -60,7 +61,7 @@ pub enum Start {
     /// A built-in scenario by name (`scenario::builtins`).
     Builtin(String),
     /// A scenario written inline (format version 1, checked like any scenario file).
-    Scenario(serde_json::Value),
+    Scenario(#[schemars(with = "crate::scenario::Scenario")] serde_json::Value),
 }
 
 /// One step of a lesson.
@@ -110,6 +111,7 @@ pub struct Question {
 #[serde(deny_unknown_fields)]
 pub struct WhatBroke {
     /// A fault in the scenario format (`{"hang": {"at": "10m", "target": "app", "node": 0}}`).
+    #[schemars(with = "crate::scenario::Fault")]
     pub fault: serde_json::Value,
     /// What the learner should notice, shown after answering.
     pub explanation: String,
