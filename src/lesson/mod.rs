@@ -14,6 +14,7 @@ pub mod broke;
 pub mod edit;
 pub mod parse;
 pub mod play;
+pub mod progress;
 pub mod quiz;
 pub mod schema;
 
@@ -27,6 +28,7 @@ use serde::{Deserialize, Serialize};
 pub use edit::Edit;
 pub use parse::parse_lesson;
 pub use play::{check, Check, GoalCheck, Player};
+pub use progress::{from_link, Progress};
 pub use quiz::{check_answer, Verdict};
 
 /// One lesson, as written in `lessons/NAME.json` (see docs/lessons.md).
@@ -120,14 +122,7 @@ pub struct WhatBroke {
 impl Goal {
     /// Whether a measured value meets the goal (NaN never does).
     pub fn holds(&self, actual: f64) -> bool {
-        let v = self.value;
-        match self.is {
-            Comparison::Equal => actual == v,
-            Comparison::Less => actual < v,
-            Comparison::AtMost => actual <= v,
-            Comparison::Greater => actual > v,
-            Comparison::AtLeast => actual >= v,
-        }
+        self.is.holds(actual, self.value)
     }
 
     /// The registry metric it reads, if its key names one.
@@ -138,14 +133,7 @@ impl Goal {
 
 impl std::fmt::Display for Goal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let is = match self.is {
-            Comparison::Equal => "=",
-            Comparison::Less => "<",
-            Comparison::AtMost => "<=",
-            Comparison::Greater => ">",
-            Comparison::AtLeast => ">=",
-        };
-        write!(f, "{} {is} {}", self.metric, self.value)
+        write!(f, "{} {} {}", self.metric, self.is.symbol(), self.value)
     }
 }
 

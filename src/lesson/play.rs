@@ -168,7 +168,7 @@ impl Player {
     }
 
     /// A saved player checked against the lesson: one that points past its end (an older or
-    /// corrupt save) starts again, with the reason.
+    /// corrupt save) starts again, with the reason; more hints than the step has are clamped.
     pub fn restore(saved: Player, l: &Lesson) -> Result<Player, String> {
         if saved.step > l.steps.len() {
             return Err(format!(
@@ -177,6 +177,10 @@ impl Player {
                 l.steps.len()
             ));
         }
-        Ok(saved)
+        let hints = l.steps.get(saved.step).map_or(0, |s| s.hints.len());
+        Ok(Player {
+            hints_shown: saved.hints_shown.min(hints),
+            ..saved
+        })
     }
 }
