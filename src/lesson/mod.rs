@@ -74,7 +74,7 @@ pub struct Step {
     pub instruction: String,
     /// The reference solution: edits applied in order to the scenario's JSON.
     pub change: Vec<Edit>,
-    /// Every condition must hold on the run after the change (and not all of them before it).
+    /// Every condition must hold on the run after the change, and each must fail before it.
     pub goal: Vec<Goal>,
     /// Revealed one at a time on request, the most general first.
     pub hints: Vec<String>,

@@ -59,16 +59,17 @@ pub fn run(s: &Scenario) -> Result<Report, Vec<Problem>> {
 /// One step of the reference solution, played.
 #[derive(Clone, Debug)]
 pub struct StepCheck {
-    /// The goals on the run before the step's change (they must not all hold).
+    /// The goals on the run before the step's change (each must fail).
     pub before: Vec<GoalCheck>,
     /// The goals on the run after it (they must all hold).
     pub after: Vec<GoalCheck>,
 }
 
 impl StepCheck {
-    /// The goal holds after the change and did not before it.
+    /// Every condition holds after the change, and none held before it (a condition that
+    /// already holds teaches nothing).
     pub fn teaches(&self) -> bool {
-        self.after.iter().all(|g| g.holds) && !self.before.iter().all(|g| g.holds)
+        self.after.iter().all(|g| g.holds) && self.before.iter().all(|g| !g.holds)
     }
 }
 

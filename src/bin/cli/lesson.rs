@@ -91,7 +91,7 @@ fn report(l: &Lesson, c: &lesson::Check) -> String {
         } else if !sc.after.iter().all(|g| g.holds) {
             "FAILS: the goal does not hold after the change"
         } else {
-            "FAILS: the goal already held before the change (it teaches nothing)"
+            "FAILS: a goal already held before the change (it teaches nothing)"
         };
         let _ = writeln!(o, "  {verdict}");
     }
