@@ -113,3 +113,32 @@ fn the_player_reveals_hints_one_by_one_and_moves_on_only_when_solved() {
         .unwrap_err()
         .contains("step 8 of a 1-step"));
 }
+
+/// Cut-off and mangled lesson files are refused with a located problem, never a panic.
+#[test]
+fn mangled_lesson_files_are_refused_without_panicking() {
+    for name in names() {
+        let text = source(name).unwrap();
+        let mut cut = 0;
+        while cut < text.len() {
+            if text.is_char_boundary(cut) {
+                let ps = parse_lesson(&text[..cut]).unwrap_err();
+                assert!(
+                    !ps.is_empty() && !ps[0].path.is_empty(),
+                    "{name} cut at {cut}"
+                );
+            }
+            cut += 211;
+        }
+        for (from, to) in [
+            ("\"value\": ", "\"value\": -"),
+            ("\"at\": \"", "\"at\": \"x"),
+            ("/", "//"),
+        ] {
+            let mangled = text.replacen(from, to, 3);
+            if let Err(ps) = parse_lesson(&mangled) {
+                assert!(ps.iter().all(|p| !p.message.is_empty()), "{name}: {ps:?}");
+            }
+        }
+    }
+}
