@@ -37,6 +37,29 @@ pub fn apply_all(doc: &mut Value, edits: &[Edit]) -> Result<(), (usize, String)>
     Ok(())
 }
 
+/// Applies the edits to a typed scenario (what an editor holds): through its JSON, read back
+/// with `scenario::parse::from_value`, so a change that does not apply or leaves no valid
+/// scenario is a located problem (`change[1].path`, `change: components[0].spec…`).
+pub fn apply_to_scenario(
+    s: &crate::scenario::Scenario,
+    edits: &[Edit],
+) -> Result<crate::scenario::Scenario, Vec<crate::scenario::Problem>> {
+    use crate::scenario::Problem;
+    let mut doc = serde_json::to_value(s).map_err(|e| {
+        vec![Problem::error(
+            "change",
+            format!("the scenario is not JSON: {e}"),
+        )]
+    })?;
+    apply_all(&mut doc, edits)
+        .map_err(|(i, why)| vec![Problem::error(format!("change[{i}].path"), why)])?;
+    crate::scenario::parse::from_value(doc).map_err(|ps| {
+        ps.into_iter()
+            .map(|p| Problem::error(format!("change: {}", p.path), p.message))
+            .collect()
+    })
+}
+
 /// Applies one edit, or says why it does not apply (a missing member, an index out of range…).
 pub fn apply(doc: &mut Value, edit: &Edit) -> Result<(), String> {
     let segments = split(edit.path())?;
@@ -153,6 +176,33 @@ mod tests {
             json!({"components": [{"id": "edge"}, {"id": "web"},
                 {"id": "app", "spec": {"app": {"sessions": "buddy"}}}]})
         );
+    }
+
+    #[test]
+    fn edits_apply_to_a_typed_scenario() {
+        let s = crate::scenario::builtins::get("liferay-reference")
+            .unwrap()
+            .scenario();
+        let nodes = edit(r#"{"op": "add", "path": "/components/app/spec/app/nodes", "value": 5}"#);
+        let out = apply_to_scenario(&s, &[nodes]).unwrap();
+        assert_eq!(out.components[2].spec, {
+            let mut c = s.components[2].spec.clone();
+            if let crate::scenario::Spec::App(a) = &mut c {
+                a.nodes = 5;
+            }
+            c
+        });
+        let bad = edit(r#"{"op": "add", "path": "/components/app/spec/app/nodes", "value": "x"}"#);
+        let ps = apply_to_scenario(&s, &[bad]).unwrap_err();
+        assert!(
+            ps[0]
+                .path
+                .starts_with("change: components[2].spec.app.nodes"),
+            "{ps:?}"
+        );
+        let gone = edit(r#"{"op": "remove", "path": "/components/nope"}"#);
+        let ps = apply_to_scenario(&s, &[gone]).unwrap_err();
+        assert_eq!(ps[0].path, "change[0].path");
     }
 
     #[test]
