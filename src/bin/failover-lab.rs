@@ -48,7 +48,7 @@ enum Command {
     Merge(study::MergeArgs),
     /// The guided lessons: list them, or check one's reference solution against the engine
     #[command(
-        after_help = "Exit status of check: 0 every step's goal holds after its change (and failed before it), 1 some goal does not, 2 an unknown lesson or a bad lesson file.\n\nExamples:\n  failover-lab lesson list\n  failover-lab lesson check single-point-of-failure\n  failover-lab lesson check my-lesson.json"
+        after_help = "Exit status of check: 0 every condition of every step's goal holds after its change and failed before it, 1 some condition does not, 2 an unknown lesson or a bad lesson file.\n\nExamples:\n  failover-lab lesson list\n  failover-lab lesson check single-point-of-failure\n  failover-lab lesson check my-lesson.json"
     )]
     Lesson(lesson::LessonArgs),
 }
