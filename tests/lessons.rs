@@ -258,4 +258,8 @@ fn the_lesson_schema_is_generated_and_accepts_every_lesson() {
         !v.is_valid(&bad),
         "an inline scenario is checked by the scenario schema"
     );
+    let mut bad: serde_json::Value =
+        serde_json::from_str(lesson::source("backups").unwrap()).unwrap();
+    bad["start"]["scenario"]["traffic"]["sesions_per_s"] = 1.into();
+    assert!(!v.is_valid(&bad), "a misspelt scenario field");
 }

@@ -21,7 +21,10 @@ pub fn generate() -> String {
         "https://failover-lab.invalid/lesson.schema.json".into(),
     );
     obj.insert("title".into(), "Failover Lab lesson".into());
-    let mut text = serde_json::to_string_pretty(&schema.to_value()).unwrap_or_default();
+    // The scenario's objects refuse unknown fields here too, as in its own schema.
+    let mut value = schema.to_value();
+    crate::scenario::schema::close_objects(&mut value);
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
 }
