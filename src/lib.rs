@@ -5,11 +5,14 @@
 //! - [`scenario`]: the versioned wire format, its validation into the engine's configuration,
 //!   share links and the built-in library.
 //! - [`report`]: summaries and charts drawn from a run's report.
+//! - [`study`]: many replications of a scenario and their statistics.
+//! - [`lesson`]: guided lessons drawn from the seeds, each goal checked on a real run.
 //! - [`web`]: the thin browser glue (worker, location hash, storage, panic hook).
 //! - [`ui`]: Yew components and the app state reducer.
 
 #![warn(unreachable_pub)]
 
+pub mod lesson;
 pub mod report;
 pub mod scenario;
 pub mod sim;

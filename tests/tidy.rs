@@ -99,8 +99,32 @@ fn scenario_layer_names_no_browser_crate() {
 }
 
 #[test]
+fn lessons_are_browser_free_and_deterministic() {
+    let hits = offending_lines(
+        "lesson",
+        &[
+            "web_sys",
+            "js_sys",
+            "wasm_bindgen",
+            "gloo",
+            "yew::",
+            "HashMap",
+            "HashSet",
+            "Instant",
+            "SystemTime",
+            "std::fs",
+        ],
+    );
+    assert!(
+        hits.is_empty(),
+        "the lesson core must stay pure (no browser, clock, hash-map order or disk):\n{}",
+        hits.join("\n")
+    );
+}
+
+#[test]
 fn only_web_and_ui_touch_the_browser() {
-    for dir in ["report", "sim", "scenario"] {
+    for dir in ["report", "sim", "scenario", "lesson", "study"] {
         let hits = offending_lines(dir, &["web_sys::", "gloo::"]);
         assert!(
             hits.is_empty(),

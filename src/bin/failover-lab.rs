@@ -11,6 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+#[path = "cli/lesson.rs"]
+mod lesson;
 #[path = "cli/study.rs"]
 mod study;
 
@@ -44,6 +46,11 @@ enum Command {
         after_help = "Exit status as for study.\n\nExample:\n  failover-lab merge shard-*.jsonl --json"
     )]
     Merge(study::MergeArgs),
+    /// The guided lessons: list them, or check one's reference solution against the engine
+    #[command(
+        after_help = "Exit status of check: 0 every condition of every step's goal holds after its change and failed before it, 1 some condition does not, 2 an unknown lesson or a bad lesson file.\n\nExamples:\n  failover-lab lesson list\n  failover-lab lesson check single-point-of-failure\n  failover-lab lesson check my-lesson.json"
+    )]
+    Lesson(lesson::LessonArgs),
 }
 
 #[derive(Args)]
@@ -110,6 +117,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(&args).map(|()| ExitCode::SUCCESS),
         Command::Study(args) => study::study(&args),
         Command::Merge(args) => study::merge(&args),
+        Command::Lesson(args) => lesson::lesson(&args),
     };
     match result {
         Ok(code) => code,

@@ -45,7 +45,7 @@ pub fn parse_json(text: &str) -> Result<Scenario, Vec<Problem>> {
 
 /// The JSON document of `text`, refusing a key repeated in one object (serde_json would keep
 /// the last silently: `"horizon": "bogus", "horizon": "10m"` would run) with its path.
-pub(super) fn read_document(text: &str) -> Result<serde_json::Value, Vec<Problem>> {
+pub(crate) fn read_document(text: &str) -> Result<serde_json::Value, Vec<Problem>> {
     use serde::de::DeserializeSeed;
     let syntax = |e: serde_json::Error| {
         vec![Problem::error(

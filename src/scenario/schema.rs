@@ -37,7 +37,7 @@ pub fn generate() -> String {
 
 /// Every object schema with `properties` refuses other fields (`additionalProperties: false`),
 /// as parsing lists unknown fields as problems.
-fn close_objects(v: &mut Value) {
+pub(crate) fn close_objects(v: &mut Value) {
     match v {
         Value::Object(m) => {
             if m.contains_key("properties") && !m.contains_key("additionalProperties") {

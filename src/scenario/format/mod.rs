@@ -163,27 +163,37 @@ impl Expect {
 
     /// Whether a result `actual` bears the claim out.
     pub fn holds(&self, actual: f64) -> bool {
-        let v = self.value;
-        match self.is {
-            Comparison::Equal => actual == v,
-            Comparison::Less => actual < v,
-            Comparison::AtMost => actual <= v,
-            Comparison::Greater => actual > v,
-            Comparison::AtLeast => actual >= v,
+        self.is.holds(actual, self.value)
+    }
+}
+
+impl Comparison {
+    /// Whether `actual` compares to `value` this way (NaN never does).
+    pub fn holds(self, actual: f64, value: f64) -> bool {
+        match self {
+            Comparison::Equal => actual == value,
+            Comparison::Less => actual < value,
+            Comparison::AtMost => actual <= value,
+            Comparison::Greater => actual > value,
+            Comparison::AtLeast => actual >= value,
+        }
+    }
+
+    /// The comparison as written in JSON: `=`, `<`, `<=`, `>`, `>=`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Equal => "=",
+            Comparison::Less => "<",
+            Comparison::AtMost => "<=",
+            Comparison::Greater => ">",
+            Comparison::AtLeast => ">=",
         }
     }
 }
 
 impl std::fmt::Display for Expect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let is = match self.is {
-            Comparison::Equal => "=",
-            Comparison::Less => "<",
-            Comparison::AtMost => "<=",
-            Comparison::Greater => ">",
-            Comparison::AtLeast => ">=",
-        };
-        write!(f, "{} {is} {}", self.key(), self.value)
+        write!(f, "{} {} {}", self.key(), self.is.symbol(), self.value)
     }
 }
 
