@@ -59,7 +59,7 @@ fn an_exponential_transient_is_cut_after_most_of_its_bias() {
 #[test]
 fn the_search_stops_at_half_the_series() {
     // a trend never settles: MSER-5 would cut ever more, but searches the first half only
-    let s: Vec<f64> = (0..500).map(|i| f64::from(i)).collect();
+    let s: Vec<f64> = (0..500).map(f64::from).collect();
     assert_eq!(mser5(&s), 250);
 }
 
