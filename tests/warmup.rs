@@ -119,6 +119,27 @@ fn running_in_chunks_equals_one_run_with_a_warmup() {
 }
 
 #[test]
+fn the_warmup_is_stated_once_it_happened() {
+    let json = web("request", EARLY, r#", "warmup": "5m""#);
+    let cfg = scenario::compile::build_config(&scenario(&json));
+    let mut s = Simulation::new(cfg.clone());
+    s.run_until(cfg.warmup - 1);
+    let before = s.report();
+    assert_eq!(before.warmup_s, 0.0);
+    assert!(before.requests.failed > 300, "the crash is still counted");
+    s.run_until(cfg.warmup);
+    assert_eq!(s.report().warmup_s, 300.0);
+    assert_eq!(s.report().requests.offered, 0);
+    // a budget that stops the run first: a partial report counting from 0, without a warm-up
+    let mut small = cfg;
+    small.budget.events = 2_000;
+    let r = sim::run(small);
+    assert!(r.partial.is_some());
+    assert_eq!(r.warmup_s, 0.0);
+    assert!(r.requests.failed > 0);
+}
+
+#[test]
 fn without_a_warmup_the_report_does_not_mention_it() {
     let r = run(&web("request", EARLY, ""));
     let v = serde_json::to_value(&r).unwrap();

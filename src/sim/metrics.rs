@@ -229,6 +229,8 @@ pub struct Metrics {
     pub markers: Vec<(Time, String)>,
     /// Markers beyond [`MAX_MARKERS`], counted only.
     pub markers_omitted: u64,
+    /// When the statistics were reset (the end of the warm-up; 0: never).
+    pub reset_at: Time,
     pub incidents: Vec<IncidentRec>,
     /// The aggregate record of each trigger and component beyond [`MAX_INCIDENT_RECORDS`].
     pub aggregates: BTreeMap<String, BTreeMap<String, u32>>,
@@ -346,6 +348,7 @@ impl Metrics {
     /// over as started, and incidents keep only the harm done from now on (one that spans `now`
     /// starts there). The series and markers are the chart's and are kept whole.
     pub fn reset(&mut self, now: Time) {
+        self.reset_at = now;
         self.advance(now);
         if now > self.win_start {
             self.close_window(now);

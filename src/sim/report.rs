@@ -14,8 +14,9 @@ pub struct Report {
     /// Serialized as "request" or "flow".
     pub fidelity: super::config::Fidelity,
     pub horizon_s: f64,
-    /// Statistics were reset at this time (the warm-up, `Config::warmup`): every count below
-    /// covers `[warmup_s, horizon_s]` only. Absent (and out of the digest) without a warm-up.
+    /// Statistics were reset at this time (the end of the warm-up, `Config::warmup`): every
+    /// count below covers `[warmup_s, horizon_s]` only. Absent (and out of the digest) without
+    /// a warm-up, or before it ended.
     #[serde(default, skip_serializing_if = "is_zero_f64")]
     pub warmup_s: f64,
     pub events: u64,
@@ -259,7 +260,8 @@ pub fn build(w: &super::state::World) -> Report {
         seed: w.cfg.seed,
         fidelity: w.cfg.fidelity,
         horizon_s: secs(w.cfg.horizon),
-        warmup_s: secs(w.cfg.warmup),
+        // stated once it happened: a run stopped by a budget before it counts from 0
+        warmup_s: secs(m.reset_at),
         events: w.events,
         requests: Requests {
             offered: m.offered,
