@@ -149,6 +149,22 @@ fn without_a_warmup_the_report_does_not_mention_it() {
 }
 
 #[test]
+fn a_fault_inside_the_warmup_is_warned_about() {
+    let c = scenario::compile(&scenario(&web("request", EARLY, r#", "warmup": "5m""#))).unwrap();
+    let w: Vec<String> = c.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        w.iter()
+            .any(|w| w.contains("faults[0]") && w.contains("inside the warm-up (5m)")),
+        "{w:?}"
+    );
+    let c = scenario::compile(&scenario(&web("request", EARLY, r#", "warmup": "20s""#))).unwrap();
+    assert!(
+        !c.warnings.iter().any(|w| w.to_string().contains("warm-up")),
+        "a fault after the warm-up: no warning"
+    );
+}
+
+#[test]
 fn a_bad_warmup_is_refused_where_it_is() {
     for (warmup, says) in [
         ("10m", "not shorter than the horizon"),
