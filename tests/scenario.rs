@@ -1326,6 +1326,7 @@ fn maximal_examples() -> Vec<Scenario> {
         description: "every field".into(),
         seed: 9,
         horizon: Dur::hours(2),
+        warmup: Some(Dur::mins(5)),
         fidelity: Fidelity::Flow,
         traffic: Traffic {
             entry: vec!["lb".into()],

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 #[path = "cli/lesson.rs"]
 mod lesson;
+#[path = "cli/pool.rs"]
+mod pool;
 #[path = "cli/study.rs"]
 mod study;
 
@@ -67,6 +69,10 @@ struct RunArgs {
     /// Override the horizon (90s, 15m, 6h, 30d, 10y)
     #[arg(long, value_name = "DURATION", value_parser = parse_horizon)]
     horizon: Option<scenario::Dur>,
+    /// Reset the statistics at this time: the report covers what follows only (overrides the
+    /// scenario's `warmup`)
+    #[arg(long, value_name = "DURATION", value_parser = parse_horizon)]
+    warmup: Option<scenario::Dur>,
     /// Request level (every request) or flow level (rates)
     #[arg(long, value_enum, value_name = "MODE")]
     mode: Option<Mode>,
@@ -137,6 +143,9 @@ fn usage(msg: impl Into<String>) -> Vec<Problem> {
 fn run(args: &RunArgs) -> Result<(), Vec<Problem>> {
     let mut s = load(args.file.as_deref(), args.builtin.as_deref())?;
     apply_overrides(&mut s, args.seed, args.horizon.clone(), args.mode);
+    if let Some(w) = &args.warmup {
+        s.warmup = Some(w.clone());
+    }
     let mut compiled = scenario::compile(&s)?;
     for w in &compiled.warnings {
         eprintln!("{w}");
@@ -311,6 +320,13 @@ fn summary(r: &Report) -> String {
         horizon_text(r.horizon_s),
         r.events
     );
+    if r.warmup_s > 0.0 {
+        let _ = writeln!(
+            o,
+            "warm-up {}: every figure below counts from then on",
+            horizon_text(r.warmup_s)
+        );
+    }
     if let Some(p) = &r.partial {
         let _ = writeln!(o, "PARTIAL: {}", p.message);
     }

@@ -60,6 +60,9 @@ pub fn to_csv(r: &Report) -> String {
         ("horizon_s", r.horizon_s.to_string()),
         ("events", r.events.to_string()),
     ];
+    if r.warmup_s > 0.0 {
+        rows.insert(5, ("warmup_s", r.warmup_s.to_string()));
+    }
     rows.extend(Metric::all().map(|m| (m.csv_key(), m.of(r).to_string())));
     rows.push(("digest", r.digest.clone()));
     for (k, v) in rows {
@@ -233,5 +236,17 @@ pub(crate) mod tests {
         assert!(csv.contains("\nsummary,mean_rto_s,8\n"));
         assert!(csv.contains("\nsummary,nines,2\n"));
         assert!(csv.contains("60,200,190,12,3,25,90,400,6,4\n"));
+        assert!(!csv.contains("warmup_s"), "no warm-up, no row");
+    }
+
+    #[test]
+    fn csv_states_the_warmup_after_the_horizon() {
+        let mut r = sample();
+        r.warmup_s = 120.0;
+        let csv = to_csv(&r);
+        assert!(
+            csv.contains("\nsummary,horizon_s,300\nsummary,warmup_s,120\n"),
+            "{csv}"
+        );
     }
 }

@@ -31,6 +31,29 @@ impl World {
             }
         }
         self.plane_start();
+        if self.cfg.warmup > 0 && self.cfg.warmup < self.cfg.horizon {
+            self.queue.push(self.cfg.warmup, Event::WarmupEnd);
+        }
+    }
+
+    /// The warm-up is over: every statistic starts again from now (the data plane's
+    /// accumulators, the metrics, each component's served requests, waits and alive-count
+    /// times), so the report covers `[warmup, horizon]`.
+    #[cold]
+    fn end_warmup(&mut self) {
+        let now = self.now;
+        self.plane_reset_statistics();
+        self.metrics.reset(now);
+        for cs in &mut self.comps {
+            let k = cs.alive as usize;
+            cs.up_time.iter_mut().for_each(|t| *t = 0);
+            if k >= cs.up_time.len() {
+                cs.up_time.resize(k + 1, 0);
+            }
+            cs.last_change = now;
+            cs.served = 0;
+            cs.wait_sum_us = 0;
+        }
     }
 
     /// Pops and handles one event at or before the horizon; false when none is left.
@@ -136,6 +159,7 @@ impl World {
             Event::ServiceDone { .. } => {} // handled above
             Event::Timeout { req } => self.fail(req, Cause::Timeout, NONE),
             Event::FlowTick => self.plane_tick(),
+            Event::WarmupEnd => self.end_warmup(),
             Event::State { slot } => self.on_state_event(slot),
         }
     }

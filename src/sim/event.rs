@@ -24,6 +24,8 @@ pub enum Event {
     State { slot: u32 },
     /// Flow level: integrate rates up to now.
     FlowTick,
+    /// The warm-up ends: statistics are reset (`Config::warmup`).
+    WarmupEnd,
 }
 
 /// The rare events that change the state of nodes, components, sites and routing.

@@ -181,6 +181,8 @@ pub struct Window {
     pub failed: [u64; NC],
     pub sessions_lost: u64,
     pub hist: Hist,
+    /// Sum of the served requests' latencies, µs (the series' mean latency).
+    pub lat_sum: f64,
 }
 
 /// Everything counted during a run.
@@ -221,9 +223,14 @@ pub struct Metrics {
     pub s_p50: Vec<f64>,
     pub s_p95: Vec<f64>,
     pub s_p99: Vec<f64>,
+    /// Mean latency of each series point in ms (request level; not in the report: warm-up
+    /// detection reads it, `Simulation::window_series`).
+    pub s_mean: Vec<f64>,
     pub markers: Vec<(Time, String)>,
     /// Markers beyond [`MAX_MARKERS`], counted only.
     pub markers_omitted: u64,
+    /// When the statistics were reset (the end of the warm-up; 0: never).
+    pub reset_at: Time,
     pub incidents: Vec<IncidentRec>,
     /// The aggregate record of each trigger and component beyond [`MAX_INCIDENT_RECORDS`].
     pub aggregates: BTreeMap<String, BTreeMap<String, u32>>,
@@ -252,6 +259,7 @@ impl Metrics {
             s_p50: Vec::with_capacity(points),
             s_p95: Vec::with_capacity(points),
             s_p99: Vec::with_capacity(points),
+            s_mean: Vec::with_capacity(points),
             ..Metrics::default()
         }
     }
@@ -298,6 +306,11 @@ impl Metrics {
         self.s_p50.push(w.hist.quantile(0.5) / 1000.0);
         self.s_p95.push(w.hist.quantile(0.95) / 1000.0);
         self.s_p99.push(w.hist.quantile(0.99) / 1000.0);
+        self.s_mean.push(if w.served > 0 {
+            w.lat_sum / w.served as f64 / 1000.0
+        } else {
+            0.0
+        });
         let active = self.sessions_active();
         self.s_active.push(active);
         let w = &mut self.ser;
@@ -306,6 +319,7 @@ impl Metrics {
         w.failed = [0; NC];
         w.sessions_lost = 0;
         w.hist.clear();
+        w.lat_sum = 0.0;
         self.ser_start = end;
         self.ser_count = 0;
     }
@@ -325,6 +339,48 @@ impl Metrics {
         self.ser.offered += 1;
         self.ser.served += 1;
         self.ser.hist.add(latency);
+        self.ser.lat_sum += latency as f64;
+    }
+
+    /// The end of the warm-up at `now`: every count starts again from zero (classic DES
+    /// practice), so the report covers `[now, horizon]` only. The window in progress closes at
+    /// `now` (the time-availability windows start there), sessions still active are carried
+    /// over as started, and incidents keep only the harm done from now on (one that spans `now`
+    /// starts there). The series and markers are the chart's and are kept whole.
+    pub fn reset(&mut self, now: Time) {
+        self.reset_at = now;
+        self.advance(now);
+        if now > self.win_start {
+            self.close_window(now);
+        }
+        self.windows_total = 0;
+        self.windows_up = 0;
+        self.offered = 0;
+        self.served = 0;
+        self.failed = [0; NC];
+        self.retried = 0;
+        self.sessions_started = self.sessions_active();
+        self.sessions_finished = 0;
+        self.sessions_lost = [0; NL];
+        self.writes_attempted = 0;
+        self.writes_acked = 0;
+        self.writes_lost = 0;
+        self.max_rpo = 0;
+        self.messages_lost = 0;
+        self.hist.clear();
+        self.latency_sum_us = 0.0;
+        for r in &mut self.incidents {
+            r.fault_at = r.fault_at.max(now);
+            r.first_fail = None;
+            r.last_fail = 0;
+            r.failed = 0;
+            r.sessions_lost = 0;
+            r.writes_lost = 0;
+            r.rpo_us = 0;
+            if r.recovered_at.is_some_and(|t| t < now) {
+                r.recovered_at = None;
+            }
+        }
     }
 
     /// Records a failed request and blames `incident` (or an open incident for overload).

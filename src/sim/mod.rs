@@ -174,6 +174,19 @@ impl Simulation {
     pub fn config(&self) -> &Config {
         &self.world.cfg
     }
+    /// The completed points of the run's time series, for warm-up detection: the width of a
+    /// point (µs), each point's share of requests served (1 without requests) and, at request
+    /// level, its mean latency in ms (empty at flow level). The partial last point is left out.
+    pub fn window_series(&self) -> (Time, Vec<f64>, Vec<f64>) {
+        let m = &self.world.metrics;
+        let success = m
+            .s_offered
+            .iter()
+            .zip(&m.s_served)
+            .map(|(&o, &s)| if o == 0 { 1.0 } else { s as f64 / o as f64 })
+            .collect();
+        (m.window * m.series_every, success, m.s_mean.clone())
+    }
     /// The report of the run so far (final once the run is over).
     pub fn report(&self) -> Report {
         report::build(&self.world)

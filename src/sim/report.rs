@@ -14,6 +14,11 @@ pub struct Report {
     /// Serialized as "request" or "flow".
     pub fidelity: super::config::Fidelity,
     pub horizon_s: f64,
+    /// Statistics were reset at this time (the end of the warm-up, `Config::warmup`): every
+    /// count below covers `[warmup_s, horizon_s]` only. Absent (and out of the digest) without
+    /// a warm-up, or before it ended.
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    pub warmup_s: f64,
     pub events: u64,
     pub requests: Requests,
     pub availability: Availability,
@@ -49,6 +54,10 @@ pub struct Partial {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+fn is_zero_f64(x: &f64) -> bool {
+    *x == 0.0
 }
 
 /// What one component did during the run.
@@ -251,6 +260,8 @@ pub fn build(w: &super::state::World) -> Report {
         seed: w.cfg.seed,
         fidelity: w.cfg.fidelity,
         horizon_s: secs(w.cfg.horizon),
+        // stated once it happened: a run stopped by a budget before it counts from 0
+        warmup_s: secs(m.reset_at),
         events: w.events,
         requests: Requests {
             offered: m.offered,

@@ -11,6 +11,7 @@
 pub mod compare;
 pub mod slo;
 pub mod stats;
+pub mod warmup;
 
 use crate::report::Metric;
 use crate::scenario::{link, Scenario};
@@ -169,6 +170,8 @@ pub struct Study {
     pub stop: Stop,
     reps: Vec<Replication>,
     done: Option<StoppedBy>,
+    /// The warm-up its replications ran with (for the report: the runs' configuration has it).
+    warmup: warmup::Warmup,
 }
 
 impl Study {
@@ -177,7 +180,18 @@ impl Study {
             stop,
             reps: Vec::new(),
             done: None,
+            warmup: warmup::Warmup::default(),
         }
+    }
+
+    /// The same study, reporting that its replications ran with warm-up `w`.
+    pub fn with_warmup(mut self, w: warmup::Warmup) -> Study {
+        self.warmup = w;
+        self
+    }
+
+    pub fn warmup(&self) -> warmup::Warmup {
+        self.warmup
     }
 
     /// The index of the next replication it wants, `None` once it has stopped.
@@ -272,6 +286,9 @@ pub struct StudyReport {
     pub stopped_by: Option<StoppedBy>,
     /// Simulated time at the start of each replication left out of every metric.
     pub warmup_s: f64,
+    /// How it was chosen: `none`, `fixed` (the scenario's or `--warmup`), `mser5` (pilot runs).
+    #[serde(default = "no_warmup")]
+    pub warmup_method: warmup::Method,
     /// Every registry metric by its snake_case key; absent where it applies to no replication.
     pub metrics: BTreeMap<String, Summary>,
     /// Per component: the mean share of its nodes alive, and the share of time with at least
@@ -331,7 +348,8 @@ impl StudyReport {
             horizon_s: s.horizon.us() as f64 / 1e6,
             replications: study.reps.len() as u64,
             stopped_by: study.done,
-            warmup_s: 0.0,
+            warmup_s: study.warmup.us as f64 / 1e6,
+            warmup_method: study.warmup.method,
             metrics,
             components,
             slo: s.slo.as_ref().map(|o| slo::judge(study, o)),
@@ -377,6 +395,10 @@ fn worst(study: &Study, s: &Scenario) -> Vec<Worst> {
             }
         })
         .collect()
+}
+
+fn no_warmup() -> warmup::Method {
+    warmup::Method::None
 }
 
 fn defined(x: f64) -> Option<f64> {

@@ -32,7 +32,7 @@ fn busy(seed: u64) -> Config {
 }
 
 /// The engine configuration of a valid scenario text.
-fn config(json: &str) -> Config {
+pub(super) fn config(json: &str) -> Config {
     compile(&parse_json(json).unwrap()).unwrap().config
 }
 

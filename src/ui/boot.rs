@@ -39,6 +39,7 @@ pub fn blank(name: &str) -> Scenario {
         description: String::new(),
         seed: 1,
         horizon: crate::scenario::Dur::hours(1),
+        warmup: None,
         fidelity: Default::default(),
         traffic: Default::default(),
         routing: Default::default(),

@@ -3,11 +3,15 @@
 //! study itself (seeds, stopping rule, statistics, digest) is `failover_lab::study`; this file
 //! only runs replications and prints.
 
+use super::pool::Pool;
 use clap::Args;
 use failover_lab::report::Metric;
 use failover_lab::scenario::{self, Problem, Scenario};
 use failover_lab::study::{
-    compare, stats::Summary, Replication, Stop, StoppedBy, Study, StudyReport,
+    compare,
+    stats::Summary,
+    warmup::{self, Method, Warmup},
+    Replication, Stop, StoppedBy, Study, StudyReport,
 };
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, IsTerminal, Write};
@@ -45,6 +49,11 @@ pub(crate) struct StudyArgs {
     /// Request level (every request) or flow level (rates)
     #[arg(long, value_enum, value_name = "MODE")]
     mode: Option<super::Mode>,
+    /// Leave the start of every replication out of every metric: a duration (10m), or `auto`
+    /// (MSER-5 on the series of the first replications run as pilots); overrides the
+    /// scenario's `warmup`
+    #[arg(long, value_name = "DURATION|auto", value_parser = parse_warmup)]
+    warmup: Option<WarmupArg>,
     /// Threads (the default: every core)
     #[arg(long, value_name = "J")]
     jobs: Option<usize>,
@@ -79,6 +88,62 @@ struct ShardHeader {
     replications: u64,
     shard: (u64, u64),
     scenario: Scenario,
+    /// The warm-up every replication ran with (the scenario's `warmup` holds its length).
+    #[serde(default)]
+    warmup: Warmup,
+}
+
+#[derive(Clone)]
+enum WarmupArg {
+    Auto,
+    Fixed(scenario::Dur),
+}
+
+fn parse_warmup(v: &str) -> Result<WarmupArg, String> {
+    if v.trim() == "auto" {
+        return Ok(WarmupArg::Auto);
+    }
+    super::parse_horizon(v)
+        .map(WarmupArg::Fixed)
+        .map_err(|e| format!("{e}, or `auto`"))
+}
+
+/// The warm-up the arguments and the scenario ask for; `auto` runs the pilots first and sets
+/// the scenario's `warmup` to what MSER-5 chose.
+fn choose_warmup(
+    a: &StudyArgs,
+    s: &mut Scenario,
+    pool: &Pool,
+    stop: &Stop,
+) -> Result<Warmup, Vec<Problem>> {
+    match &a.warmup {
+        Some(WarmupArg::Fixed(d)) => s.warmup = Some(d.clone()),
+        Some(WarmupArg::Auto) => {
+            s.warmup = None;
+            let cfg = scenario::compile(s)?.config;
+            let pilots = pool.pilots(&cfg, 0..warmup::PILOTS.min(stop.max()));
+            let w = warmup::choose(&pilots).map_err(|m| err("--warmup auto", m))?;
+            s.warmup = (w.us > 0).then_some(scenario::Dur::micros(w.us));
+            eprintln!(
+                "warm-up {} (MSER-5 on {} pilot runs)",
+                super::horizon_text(w.us as f64 / 1e6),
+                pilots.len()
+            );
+            return Ok(w);
+        }
+        None => {}
+    }
+    let us = s
+        .warmup
+        .as_ref()
+        .and_then(scenario::Dur::as_micros)
+        .unwrap_or(0);
+    let method = if s.warmup.is_some() {
+        Method::Fixed
+    } else {
+        Method::None
+    };
+    Ok(Warmup { us, method })
 }
 
 fn parse_seconds(v: &str) -> Result<f64, String> {
@@ -98,7 +163,7 @@ fn parse_shard(v: &str) -> Result<(u64, u64), String> {
     (i < n).then_some((i, n)).ok_or_else(bad)
 }
 
-fn err(at: &str, msg: impl Into<String>) -> Vec<Problem> {
+pub(crate) fn err(at: &str, msg: impl Into<String>) -> Vec<Problem> {
     vec![Problem::error(at, msg)]
 }
 
@@ -151,14 +216,15 @@ pub(crate) fn study(a: &StudyArgs) -> Result<ExitCode, Vec<Problem>> {
     let stop = stop_rule(a)?;
     let mut s = super::load(a.file.as_deref(), a.builtin.as_deref())?;
     super::apply_overrides(&mut s, a.seed, a.horizon.clone(), a.mode);
-    let compiled = scenario::compile(&s)?;
-    for w in &compiled.warnings {
-        eprintln!("{w}");
-    }
     let jobs = a
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let pool = Pool::new(jobs)?;
+    let warm = choose_warmup(a, &mut s, &pool, &stop)?;
+    let compiled = scenario::compile(&s)?;
+    for w in &compiled.warnings {
+        eprintln!("{w}");
+    }
     let cfg = &compiled.config;
     let started = Instant::now();
     if let Some((i, n)) = a.shard {
@@ -169,6 +235,7 @@ pub(crate) fn study(a: &StudyArgs) -> Result<ExitCode, Vec<Problem>> {
             replications: total,
             shard: (i, n),
             scenario: s.clone(),
+            warmup: warm,
         };
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", json_line(&header)).map_err(|e| err("stdout", e.to_string()))?;
@@ -184,10 +251,10 @@ pub(crate) fn study(a: &StudyArgs) -> Result<ExitCode, Vec<Problem>> {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(other) = &a.compare {
-        return compare_designs(a, (&s, cfg), other, &pool, stop);
+        return compare_designs(a, (&s, cfg), other, &pool, (stop, warm));
     }
     let budget = a.max_seconds.map(Duration::from_secs_f64);
-    let mut study = Study::new(stop);
+    let mut study = Study::new(stop).with_warmup(warm);
     let chunk = (jobs as u64 * 4).max(8);
     let progress = std::io::stderr().is_terminal();
     while let Some(k0) = study.next_k() {
@@ -228,7 +295,7 @@ fn compare_designs(
     (sa, cfg_a): (&Scenario, &failover_lab::sim::Config),
     other: &std::path::Path,
     pool: &Pool,
-    stop: Stop,
+    (stop, warm): (Stop, Warmup),
 ) -> Result<ExitCode, Vec<Problem>> {
     let Stop::Replications(n) = stop else {
         return Err(err(
@@ -238,9 +305,11 @@ fn compare_designs(
     };
     let mut sb = super::load(Some(other), None)?;
     super::apply_overrides(&mut sb, Some(sa.seed), a.horizon.clone(), a.mode);
+    // both designs are measured over the same interval: A's warm-up
+    sb.warmup = sa.warmup.clone();
     let cfg_b = scenario::compile(&sb)?.config;
     let run = |cfg: &failover_lab::sim::Config| -> Result<Study, Vec<Problem>> {
-        let mut st = Study::new(Stop::Replications(n));
+        let mut st = Study::new(Stop::Replications(n)).with_warmup(warm);
         for r in pool.run(cfg, 0..n) {
             st.push(r).map_err(|m| err("study", m))?;
         }
@@ -283,44 +352,6 @@ fn compare_designs(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Replications across threads: rayon natively; one at a time in the wasm32 build that only
-/// type-checks this binary.
-struct Pool {
-    #[cfg(not(target_arch = "wasm32"))]
-    pool: rayon::ThreadPool,
-}
-
-impl Pool {
-    fn new(jobs: usize) -> Result<Pool, Vec<Problem>> {
-        #[cfg(not(target_arch = "wasm32"))]
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.clamp(1, 256))
-            .build()
-            .map_err(|e| err("--jobs", format!("cannot start {jobs} threads: {e}")))?;
-        #[cfg(target_arch = "wasm32")]
-        let _ = jobs;
-        Ok(Pool {
-            #[cfg(not(target_arch = "wasm32"))]
-            pool,
-        })
-    }
-
-    /// Replications `ks` of `cfg`, in index order.
-    fn run(&self, cfg: &failover_lab::sim::Config, ks: std::ops::Range<u64>) -> Vec<Replication> {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            use rayon::prelude::*;
-            self.pool.install(|| {
-                ks.into_par_iter()
-                    .map(|k| Replication::run(cfg, k))
-                    .collect()
-            })
-        }
-        #[cfg(target_arch = "wasm32")]
-        ks.map(|k| Replication::run(cfg, k)).collect()
-    }
-}
-
 fn rate(study: &Study, since: Instant) -> f64 {
     study.replications().len() as f64 / since.elapsed().as_secs_f64().max(1e-9)
 }
@@ -341,10 +372,19 @@ pub(crate) fn merge(a: &MergeArgs) -> Result<ExitCode, Vec<Problem>> {
             .ok_or_else(|| err(&format!("{at}:1"), "not a shard file (no header line)"))?;
         match &header {
             Some(h0)
-                if (h0.engine_version.as_str(), h0.replications, &h0.scenario)
-                    != (h.engine_version.as_str(), h.replications, &h.scenario) =>
+                if (
+                    h0.engine_version.as_str(),
+                    h0.replications,
+                    &h0.scenario,
+                    h0.warmup,
+                ) != (
+                    h.engine_version.as_str(),
+                    h.replications,
+                    &h.scenario,
+                    h.warmup,
+                ) =>
             {
-                return Err(err(&at, "this shard belongs to another study (scenario, replications or engine version differ)"));
+                return Err(err(&at, "this shard belongs to another study (scenario, replications, warm-up or engine version differ)"));
             }
             Some(_) => {}
             None => header = Some(h),
@@ -390,7 +430,7 @@ pub(crate) fn merge(a: &MergeArgs) -> Result<ExitCode, Vec<Problem>> {
             ),
         ));
     }
-    let mut study = Study::new(Stop::Replications(h.replications));
+    let mut study = Study::new(Stop::Replications(h.replications)).with_warmup(h.warmup);
     for r in reps {
         study.push(r).map_err(|m| err("merge", m))?;
     }
@@ -440,6 +480,14 @@ fn table(r: &StudyReport) -> String {
         super::horizon_text(r.horizon_s),
         r.replications
     );
+    if r.warmup_method != Method::None {
+        let how: &str = r.warmup_method.into();
+        let _ = writeln!(
+            o,
+            "  warm-up {} ({how}): every figure counts from then on\n",
+            super::horizon_text(r.warmup_s)
+        );
+    }
     let _ = writeln!(
         o,
         "  {:<22} {:>24} {:>12} {:>12} {:>12} {:>12}",

@@ -49,7 +49,8 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// When the fault happens, with a warning when that is at or after the horizon.
+    /// When the fault happens, with a warning when that is at or after the horizon, or inside
+    /// the warm-up.
     fn fault_at(&mut self, p: &Location, f: &Fault) -> Time {
         let Some(at) = self.dur(p.child("at"), f.at()) else {
             return 0;
@@ -64,6 +65,15 @@ impl<'a> Checker<'a> {
                         self.s.horizon
                     ),
                 );
+            }
+        }
+        if at < self.cfg.warmup {
+            if let Some(w) = &self.s.warmup {
+                let msg = format!(
+                    "{} is inside the warm-up ({w}): what this fault does before then is not counted",
+                    f.at()
+                );
+                self.warn(p.child("at"), msg);
             }
         }
         at

@@ -321,5 +321,19 @@ impl<'a> Checker<'a> {
             }
             d => self.dur_pos("horizon", d).unwrap_or(0),
         };
+        if let Some(w) = &self.s.warmup {
+            let h = self.cfg.horizon;
+            self.cfg.warmup = match self.dur_pos("warmup", w) {
+                Some(us) if h > 0 && us >= h => {
+                    let msg = format!(
+                        "{w} is not shorter than the horizon ({}): nothing would be counted",
+                        self.s.horizon
+                    );
+                    self.err("warmup", msg);
+                    0
+                }
+                us => us.unwrap_or(0),
+            };
+        }
     }
 }

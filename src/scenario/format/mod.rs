@@ -50,6 +50,10 @@ pub struct Scenario {
     pub seed: u64,
     /// How long the run lasts (request level at most 30d, flow level at most 100y).
     pub horizon: Dur,
+    /// Statistics are reset at this time: every metric counts only what happens after it (the
+    /// transient of a system that starts empty is left out); shorter than the horizon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup: Option<Dur>,
     #[serde(default, skip_serializing_if = "is_default")]
     pub fidelity: Fidelity,
     pub traffic: Traffic,

@@ -44,6 +44,8 @@ pub struct Config {
     pub name: String,
     pub seed: u64,
     pub horizon: Time,
+    /// Statistics are reset at this time (0: never): the report counts what follows it only.
+    pub warmup: Time,
     pub fidelity: Fidelity,
     pub traffic: TrafficCfg,
     pub routing: RoutingCfg,

@@ -153,6 +153,35 @@ pub(super) fn integrate(w: &mut World) {
     integrate_segment(w);
 }
 
+/// The end of the warm-up (integrated up to `now`): the cumulative floats start again from 0
+/// (active sessions carried over as started; the series' bases shift with them, so the chart
+/// goes on), then the window in progress closes at `now` and `Metrics::reset` zeroes the rest.
+pub(super) fn reset_statistics(w: &mut World) {
+    let now = w.now;
+    let f = &mut w.flow;
+    let lost: f64 = f.cum_lost.iter().sum();
+    let active = (f.cum_started - f.cum_finished - lost).max(0.0);
+    f.ser_base[0] -= f.cum_served;
+    for i in 0..NC {
+        f.ser_base[2 + i] -= f.cum_failed[i];
+    }
+    f.ser_lost_base -= lost;
+    f.cum_started = active;
+    f.cum_finished = 0.0;
+    f.cum_lost = [0.0; super::metrics::NL];
+    f.cum_served = 0.0;
+    f.cum_failed = [0.0; NC];
+    f.cum_writes = 0.0;
+    f.cum_acked = 0.0;
+    f.inc_failed.iter_mut().for_each(|x| *x = 0.0);
+    f.inc_lost.iter_mut().for_each(|x| *x = 0.0);
+    if now > w.metrics.win_start {
+        let thr = w.metrics.threshold;
+        integrate::close_window(w, now, thr);
+    }
+    sync_metrics(w);
+}
+
 /// For the report at any time: the partial window and series point.
 pub(super) fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Time) {
     if now > m.win_start || m.windows_total == 0 {

@@ -48,6 +48,15 @@ impl World {
         }
     }
 
+    /// The warm-up ended (the clock is at its end, integrated up to it): the flow level's
+    /// cumulative counts start again from zero, as `Metrics::reset` does for the rest.
+    pub(crate) fn plane_reset_statistics(&mut self) {
+        match self.plane {
+            DataPlane::Request => {}
+            DataPlane::Flow => flow::reset_statistics(self),
+        }
+    }
+
     /// A periodic re-evaluation (flow level only schedules them).
     pub(crate) fn plane_tick(&mut self) {
         match self.plane {

@@ -80,7 +80,7 @@ pub fn results(props: &ResultsProps) -> Html {
     html! {
         <div class="results-body" id="results" data-testid="results">
             <div class="results-head">
-                <span>{ format!("{} · seed {} · {} requests · {} events", r.scenario, r.seed, r.requests.offered, r.events) }</span>
+                <span>{ format!("{} · seed {} · {} requests · {} events{}", r.scenario, r.seed, r.requests.offered, r.events, warmup_note(r.warmup_s)) }</span>
                 if props.stale {
                     <span class="stale" id="results-stale" role="status">{ "These results are for an earlier version: press Run." }</span>
                 }
@@ -189,4 +189,17 @@ fn file_stem(r: &Report) -> String {
         },
         r.seed
     )
+}
+
+/// " · counted after a warm-up of 5m" when the run had one (every figure starts there).
+fn warmup_note(warmup_s: f64) -> String {
+    if warmup_s > 0.0 {
+        let us = (warmup_s * 1e6).round() as u64;
+        format!(
+            " · counted after a warm-up of {}",
+            crate::scenario::units::format_micros(us)
+        )
+    } else {
+        String::new()
+    }
 }
