@@ -45,6 +45,7 @@ pub mod library_session; // issue 12: the model applied through web::library_sto
 pub mod messages;
 pub mod run;
 pub mod state;
+pub mod study;
 pub mod watch;
 
 pub use boot::{default_scenario, Boot, DEFAULT_BUILTIN};
@@ -136,6 +137,7 @@ pub fn app() -> Html {
         });
     }
     let sim = hooks::use_sim::use_sim();
+    let study = hooks::use_study::use_study();
     let dark = hooks::use_prefers_dark::use_prefers_dark();
     let help = use_reducer(Toggle::default);
     let scenario = use_memo(state.scenario.clone(), |s| s.clone());
@@ -168,6 +170,16 @@ pub fn app() -> Html {
     let run_now = {
         let (run, s, ps) = (sim.run_checked.clone(), scenario.clone(), problems.clone());
         Callback::from(move |_: ()| run.emit(((*s).clone(), ps.clone())))
+    };
+    // Issue 15: a study's replication opens as an ordinary run of its scenario with its seed.
+    let open_replication = {
+        let (d, run) = (state.dispatcher(), sim.run.clone());
+        Callback::from(move |(s, seed): (Rc<Scenario>, u64)| {
+            let mut one = (*s).clone();
+            one.seed = seed;
+            d.dispatch(Action::Load(Box::new(one.clone())));
+            run.emit(one);
+        })
     };
     let help_to = {
         let h = help.dispatcher();
@@ -225,7 +237,8 @@ pub fn app() -> Html {
             if help.0 { <Help onclose={help_to.reform(|_| Some(false))} /> }
             <Workbench player={watch.player.clone()} global={watch.global.clone()} progress={sim.state.running.clone()}
                 oncancel={sim.cancel.clone()} stale={sim.state.is_stale(&state.scenario)} dark={dark}
-                onresulterror={on_message.reform(|e| MessageAction::Show(Slot::Action, e))} />
+                onresulterror={on_message.reform(|e| MessageAction::Show(Slot::Action, e))}
+                study={study.clone()} onopenreplication={open_replication} />
             <Footer engine_version={engine_version.unwrap_or_else(|| crate::ENGINE_VERSION.to_string())}
                 digest={report.as_ref().map(|r| r.digest.clone())} status={status} />
         </div>
