@@ -30,6 +30,8 @@
 //!   `lost-sessions`, `lost-writes`, `worst-rpo`, `mean-rto`, `worst-rto`), `#chart-KEY`,
 //!   `#incident-table` with `[data-testid=incident-row]`, `#results-stale`; exports
 //!   `#export-report-json`, `#export-report-csv`, `#chart-KEY button` (PNG);
+//! - results tabs (issue 15): `#tab-run`, `#tab-study`; the Study panel's selectors are listed
+//!   in `components::study` and `components::study_results`;
 //! - timing: when the first results render, `<html data-first-results-ms=…>` (ms since
 //!   navigation start) and a `first-results` performance mark;
 //! - footer: `#digest`, `#engine-version`, `#status`.
@@ -117,6 +119,20 @@ impl Reducible for Toggle {
     }
 }
 
+/// Issue 15: a study's replication opens as an ordinary run of the study's scenario with its
+/// seed (loaded into the editor, so Undo goes back to the scenario as it was).
+fn open_replication(
+    d: UseReducerDispatcher<AppState>,
+    run: Callback<Scenario>,
+) -> Callback<(Rc<Scenario>, u64)> {
+    Callback::from(move |(s, seed): (Rc<Scenario>, u64)| {
+        let mut one = (*s).clone();
+        one.seed = seed;
+        d.dispatch(Action::Load(Box::new(one.clone())));
+        run.emit(one);
+    })
+}
+
 /// The whole page: the editor, run and message reducers, the hooks that keep them (autosave,
 /// shortcuts, watch mode), and the two contexts its views read.
 #[function_component(App)]
@@ -171,16 +187,7 @@ pub fn app() -> Html {
         let (run, s, ps) = (sim.run_checked.clone(), scenario.clone(), problems.clone());
         Callback::from(move |_: ()| run.emit(((*s).clone(), ps.clone())))
     };
-    // Issue 15: a study's replication opens as an ordinary run of its scenario with its seed.
-    let open_replication = {
-        let (d, run) = (state.dispatcher(), sim.run.clone());
-        Callback::from(move |(s, seed): (Rc<Scenario>, u64)| {
-            let mut one = (*s).clone();
-            one.seed = seed;
-            d.dispatch(Action::Load(Box::new(one.clone())));
-            run.emit(one);
-        })
-    };
+    let open_replication = open_replication(state.dispatcher(), sim.run.clone());
     let help_to = {
         let h = help.dispatcher();
         Callback::from(move |open: Option<bool>| h.dispatch(open))

@@ -31,24 +31,8 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
     let editor = use_editor();
     let form = use_state_eq(|| StudyForm::new(editor.scenario.fidelity));
     let st = &props.study.state;
-    let edit = |f: fn(&mut StudyForm, String)| {
-        let form = form.clone();
-        Callback::from(move |e: Event| {
-            let v = match e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                Some(i) if i.type_() == "checkbox" || i.type_() == "radio" => {
-                    i.checked().to_string()
-                }
-                Some(i) => i.value(),
-                None => e
-                    .target_dyn_into::<web_sys::HtmlSelectElement>()
-                    .map(|s| s.value())
-                    .unwrap_or_default(),
-            };
-            let mut next = (*form).clone();
-            f(&mut next, v);
-            form.set(next);
-        })
-    };
+    let edit = |f: fn(&mut StudyForm, String)| -> Callback<Event> { on_edit(&form, f) };
+    let typed = |f: fn(&mut StudyForm, String)| -> Callback<InputEvent> { on_edit(&form, f) };
     let onrun = {
         let (start, form, s) = (
             props.study.start.clone(),
@@ -73,7 +57,7 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
                         onchange={edit(|f, v| f.until_ci = v != "true")} />
                         { " after " }</label>
                     <input id="study-replications" class="num" inputmode="numeric" value={f.replications.clone()}
-                        aria-label="Replications" onchange={edit(|f, v| { f.replications = v; f.until_ci = false; })} />
+                        aria-label="Replications" oninput={typed(|f, v| { f.replications = v; f.until_ci = false; })} />
                     <span>{ " replications" }</span>
                     <br />
                     <label><input type="radio" name="study-mode" id="study-mode-ci" checked={f.until_ci}
@@ -87,7 +71,7 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
                     </select>
                     <span>{ " ≤ " }</span>
                     <input id="study-ci-width" class="num" inputmode="decimal" value={f.width.clone()}
-                        aria-label="CI half-width target" onchange={edit(|f, v| { f.width = v; f.until_ci = true; })} />
+                        aria-label="CI half-width target" oninput={typed(|f, v| { f.width = v; f.until_ci = true; })} />
                     <select id="study-ci-relative" aria-label="Absolute or relative to the mean"
                         onchange={edit(|f, v| f.relative = v == "relative")}>
                         <option value="relative" selected={f.relative}>{ "% of the mean" }</option>
@@ -95,7 +79,7 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
                     </select>
                     <span>{ ", at most " }</span>
                     <input id="study-max" class="num" inputmode="numeric" value={f.max.clone()}
-                        aria-label="Maximum replications" onchange={edit(|f, v| { f.max = v; f.until_ci = true; })} />
+                        aria-label="Maximum replications" oninput={typed(|f, v| { f.max = v; f.until_ci = true; })} />
                 </fieldset>
                 <fieldset class="study-fidelity" disabled={running}>
                     <legend>{ "Fidelity" }</legend>
@@ -128,6 +112,28 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
             }
         </div>
     }
+}
+
+/// A callback that applies `f` to the form with the edited control's value (`true`/`false` for
+/// a checkbox or radio button).
+fn on_edit<E: TargetCast + 'static>(
+    form: &UseStateHandle<StudyForm>,
+    f: fn(&mut StudyForm, String),
+) -> Callback<E> {
+    let form = form.clone();
+    Callback::from(move |e: E| {
+        let v = match e.target_dyn_into::<web_sys::HtmlInputElement>() {
+            Some(i) if i.type_() == "checkbox" || i.type_() == "radio" => i.checked().to_string(),
+            Some(i) => i.value(),
+            None => e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default(),
+        };
+        let mut next = (*form).clone();
+        f(&mut next, v);
+        form.set(next);
+    })
 }
 
 /// The scenario's objectives, as the study's targets.
