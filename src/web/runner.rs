@@ -72,6 +72,11 @@ impl SimRunner {
         })
     }
 
+    /// Whether the worker has loaded and said it is ready.
+    pub fn is_ready(&self) -> bool {
+        self.pending.borrow().is_none()
+    }
+
     /// Hands a batch of a study's replications to this (pool) worker; `scenario_json` is the
     /// study's scenario, serialised once for the whole pool.
     pub fn replicate(

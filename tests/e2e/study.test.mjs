@@ -183,3 +183,19 @@ test("bad input: the core's message, no hang; an unreachable CI target stops at 
   assert.equal(await error.count(), 0, "the earlier message is gone");
   assert.deepEqual(errors, []);
 });
+
+test("workers that never load: the study is given up with a message, not left at 0", async () => {
+  const context = await served.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // A worker script that loads but never says it is ready.
+  await context.route("**/worker_loader.js", (route) => route.fulfill({ contentType: "text/javascript", body: "onmessage = () => {};" }));
+  const { page, errors } = await openPage(served.browser, served.url, { context });
+  await openStudyTab(page);
+  await page.locator("#study-replications").fill("5");
+  await page.locator("#study-run").click();
+  await page.locator("#study-progress").waitFor({ timeout: 5_000 });
+  await page.waitForFunction(() => /did not start/.test(document.querySelector("#study-error")?.textContent ?? ""), null, { timeout: 30_000 });
+  assert.equal(await page.locator("#study-progress").count(), 0);
+  assert.ok(await page.locator("#study-run").isVisible(), "a new study can be started");
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -48,6 +48,13 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
     let ondismiss = props.study.dismiss.reform(|_: MouseEvent| ());
     let running = st.running.is_some();
     let f = &*form;
+    // The last study is of an earlier version of the scenario (its seed aside: a replication
+    // opened as a run changes only that).
+    let stale = st.finished.as_ref().is_some_and(|fin| {
+        let mut now = f.scenario(&editor.scenario);
+        now.seed = fin.scenario.seed;
+        now != *fin.scenario
+    });
     html! {
         <div class="study" id="study-panel" data-testid="study-panel">
             <form class="study-form" onsubmit={onrun} aria-label="Study settings">
@@ -106,7 +113,7 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
             }
             if let Some(live) = &st.running { { progress(live) } }
             if let Some(fin) = &st.finished {
-                <StudyResults finished={fin.clone()} running={running} onopen={props.onopen.clone()} onerror={props.onerror.clone()} />
+                <StudyResults finished={fin.clone()} running={running} {stale} onopen={props.onopen.clone()} onerror={props.onerror.clone()} />
             } else if !running {
                 <p class="results-empty" id="study-empty">{ "Run many replications of this scenario (each an ordinary run with its own seed) to see how available the design is, and how sure that is." }</p>
             }

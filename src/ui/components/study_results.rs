@@ -25,6 +25,8 @@ pub struct StudyResultsProps {
     pub finished: Rc<Finished>,
     /// Another study is running (these results are the previous one's).
     pub running: bool,
+    /// The scenario (or the form's fidelity) changed since.
+    pub stale: bool,
     pub onopen: Callback<(Rc<Scenario>, u64)>,
     pub onerror: Callback<String>,
 }
@@ -67,7 +69,11 @@ pub fn study_results(props: &StudyResultsProps) -> Html {
                 <span>{ format!("{} · seed {} · {} level · horizon {} · {} in {:.1} s", r.scenario, r.seed, r.fidelity,
                     report::duration_s(r.horizon_s), stopped_text(r), f.seconds) }</span>
                 <span>{ "digest " }<code id="study-digest">{ r.digest.clone() }</code></span>
-                if props.running { <span class="stale">{ "A new study is running; these are the last one's results." }</span> }
+                if props.running {
+                    <span class="stale">{ "A new study is running; these are the last one's results." }</span>
+                } else if props.stale {
+                    <span class="stale" id="study-stale" role="status">{ "This study is of an earlier version of the scenario: press Run study." }</span>
+                }
                 <span class="exports" role="group" aria-label="Export the study">
                     <button class="btn small" id="study-export-json" onclick={export("json")} title="The study report, as `failover-lab study --json` prints it">{ "Study JSON" }</button>
                     <button class="btn small" id="study-export-csv" onclick={export("csv")} title="One row per replication, a column per metric">{ "Replications CSV" }</button>

@@ -16,6 +16,8 @@ use yew::prelude::*;
 
 /// Live estimates are recomputed at most this often.
 const SHOW_EVERY_MS: f64 = 200.0;
+/// How long the pool's workers may take to load before the study is given up.
+const LOAD_MS: u32 = 15_000;
 
 #[derive(Clone, PartialEq)]
 pub struct StudyHandle {
@@ -65,8 +67,25 @@ pub fn use_study() -> StudyHandle {
         let (shared, d) = (shared.clone(), state.dispatcher());
         Callback::from(move |(scenario, form): (Scenario, StudyForm)| {
             let actions = start(&shared, &d, &scenario, &form);
+            let started = actions.iter().find_map(|a| match a {
+                StudyAction::Started(l) => Some(l.id),
+                _ => None,
+            });
             for a in actions {
                 d.dispatch(a);
+            }
+            if let Some(id) = started {
+                // Workers that never load (worker.js missing, refused) would leave it at 0.
+                let (weak, d) = (Rc::downgrade(&shared), d.clone());
+                gloo::timers::callback::Timeout::new(LOAD_MS, move || {
+                    let action = weak
+                        .upgrade()
+                        .and_then(|p| unloaded(&mut p.borrow_mut(), id));
+                    if let Some(a) = action {
+                        d.dispatch(a);
+                    }
+                })
+                .forget();
             }
         })
     };
@@ -303,6 +322,26 @@ fn fail(pool: &mut Pool, message: String) -> Vec<StudyAction> {
         }],
         None => vec![],
     }
+}
+
+/// `LOAD_MS` after study `id` started: if one of its workers has still not loaded, the study
+/// is given up and the workers terminated (the next study spawns fresh ones).
+fn unloaded(pool: &mut Pool, id: u32) -> Option<StudyAction> {
+    let cur = pool.current.as_ref().filter(|c| c.id == id)?;
+    if pool
+        .members
+        .iter()
+        .take(cur.used)
+        .all(|m| m.runner.is_ready())
+    {
+        return None;
+    }
+    pool.current = None;
+    pool.members.clear();
+    Some(StudyAction::Failed {
+        id,
+        message: "The study's workers did not start (worker.js may have failed to load), so they were stopped; press Run study to try again, or reload the page.".into(),
+    })
 }
 
 /// Cancel: the study keeps what ran (a report of those, if any) and every worker is terminated.
