@@ -96,6 +96,15 @@ impl StudyForm {
     }
 }
 
+/// A share as a target reads in the form, e.g. `99 %`, `99.95 %`, `80 %` (no trailing zeros).
+pub fn target_percent(share: f64) -> String {
+    let mut t = format!("{:.6}", share * 100.0);
+    while t.ends_with('0') {
+        t.pop();
+    }
+    format!("{} %", t.trim_end_matches('.'))
+}
+
 /// A running estimate: the metric, its mean and CI half-width (`None` below two values).
 pub type Estimate = (Metric, f64, Option<f64>);
 
@@ -444,6 +453,14 @@ mod tests {
             "12.5 ± 1.25"
         );
         assert_eq!(estimate_text(Metric::RequestsFailed, 12.0, None), "12");
+    }
+
+    #[test]
+    fn targets_read_as_typed() {
+        assert_eq!(target_percent(0.99), "99 %");
+        assert_eq!(target_percent(0.9995), "99.95 %");
+        assert_eq!(target_percent(0.8), "80 %");
+        assert_eq!(target_percent(1.0), "100 %");
     }
 
     #[test]

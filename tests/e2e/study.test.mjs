@@ -54,7 +54,7 @@ test("a study of 20 replications: progress, cards with histograms, objectives, t
   await settled(page);
   await openStudyTab(page);
   assert.equal(await page.locator("#study-targets").getAttribute("data-slo"), "some");
-  assert.match(await page.locator("#study-targets").textContent(), /availability ≥ 99 %.*lost writes ≤ 0.*RTO ≤ 5m/s);
+  assert.match(await page.locator("#study-targets").textContent(), /in ≥ 80 % of replications.*availability ≥ 99 %.*lost writes ≤ 0.*RTO ≤ 5m/s);
   await page.locator("#study-replications").fill("20");
   await watchProgress(page);
   await page.locator("#study-run").click();
@@ -91,6 +91,8 @@ test("a study of 20 replications: progress, cards with histograms, objectives, t
   const native = JSON.parse(run.stdout);
   assert.equal(browser.digest, native.digest, "the browser's study digest is the CLI's");
   assert.equal(browser.replications, 20);
+  writeFileSync(join(tmpdir(), "study-browser.json"), JSON.stringify(browser, null, 1));
+  writeFileSync(join(tmpdir(), "study-native.json"), JSON.stringify(native, null, 1));
   assert.deepEqual(browser, native, "the whole report is the CLI's");
   assert.equal(await page.locator("#study-digest").textContent(), native.digest);
 
@@ -138,7 +140,10 @@ test("a long study shows live estimates, leaves the page responsive, and Cancel 
   await page.locator("#help-panel").waitFor({ timeout: 2_000 });
   await page.locator("#help-button").click();
   await page.locator("#study-cancel").click();
-  await page.locator("#study-run").waitFor({ timeout: 5_000 });
+  await page.locator("#study-run").waitFor({ timeout: 5_000 }).catch(async (e) => {
+    await screenshot(page, "study-cancel-failed");
+    throw e;
+  });
   assert.equal(await progress.count(), 0);
   assert.match(await page.locator("#study-error").textContent(), /cancelled after \d+ replications/);
   const kept = Number(await page.locator("#study-results").getAttribute("data-replications"));

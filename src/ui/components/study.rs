@@ -14,7 +14,7 @@ use crate::scenario::{Fidelity, Scenario, Slo};
 use crate::ui::components::study_results::StudyResults;
 use crate::ui::context::use_editor;
 use crate::ui::hooks::use_study::StudyHandle;
-use crate::ui::study::{estimate_text, Live, StudyForm};
+use crate::ui::study::{estimate_text, target_percent, Live, StudyForm};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -44,7 +44,12 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
             start.emit(((*s).clone(), (*form).clone()))
         })
     };
-    let oncancel = props.study.cancel.reform(|_: MouseEvent| ());
+    // The Run button takes Cancel's place as soon as the study stops: without preventing the
+    // click's default, it would be the submit button by then and start a new study.
+    let oncancel = props
+        .study
+        .cancel
+        .reform(|e: MouseEvent| e.prevent_default());
     let ondismiss = props.study.dismiss.reform(|_: MouseEvent| ());
     let running = st.running.is_some();
     let f = &*form;
@@ -99,9 +104,9 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
                 { targets(editor.scenario.slo.as_ref()) }
                 <div class="study-buttons">
                     if running {
-                        <button type="button" class="btn danger" id="study-cancel" data-testid="study-cancel" onclick={oncancel}>{ "Cancel study" }</button>
+                        <button key="cancel" type="button" class="btn danger" id="study-cancel" data-testid="study-cancel" onclick={oncancel}>{ "Cancel study" }</button>
                     } else {
-                        <button type="submit" class="btn primary" id="study-run" data-testid="study-run">{ "▶ Run study" }</button>
+                        <button key="run" type="submit" class="btn primary" id="study-run" data-testid="study-run">{ "▶ Run study" }</button>
                     }
                 </div>
             </form>
@@ -153,10 +158,7 @@ fn targets(slo: Option<&Slo>) -> Html {
     };
     let mut items: Vec<String> = Vec::new();
     if let Some(a) = o.availability {
-        items.push(format!(
-            "request availability ≥ {}",
-            crate::report::percent(a)
-        ));
+        items.push(format!("request availability ≥ {}", target_percent(a)));
     }
     if let Some(n) = o.max_lost_writes {
         items.push(format!("lost writes ≤ {n}"));
@@ -172,7 +174,7 @@ fn targets(slo: Option<&Slo>) -> Html {
     }
     html! {
         <fieldset class="study-targets" id="study-targets" data-slo="some">
-            <legend>{ format!("Targets (the scenario's slo), each in ≥ {} of replications", crate::report::percent(o.probability)) }</legend>
+            <legend>{ format!("Targets (the scenario's slo), each in ≥ {} of replications", target_percent(o.probability)) }</legend>
             <ul>{ for items.into_iter().map(|t| html! { <li>{ t }</li> }) }</ul>
         </fieldset>
     }

@@ -15,7 +15,7 @@ use crate::study::slo::{Objective, SloReport};
 use crate::study::stats::Summary;
 use crate::study::Worst;
 use crate::ui::study::{
-    bars, half_width_text, replications_csv, stopped_text, summary_text, Finished,
+    bars, half_width_text, replications_csv, stopped_text, summary_text, target_percent, Finished,
 };
 use std::rc::Rc;
 use yew::prelude::*;
@@ -156,7 +156,7 @@ fn slo_table(slo: &SloReport) -> Html {
     html! {
         <div class="study-slo" id="study-slo" data-met={slo.met.to_string()}>
             <h3>{ format!("Objectives: {} (each must hold in ≥ {} of replications, judged on the 95 % Wilson interval's lower end)",
-                if slo.met { "all met" } else { "not all met" }, report::percent(slo.probability)) }</h3>
+                if slo.met { "all met" } else { "not all met" }, target_percent(slo.probability)) }</h3>
             <table class="incidents">
                 <thead><tr><th>{ "Objective" }</th><th>{ "Held in" }</th><th>{ "Share" }</th><th>{ "95 % Wilson interval" }</th><th>{ "Verdict" }</th></tr></thead>
                 <tbody>
