@@ -307,8 +307,20 @@ pub struct Bar {
     pub count: u64,
 }
 
-/// The bars of `hist` filling a `w` × `h` box, the tallest bar the full height.
+/// The bars of `hist` filling a `w` × `h` box, the tallest bar the full height. A histogram of
+/// one bin (every replication had the same value) is one narrow bar in the middle, not a block
+/// that would read as a spread.
 pub fn bars(hist: &Histogram, w: f64, h: f64) -> Vec<Bar> {
+    if let [count] = hist.counts[..] {
+        let bw = w / 20.0;
+        return vec![Bar {
+            x: (w - bw) / 2.0,
+            y: 0.0,
+            w: bw,
+            h,
+            count,
+        }];
+    }
     let n = hist.counts.len().max(1) as f64;
     let top = hist.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
     let bw = w / n;
@@ -481,6 +493,21 @@ mod tests {
             counts: vec![],
         };
         assert!(bars(&empty, 10.0, 10.0).is_empty());
+        let one = Histogram {
+            low: 3.0,
+            high: 3.0,
+            counts: vec![20],
+        };
+        assert_eq!(
+            bars(&one, 200.0, 40.0),
+            vec![Bar {
+                x: 95.0,
+                y: 0.0,
+                w: 10.0,
+                h: 40.0,
+                count: 20
+            }]
+        );
     }
 
     #[test]

@@ -130,10 +130,15 @@ fn histogram(m: Metric, s: &Summary) -> Html {
             <line class="hist-base" x1="0" y1={HIST_H.to_string()} x2={HIST_W.to_string()} y2={HIST_H.to_string()} />
             { for bars(h, HIST_W, HIST_H).into_iter().enumerate().map(|(i, b)| {
                 let from = h.low + step * i as f64;
+                let range = if h.counts.len() == 1 {
+                    format!("all {}", m.format(h.low))
+                } else {
+                    format!("{} – {}", m.format(from), m.format(from + step))
+                };
                 html! {
                     <rect x={format!("{:.2}", b.x + 0.5)} y={format!("{:.2}", b.y)} width={format!("{:.2}", (b.w - 1.0).max(0.5))}
                         height={format!("{:.2}", b.h.max(if b.count > 0 { 1.0 } else { 0.0 }))}>
-                        <title>{ format!("{} – {}: {}", m.format(from), m.format(from + step), b.count) }</title>
+                        <title>{ format!("{range}: {}", b.count) }</title>
                     </rect>
                 }
             }) }
