@@ -272,6 +272,7 @@ pub fn half_width_text(m: Metric, hw: f64) -> String {
     match m.unit() {
         Unit::Share => format!("{} %", significant(hw * 100.0)),
         Unit::Count => significant(hw),
+        Unit::Milliseconds => format!("{} ms", significant(hw)),
         _ => m.format(hw),
     }
 }
@@ -458,6 +459,7 @@ mod tests {
             half_width_text(Metric::RequestAvailability, 0.000012),
             "0.00120 %"
         );
+        assert_eq!(half_width_text(Metric::LatencyP95, 0.0123), "0.0123 ms");
         assert_eq!(mean_text(Metric::LostSessions, 0.35), "0.350");
         assert_eq!(mean_text(Metric::LostSessions, 3.0), "3");
         assert_eq!(

@@ -136,6 +136,7 @@ test("a long study shows live estimates, leaves the page responsive, and Cancel 
   assert.equal(await progress.getAttribute("data-planned"), "100000");
   assert.match(await progress.textContent(), /of 100000 replications · [\d.]+\/s · \d+ workers/);
   assert.match(await page.locator("#study-estimates").textContent(), /Request availability\s+[\d.]+ %/);
+  await progress.scrollIntoViewIfNeeded();
   await screenshot(page, "study-running");
   // A click handled by the main thread while the workers are busy.
   await page.locator("#help-button").click();

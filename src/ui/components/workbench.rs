@@ -86,13 +86,15 @@ pub fn workbench(props: &WorkbenchProps) -> Html {
                 <Problems />
             </aside>
             <section class="results" aria-label="Results">
-                <div class="section-head results-tabs" role="tablist" aria-label="Results">
+                <div class="section-head results-tabs">
                     <h2>{ "Results" }</h2>
+                    <span class="tabs" role="tablist" aria-label="Results">
                     <button class={classes!("btn", "small", (!*study_tab).then_some("active"))} id="tab-run" data-testid="tab-run" role="tab"
                         aria-selected={(!*study_tab).to_string()} onclick={tab(false)} title="The last run: cards, charts, incidents">{ "Run" }</button>
                     <button class={classes!("btn", "small", study_tab.then_some("active"))} id="tab-study" data-testid="tab-study" role="tab"
                         aria-selected={study_tab.to_string()} onclick={tab(true)} title="Many replications: mean ± CI, histograms, objectives">
                         { if studying { "Study (running…)" } else { "Study" } }</button>
+                    </span>
                 </div>
                 if !*study_tab {
                     if let Some(p) = &props.progress { <ProgressBar progress={p.clone()} oncancel={props.oncancel.clone()} /> }
