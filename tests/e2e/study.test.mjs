@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { servedApp, settled, openPage, screenshot } from "./harness.mjs";
+import { servedApp, settled, openPage, screenshot, SCREENSHOTS } from "./harness.mjs";
 
 const served = servedApp();
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -81,6 +81,7 @@ test("a study of 20 replications: progress, cards with histograms, objectives, t
   assert.equal(await page.locator("[data-testid=worst-row]").count(), 5);
   await results.scrollIntoViewIfNeeded();
   await screenshot(page, "study-finished");
+  await page.locator("#study-panel").screenshot({ path: join(SCREENSHOTS, "study-finished-panel.png") });
 
   // Export JSON: the CLI's `study --json` for the same file and N, field for field.
   const [json] = await Promise.all([page.waitForEvent("download"), page.locator("#study-export-json").click()]);
@@ -136,8 +137,8 @@ test("a long study shows live estimates, leaves the page responsive, and Cancel 
   assert.equal(await progress.getAttribute("data-planned"), "100000");
   assert.match(await progress.textContent(), /of 100000 replications · [\d.]+\/s · \d+ workers/);
   assert.match(await page.locator("#study-estimates").textContent(), /Request availability\s+[\d.]+ %/);
-  await progress.scrollIntoViewIfNeeded();
   await screenshot(page, "study-running");
+  await page.locator("#study-panel").screenshot({ path: join(SCREENSHOTS, "study-running-panel.png") });
   // A click handled by the main thread while the workers are busy.
   await page.locator("#help-button").click();
   await page.locator("#help-panel").waitFor({ timeout: 2_000 });
