@@ -88,14 +88,15 @@ pub const YEAR_S: f64 = 365.0 * 86_400.0;
 /// How many nines `failed` failures out of `n` requests show: `−log10(failed / n)`; with no
 /// failure, the lower bound that the sample supports, `log10(n / 3)` (the "rule of three": with
 /// no failure in n trials the failure rate is below 3/n at 95 % confidence), never below 0.
-/// `None` when there were no requests. The bool is true for a bound.
+/// `None` when there were no requests. The bool is true for a bound. `libm`'s `log10`, so that a
+/// study's nines are bit-identical natively and in the browser's workers.
 pub fn nines_of(failed: u64, n: u64) -> Option<(f64, bool)> {
     if n == 0 {
         None
     } else if failed == 0 {
-        Some(((n as f64 / 3.0).log10().max(0.0), true))
+        Some((libm::log10(n as f64 / 3.0).max(0.0), true))
     } else {
-        Some((0.0 - (failed.min(n) as f64 / n as f64).log10(), false))
+        Some((0.0 - libm::log10(failed.min(n) as f64 / n as f64), false))
     }
 }
 

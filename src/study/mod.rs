@@ -9,6 +9,7 @@
 //! caller's business; this module is pure.
 
 pub mod compare;
+pub mod pool;
 pub mod slo;
 pub mod stats;
 pub mod warmup;

@@ -30,6 +30,8 @@
 //!   `lost-sessions`, `lost-writes`, `worst-rpo`, `mean-rto`, `worst-rto`), `#chart-KEY`,
 //!   `#incident-table` with `[data-testid=incident-row]`, `#results-stale`; exports
 //!   `#export-report-json`, `#export-report-csv`, `#chart-KEY button` (PNG);
+//! - results tabs (issue 15): `#tab-run`, `#tab-study`; the Study panel's selectors are listed
+//!   in `components::study` and `components::study_results`;
 //! - timing: when the first results render, `<html data-first-results-ms=…>` (ms since
 //!   navigation start) and a `first-results` performance mark;
 //! - footer: `#digest`, `#engine-version`, `#status`.
@@ -45,6 +47,7 @@ pub mod library_session; // issue 12: the model applied through web::library_sto
 pub mod messages;
 pub mod run;
 pub mod state;
+pub mod study;
 pub mod watch;
 
 pub use boot::{default_scenario, Boot, DEFAULT_BUILTIN};
@@ -116,6 +119,20 @@ impl Reducible for Toggle {
     }
 }
 
+/// Issue 15: a study's replication opens as an ordinary run of the study's scenario with its
+/// seed (loaded into the editor, so Undo goes back to the scenario as it was).
+fn open_replication(
+    d: UseReducerDispatcher<AppState>,
+    run: Callback<Scenario>,
+) -> Callback<(Rc<Scenario>, u64)> {
+    Callback::from(move |(s, seed): (Rc<Scenario>, u64)| {
+        let mut one = (*s).clone();
+        one.seed = seed;
+        d.dispatch(Action::Load(Box::new(one.clone())));
+        run.emit(one);
+    })
+}
+
 /// The whole page: the editor, run and message reducers, the hooks that keep them (autosave,
 /// shortcuts, watch mode), and the two contexts its views read.
 #[function_component(App)]
@@ -136,6 +153,7 @@ pub fn app() -> Html {
         });
     }
     let sim = hooks::use_sim::use_sim();
+    let study = hooks::use_study::use_study();
     let dark = hooks::use_prefers_dark::use_prefers_dark();
     let help = use_reducer(Toggle::default);
     let scenario = use_memo(state.scenario.clone(), |s| s.clone());
@@ -169,6 +187,7 @@ pub fn app() -> Html {
         let (run, s, ps) = (sim.run_checked.clone(), scenario.clone(), problems.clone());
         Callback::from(move |_: ()| run.emit(((*s).clone(), ps.clone())))
     };
+    let open_replication = open_replication(state.dispatcher(), sim.run.clone());
     let help_to = {
         let h = help.dispatcher();
         Callback::from(move |open: Option<bool>| h.dispatch(open))
@@ -225,7 +244,8 @@ pub fn app() -> Html {
             if help.0 { <Help onclose={help_to.reform(|_| Some(false))} /> }
             <Workbench player={watch.player.clone()} global={watch.global.clone()} progress={sim.state.running.clone()}
                 oncancel={sim.cancel.clone()} stale={sim.state.is_stale(&state.scenario)} dark={dark}
-                onresulterror={on_message.reform(|e| MessageAction::Show(Slot::Action, e))} />
+                onresulterror={on_message.reform(|e| MessageAction::Show(Slot::Action, e))}
+                study={study.clone()} onopenreplication={open_replication} />
             <Footer engine_version={engine_version.unwrap_or_else(|| crate::ENGINE_VERSION.to_string())}
                 digest={report.as_ref().map(|r| r.digest.clone())} status={status} />
         </div>

@@ -72,6 +72,26 @@ impl SimRunner {
         })
     }
 
+    /// Whether the worker has loaded and said it is ready.
+    pub fn is_ready(&self) -> bool {
+        self.pending.borrow().is_none()
+    }
+
+    /// Hands a batch of a study's replications to this (pool) worker; `scenario_json` is the
+    /// study's scenario, serialised once for the whole pool.
+    pub fn replicate(
+        &self,
+        study_id: u32,
+        scenario_json: &str,
+        ks: Vec<u64>,
+    ) -> Result<(), String> {
+        self.send(&Request::Replicate {
+            study_id,
+            scenario_json: scenario_json.to_string(),
+            ks,
+        })
+    }
+
     pub fn cancel(&self, run_id: u32) {
         let _ = self.send(&Request::Cancel { run_id });
     }

@@ -8,8 +8,10 @@
 //! `run_to_end`.
 
 use crate::scenario::{self, Scenario};
-use crate::sim::{Budget, Simulation, Time};
+use crate::sim::{Budget, Config, Simulation, Time};
+use crate::study::Replication;
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 
 /// From the page to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,6 +25,14 @@ pub enum Request {
     },
     Cancel {
         run_id: u32,
+    },
+    /// A study's replications `ks` of the scenario (a pool worker's batch): each comes back as
+    /// an [`Update::Replicated`], one per macrotask so a Cancel (`run_id` = `study_id`) is
+    /// read between two; a scenario that does not compile gives one [`Update::Failed`].
+    Replicate {
+        study_id: u32,
+        scenario_json: String,
+        ks: Vec<u64>,
     },
 }
 
@@ -46,6 +56,11 @@ pub enum Update {
     Cancelled {
         run_id: u32,
     },
+    /// One replication of a [`Request::Replicate`] batch.
+    Replicated {
+        study_id: u32,
+        replication: Replication,
+    },
     /// The worker has loaded and listens: the page may send (it queues until then).
     Ready,
 }
@@ -64,6 +79,26 @@ pub struct Job {
     max_events: u64,
     /// How far the run has been asked to go (never moves back, whatever `now` reports).
     reached: Time,
+}
+
+/// Parses and compiles a scenario sent as JSON; a message naming every problem otherwise.
+fn compile_json(scenario_json: &str) -> Result<Config, String> {
+    let scenario: Scenario = scenario::parse_json(scenario_json).map_err(|ps| {
+        let list: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
+        format!("The scenario could not be read: {}", list.join("; "))
+    })?;
+    let compiled = scenario::compile(&scenario).map_err(|ps| {
+        let list: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
+        format!("The scenario has errors: {}", list.join("; "))
+    })?;
+    Ok(compiled.config)
+}
+
+/// A pool worker's study replications still to run (one per chunk).
+struct Batch {
+    study_id: u32,
+    config: Config,
+    ks: VecDeque<u64>,
 }
 
 /// What one chunk produced.
@@ -87,15 +122,7 @@ impl Job {
         trace: bool,
         budget: Budget,
     ) -> Result<Job, String> {
-        let scenario: Scenario = scenario::parse_json(scenario_json).map_err(|ps| {
-            let list: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
-            format!("The scenario could not be read: {}", list.join("; "))
-        })?;
-        let compiled = scenario::compile(&scenario).map_err(|ps| {
-            let list: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
-            format!("The scenario has errors: {}", list.join("; "))
-        })?;
-        let mut config = compiled.config;
+        let mut config = compile_json(scenario_json)?;
         config.budget = budget;
         let mut sim = Simulation::new(config);
         if trace {
@@ -172,6 +199,7 @@ impl Job {
 pub struct Serve {
     job: Option<Job>,
     last_ms: f64,
+    batch: Option<Batch>,
 }
 
 impl Serve {
@@ -197,15 +225,71 @@ impl Serve {
                 if self.job.as_ref().is_some_and(|j| j.run_id == run_id) {
                     self.job = None;
                 }
+                if self.batch.as_ref().is_some_and(|b| b.study_id == run_id) {
+                    self.batch = None;
+                }
                 (Some(Update::Cancelled { run_id }), false)
             }
+            Request::Replicate {
+                study_id,
+                scenario_json,
+                ks,
+            } => self.replicate(study_id, &scenario_json, ks),
         }
+    }
+
+    /// Queues a batch of replications (after the ones of the same study still queued).
+    fn replicate(
+        &mut self,
+        study_id: u32,
+        scenario_json: &str,
+        ks: Vec<u64>,
+    ) -> (Option<Update>, bool) {
+        if let Some(b) = self.batch.as_mut().filter(|b| b.study_id == study_id) {
+            b.ks.extend(ks);
+            return (None, true);
+        }
+        match compile_json(scenario_json) {
+            Ok(config) => {
+                self.batch = Some(Batch {
+                    study_id,
+                    config,
+                    ks: ks.into(),
+                });
+                (None, true)
+            }
+            Err(message) => {
+                self.batch = None;
+                let run_id = study_id;
+                (Some(Update::Failed { run_id, message }), false)
+            }
+        }
+    }
+
+    /// Runs the next queued replication: its result, and whether more are queued.
+    fn replicate_one(&mut self) -> (Option<Update>, bool) {
+        let Some(b) = self.batch.as_mut() else {
+            return (None, false);
+        };
+        let Some(k) = b.ks.pop_front() else {
+            self.batch = None;
+            return (None, false);
+        };
+        let update = Update::Replicated {
+            study_id: b.study_id,
+            replication: Replication::run(&b.config, k),
+        };
+        let more = !b.ks.is_empty();
+        if !more {
+            self.batch = None;
+        }
+        (Some(update), more)
     }
 
     /// Runs the next chunk of the job, if there is one; what to answer, and whether to go on.
     pub fn chunk(&mut self, now_ms: impl Fn() -> f64) -> (Option<Update>, bool) {
         let Some(job) = self.job.as_mut() else {
-            return (None, false);
+            return self.replicate_one();
         };
         let t0 = now_ms();
         let advance = job.advance(self.last_ms);
@@ -214,7 +298,7 @@ impl Serve {
             Advance::Progress(u) => (Some(u), true),
             Advance::Done(u) => {
                 self.job = None;
-                (Some(u), false)
+                (Some(u), self.batch.is_some())
             }
         }
     }
@@ -441,6 +525,58 @@ mod tests {
             "{}",
             p.message
         );
+    }
+
+    /// A study batch: each replication comes back on its own chunk, equal to a native
+    /// `Replication::run`; a second batch of the same study queues after the first; Cancel
+    /// between two drops the rest; a scenario with errors is one `Failed`.
+    #[test]
+    fn a_batch_of_replications_runs_one_per_chunk_and_obeys_cancel() {
+        let mut scenario = builtins::get("haproxy-single-lb").unwrap().scenario();
+        scenario.horizon = crate::scenario::Dur::mins(2);
+        let cfg = crate::scenario::compile(&scenario).unwrap().config;
+        let scenario_json = serde_json::to_string(&scenario).unwrap();
+        let batch = |ks: Vec<u64>| Request::Replicate {
+            study_id: 7,
+            scenario_json: scenario_json.clone(),
+            ks,
+        };
+        let mut serve = Serve::default();
+        assert_eq!(serve.received(batch(vec![4, 2])), (None, true));
+        assert_eq!(serve.received(batch(vec![9])), (None, true));
+        let mut got = Vec::new();
+        loop {
+            let (u, more) = serve.chunk(|| 0.0);
+            match u {
+                Some(Update::Replicated {
+                    study_id: 7,
+                    replication,
+                }) => got.push(replication),
+                other => panic!("unexpected {other:?}"),
+            }
+            if !more {
+                break;
+            }
+        }
+        let want: Vec<Replication> = [4, 2, 9].map(|k| Replication::run(&cfg, k)).into();
+        assert_eq!(got, want);
+        assert_eq!(serve.chunk(|| 0.0), (None, false));
+        serve.received(batch(vec![0, 1, 2]));
+        assert!(matches!(
+            serve.chunk(|| 0.0),
+            (Some(Update::Replicated { .. }), true)
+        ));
+        assert_eq!(
+            serve.received(Request::Cancel { run_id: 7 }),
+            (Some(Update::Cancelled { run_id: 7 }), false)
+        );
+        assert_eq!(serve.chunk(|| 0.0), (None, false));
+        let (bad, go) = serve.received(Request::Replicate {
+            study_id: 8,
+            scenario_json: r#"{"version": 1}"#.into(),
+            ks: vec![0],
+        });
+        assert!(matches!(bad, Some(Update::Failed { run_id: 8, .. })) && !go);
     }
 
     #[test]

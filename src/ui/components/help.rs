@@ -58,6 +58,7 @@ pub fn help(props: &HelpProps) -> Html {
                 <button class="btn small" id="help-close" onclick={onclose}>{ "Close" }</button>
             </div>
             <p>{ "Wire a topology, inject failures, run, and see what your users would see. Pick a built-in scenario, add components from the palette (click or drag), connect them by dragging from a node's round handle to another node, edit parameters in the inspector, add faults on the timeline, then Run. Copy link shares the scenario and seed: the same link gives the same digest." }</p>
+            <p>{ "The Study tab in the results runs many replications (each an ordinary run with its own seed) in parallel workers: mean ± 95 % CI and a histogram per metric, the scenario's objectives judged, and the worst replications, each of which opens as a run." }</p>
             <table class="shortcuts">
                 <thead><tr><th scope="col">{ "Keys" }</th><th scope="col">{ "Action" }</th></tr></thead>
                 <tbody>{ for SHORTCUTS.iter().map(|(k, v)| html! { <tr><td><kbd>{ *k }</kbd></td><td>{ *v }</td></tr> }) }</tbody>

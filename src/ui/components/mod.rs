@@ -16,6 +16,8 @@ pub mod problems;
 pub mod progress;
 pub mod results;
 pub mod show_more;
+pub mod study; // issue 15: the Study panel
+pub mod study_results;
 pub mod timeline;
 pub mod topology;
 pub mod watch_bar;

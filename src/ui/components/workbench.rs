@@ -8,10 +8,12 @@ use crate::ui::components::palette::Palette;
 use crate::ui::components::problems::Problems;
 use crate::ui::components::progress::ProgressBar;
 use crate::ui::components::results::Results;
+use crate::ui::components::study::StudyPanel;
 use crate::ui::components::timeline::Timeline;
 use crate::ui::components::topology::Topology;
 use crate::ui::components::watch_bar::WatchBar;
 use crate::ui::context::{use_editor, use_run};
+use crate::ui::hooks::use_study::StudyHandle;
 use crate::ui::run::Progress;
 use crate::ui::state::Action;
 use crate::ui::watch::{Player, PlayerAction};
@@ -29,6 +31,9 @@ pub struct WorkbenchProps {
     pub stale: bool,
     pub dark: bool,
     pub onresulterror: Callback<String>,
+    /// Issue 15: the Study panel's pool, and opening a replication (scenario, seed) as a run.
+    pub study: StudyHandle,
+    pub onopenreplication: Callback<(std::rc::Rc<crate::scenario::Scenario>, u64)>,
 }
 
 #[function_component(Workbench)]
@@ -44,6 +49,20 @@ pub fn workbench(props: &WorkbenchProps) -> Html {
         Callback::from(move |a| d.dispatch(a))
     };
     let ontoggle = onplayer.reform(|_: MouseEvent| PlayerAction::Toggle);
+    // The results area shows the last run or the Study panel (kept mounted, so its form stays).
+    let study_tab = use_state_eq(|| false);
+    let tab = |study: bool| {
+        let t = study_tab.clone();
+        Callback::from(move |_: MouseEvent| t.set(study))
+    };
+    let onopen = {
+        let (t, open) = (study_tab.clone(), props.onopenreplication.clone());
+        Callback::from(move |x| {
+            t.set(false);
+            open.emit(x)
+        })
+    };
+    let studying = props.study.state.running.is_some();
     html! {
         <main class="layout">
             <section class="topology" aria-label="Topology">
@@ -67,10 +86,24 @@ pub fn workbench(props: &WorkbenchProps) -> Html {
                 <Problems />
             </aside>
             <section class="results" aria-label="Results">
-                <h2>{ "Results" }</h2>
-                if let Some(p) = &props.progress { <ProgressBar progress={p.clone()} oncancel={props.oncancel.clone()} /> }
-                <Results report={run.report.clone()} stale={props.stale} dark={props.dark} running={run.running}
-                    onerror={props.onresulterror.clone()} />
+                <div class="section-head results-tabs">
+                    <h2>{ "Results" }</h2>
+                    <span class="tabs" role="tablist" aria-label="Results">
+                    <button class={classes!("btn", "small", (!*study_tab).then_some("active"))} id="tab-run" data-testid="tab-run" role="tab"
+                        aria-selected={(!*study_tab).to_string()} onclick={tab(false)} title="The last run: cards, charts, incidents">{ "Run" }</button>
+                    <button class={classes!("btn", "small", study_tab.then_some("active"))} id="tab-study" data-testid="tab-study" role="tab"
+                        aria-selected={study_tab.to_string()} onclick={tab(true)} title="Many replications: mean ± CI, histograms, objectives">
+                        { if studying { "Study (running…)" } else { "Study" } }</button>
+                    </span>
+                </div>
+                if !*study_tab {
+                    if let Some(p) = &props.progress { <ProgressBar progress={p.clone()} oncancel={props.oncancel.clone()} /> }
+                    <Results report={run.report.clone()} stale={props.stale} dark={props.dark} running={run.running}
+                        onerror={props.onresulterror.clone()} />
+                }
+                <div hidden={!*study_tab}>
+                    <StudyPanel study={props.study.clone()} onopen={onopen} onerror={props.onresulterror.clone()} />
+                </div>
             </section>
         </main>
     }

@@ -1,0 +1,365 @@
+//! The Study panel's pool of simulation workers: up to `navigator.hardwareConcurrency` (at most
+//! 8) workers, each handed small batches of replication indices by a
+//! [`Dispatch`](crate::study::pool::Dispatch), which pushes the results into the study in
+//! index order — so the report and digest are the CLI's. Workers are kept for the next study;
+//! Cancel terminates them (one may be in the middle of a replication it cannot leave).
+
+use crate::scenario::{Scenario, Severity};
+use crate::study::pool::{batch_size, Dispatch, MAX_BATCH};
+use crate::study::StoppedBy;
+use crate::ui::study::{estimates, pool_size, Finished, Live, StudyAction, StudyForm, StudyState};
+use crate::web::worker::Update;
+use crate::web::{self, SimRunner};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Live estimates are recomputed at most this often.
+const SHOW_EVERY_MS: f64 = 200.0;
+/// How long the pool's workers may take to load before the study is given up.
+const LOAD_MS: u32 = 15_000;
+
+#[derive(Clone, PartialEq)]
+pub struct StudyHandle {
+    pub state: UseReducerHandle<StudyState>,
+    /// Starts a study of the scenario as the form says.
+    pub start: Callback<(Scenario, StudyForm)>,
+    pub cancel: Callback<()>,
+    pub dismiss: Callback<()>,
+}
+
+/// One worker of the pool: its runner, how many of its batch are still to come, when it last
+/// answered (or was given work) and its replications' typical wall time.
+struct Member {
+    runner: SimRunner,
+    left: usize,
+    since_ms: f64,
+    ms_per_rep: Option<f64>,
+}
+
+/// The study in flight.
+struct Current {
+    id: u32,
+    dispatch: Dispatch,
+    scenario: Rc<Scenario>,
+    json: String,
+    started_ms: f64,
+    shown_ms: f64,
+    /// The first `used` members of the pool work for it.
+    used: usize,
+}
+
+#[derive(Default)]
+struct Pool {
+    members: Vec<Member>,
+    current: Option<Current>,
+    ids: u32,
+}
+
+type Shared = Rc<RefCell<Pool>>;
+type Dispatcher = UseReducerDispatcher<StudyState>;
+
+#[hook]
+pub fn use_study() -> StudyHandle {
+    let state = use_reducer_eq(StudyState::default);
+    let shared: Shared = use_mut_ref(Pool::default);
+    let start = {
+        let (shared, d) = (shared.clone(), state.dispatcher());
+        Callback::from(move |(scenario, form): (Scenario, StudyForm)| {
+            let actions = start(&shared, &d, &scenario, &form);
+            let started = actions.iter().find_map(|a| match a {
+                StudyAction::Started(l) => Some(l.id),
+                _ => None,
+            });
+            for a in actions {
+                d.dispatch(a);
+            }
+            if let Some(id) = started {
+                // Workers that never load (worker.js missing, refused) would leave it at 0.
+                let (weak, d) = (Rc::downgrade(&shared), d.clone());
+                gloo::timers::callback::Timeout::new(LOAD_MS, move || {
+                    let action = weak
+                        .upgrade()
+                        .and_then(|p| unloaded(&mut p.borrow_mut(), id));
+                    if let Some(a) = action {
+                        d.dispatch(a);
+                    }
+                })
+                .forget();
+            }
+        })
+    };
+    let cancel = {
+        let (shared, d) = (shared.clone(), state.dispatcher());
+        Callback::from(move |_: ()| {
+            let action = cancel(&mut shared.borrow_mut());
+            if let Some(a) = action {
+                d.dispatch(a);
+            }
+        })
+    };
+    {
+        // The app unmounts (another library entry opens): its workers go with it.
+        let shared = shared.clone();
+        use_effect_with((), move |_| {
+            move || {
+                let mut p = shared.borrow_mut();
+                p.current = None;
+                p.members.clear();
+            }
+        });
+    }
+    let dismiss = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(StudyAction::DismissMessage))
+    };
+    StudyHandle {
+        state,
+        start,
+        cancel,
+        dismiss,
+    }
+}
+
+fn hardware_concurrency() -> f64 {
+    web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency())
+}
+
+/// Checks the form and the scenario, grows the pool and hands every member its first index.
+fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec<StudyAction> {
+    let refuse = |m: String| vec![StudyAction::Refused(m)];
+    let stop = match form.stop() {
+        Ok(stop) => stop,
+        Err(e) => return refuse(format!("Cannot start the study: {e}.")),
+    };
+    let s = form.scenario(s);
+    let errors: Vec<String> = crate::ui::problems_of(&s)
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| p.to_string())
+        .collect();
+    if let Some(first) = errors.first() {
+        return refuse(format!(
+            "Cannot start the study: the scenario has {} error(s) (see Problems), the first: {first}",
+            errors.len()
+        ));
+    }
+    let json = match serde_json::to_string(&s) {
+        Ok(j) => j,
+        Err(e) => return refuse(e.to_string()),
+    };
+    let n = pool_size(hardware_concurrency(), stop.max());
+    let dispatch = match Dispatch::new(stop.clone(), n as u64 * MAX_BATCH * 2) {
+        Ok(x) => x,
+        Err(e) => return refuse(format!("Cannot start the study: {e}.")),
+    };
+    let Ok(mut pool) = shared.try_borrow_mut() else {
+        return vec![];
+    };
+    if pool.current.is_some() {
+        return refuse("A study is already running: cancel it first.".into());
+    }
+    while pool.members.len() < n {
+        let i = pool.members.len();
+        match spawn(shared, i, d.clone()) {
+            Ok(runner) => pool.members.push(Member {
+                runner,
+                left: 0,
+                since_ms: 0.0,
+                ms_per_rep: None,
+            }),
+            Err(e) if i == 0 => return refuse(e),
+            // Fewer workers than hoped: the study runs on those there are.
+            Err(_) => break,
+        }
+    }
+    let now = web::now_ms();
+    pool.ids = pool.ids.wrapping_add(1);
+    let used = pool.members.len().min(n);
+    for m in &mut pool.members {
+        m.left = 0;
+    }
+    let id = pool.ids;
+    pool.current = Some(Current {
+        id,
+        dispatch,
+        scenario: Rc::new(s),
+        json,
+        started_ms: now,
+        shown_ms: now,
+        used,
+    });
+    let live = Live {
+        id,
+        done: 0,
+        planned: stop.max(),
+        until_ci: !matches!(stop, crate::study::Stop::Replications(_)),
+        workers: used,
+        started_ms: now,
+        per_s: 0.0,
+        estimates: Vec::new(),
+    };
+    let mut out = vec![StudyAction::Started(live)];
+    out.extend(feed(&mut pool, now));
+    out
+}
+
+/// A pool member whose messages go to [`received`].
+fn spawn(shared: &Shared, i: usize, d: Dispatcher) -> Result<SimRunner, String> {
+    let weak = Rc::downgrade(shared);
+    SimRunner::spawn(move |u| {
+        let Some(pool) = weak.upgrade() else { return };
+        let actions = match pool.try_borrow_mut() {
+            Ok(mut p) => received(&mut p, i, u, web::now_ms()),
+            Err(_) => return,
+        };
+        for a in actions {
+            d.dispatch(a);
+        }
+    })
+}
+
+/// Gives every idle member of the study in flight its next batch.
+fn feed(pool: &mut Pool, now: f64) -> Vec<StudyAction> {
+    let Pool {
+        members, current, ..
+    } = pool;
+    let Some(cur) = current.as_mut() else {
+        return vec![];
+    };
+    for (i, m) in members.iter_mut().enumerate().take(cur.used) {
+        if m.left > 0 {
+            continue;
+        }
+        let ks = cur.dispatch.take(i, batch_size(m.ms_per_rep));
+        if ks.is_empty() {
+            continue;
+        }
+        m.left = ks.len();
+        m.since_ms = now;
+        if let Err(e) = m.runner.replicate(cur.id, &cur.json, ks) {
+            let id = cur.id;
+            *current = None;
+            members.clear();
+            return vec![StudyAction::Failed { id, message: e }];
+        }
+    }
+    vec![]
+}
+
+/// A pool member's message: a replication goes into the study (which may then stop), idle
+/// members get work, and the live estimates are refreshed now and then.
+fn received(pool: &mut Pool, i: usize, u: Update, now: f64) -> Vec<StudyAction> {
+    let current_id = pool.current.as_ref().map(|c| c.id);
+    match u {
+        Update::Replicated {
+            study_id,
+            replication,
+        } if Some(study_id) == current_id => {
+            if let Some(m) = pool.members.get_mut(i) {
+                let ms = now - m.since_ms;
+                m.ms_per_rep = Some(m.ms_per_rep.map_or(ms, |old| 0.5 * old + 0.5 * ms));
+                m.since_ms = now;
+                m.left = m.left.saturating_sub(1);
+            }
+            let Some(cur) = pool.current.as_mut() else {
+                return vec![];
+            };
+            if let Err(message) = cur.dispatch.receive(replication) {
+                return fail(pool, message);
+            }
+            if cur.dispatch.stopped() {
+                return finish(pool, now);
+            }
+            let mut out = Vec::new();
+            if now - cur.shown_ms >= SHOW_EVERY_MS || cur.dispatch.study().replications().len() == 1
+            {
+                cur.shown_ms = now;
+                out.push(StudyAction::Progress {
+                    id: cur.id,
+                    done: cur.dispatch.study().replications().len() as u64,
+                    estimates: estimates(cur.dispatch.study()),
+                    now_ms: now,
+                });
+            }
+            out.extend(feed(pool, now));
+            out
+        }
+        Update::Failed { run_id, message } if Some(run_id) == current_id => fail(pool, message),
+        _ => vec![],
+    }
+}
+
+/// Tells the members still busy with the study in flight to drop the rest of their batch.
+fn release(pool: &mut Pool) {
+    if let Some(cur) = &pool.current {
+        for m in pool.members.iter_mut().filter(|m| m.left > 0) {
+            m.runner.cancel(cur.id);
+            m.left = 0;
+        }
+    }
+}
+
+fn finish(pool: &mut Pool, now: f64) -> Vec<StudyAction> {
+    release(pool);
+    let Some(cur) = pool.current.take() else {
+        return vec![];
+    };
+    let secs = (now - cur.started_ms) / 1000.0;
+    let finished = Finished::of(cur.dispatch.study(), cur.scenario.clone(), secs);
+    vec![StudyAction::Finished {
+        id: cur.id,
+        finished: Rc::new(finished),
+    }]
+}
+
+fn fail(pool: &mut Pool, message: String) -> Vec<StudyAction> {
+    release(pool);
+    match pool.current.take() {
+        Some(cur) => vec![StudyAction::Failed {
+            id: cur.id,
+            message: format!("The study stopped: {message}"),
+        }],
+        None => vec![],
+    }
+}
+
+/// `LOAD_MS` after study `id` started: if one of its workers has still not loaded, the study
+/// is given up and the workers terminated (the next study spawns fresh ones).
+fn unloaded(pool: &mut Pool, id: u32) -> Option<StudyAction> {
+    let cur = pool.current.as_ref().filter(|c| c.id == id)?;
+    if pool
+        .members
+        .iter()
+        .take(cur.used)
+        .all(|m| m.runner.is_ready())
+    {
+        return None;
+    }
+    pool.current = None;
+    pool.members.clear();
+    Some(StudyAction::Failed {
+        id,
+        message: "The study's workers did not start (worker.js may have failed to load), so they were stopped; press Run study to try again, or reload the page.".into(),
+    })
+}
+
+/// Cancel: the study keeps what ran (a report of those, if any) and every worker is terminated.
+fn cancel(pool: &mut Pool) -> Option<StudyAction> {
+    let mut cur = pool.current.take()?;
+    pool.members.clear();
+    cur.dispatch.halt(StoppedBy::Cancelled);
+    let id = cur.id;
+    if cur.dispatch.study().replications().is_empty() {
+        return Some(StudyAction::Failed {
+            id,
+            message: "The study was cancelled before any replication finished.".into(),
+        });
+    }
+    let secs = (web::now_ms() - cur.started_ms) / 1000.0;
+    let finished = Finished::of(cur.dispatch.study(), cur.scenario.clone(), secs);
+    Some(StudyAction::Finished {
+        id,
+        finished: Rc::new(finished),
+    })
+}

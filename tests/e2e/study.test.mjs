@@ -1,0 +1,210 @@
+// The Study panel (issue 15): many replications in a pool of Web Workers, pushed into the study
+// in index order, so the browser's report is the native CLI's, digest and all.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync, existsSync, mkdtempSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { servedApp, settled, openPage, screenshot, SCREENSHOTS } from "./harness.mjs";
+
+const served = servedApp();
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** The CLI binary `cargo test` (debug) or a release build left behind. */
+function cli() {
+  for (const p of ["target/debug/failover-lab", "target/release/failover-lab"]) {
+    if (existsSync(join(ROOT, p))) return join(ROOT, p);
+  }
+  throw new Error("no failover-lab binary: run `cargo build` first");
+}
+
+/** A built-in with service-level objectives added, as a file the CLI reads too. */
+function scenarioWithSlo() {
+  const s = JSON.parse(readFileSync(join(ROOT, "src/scenario/builtins/haproxy-single-lb.json"), "utf8"));
+  s.slo = { availability: 0.99, max_lost_writes: 0, max_rto: "5m", probability: 0.8 };
+  const file = join(mkdtempSync(join(tmpdir(), "study-e2e-")), "haproxy-slo.json");
+  writeFileSync(file, JSON.stringify(s, null, 2));
+  return { s, file };
+}
+
+async function openStudyTab(page) {
+  await page.locator("#tab-study").click();
+  await page.locator("#study-panel").waitFor({ state: "visible", timeout: 5_000 });
+}
+
+/** Records, from now on, the most replications the progress line ever showed. */
+async function watchProgress(page) {
+  await page.evaluate(() => {
+    window.__studyDoneMax = 0;
+    const look = () => {
+      const p = document.querySelector("#study-progress");
+      if (p) window.__studyDoneMax = Math.max(window.__studyDoneMax, Number(p.dataset.done));
+    };
+    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+}
+
+test("a study of 20 replications: progress, cards with histograms, objectives, the CLI's report, a worst replication reopened", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  const { s, file } = scenarioWithSlo();
+  await page.locator("#import-file").setInputFiles({ name: "haproxy-slo.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(s)) });
+  await settled(page);
+  await openStudyTab(page);
+  assert.equal(await page.locator("#study-targets").getAttribute("data-slo"), "some");
+  assert.match(await page.locator("#study-targets").textContent(), /in ≥ 80 % of replications.*availability ≥ 99 %.*lost writes ≤ 0.*RTO ≤ 5m/s);
+  await page.locator("#study-replications").fill("20");
+  await watchProgress(page);
+  await page.locator("#study-run").click();
+  const results = page.locator("#study-results[data-replications='20']");
+  await results.waitFor({ timeout: 120_000 });
+  const seen = await page.evaluate(() => window.__studyDoneMax);
+  assert.ok(seen >= 1 && seen <= 20, `progress showed ${seen} replications done`);
+  // A card per registry metric that applies (latency too, at request level), each with its histogram.
+  const cards = page.locator("[data-testid^=study-card-]");
+  assert.ok((await cards.count()) >= 20, `${await cards.count()} cards`);
+  const availability = page.locator("[data-testid=study-card-availability_request]");
+  assert.match(await availability.locator(".card-value").textContent(), /%\s*±\s*[\d.]+\s*%/);
+  for (const key of ["availability_request", "requests_failed", "latency_p99_ms"]) {
+    const hist = page.locator(`[data-testid=study-card-${key}] svg.histogram`);
+    const box = await hist.boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 20, `${key}'s histogram drawn`);
+    const bars = hist.locator("rect");
+    assert.ok((await bars.count()) >= 1, `${key}'s histogram has bars`);
+  }
+  // The objectives, each with its Wilson interval and verdict; then the worst replications.
+  const slo = page.locator("[data-testid=slo-row]");
+  assert.equal(await slo.count(), 4, "three objectives and all at once");
+  assert.match(await slo.first().textContent(), /of 20.*%.*–.*%.*met/);
+  assert.equal(await page.locator("[data-testid=worst-row]").count(), 5);
+  await results.scrollIntoViewIfNeeded();
+  await screenshot(page, "study-finished");
+  await page.locator("#study-panel").screenshot({ path: join(SCREENSHOTS, "study-finished-panel.png") });
+
+  // Export JSON: the CLI's `study --json` for the same file and N, field for field.
+  const [json] = await Promise.all([page.waitForEvent("download"), page.locator("#study-export-json").click()]);
+  assert.match(json.suggestedFilename(), /-study\.json$/);
+  const browserText = await readFile(await json.path(), "utf8");
+  const browser = JSON.parse(browserText);
+  const run = spawnSync(cli(), ["study", file, "--replications", "20", "--json"], { encoding: "utf8", timeout: 600_000 });
+  assert.ok(run.status === 0 || run.status === 1, `the CLI ran: ${run.stderr}`);
+  const native = JSON.parse(run.stdout);
+  assert.equal(browser.digest, native.digest, "the browser's study digest is the CLI's");
+  assert.equal(browser.replications, 20);
+  // Byte for byte: the same floats (libm in the core), the same seeds (u64s beyond what a JS
+  // number holds exactly, hence the text), the same share links.
+  assert.equal(browserText, run.stdout, "the whole report is the CLI's");
+  assert.equal(await page.locator("#study-digest").textContent(), native.digest);
+
+  // Export CSV: a row per replication, a column per registry metric.
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.locator("#study-export-csv").click()]);
+  const lines = (await readFile(await csv.path(), "utf8")).trim().split("\n");
+  assert.equal(lines.length, 21);
+  const head = lines[0].split(",");
+  assert.deepEqual(head.slice(0, 4), ["k", "seed", "digest", "availability_request"]);
+  assert.ok(head.includes("requests_failed") && head.includes("latency_p99_ms"));
+  assert.deepEqual(lines.slice(1).map((l) => Number(l.split(",")[0])), [...Array(20).keys()]);
+
+  // The worst replication opens as an ordinary run with its seed, which reproduces it.
+  const worst = page.locator("[data-testid=worst-row]").first();
+  const seed = await worst.getAttribute("data-seed");
+  const worstSeed = run.stdout.match(/"worst": \[\s*\{\s*"k": \d+,\s*"seed": (\d+)/)[1];
+  assert.equal(seed, worstSeed);
+  await worst.locator("[data-action=open-run]").click();
+  await page.waitForFunction(
+    (d) => document.querySelector("#digest")?.textContent?.trim() === d && document.querySelector("#run-button") !== null,
+    native.worst[0].digest,
+    { timeout: 90_000 },
+  );
+  assert.match(await page.locator("#results .results-head").textContent(), new RegExp(`seed ${seed} `));
+  assert.equal(await page.locator("#tab-run").getAttribute("aria-selected"), "true");
+  // The study is still there on its tab.
+  await openStudyTab(page);
+  assert.equal(await page.locator("#study-results").getAttribute("data-digest"), native.digest);
+  assert.deepEqual(errors, []);
+});
+
+test("a long study shows live estimates, leaves the page responsive, and Cancel keeps what ran", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  await openStudyTab(page);
+  await page.locator("#study-replications").fill("100000");
+  await page.locator("#study-run").click();
+  const progress = page.locator("#study-progress");
+  await page.waitForFunction(() => Number(document.querySelector("#study-progress")?.dataset.done ?? 0) >= 3, null, { timeout: 60_000 });
+  assert.equal(await progress.getAttribute("data-planned"), "100000");
+  assert.match(await progress.textContent(), /of 100000 replications · [\d.]+\/s · \d+ workers/);
+  assert.match(await page.locator("#study-estimates").textContent(), /Request availability\s+[\d.]+ %/);
+  await screenshot(page, "study-running");
+  await page.locator("#study-panel").screenshot({ path: join(SCREENSHOTS, "study-running-panel.png") });
+  // A click handled by the main thread while the workers are busy.
+  await page.locator("#help-button").click();
+  await page.locator("#help-panel").waitFor({ timeout: 2_000 });
+  await page.locator("#help-button").click();
+  await page.locator("#study-cancel").click();
+  await page.locator("#study-run").waitFor({ timeout: 5_000 }).catch(async (e) => {
+    await screenshot(page, "study-cancel-failed");
+    throw e;
+  });
+  assert.equal(await progress.count(), 0);
+  assert.match(await page.locator("#study-error").textContent(), /cancelled after \d+ replications/);
+  const kept = Number(await page.locator("#study-results").getAttribute("data-replications"));
+  assert.ok(kept >= 3 && kept < 100000, `kept ${kept}`);
+  assert.match(await page.locator("#study-results .results-head").textContent(), /cancelled after \d+ replications/);
+  assert.deepEqual(errors, []);
+});
+
+test("bad input: the core's message, no hang; an unreachable CI target stops at the maximum", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  await openStudyTab(page);
+  const error = page.locator("#study-error");
+  for (const [n, message] of [
+    ["0", /1 to 1000000 replications, not 0/],
+    ["2000000", /1 to 1000000 replications, not 2000000/],
+    ["twenty", /`twenty` is not a whole number/],
+  ]) {
+    await page.locator("#study-replications").fill(n);
+    await page.locator("#study-run").click();
+    await page.waitForFunction(
+      (re) => new RegExp(re).test(document.querySelector("#study-error")?.textContent ?? ""),
+      message.source,
+      { timeout: 5_000 },
+    );
+    assert.equal(await page.locator("#study-progress").count(), 0, "nothing runs");
+  }
+  // Until the CI half-width of the availability is 1e-12 (absolute): never, so the maximum.
+  await page.locator("#study-mode-ci").check();
+  await page.locator("#study-ci-metric").selectOption("availability_request");
+  await page.locator("#study-ci-relative").selectOption("absolute");
+  await page.locator("#study-ci-width").fill("-1");
+  await page.locator("#study-run").click();
+  await page.waitForFunction(() => /positive number/.test(document.querySelector("#study-error")?.textContent ?? ""));
+  await page.locator("#study-ci-width").fill("1e-12");
+  await page.locator("#study-max").fill("12");
+  await page.locator("#study-fidelity").selectOption("flow");
+  await page.locator("#study-run").click();
+  const results = page.locator("#study-results[data-replications='12']");
+  await results.waitFor({ timeout: 60_000 });
+  assert.match(await page.locator("#study-results .results-head").textContent(), /flow level.*CI target not reached within the maximum of 12 replications/);
+  assert.equal(await error.count(), 0, "the earlier message is gone");
+  assert.deepEqual(errors, []);
+});
+
+test("workers that never load: the study is given up with a message, not left at 0", async () => {
+  const context = await served.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // A worker script that loads but never says it is ready.
+  await context.route("**/worker_loader.js", (route) => route.fulfill({ contentType: "text/javascript", body: "onmessage = () => {};" }));
+  const { page, errors } = await openPage(served.browser, served.url, { context });
+  await openStudyTab(page);
+  await page.locator("#study-replications").fill("5");
+  await page.locator("#study-run").click();
+  await page.locator("#study-progress").waitFor({ timeout: 5_000 });
+  await page.waitForFunction(() => /did not start/.test(document.querySelector("#study-error")?.textContent ?? ""), null, { timeout: 30_000 });
+  assert.equal(await page.locator("#study-progress").count(), 0);
+  assert.ok(await page.locator("#study-run").isVisible(), "a new study can be started");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
