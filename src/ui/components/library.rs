@@ -44,6 +44,8 @@ impl Reducible for Gen {
 #[function_component(LibraryRoot)]
 pub fn library_root() -> Html {
     let generation = use_reducer(Gen::default);
+    // Issue 17: a `#lesson=NAME` link opens its lesson as a new entry before the app mounts.
+    use_state(crate::ui::lesson_session::open_link_at_start);
     // Issue 13: a share link is decoded and checked only once the page has been painted, with
     // "Opening the link…" on screen; the app (which opens it, at its boot) mounts after.
     let opening = use_state_eq(|| web::share_fragment().is_some_and(|f| !f.is_empty()));
