@@ -438,3 +438,18 @@ pub fn prompt_parts(prompt: &str) -> Vec<String> {
     }
     parts
 }
+
+/// The report as "what broke?" shows it while open: the incidents' trigger and component and the
+/// charts' fault labels hidden (times and every measure kept), so the results do not name the
+/// fault the learner is to find.
+pub fn masked(r: &Report) -> Report {
+    let mut r = r.clone();
+    for i in &mut r.incidents {
+        i.trigger = "hidden".into();
+        i.component = "hidden".into();
+    }
+    for m in &mut r.series.markers {
+        m.label = "?".into();
+    }
+    r
+}

@@ -183,3 +183,23 @@ fn prompts_split_around_their_blanks_and_goals_read_in_words() {
         serde_json::from_str(r#"{"metric": "sessions_lost", "is": "=", "value": 0}"#).unwrap();
     assert!(goal_text(&g).ends_with(" = 0"), "{}", goal_text(&g));
 }
+
+#[test]
+fn the_exercise_run_hides_what_names_the_fault() {
+    let c = playing("n-plus-k");
+    let r = play::run(&c.exercise_scenario().unwrap()).unwrap();
+    assert!(!r.incidents.is_empty() && !r.series.markers.is_empty());
+    assert!(r.incidents.iter().any(|i| i.trigger.contains("crash")));
+    let m = masked(&r);
+    assert!(m
+        .incidents
+        .iter()
+        .all(|i| i.trigger == "hidden" && i.component == "hidden"));
+    assert!(m.series.markers.iter().all(|x| x.label == "?"));
+    assert_eq!(m.incidents.len(), r.incidents.len());
+    assert_eq!(
+        (m.requests.failed, m.series.markers.len()),
+        (r.requests.failed, r.series.markers.len()),
+        "every measure is kept"
+    );
+}

@@ -9,7 +9,7 @@
 
 use crate::scenario::Scenario;
 use crate::ui::components::lesson_panel::LessonPanel;
-use crate::ui::context::{use_editor, use_run};
+use crate::ui::context::{use_editor, use_run, RunContext};
 use crate::ui::lesson_session;
 use crate::ui::lessons::{self, Act, Course};
 use std::rc::Rc;
@@ -92,6 +92,21 @@ pub fn lesson_host(props: &LessonHostProps) -> Html {
             d.dispatch(a)
         })
     };
+    // While "what broke?" is open the workbench sees the run with its fault's names hidden.
+    let open = course.broke.open;
+    let masked = {
+        let report = run.report.clone();
+        let digest = report.as_ref().map(|r| r.digest.clone());
+        use_memo((digest, open), move |(_, open)| {
+            report
+                .filter(|_| *open)
+                .map(|r| Rc::new(lessons::masked(&r)))
+        })
+    };
+    let inner = RunContext {
+        report: (*masked).clone().or_else(|| run.report.clone()),
+        ..run.clone()
+    };
     let panel = course.active.is_some().then(|| {
         html! {
             <LessonPanel course={course.clone()} onact={act.clone()} fresh={fresh}
@@ -101,7 +116,7 @@ pub fn lesson_host(props: &LessonHostProps) -> Html {
     html! {
         <>
             <div class={classes!("workspace", course.broke.open.then_some("exercise-open"))}>
-                { props.children.clone() }
+                <ContextProvider<RunContext> context={inner}>{ props.children.clone() }</ContextProvider<RunContext>>
                 { for panel }
             </div>
             if props.overview {
