@@ -264,15 +264,15 @@ fn what_broke(props: &BrokeProps) -> Html {
         <section id="what-broke" class="what-broke" aria-label="What broke?">
             <h3>{ "What broke?" }</h3>
             if b.open {
-                <p>{ "This run of the solved design has a hidden fault. The incident table's trigger and component columns are hidden: read the charts, the cards and the other columns, then name the component and the kind of fault." }</p>
-                <label for="broke-component">{ "Component " }</label>
+                <p>{ "The results now show a run of the solved design with a hidden fault. The incident table's trigger and component columns are hidden: read the charts, the cards and the other columns, then name the component and the kind of fault." }</p>
+                <label for="broke-component">{ "Component" }</label>
                 <select id="broke-component" onchange={props.onact.reform(|e: Event| Act::BrokeComponent(select_value(e)))}>
                     <option value="" selected={b.component.is_empty()}>{ "choose…" }</option>
                     { for s.components.iter().map(|x| html! {
                         <option value={x.id.clone()} selected={b.component == x.id}>{ format!("{} ({})", x.name, x.id) }</option>
                     }) }
                 </select>
-                <label for="broke-kind">{ " Fault " }</label>
+                <label for="broke-kind">{ "Fault" }</label>
                 <select id="broke-kind" onchange={props.onact.reform(|e: Event| Act::BrokeKind(select_value(e)))}>
                     <option value="" selected={b.kind.is_empty()}>{ "choose…" }</option>
                     { for lessons::fault_kinds().into_iter().map(|(k, words)| html! {

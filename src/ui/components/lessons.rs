@@ -103,9 +103,15 @@ pub fn lesson_host(props: &LessonHostProps) -> Html {
                 .map(|r| Rc::new(lessons::masked(&r)))
         })
     };
-    let inner = RunContext {
-        report: (*masked).clone().or_else(|| run.report.clone()),
-        ..run.clone()
+    // The exercise's run is of the solved design plus the hidden fault, not of the editor's
+    // scenario: it is not called stale (the panel says what it is).
+    let inner = match (*masked).clone() {
+        Some(r) => RunContext {
+            report: Some(r),
+            report_scenario: Some(editor.scenario.clone()),
+            ..run.clone()
+        },
+        None => run.clone(),
     };
     let panel = course.active.is_some().then(|| {
         html! {
