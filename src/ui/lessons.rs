@@ -197,8 +197,8 @@ pub fn fault_kinds() -> Vec<(&'static str, String)> {
 /// The "what broke?" exercise as the panel holds it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Broke {
-    /// The exercise is on: its run has the hidden fault and the incident table hides the trigger
-    /// and component columns.
+    /// The exercise is on: its run has the hidden fault and the incident table hides the trigger,
+    /// component and recovery columns ([`masked`]).
     pub open: bool,
     pub component: String,
     pub kind: String,
@@ -439,14 +439,15 @@ pub fn prompt_parts(prompt: &str) -> Vec<String> {
     parts
 }
 
-/// The report as "what broke?" shows it while open: the incidents' trigger and component and the
-/// charts' fault labels hidden (times and every measure kept), so the results do not name the
-/// fault the learner is to find.
+/// The report as "what broke?" shows it while open: the incidents' trigger, component and
+/// recovery (which names the node: "app#1 marked down…") and the charts' fault labels hidden,
+/// times and every measure kept, so the results do not name the fault the learner is to find.
 pub fn masked(r: &Report) -> Report {
     let mut r = r.clone();
     for i in &mut r.incidents {
         i.trigger = "hidden".into();
         i.component = "hidden".into();
+        i.recovery = "hidden".into();
     }
     for m in &mut r.series.markers {
         m.label = "?".into();

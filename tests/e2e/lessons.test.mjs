@@ -85,13 +85,19 @@ test("a learner plays a lesson from the overview to the quiz and finds it after 
   assert.equal(await text(page, "#quiz-score"), "Score: 2 of 2 right");
   await screenshot(page, "lesson-quiz");
 
-  // What broke? The run has a hidden fault; the incidents hide their trigger and component.
+  // What broke? The run has a hidden fault; the incidents hide their trigger, component and recovery.
   await page.locator("#broke-start").click();
   await page.locator("#broke-component").waitFor();
   await page.waitForFunction(() => document.querySelectorAll("#incident-table [data-testid=incident-row]").length > 0, null, { timeout: 90_000 });
   assert.equal(await page.locator("#incident-table thead th").nth(1).isVisible(), false, "trigger column hidden");
   assert.equal(await page.locator("#incident-table thead th").nth(2).isVisible(), false, "component column hidden");
+  assert.equal(await page.locator("#incident-table thead th").nth(9).isVisible(), false, "recovery column (it names the node) hidden");
   await screenshot(page, "lesson-what-broke");
+  await page.locator("#incident-table").scrollIntoViewIfNeeded();
+  const shown = await page.locator("#incident-table").innerText();
+  assert.doesNotMatch(shown, /crash|app#|hidden/, "the table shows neither the fault nor the masked cells");
+  assert.equal(await page.locator("[data-testid=chart-marker][title*=crash]").count(), 0, "chart markers do not name it");
+  await screenshot(page, "lesson-what-broke-incidents");
   await page.locator("#broke-component").selectOption("app");
   await page.locator("#broke-kind").selectOption("crash");
   await page.locator("#broke-submit").click();

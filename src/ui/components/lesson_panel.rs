@@ -264,7 +264,7 @@ fn what_broke(props: &BrokeProps) -> Html {
         <section id="what-broke" class="what-broke" aria-label="What broke?">
             <h3>{ "What broke?" }</h3>
             if b.open {
-                <p>{ "The results now show a run of the solved design with a hidden fault. The incident table's trigger and component columns are hidden: read the charts, the cards and the other columns, then name the component and the kind of fault." }</p>
+                <p>{ "The results now show a run of the solved design with a hidden fault. The incident table's trigger, component and recovery columns are hidden: read the charts, the cards and the other columns, then name the component and the kind of fault." }</p>
                 <label for="broke-component">{ "Component" }</label>
                 <select id="broke-component" onchange={props.onact.reform(|e: Event| Act::BrokeComponent(select_value(e)))}>
                     <option value="" selected={b.component.is_empty()}>{ "choose…" }</option>
