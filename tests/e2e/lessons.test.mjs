@@ -115,7 +115,8 @@ test("a learner plays a lesson from the overview to the quiz and finds it after 
   assert.equal(await row.getAttribute("data-status"), "done");
   assert.match(await row.textContent(), /quiz: 2 of 2 right/);
   assert.match(await row.textContent(), /what broke: 2 of 2 points/);
-  await page.locator("#lessons-close").click();
+  await page.keyboard.press("Escape");
+  await page.locator("#lessons-overview").waitFor({ state: "detached" });
 
   // Corrupt progress: reset with a message, the page keeps working.
   await page.evaluate((k) => localStorage.setItem(k, "{\"version\": 1, \"lessons\": [tr"), PROGRESS_KEY);

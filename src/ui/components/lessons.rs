@@ -4,7 +4,7 @@
 //! itself is `lesson_panel`. The state is `ui::lessons::Course` (pure, tested natively).
 //!
 //! Selectors: `#lessons-button`; the overview `#lessons-overview` with `#lessons-close`,
-//! `#lessons-message` and rows `[data-lesson=NAME]` (`[data-status]`, a `[data-action=start]`
+//! `#lessons-message` (Escape closes it) and rows `[data-lesson=NAME]` (`[data-status]`, a `[data-action=start]`
 //! button); the panel: see `lesson_panel`.
 
 use crate::scenario::Scenario;
@@ -163,6 +163,25 @@ fn overview(props: &OverviewProps) -> Html {
         })
     };
     let close = props.onclose.reform(|_: MouseEvent| ());
+    // Focus starts in the overview, and Escape closes it.
+    let close_ref = use_node_ref();
+    {
+        let r = close_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(b) = r.cast::<web_sys::HtmlElement>() {
+                let _ = b.focus();
+            }
+        });
+    }
+    let onkeydown = {
+        let onclose = props.onclose.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.stop_propagation();
+                onclose.emit(());
+            }
+        })
+    };
     let messages: Vec<String> = props
         .course
         .messages
@@ -171,10 +190,10 @@ fn overview(props: &OverviewProps) -> Html {
         .chain((*error).clone())
         .collect();
     html! {
-        <section id="lessons-overview" class="lessons-overview" role="dialog" aria-label="Lessons">
+        <section id="lessons-overview" class="lessons-overview" role="dialog" aria-label="Lessons" onkeydown={onkeydown}>
             <div class="help-head">
                 <h2>{ "Lessons" }</h2>
-                <button id="lessons-close" class="btn small" onclick={close} aria-label="Close the lessons">{ "✕" }</button>
+                <button id="lessons-close" ref={close_ref} class="btn small" onclick={close} aria-label="Close the lessons">{ "✕" }</button>
             </div>
             <p class="muted">{ format!("{} guided lessons drawn from the seeds. Each opens as a new scenario in your Library; your own work is never overwritten.", rows.len()) }</p>
             if !messages.is_empty() {
