@@ -75,6 +75,25 @@ pub fn open_with(name: &str, perform: impl FnOnce(Scenario, String) -> bool) -> 
     Ok(())
 }
 
+/// Back to the entry this tab opened `name` in, when that entry still exists: `true` when the tab
+/// now has it open (the app is then remounted on it), `false` to open the lesson anew.
+pub fn reopen(name: &str) -> bool {
+    let Some(Active {
+        entry: Some(id), ..
+    }) = active().filter(|a| a.name == name)
+    else {
+        return false;
+    };
+    let exists = session::load().is_ok_and(|lib| lib.get(&id).is_some());
+    if !exists || session::perform(Op::Open(id)).is_err() {
+        return false;
+    }
+    if let Some(l) = lessons::find(name) {
+        session::set_pending_info(Some(format!("Back to the lesson “{}”.", l.title)));
+    }
+    true
+}
+
 /// At start-up: a `#lesson=NAME` link opens that lesson as a new entry (the link then leaves the
 /// address bar); a link naming no lesson leaves a warning for the app's banner.
 pub fn open_link_at_start() {

@@ -118,6 +118,20 @@ test("a learner plays a lesson from the overview to the quiz and finds it after 
   await page.keyboard.press("Escape");
   await page.locator("#lessons-overview").waitFor({ state: "detached" });
 
+  // Back to the learner's own work: the panel stays with the lesson's entry, and Continue goes
+  // back to that entry (no new one).
+  await page.locator("#library-button").click();
+  await page.locator("#library-panel [data-entry-id]:not([data-open=true]) [data-action=open]").first().click();
+  await page.locator("#lesson-panel").waitFor({ state: "detached" });
+  await settled(page);
+  await page.locator("#lessons-button").click();
+  assert.equal(await text(page, "[data-lesson=n-plus-k] [data-action=start]"), "Continue");
+  await page.locator("[data-lesson=n-plus-k] [data-action=start]").click();
+  await page.locator("#lesson-quiz").waitFor();
+  await settled(page);
+  assert.equal((await entryKeys(page)).length, after.length, "Continue went back to the lesson's entry");
+  assert.match(await text(page, "#info"), /Back to the lesson/);
+
   // Corrupt progress: reset with a message, the page keeps working.
   await page.evaluate((k) => localStorage.setItem(k, "{\"version\": 1, \"lessons\": [tr"), PROGRESS_KEY);
   await page.reload();

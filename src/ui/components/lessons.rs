@@ -156,6 +156,11 @@ fn overview(props: &OverviewProps) -> Html {
                 error.set(Some("The library is not available in this page.".into()));
                 return;
             };
+            if lesson_session::reopen(name) {
+                ctx.switch.emit(());
+                onclose.emit(());
+                return;
+            }
             match lesson_session::open_with(name, |s, info| ctx.open_new.emit((s, Some(info)))) {
                 Ok(()) => onclose.emit(()),
                 Err(e) => error.set(Some(e)),

@@ -26,6 +26,8 @@ pub struct LibraryCtx {
     /// `false` when the library could not take it (the caller then loads it in place).
     pub open_new: Callback<(Scenario, Option<String>), bool>,
     pub open: bool,
+    /// Remounts the app on the entry the tab now has open (issue 17: back to a lesson's entry).
+    pub switch: Callback<()>,
 }
 
 /// A counter bumped to remount the app or reload the list.
@@ -123,6 +125,7 @@ pub fn library_root() -> Html {
         },
         new,
         open: *panel,
+        switch: switch.clone(),
     };
     let onclose = {
         let panel = panel.clone();
