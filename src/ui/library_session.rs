@@ -17,11 +17,18 @@ thread_local! {
     static TAB: RefCell<Tab> = RefCell::new(Tab::default());
     /// An info line for the app once it has remounted on another entry.
     static PENDING_INFO: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// A warning for the app's banner once it boots (a lesson link that cannot open, issue 17).
+    static PENDING_WARNING: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// Shows `info` when the app next boots (after switching entries).
 pub fn set_pending_info(info: Option<String>) {
     PENDING_INFO.with(|p| *p.borrow_mut() = info);
+}
+
+/// Shows `warning` in the link banner when the app next boots.
+pub fn set_pending_warning(warning: Option<String>) {
+    PENDING_WARNING.with(|p| *p.borrow_mut() = warning);
 }
 
 /// Everything the library holds now.
@@ -90,6 +97,7 @@ pub fn boot(fragment: Option<String>, fallback: impl FnOnce() -> Scenario) -> Bo
     };
     let start = library::start(&lib, &tab(), fragment.as_deref(), now, fallback);
     warnings.extend(start.warnings);
+    warnings.extend(PENDING_WARNING.with(|p| p.borrow_mut().take()));
     let mut info = start.info;
     info.extend(PENDING_INFO.with(|p| p.borrow_mut().take()));
     let mut tab = start.tab;

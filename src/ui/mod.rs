@@ -10,6 +10,8 @@
 //!   with `#import-file`, `#export-button`, `#help-button` → `#help-panel`;
 //! - library (issue 12): see `components::library` (`#new-button`, `#library-button`,
 //!   `#library-panel`, …);
+//! - lessons (issue 17): `#lessons-button`, the overview and the side panel: see
+//!   `components::lessons` and `components::lesson_panel`;
 //! - banners: `#link-error` (bad share link, unreadable saved copies), `#autosave-error`,
 //!   `#action-error` (refused edit or import), `#run-error` (cannot run, cancelled, worker
 //!   silent), `#info`;
@@ -42,6 +44,10 @@ pub mod components;
 pub mod context;
 pub mod form;
 pub mod hooks;
+pub mod lesson_session; // issue 17: lesson progress and links through web::library_store
+pub mod lessons; // issue 17: the lesson player's state (pure)
+#[cfg(test)]
+mod lessons_tests;
 pub mod library; // issue 12: the scenario library (model)
 pub mod library_session; // issue 12: the model applied through web::library_store
 pub mod messages;
@@ -156,6 +162,7 @@ pub fn app() -> Html {
     let study = hooks::use_study::use_study();
     let dark = hooks::use_prefers_dark::use_prefers_dark();
     let help = use_reducer(Toggle::default);
+    let lessons_open = use_reducer(Toggle::default); // issue 17
     let scenario = use_memo(state.scenario.clone(), |s| s.clone());
     let problems = use_memo(state.scenario.clone(), problems_of);
     let selection = use_memo(state.selection.clone(), |s| s.clone());
@@ -190,6 +197,10 @@ pub fn app() -> Html {
     let open_replication = open_replication(state.dispatcher(), sim.run.clone());
     let help_to = {
         let h = help.dispatcher();
+        Callback::from(move |open: Option<bool>| h.dispatch(open))
+    };
+    let lessons_to = {
+        let h = lessons_open.dispatcher();
         Callback::from(move |open: Option<bool>| h.dispatch(open))
     };
     hooks::use_shortcuts::use_shortcuts(dispatch.clone(), help_to.clone(), run_now.clone());
@@ -235,17 +246,22 @@ pub fn app() -> Html {
         <ContextProvider<EditorContext> context={editor.clone()}>
         <ContextProvider<RunContext> context={run}>
         <div class={classes!("app", dark.then_some("dark"))}>
-            <Header library={html! { <components::library::LibraryButtons /> }} running={running} can_undo={state.can_undo()} can_redo={state.can_redo()} help_open={help.0}
+            <Header library={html! { <>
+                    <components::library::LibraryButtons />
+                    <components::lessons::LessonsButton open={lessons_open.0} ontoggle={lessons_to.reform(|_| None)} />
+                </> }} running={running} can_undo={state.can_undo()} can_redo={state.can_redo()} help_open={help.0}
                 onpick={commands.pick} onrun={run_now} oncancel={sim.cancel.clone()} oncopylink={commands.copy_link}
                 onimport={commands.import} onexport={commands.export} onundo={editor.act(Action::Undo)}
                 onredo={editor.act(Action::Redo)} onhelp={help_to.reform(|_| None)} />
             <Banners messages={(*messages).clone()} ondispatch={on_message.clone()}
                 run_message={sim.state.message.clone()} ondismissrun={sim.dismiss.clone()} />
             if help.0 { <Help onclose={help_to.reform(|_| Some(false))} /> }
+            <components::lessons::LessonHost overview={lessons_open.0} onoverview={lessons_to} onrun={sim.run.clone()}>
             <Workbench player={watch.player.clone()} global={watch.global.clone()} progress={sim.state.running.clone()}
                 oncancel={sim.cancel.clone()} stale={sim.state.is_stale(&state.scenario)} dark={dark}
                 onresulterror={on_message.reform(|e| MessageAction::Show(Slot::Action, e))}
                 study={study.clone()} onopenreplication={open_replication} />
+            </components::lessons::LessonHost>
             <Footer engine_version={engine_version.unwrap_or_else(|| crate::ENGINE_VERSION.to_string())}
                 digest={report.as_ref().map(|r| r.digest.clone())} status={status} />
         </div>

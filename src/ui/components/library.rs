@@ -26,6 +26,8 @@ pub struct LibraryCtx {
     /// `false` when the library could not take it (the caller then loads it in place).
     pub open_new: Callback<(Scenario, Option<String>), bool>,
     pub open: bool,
+    /// Remounts the app on the entry the tab now has open (issue 17: back to a lesson's entry).
+    pub switch: Callback<()>,
 }
 
 /// A counter bumped to remount the app or reload the list.
@@ -44,6 +46,8 @@ impl Reducible for Gen {
 #[function_component(LibraryRoot)]
 pub fn library_root() -> Html {
     let generation = use_reducer(Gen::default);
+    // Issue 17: a `#lesson=NAME` link opens its lesson as a new entry before the app mounts.
+    use_state(crate::ui::lesson_session::open_link_at_start);
     // Issue 13: a share link is decoded and checked only once the page has been painted, with
     // "Opening the link…" on screen; the app (which opens it, at its boot) mounts after.
     let opening = use_state_eq(|| web::share_fragment().is_some_and(|f| !f.is_empty()));
@@ -121,6 +125,7 @@ pub fn library_root() -> Html {
         },
         new,
         open: *panel,
+        switch: switch.clone(),
     };
     let onclose = {
         let panel = panel.clone();

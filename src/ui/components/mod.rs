@@ -10,6 +10,8 @@ pub mod header;
 pub mod help;
 pub mod incidents;
 pub mod inspector;
+pub mod lesson_panel; // issue 17: the lesson's side panel, quiz and "what broke?"
+pub mod lessons; // issue 17: the Lessons button, the overview, the host beside the workbench
 pub mod library; // issue 12: the Library panel, New, and the root that hosts the app
 pub mod palette;
 pub mod problems;
