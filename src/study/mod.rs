@@ -63,14 +63,20 @@ impl Replication {
         Replication::of(k, seed, &sim::run(cfg))
     }
 
-    /// What a study keeps of replication `k`'s report.
+    /// What a study keeps of replication `k`'s report. The downtime per year only where the
+    /// run's extrapolation means something (`report::metric::extrapolation`: a long horizon,
+    /// random failures only), as a single run's card shows it: a mean of one-hour runs scaled to
+    /// a year would be as misleading as each of them.
     pub fn of(k: u64, seed: u64, r: &Report) -> Replication {
+        let meaningful = |m: Metric| {
+            m != Metric::DowntimePerYear || crate::report::metric::extrapolation(r).is_ok()
+        };
         let metrics = Metric::all()
             .map(|m| {
                 let v = m.of(r);
                 (
                     m.csv_key().to_string(),
-                    (m.applies(r) && !v.is_nan()).then_some(v),
+                    (m.applies(r) && meaningful(m) && !v.is_nan()).then_some(v),
                 )
             })
             .collect();

@@ -282,3 +282,19 @@ fn paired_replications_find_a_design_difference_that_independent_seeds_blur() {
     };
     assert!(compare::compare(&short, &b).is_err());
 }
+
+/// A study keeps the downtime per year only where each run's extrapolation means something, as
+/// a single run's card shows it: not from one-hour runs, but from 40 days of random failures.
+#[test]
+fn the_downtime_per_year_is_kept_only_where_it_is_meaningful() {
+    let short = study(&busy(3), Stop::Replications(3));
+    assert!(short.summary(Metric::DowntimePerYear).is_none());
+    assert!(short.summary(Metric::RequestsFailed).is_some());
+    let mut long = busy(3);
+    long.horizon = 40 * 86_400 * 1_000_000;
+    long.fidelity = crate::sim::Fidelity::Flow;
+    let st = study(&long, Stop::Replications(3));
+    let sum = st.summary(Metric::DowntimePerYear).expect("extrapolated");
+    assert_eq!(sum.n, 3);
+    assert!(sum.mean > 0.0, "{sum:?}");
+}
