@@ -10,6 +10,7 @@
 
 #![warn(unreachable_pub)]
 
+pub mod exact;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -11,6 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+#[path = "cli/exact.rs"]
+mod exact;
 #[path = "cli/study.rs"]
 mod study;
 
@@ -44,6 +46,12 @@ enum Command {
         after_help = "Exit status as for study.\n\nExample:\n  failover-lab merge shard-*.jsonl --json"
     )]
     Merge(study::MergeArgs),
+    /// The scenario's exact long-run availability, downtime, lost writes and which component to
+    /// improve first: instant, no simulation
+    #[command(
+        after_help = "Exit status: 0 done, 2 bad input.\n\nExamples:\n  failover-lab exact --builtin liferay-reference\n  failover-lab exact my-scenario.json --json"
+    )]
+    Exact(exact::ExactArgs),
 }
 
 #[derive(Args)]
@@ -110,6 +118,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(&args).map(|()| ExitCode::SUCCESS),
         Command::Study(args) => study::study(&args),
         Command::Merge(args) => study::merge(&args),
+        Command::Exact(args) => exact::exact(&args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
