@@ -189,6 +189,7 @@ pub fn spare_tier(
     let mut k = 0;
     while k < states.len() {
         let s = states[k];
+        let base = edges.len();
         let [a, d, x, rr, g, i, j] = s;
         let mut go = |t: TierState, rate: f64| {
             if rate > 0.0 {
@@ -226,7 +227,8 @@ pub fn spare_tier(
             if activate > 0.0 {
                 go(activated(s), f64::from(g) / activate);
             }
-            go([a, d, x + 1, rr, g - 1, i, j], f64::from(g) * l);
+            // as designed: a spare dying while it takes over is a dead spare again
+            go([a, d, x, rr, g - 1, i, j + 1], f64::from(g) * l);
         }
         if i > 0 {
             go([a, d, x, rr, g, i - 1, j + 1], f64::from(i) * l);
@@ -234,7 +236,7 @@ pub fn spare_tier(
         if j > 0 {
             go([a, d, x, rr, g, i + 1, j - 1], f64::from(j) * m);
         }
-        for e in edges.iter().filter(|e| e.0 == k) {
+        for e in &edges[base..] {
             if !index.contains_key(&e.1) {
                 index.insert(e.1, states.len());
                 states.push(e.1);
@@ -272,16 +274,21 @@ pub fn spare_tier(
 }
 
 /// A spare's activation ends: it serves, and one dead serving node (marked down first, else
-/// one in its detection window) leaves the serving set as a dead spare.
+/// one in its detection window) leaves the serving set as a dead spare. When the failed node
+/// came back meanwhile, the spare returns to idle: the tier as designed, `n` serving (the
+/// engine keeps both serving; `scan` notes it).
 fn activated(mut t: TierState) -> TierState {
     t[4] -= 1;
-    t[0] += 1;
     if t[2] > 0 {
         t[2] -= 1;
         t[6] += 1;
+        t[0] += 1;
     } else if t[1] > 0 {
         t[1] -= 1;
         t[6] += 1;
+        t[0] += 1;
+    } else {
+        t[5] += 1;
     }
     t
 }

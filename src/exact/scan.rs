@@ -89,6 +89,19 @@ pub(crate) fn scan(cfg: &Config, model: &Model, notes: &mut Vec<NotModelled>) {
                 let (r, w) = model.loads[c];
                 r + w > super::models_capacity(comp)
             };
+            if comp.spares > 0
+                && comp.spare_mode != crate::sim::SpareMode::Hot
+                && comp.failure.is_some()
+            {
+                notes.push(note(
+                    format!("components[{c}].spec"),
+                    "warm or cold spares drifting to hot: a spare that finishes taking over \
+                     after the failed node came back (or dies while taking over) leaves more \
+                     than `nodes` serving for the rest of the run (sim/control/health.rs); \
+                     exact values are for the tier as designed, `nodes` serving",
+                    &[AVAILABILITY, DOWNTIME],
+                ));
+            }
             if hop.alt != NO_ALT {
                 notes.push(note(
                     format!("components[{c}]"),

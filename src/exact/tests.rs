@@ -1,1 +1,135 @@
-//! Unit tests of the exact models.
+//! Unit tests of the exact models: the chain solver against closed forms, each model against a
+//! second derivation.
+
+use super::ctmc::{Chain, SolveError, DIRECT_MAX};
+use super::models::{self, Load, Rates};
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * b.abs().max(1e-300)
+}
+
+/// A birth–death chain (M/M/1/K): π_j ∝ ρ^j.
+fn mm1k(n: usize, lam: f64, mu: f64) -> Chain {
+    let mut c = Chain::new(n);
+    for j in 0..n - 1 {
+        c.add(j, j + 1, lam);
+        c.add(j + 1, j, mu);
+    }
+    c
+}
+
+#[test]
+fn both_solvers_give_the_birth_death_closed_form() {
+    for n in [5, DIRECT_MAX, DIRECT_MAX + 1, 5_000] {
+        let rho: f64 = 0.7;
+        let pi = mm1k(n, 0.7, 1.0).steady_state().unwrap();
+        let norm = (1.0 - rho) / (1.0 - libm::pow(rho, n as f64));
+        for (j, p) in pi.iter().enumerate().take(40) {
+            let want = norm * libm::pow(rho, j as f64);
+            assert!(close(*p, want, 1e-9), "n {n} j {j}: {p} vs {want}");
+        }
+    }
+}
+
+#[test]
+fn a_chain_of_a_hundred_thousand_states_is_solved() {
+    let n = 100_000;
+    let pi = mm1k(n, 0.5, 1.0).steady_state().unwrap();
+    assert!(close(pi[0], 0.5, 1e-9) && close(pi[3], 0.0625, 1e-9));
+    assert!(close(pi.iter().sum::<f64>(), 1.0, 1e-12));
+}
+
+#[test]
+fn bad_chains_are_refused_with_a_reason() {
+    assert_eq!(Chain::new(0).steady_state(), Err(SolveError::Empty));
+    let mut c = Chain::new(2);
+    c.add(0, 1, f64::NAN);
+    assert_eq!(
+        c.steady_state(),
+        Err(SolveError::BadRate { from: 0, to: 1 })
+    );
+    // two closed classes: no unique steady state
+    let mut c = Chain::new(4);
+    c.add(0, 1, 1.0);
+    c.add(1, 0, 1.0);
+    c.add(2, 3, 1.0);
+    c.add(3, 2, 1.0);
+    assert_eq!(c.steady_state(), Err(SolveError::Singular));
+}
+
+const R: Rates = Rates {
+    lambda: 1.0 / 7200.0,
+    mu: 1.0 / 1800.0,
+};
+
+#[test]
+fn a_node_is_alive_mttf_over_mttf_plus_mttr_of_the_time() {
+    let [u, m, x, r] = models::node_phases(R, 6.0, 3.0);
+    assert!(close(u + r, 0.8, 1e-12));
+    assert!(close(m + x, 0.2, 1e-12));
+    assert!(close(u + m + x + r, 1.0, 1e-12));
+}
+
+#[test]
+fn the_spare_chain_without_spares_equals_the_product_of_independent_nodes() {
+    let load = Load {
+        reads: 9.0,
+        writes: 1.0,
+        capacity: 6.0,
+        retry: 0.5,
+    };
+    for n in 1..=4 {
+        let hot = models::hot_tier(n, Some(R), 6.0, 3.0, &load);
+        let chain = models::spare_tier(n, 0, R, (6.0, 3.0, 30.0), &load).unwrap();
+        assert!(
+            close(hot.reads, chain.reads, 1e-9),
+            "{n}: {hot:?} {chain:?}"
+        );
+        assert!(close(hot.writes, chain.writes, 1e-9));
+        assert!(close(hot.all_served, chain.all_served, 1e-9));
+        for (a, b) in hot.alive.iter().zip(&chain.alive) {
+            assert!((a - b).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn a_pair_with_instant_takeover_is_up_while_one_member_lives() {
+    let o = models::pair(2, Some(R), 0.0, &Load::default()).unwrap();
+    assert!(close(o.reads, 1.0 - 0.2 * 0.2, 1e-12));
+    // and a takeover delay only lowers it
+    let slow = models::pair(2, Some(R), 30.0, &Load::default()).unwrap();
+    assert!(slow.reads < o.reads);
+}
+
+#[test]
+fn a_database_without_replicas_is_up_while_its_primary_is() {
+    let o = models::database(0, Some(R), 10.0, &Load::default()).unwrap();
+    assert!(close(o.reads, 0.8, 1e-12));
+    assert_eq!(o.failovers, 0.0);
+}
+
+#[test]
+fn fluid_overload_serves_what_the_live_nodes_can() {
+    // 2 nodes believed up, 1 alive, 10 req/s, 4 per node: the live node takes 5, serves 4
+    let load = Load {
+        reads: 10.0,
+        writes: 0.0,
+        capacity: 4.0,
+        retry: 0.0,
+    };
+    let (r, _, all) = models::tier_pass(1, 1, &load);
+    assert!(close(r, 0.5 * 0.8, 1e-12) && !all);
+    assert_eq!(models::tier_pass(0, 2, &load).0, 0.0);
+}
+
+#[test]
+fn a_required_cache_fails_everything_only_with_every_node_dead() {
+    let o = models::cache(2, Some(R), 0.9, true, true);
+    let all_dead = 0.2 * 0.2;
+    assert!(close(o.hits, 0.9 * (1.0 - all_dead), 1e-12));
+    assert!(close(o.writes, 1.0 - all_dead, 1e-12));
+    // partitioned: the hit ratio follows the live share (A on average)
+    let p = models::cache(2, Some(R), 0.9, false, false);
+    assert!(close(p.hits, 0.9 * 0.8, 1e-12));
+}
