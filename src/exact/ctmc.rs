@@ -1,10 +1,12 @@
 //! A sparse continuous-time Markov chain and its steady state: a direct solve (Gaussian
-//! elimination with partial pivoting) for small chains, Gauss–Seidel sweeps in state order for
-//! large ones. Deterministic: fixed iteration order, no hashing, `+ - * /` and `libm` only.
+//! elimination with partial pivoting) for small chains, banded elimination for large chains of
+//! small bandwidth, symmetric Gauss–Seidel sweeps in state order for the rest. Deterministic: fixed iteration order, no hashing, `+ - * /` and `libm` only.
 
 /// Chains with at most this many states are solved directly.
 pub const DIRECT_MAX: usize = 300;
-/// Gauss–Seidel gives up after this many sweeps.
+/// Larger chains are solved by banded elimination when states × bandwidth² is at most this.
+pub const BANDED_WORK: f64 = 4e8;
+/// Gauss–Seidel gives up after this many (symmetric) iterations.
 pub const MAX_SWEEPS: u32 = 100_000;
 /// Gauss–Seidel stops when no probability changes by more than this (relative to the largest).
 pub const TOLERANCE: f64 = 1e-13;
@@ -87,10 +89,20 @@ impl Chain {
             return Ok(vec![1.0]);
         }
         if self.n <= DIRECT_MAX {
-            self.direct()
-        } else {
-            self.gauss_seidel()
+            return self.direct();
         }
+        let band = self
+            .edges
+            .iter()
+            .map(|&(f, t, _)| f.abs_diff(t) as usize)
+            .max()
+            .unwrap_or(0);
+        if (self.n as f64) * (band as f64).powi(2) <= BANDED_WORK {
+            if let Ok(pi) = self.banded(band) {
+                return Ok(pi);
+            }
+        }
+        self.gauss_seidel()
     }
 
     /// Total rate out of each state.
@@ -158,7 +170,63 @@ impl Chain {
         Ok(x)
     }
 
-    /// Gauss–Seidel on π_j = Σ_i π_i q_ij / q_j, in state order, normalised after each sweep.
+    /// Banded elimination of Qᵀ π = 0 with π_0 = 1 (state 0 must be recurrent): the system
+    /// without state 0 is a nonsingular, column diagonally dominant M-matrix, so elimination
+    /// needs no pivoting and keeps the band; O(states × bandwidth²).
+    fn banded(&self, b: usize) -> Result<Vec<f64>, SolveError> {
+        let n = self.n;
+        let m = n - 1;
+        let w = 2 * b + 1;
+        // row i of the unknowns π_1..π_{n-1} (state i + 1); column j at j − i + b
+        let mut a = vec![0.0; m * w];
+        let mut rhs = vec![0.0; m];
+        let out = self.out_rates();
+        for i in 0..m {
+            a[i * w + b] = -out[i + 1];
+        }
+        for &(f, t, r) in &self.edges {
+            let (f, t) = (f as usize, t as usize);
+            if t == 0 {
+                continue;
+            }
+            if f == 0 {
+                rhs[t - 1] -= r;
+            } else {
+                let (i, j) = (t - 1, f - 1);
+                a[i * w + (j + b - i)] += r;
+            }
+        }
+        for k in 0..m {
+            let p = a[k * w + b];
+            if !(p.abs() > 1e-300) {
+                return Err(SolveError::Singular);
+            }
+            for i in k + 1..m.min(k + b + 1) {
+                let f = a[i * w + (k + b - i)] / p;
+                if f == 0.0 {
+                    continue;
+                }
+                for j in k..m.min(k + b + 1) {
+                    a[i * w + (j + b - i)] -= f * a[k * w + (j + b - k)];
+                }
+                rhs[i] -= f * rhs[k];
+            }
+        }
+        let mut x = vec![0.0; n];
+        x[0] = 1.0;
+        for k in (0..m).rev() {
+            let mut s = rhs[k];
+            for j in k + 1..m.min(k + b + 1) {
+                s -= a[k * w + (j + b - k)] * x[j + 1];
+            }
+            x[k + 1] = (s / a[k * w + b]).max(0.0);
+        }
+        normalise(&mut x).ok_or(SolveError::Singular)?;
+        Ok(x)
+    }
+
+    /// Symmetric Gauss–Seidel on π_j = Σ_i π_i q_ij / q_j (a forward and a backward sweep in state
+    /// order), normalised after each iteration.
     fn gauss_seidel(&self) -> Result<Vec<f64>, SolveError> {
         let n = self.n;
         let out = self.out_rates();
@@ -183,9 +251,12 @@ impl Chain {
             fill[t as usize] += 1;
         }
         let mut x = vec![1.0 / n as f64; n];
-        for sweep in 1..=MAX_SWEEPS {
+        // symmetric sweeps: forward then backward, so that mass moves both ways along the
+        // state order in one iteration (a forward sweep alone moves it down one state a sweep)
+        let order: Vec<usize> = (0..n).chain((0..n).rev()).collect();
+        for _ in 0..MAX_SWEEPS {
             let mut change: f64 = 0.0;
-            for j in 0..n {
+            for &j in &order {
                 let (a, b) = (start[j] as usize, start[j + 1] as usize);
                 let mut s = 0.0;
                 for k in a..b {
@@ -200,7 +271,6 @@ impl Chain {
             if change / total <= TOLERANCE * top {
                 return Ok(x);
             }
-            let _ = sweep;
         }
         Err(SolveError::NoConvergence { sweeps: MAX_SWEEPS })
     }

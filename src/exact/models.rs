@@ -332,7 +332,9 @@ pub fn pair(n: u32, r: Option<Rates>, takeover: f64, load: &Load) -> Result<Outc
         c.add(1, 0, m);
         c.add(1, 3, l);
     } else {
+        // instant takeover: state 1 is never entered (an exit keeps the chain solvable)
         c.add(0, 2, l);
+        c.add(1, 2, 1.0);
     }
     c.add(0, 2, l);
     c.add(2, 0, m);
