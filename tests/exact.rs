@@ -72,11 +72,12 @@ fn balance(n: usize, rates: &[(usize, usize, f64)]) -> Vec<f64> {
             .max_by(|x, y| a[*x][col].abs().total_cmp(&a[*y][col].abs()))
             .unwrap();
         a.swap(col, piv);
-        for row in 0..n {
+        let pivot = a[col].clone();
+        for (row, r) in a.iter_mut().enumerate() {
             if row != col {
-                let f = a[row][col] / a[col][col];
-                for j in col..=n {
-                    a[row][j] -= f * a[col][j];
+                let f = r[col] / pivot[col];
+                for (x, p) in r.iter_mut().zip(&pivot).skip(col) {
+                    *x -= f * p;
                 }
             }
         }
@@ -171,14 +172,12 @@ fn comp<'a>(x: &'a ExactReport, id: &str) -> &'a exact::ComponentExact {
 #[test]
 fn k_of_n_a_tier_needing_two_of_three_nodes_for_its_load() {
     // 10.5 requests/s against 10 per node (1 worker, 100 ms): 2 of 3 nodes needed
-    let json = format!(
-        r#"{{ "version": 1, "name": "kofn", "seed": 3, "horizon": "300h", "fidelity": "flow",
-          "traffic": {{ "entry": ["web"], "sessions_per_s": 0.5, "requests_per_session": 20 }},
-          "components": [ {{ "id": "web", "failure": {{ "mtbf": "60m", "mttr": "20m" }},
-            "spec": {{ "web": {{ "nodes": 3,
-              "capacity": {{ "workers": 1, "service_time": "100ms", "queue_limit": 10 }} }} }} }} ] }}"#
-    );
-    let (_, cfg) = parse(&json);
+    let json = r#"{ "version": 1, "name": "kofn", "seed": 3, "horizon": "300h", "fidelity": "flow",
+          "traffic": { "entry": ["web"], "sessions_per_s": 0.5, "requests_per_session": 20 },
+          "components": [ { "id": "web", "failure": { "mtbf": "60m", "mttr": "20m" },
+            "spec": { "web": { "nodes": 3,
+              "capacity": { "workers": 1, "service_time": "100ms", "queue_limit": 10 } } } } ] }"#;
+    let (_, cfg) = parse(json);
     let x = solve(&cfg);
     let a: f64 = 0.75;
     let want = a.powi(3) + 3.0 * a * a * (1.0 - a);

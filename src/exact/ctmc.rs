@@ -198,7 +198,7 @@ impl Chain {
         }
         for k in 0..m {
             let p = a[k * w + b];
-            if !(p.abs() > 1e-300) {
+            if p.is_nan() || p.abs() <= 1e-300 {
                 return Err(SolveError::Singular);
             }
             for i in k + 1..m.min(k + b + 1) {

@@ -237,8 +237,8 @@ pub fn spare_tier(
             go([a, d, x, rr, g, i + 1, j - 1], f64::from(j) * m);
         }
         for e in &edges[base..] {
-            if !index.contains_key(&e.1) {
-                index.insert(e.1, states.len());
+            if let std::collections::btree_map::Entry::Vacant(v) = index.entry(e.1) {
+                v.insert(states.len());
                 states.push(e.1);
             }
         }

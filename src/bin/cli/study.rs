@@ -442,8 +442,8 @@ fn table(r: &StudyReport) -> String {
     );
     let _ = writeln!(
         o,
-        "  {:<22} {:>24} {:>12} {:>12} {:>12} {:>12}  {}",
-        "metric", "mean (95 % CI)", "min", "p50", "p95", "max", "exact"
+        "  {:<22} {:>24} {:>12} {:>12} {:>12} {:>12}  exact",
+        "metric", "mean (95 % CI)", "min", "p50", "p95", "max"
     );
     for m in TABLE {
         let Some(s) = r.metrics.get(m.csv_key()) else {
