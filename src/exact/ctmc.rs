@@ -97,7 +97,7 @@ impl Chain {
             .map(|&(f, t, _)| f.abs_diff(t) as usize)
             .max()
             .unwrap_or(0);
-        if (self.n as f64) * (band as f64).powi(2) <= BANDED_WORK {
+        if (self.n as f64) * (band as f64) * (band as f64) <= BANDED_WORK {
             if let Ok(pi) = self.banded(band) {
                 return Ok(pi);
             }

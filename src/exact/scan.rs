@@ -16,32 +16,7 @@ const SERVICE: [&str; 3] = [AVAILABILITY, DOWNTIME, LOST_WRITES];
 
 /// Appends a note per part of `cfg` without an exact counterpart.
 pub(crate) fn scan(cfg: &Config, model: &Model, notes: &mut Vec<NotModelled>) {
-    for (i, f) in cfg.faults.iter().enumerate() {
-        let mut affects = SERVICE.to_vec();
-        let keys: Vec<String> = match (f, f.comp()) {
-            (FaultCfg::Traffic(_), _) => Vec::new(),
-            (FaultCfg::Site(crate::sim::SiteFamily::Partition { .. }), _)
-            | (FaultCfg::Site(crate::sim::SiteFamily::DnsFailure { .. }), _) => Vec::new(),
-            (_, Some(c)) => cfg
-                .components
-                .get(c as usize)
-                .map(|x| vec![format!("components.{}.alive", x.id)])
-                .unwrap_or_default(),
-            (_, None) => cfg
-                .components
-                .iter()
-                .map(|x| format!("components.{}.alive", x.id))
-                .collect(),
-        };
-        let mut n = note(
-            format!("faults[{i}]"),
-            "a scripted fault: the exact model covers random failures and repairs only",
-            &affects,
-        );
-        n.affects.extend(keys);
-        affects.clear();
-        notes.push(n);
-    }
+    faults(cfg, notes);
     if cfg.traffic.client_retries > 0 {
         notes.push(note(
             "traffic.client_retries",
@@ -147,6 +122,35 @@ fn is_tier(k: &KindCfg) -> bool {
         k,
         KindCfg::Web | KindCfg::App { .. } | KindCfg::Store { embedded: false }
     )
+}
+
+/// A note per scripted fault, touching the service metrics and the alive figures of the
+/// components whose nodes it can take down.
+fn faults(cfg: &Config, notes: &mut Vec<NotModelled>) {
+    for (i, f) in cfg.faults.iter().enumerate() {
+        let keys: Vec<String> = match (f, f.comp()) {
+            (FaultCfg::Traffic(_), _) => Vec::new(),
+            (FaultCfg::Site(crate::sim::SiteFamily::Partition { .. }), _)
+            | (FaultCfg::Site(crate::sim::SiteFamily::DnsFailure { .. }), _) => Vec::new(),
+            (_, Some(c)) => cfg
+                .components
+                .get(c as usize)
+                .map(|x| vec![format!("components.{}.alive", x.id)])
+                .unwrap_or_default(),
+            (_, None) => cfg
+                .components
+                .iter()
+                .map(|x| format!("components.{}.alive", x.id))
+                .collect(),
+        };
+        let mut n = note(
+            format!("faults[{i}]"),
+            "a scripted fault: the exact model covers random failures and repairs only",
+            &SERVICE,
+        );
+        n.affects.extend(keys);
+        notes.push(n);
+    }
 }
 
 /// The simplifications every value rests on.
