@@ -67,6 +67,10 @@ pub struct ComponentExact {
     /// Share of time at least one node / at least `needed` nodes are alive.
     pub any_node_up: f64,
     pub at_least_needed: f64,
+    /// The same two averaged over the scenario's horizon from a start with every node up, as
+    /// one run sees them (exponential repairs; the long-run values otherwise).
+    pub node_availability_horizon: f64,
+    pub any_node_up_horizon: f64,
     /// Expected share of the requests reaching it that it passes on.
     pub request_availability: f64,
     /// Share of time it passes on every request reaching it.
@@ -463,6 +467,8 @@ fn components(cfg: &Config, model: &Model, notes: &[NotModelled]) -> Vec<Compone
                     o.writes
                 },
                 time_availability: o.all_served,
+                node_availability_horizon: horizon_alive(comp, cfg.horizon, 1, node_a),
+                any_node_up_horizon: horizon_alive(comp, cfg.horizon, total, node_a),
                 alive_exact: !notes.iter().any(|n| n.affects.contains(&key)),
                 crashes_per_year: crashes,
                 detection_failed_per_crash: detection,
@@ -472,6 +478,47 @@ fn components(cfg: &Config, model: &Model, notes: &[NotModelled]) -> Vec<Compone
             }
         })
         .collect()
+}
+
+/// Mean over `[0, horizon]` of the share of time at least one of `n` independent nodes is
+/// alive (`n` = 1: one node's availability), every node up at 0. Under exponential repair a
+/// node is dead at t with probability (1 − A)(1 − e^{−st}), s = λ + μ, and with
+/// u = 1 − e^{−st}: ∫₀ʰ (1 − e^{−st})ⁿ dt = (1/s) ∫₀ᵁ uⁿ/(1 − u) du = (1/s)(sh − Σ_{k≤n} Uᵏ/k)
+/// = (1/s) Σ_{k>n} Uᵏ/k (the second form where U < ½, free of cancellation). The long-run
+/// value for other repair laws.
+fn horizon_alive(c: &sim::ComponentCfg, horizon: sim::Time, n: u32, a: f64) -> f64 {
+    let long_run = 1.0 - libm::pow(1.0 - a, f64::from(n));
+    let (Some(r), Some(f)) = (rates(c), c.failure.as_ref()) else {
+        return long_run;
+    };
+    let h = horizon as f64 / S;
+    if f.repair != sim::RepairCfg::Exponential || h <= 0.0 || n == 0 {
+        return long_run;
+    }
+    let s = r.lambda + r.mu;
+    let sh = s * h;
+    let u = -libm::expm1(-sh);
+    let integral = if u < 0.5 {
+        let (mut term, mut sum, mut k) = (libm::pow(u, f64::from(n)), 0.0, n + 1);
+        loop {
+            term *= u;
+            let add = term / f64::from(k);
+            sum += add;
+            if add <= 1e-18 * sum || k > n + 2000 {
+                break;
+            }
+            k += 1;
+        }
+        sum
+    } else {
+        let (mut p, mut sum) = (1.0, 0.0);
+        for k in 1..=n {
+            p *= u;
+            sum += p / f64::from(k);
+        }
+        sh - sum
+    };
+    1.0 - libm::pow(1.0 - a, f64::from(n)) * integral / sh
 }
 
 fn model_name(c: &sim::ComponentCfg) -> &'static str {

@@ -147,3 +147,34 @@ fn a_required_cache_fails_everything_only_with_every_node_dead() {
     let p = models::cache(2, Some(R), 0.9, false, false);
     assert!(close(p.hits, 0.9 * 0.8, 1e-12));
 }
+
+#[test]
+fn the_horizon_average_of_the_alive_figures_matches_a_numerical_integral() {
+    use crate::scenario::{compile, parse_json};
+    for (h, nodes) in [("30m", 1), ("30m", 3), ("200h", 2), ("5h", 12)] {
+        let json = format!(
+            r#"{{ "version": 1, "name": "h", "horizon": "{h}", "traffic": {{ "entry": ["web"] }},
+              "components": [ {{ "id": "web", "failure": {{ "mtbf": "2h", "mttr": "30m" }},
+                "spec": {{ "web": {{ "nodes": {nodes} }} }} }} ] }}"#
+        );
+        let cfg = compile(&parse_json(&json).unwrap()).unwrap().config;
+        let c = &super::solve(&cfg).components[0];
+        // trapezoids over 10⁵ steps of P(all n dead at t) = (0.2 (1 − e^{−2.5 t/h}))ⁿ
+        let hours = cfg.horizon as f64 / 3.6e9;
+        let steps = 100_000;
+        let dead = |t: f64, n: i32| (0.2 * (1.0 - libm::exp(-2.5 * t))).powi(n);
+        let mean = |n: i32| {
+            let dt = hours / steps as f64;
+            let inner: f64 = (1..steps).map(|i| dead(dt * i as f64, n)).sum();
+            (inner + (dead(0.0, n) + dead(hours, n)) / 2.0) * dt / hours
+        };
+        assert!(
+            (c.node_availability_horizon - (1.0 - mean(1))).abs() < 1e-9,
+            "{h} {nodes}"
+        );
+        assert!(
+            (c.any_node_up_horizon - (1.0 - mean(nodes))).abs() < 1e-9,
+            "{h} {nodes}"
+        );
+    }
+}

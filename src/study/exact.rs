@@ -1,6 +1,7 @@
 //! The exact counterparts beside a study's estimates: each metric (and component figure) with
 //! an exact long-run value carries it as `exact`, and `disagreements` lists those outside their
-//! 95 % CI.
+//! 95 % CI. The alive figures are compared as averaged over the study's horizon from an all-up
+//! start (what one replication measures); the service metrics at their long-run values.
 
 use super::StudyReport;
 use crate::exact;
