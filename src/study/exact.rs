@@ -29,9 +29,9 @@ pub(super) fn attach(report: &mut StudyReport, s: &Scenario) {
             (
                 "node_availability",
                 &mut cs.node_availability,
-                ce.node_availability,
+                ce.node_availability_horizon,
             ),
-            ("any_node_up", &mut cs.any_node_up, ce.any_node_up),
+            ("any_node_up", &mut cs.any_node_up, ce.any_node_up_horizon),
         ];
         for (name, sum, value) in pairs {
             if let Some(sum) = sum.as_mut() {
