@@ -70,11 +70,14 @@ impl Summary {
         })
     }
 
-    /// Whether the exact value lies outside a CI of positive width (a CI of zero width, every
-    /// replication equal, is not judged).
+    /// Whether the exact value lies outside the CI. Not judged: a CI of zero width (every
+    /// replication equal), and a figure at least half the replications show at its extreme
+    /// (p50 = min or max: a rare event most runs never see, whose skewed values make the
+    /// Student-t interval unreliable).
     pub fn disagrees(&self) -> bool {
+        let spread = self.min < self.p50 && self.p50 < self.max;
         match (self.exact, self.ci95) {
-            (Some(x), Some([lo, hi])) if hi > lo => x < lo || x > hi,
+            (Some(x), Some([lo, hi])) if hi > lo && spread => x < lo || x > hi,
             _ => false,
         }
     }
