@@ -13,6 +13,7 @@
 #![warn(unreachable_pub)]
 
 pub mod lesson;
+pub mod exact;
 pub mod report;
 pub mod scenario;
 pub mod sim;

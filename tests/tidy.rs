@@ -44,17 +44,22 @@ fn offending_lines(dir: &str, needles: &[&str]) -> Vec<String> {
 
 #[test]
 fn core_names_no_browser_crate() {
-    let hits = offending_lines(
-        "sim",
-        &[
-            "web_sys",
-            "js_sys",
-            "wasm_bindgen",
-            "gloo",
-            "yew",
-            "plotters",
-        ],
-    );
+    let hits: Vec<String> = ["sim", "exact"]
+        .iter()
+        .flat_map(|dir| {
+            offending_lines(
+                dir,
+                &[
+                    "web_sys",
+                    "js_sys",
+                    "wasm_bindgen",
+                    "gloo",
+                    "yew",
+                    "plotters",
+                ],
+            )
+        })
+        .collect();
     assert!(
         hits.is_empty(),
         "the simulation core must stay browser-free:\n{}",
@@ -64,20 +69,25 @@ fn core_names_no_browser_crate() {
 
 #[test]
 fn core_is_deterministic_by_construction() {
-    let hits = offending_lines(
-        "sim",
-        &[
-            "HashMap",
-            "HashSet",
-            "Instant",
-            "SystemTime",
-            "thread_rng",
-            "SmallRng",
-            "StdRng",
-            "getrandom",
-            "DefaultHasher",
-        ],
-    );
+    let hits: Vec<String> = ["sim", "exact"]
+        .iter()
+        .flat_map(|dir| {
+            offending_lines(
+                dir,
+                &[
+                    "HashMap",
+                    "HashSet",
+                    "Instant",
+                    "SystemTime",
+                    "thread_rng",
+                    "SmallRng",
+                    "StdRng",
+                    "getrandom",
+                    "DefaultHasher",
+                ],
+            )
+        })
+        .collect();
     assert!(
         hits.is_empty(),
         "the simulation core must not use hash-map iteration, clocks or OS randomness:\n{}",

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 mod lesson;
 #[path = "cli/pool.rs"]
 mod pool;
+#[path = "cli/exact.rs"]
+mod exact;
 #[path = "cli/study.rs"]
 mod study;
 
@@ -53,6 +55,12 @@ enum Command {
         after_help = "Exit status of check: 0 every condition of every step's goal holds after its change and failed before it, 1 some condition does not, 2 an unknown lesson or a bad lesson file.\n\nExamples:\n  failover-lab lesson list\n  failover-lab lesson check single-point-of-failure\n  failover-lab lesson check my-lesson.json"
     )]
     Lesson(lesson::LessonArgs),
+    /// The scenario's exact long-run availability, downtime, lost writes and which component to
+    /// improve first: instant, no simulation
+    #[command(
+        after_help = "Exit status: 0 done, 2 bad input.\n\nExamples:\n  failover-lab exact --builtin liferay-reference\n  failover-lab exact my-scenario.json --json"
+    )]
+    Exact(exact::ExactArgs),
 }
 
 #[derive(Args)]
@@ -124,6 +132,7 @@ fn main() -> ExitCode {
         Command::Study(args) => study::study(&args),
         Command::Merge(args) => study::merge(&args),
         Command::Lesson(args) => lesson::lesson(&args),
+        Command::Exact(args) => exact::exact(&args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -90,7 +90,8 @@ mod state;
 pub mod time;
 mod topology;
 
-pub use topology::path_too_long;
+pub(crate) use policy::{effective_hit_ratio as policy_hit_ratio, service_mean as service_mean_of};
+pub use topology::{path_too_long, paths, Hop};
 pub mod trace;
 
 pub use config::limits;

@@ -72,3 +72,9 @@ fn flatten(cfg: &Config, entry: u32, max: usize) -> Vec<Hop> {
     visit(cfg, entry, &mut Vec::new(), &mut out, NONE, max);
     out
 }
+
+/// Every entry's path, in entry order: the same flattening the engine walks (for models that
+/// read the topology without running it, `crate::exact`).
+pub fn paths(cfg: &Config) -> Vec<Vec<Hop>> {
+    cfg.entries.iter().map(|e| build_path(cfg, *e)).collect()
+}

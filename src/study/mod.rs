@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod pool;
+mod exact;
 pub mod slo;
 pub mod stats;
 pub mod warmup;
@@ -306,6 +307,10 @@ pub struct StudyReport {
     pub slo: Option<slo::SloReport>,
     /// The replications with the lowest request availability (then most failed requests).
     pub worst: Vec<Worst>,
+    /// Every metric whose exact value (`metrics.<key>.exact`, `components[].….exact`) lies
+    /// outside its 95 % CI: the simulation and the closed form disagree.
+    #[serde(default)]
+    pub disagreements: Vec<String>,
     pub digest: String,
 }
 
@@ -347,7 +352,7 @@ impl StudyReport {
                 any_node_up: study.summary_of(|r| r.at_least(c, 1)),
             })
             .collect();
-        StudyReport {
+        let mut report = StudyReport {
             engine_version: crate::ENGINE_VERSION.to_string(),
             scenario: s.name.clone(),
             seed: s.seed,
@@ -361,8 +366,11 @@ impl StudyReport {
             components,
             slo: s.slo.as_ref().map(|o| slo::judge(study, o)),
             worst: worst(study, s),
+            disagreements: Vec::new(),
             digest: study.digest(),
-        }
+        };
+        exact::attach(&mut report, s);
+        report
     }
 }
 

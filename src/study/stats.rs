@@ -26,6 +26,9 @@ pub struct Summary {
     pub p50: f64,
     pub p95: f64,
     pub histogram: Histogram,
+    /// The exact long-run value beside the estimate (`crate::exact`), where the metric has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exact: Option<f64>,
 }
 
 /// Equal-width bins from `low` to `high` (one bin holding everything when all values are equal).
@@ -63,7 +66,20 @@ impl Summary {
             p50: quantile(&xs, 0.5),
             p95: quantile(&xs, 0.95),
             histogram: histogram(&xs),
+            exact: None,
         })
+    }
+
+    /// Whether the exact value lies outside the CI. Not judged: a CI of zero width (every
+    /// replication equal), and a figure at least half the replications show at its extreme
+    /// (p50 = min or max: a rare event most runs never see, whose skewed values make the
+    /// Student-t interval unreliable).
+    pub fn disagrees(&self) -> bool {
+        let spread = self.min < self.p50 && self.p50 < self.max;
+        match (self.exact, self.ci95) {
+            (Some(x), Some([lo, hi])) if hi > lo && spread => x < lo || x > hi,
+            _ => false,
+        }
     }
 
     /// The CI's half-width (infinite without an interval).

@@ -9,6 +9,7 @@ USAGE:
     failover-lab-bench run --only request|flow [...]   (one level, no SimPy; for profiling)
     failover-lab-bench summary --native FILE [--plain FILE] [--wasm FILE]
     failover-lab-bench train      (every built-in scenario, both fidelities: the PGO workload)
+    failover-lab-bench exact [--flow FILE]   (the exact model: the flow year solved, 10^5 states)
 ";
 
 pub struct Args {

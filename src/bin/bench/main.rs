@@ -5,6 +5,7 @@
 //!                        [--python PY --twin FILE --twin-horizon SECONDS] [--build LABEL]
 //! failover-lab-bench summary --native FILE [--plain FILE] [--wasm FILE]
 //! failover-lab-bench train
+//! failover-lab-bench exact [--flow FILE]
 //! ```
 //!
 //! `run` times the request-level benchmark model natively (median of N runs), times the
@@ -12,7 +13,8 @@
 //! `--out` saves everything as JSON. `summary` prints the final table from that JSON and the wasm
 //! figures (the `WASM_BENCH` line of `tests/wasm_bench.rs`). `train` runs every built-in
 //! scenario at both fidelities: the workload of the profile-guided build (bench/README.md), which
-//! leaves the benchmark models out on purpose. Wall-clock time is read here only,
+//! leaves the benchmark models out on purpose. `exact` times `failover_lab::exact` on the
+//! flow-level year's scenario and a 10⁵-state chain. Wall-clock time is read here only,
 //! never in the simulation core. Native only (a stub on wasm32).
 //!
 //! The modules: `args` (the command line), `clock` (CPU time, load, medians), `run` (the `run`
@@ -23,6 +25,8 @@
 mod args;
 #[cfg(not(target_arch = "wasm32"))]
 mod clock;
+#[cfg(not(target_arch = "wasm32"))]
+mod exact;
 #[cfg(not(target_arch = "wasm32"))]
 mod flow;
 #[cfg(not(target_arch = "wasm32"))]
@@ -49,6 +53,7 @@ fn main() -> std::process::ExitCode {
         "run" => run::run(&args),
         "summary" => summary::summary(&args),
         "train" => run::train(),
+        "exact" => exact::exact(&args.flow),
         other => Err(format!("unknown command `{other}`\n\n{}", args::HELP)),
     };
     match result {

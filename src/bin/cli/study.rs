@@ -490,7 +490,7 @@ fn table(r: &StudyReport) -> String {
     }
     let _ = writeln!(
         o,
-        "  {:<22} {:>24} {:>12} {:>12} {:>12} {:>12}",
+        "  {:<22} {:>24} {:>12} {:>12} {:>12} {:>12}  exact",
         "metric", "mean (95 % CI)", "min", "p50", "p95", "max"
     );
     for m in TABLE {
@@ -499,13 +499,21 @@ fn table(r: &StudyReport) -> String {
         };
         let _ = writeln!(
             o,
-            "  {:<22} {:>24} {:>12} {:>12} {:>12} {:>12}",
+            "  {:<22} {:>24} {:>12} {:>12} {:>12} {:>12}  {}",
             m.label(),
             mean_ci(m, s),
             m.format(s.min),
             m.format(s.p50),
             m.format(s.p95),
-            m.format(s.max)
+            m.format(s.max),
+            exact_text(m, s)
+        );
+    }
+    for d in &r.disagreements {
+        let _ = writeln!(
+            o,
+            "  warning: the exact value of {d} lies outside its 95 % CI (simulation and closed \
+             form disagree)"
         );
     }
     if let Some(slo) = &r.slo {
@@ -566,6 +574,21 @@ fn diff_ci(m: Metric, s: &Summary) -> String {
         Some([lo, hi]) => format!("{} pp [{}, {}]", pp(s.mean), pp(lo), pp(hi)),
         None => format!("{} pp", pp(s.mean)),
     }
+}
+
+/// "exact X" beside an estimate (with the digits a share needs), "exact X !" when it lies
+/// outside the CI; empty without an exact counterpart.
+fn exact_text(m: Metric, s: &Summary) -> String {
+    let Some(x) = s.exact else {
+        return String::new();
+    };
+    let v = if m.unit() == failover_lab::report::metric::Unit::Share {
+        format!("{x:.7}")
+    } else {
+        m.format(x)
+    };
+    let flag = if s.disagrees() { " !" } else { "" };
+    format!("exact {v}{flag}")
 }
 
 fn mean_ci(m: Metric, s: &Summary) -> String {
