@@ -413,7 +413,9 @@ fn every_builtin_with_random_failures_agrees_with_its_exact_values() {
 fn a_study_report_carries_the_exact_value_and_flags_a_disagreement() {
     let web = r#"{ "id": "web", "failure": { "mtbf": "2h", "mttr": "30m" },
                    "spec": { "web": { "nodes": 2 } } }"#;
-    let (s, cfg) = parse(&scenario("hot", "200h", "lb", "", &format!("{LB}, {web}")));
+    // 800 h: long enough (≥ 30 d of random failures only) for a study to keep the downtime per
+    // year beside its exact value
+    let (s, cfg) = parse(&scenario("hot", "800h", "lb", "", &format!("{LB}, {web}")));
     let rep = study(&cfg, 20).report(&s);
     let x = solve(&cfg);
     let m = &rep.metrics["availability_request"];
@@ -423,9 +425,9 @@ fn a_study_report_carries_the_exact_value_and_flags_a_disagreement() {
         Some(x.downtime_per_year_s)
     );
     let web = rep.components.iter().find(|c| c.id == "web").unwrap();
-    // one node's availability averaged over 200 h from up: 1 − (1 − A)(1 − (1 − e^{−sh})/(sh)),
+    // one node's availability averaged over 800 h from up: 1 − (1 − A)(1 − (1 − e^{−sh})/(sh)),
     // s = λ + μ = 2.5 / h
-    let sh: f64 = 2.5 * 200.0;
+    let sh: f64 = 2.5 * 800.0;
     let want = 1.0 - 0.2 * (1.0 - (1.0 - (-sh).exp()) / sh);
     let node = web.node_availability.as_ref().unwrap().exact.unwrap();
     assert!((node - want).abs() < 1e-9, "{node} vs {want}");
