@@ -12,8 +12,8 @@
 
 #![warn(unreachable_pub)]
 
-pub mod lesson;
 pub mod exact;
+pub mod lesson;
 pub mod report;
 pub mod scenario;
 pub mod sim;

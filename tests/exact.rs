@@ -396,7 +396,9 @@ fn every_builtin_with_random_failures_agrees_with_its_exact_values() {
             skipped.push(b.name);
             continue;
         }
+        // a year at flow level: the random failures, not the scripted faults, set the figures
         s.fidelity = failover_lab::scenario::Fidelity::Flow;
+        s.horizon = failover_lab::scenario::Dur::parse("1y");
         let cfg = compile(&s).unwrap().config;
         let rep = study(&cfg, 30).report(&s);
         assert!(

@@ -997,7 +997,11 @@ fn decoder_errors_are_specific() {
     // Truncated: cut in half (as a chat app might), whatever the length modulo 4.
     for end in good.len() / 2..good.len() / 2 + 4 {
         let cut = &good[..end];
-        assert!(link_err(cut).contains("truncated"), "{end}: {}", link_err(cut));
+        assert!(
+            link_err(cut).contains("truncated"),
+            "{end}: {}",
+            link_err(cut)
+        );
     }
     // Not JSON, not a scenario.
     assert!(link_err(&deflate_link(b"hello world")).contains("not JSON"));

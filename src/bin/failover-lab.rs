@@ -11,14 +11,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+#[path = "cli/exact.rs"]
+mod exact;
 #[path = "cli/lesson.rs"]
 mod lesson;
 #[path = "cli/pool.rs"]
 mod pool;
-#[path = "cli/exact.rs"]
-mod exact;
 #[path = "cli/study.rs"]
 mod study;
+#[path = "cli/study_table.rs"]
+mod study_table;
 
 #[derive(Parser)]
 #[command(

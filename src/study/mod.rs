@@ -9,8 +9,8 @@
 //! caller's business; this module is pure.
 
 pub mod compare;
-pub mod pool;
 mod exact;
+pub mod pool;
 pub mod slo;
 pub mod stats;
 pub mod warmup;
