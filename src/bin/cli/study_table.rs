@@ -86,6 +86,25 @@ fn table(r: &StudyReport) -> String {
              form disagree)"
         );
     }
+    if !r.disagreements.is_empty() {
+        // Each 95 % interval misses its true value one time in twenty: say how many misses
+        // chance alone gives among the figures compared, so that one stray warning among forty
+        // figures is not read as a broken model.
+        let compared = r.metrics.values().filter(|s| s.exact.is_some()).count()
+            + r.components
+                .iter()
+                .flat_map(|c| [&c.node_availability, &c.any_node_up])
+                .filter(|s| s.as_ref().is_some_and(|s| s.exact.is_some()))
+                .count();
+        let _ = writeln!(
+            o,
+            "  {} of {compared} figures with an exact value lie outside their 95 % CI; chance \
+             alone puts about {:.1} there (rerun with more replications: a real disagreement \
+             stays)",
+            r.disagreements.len(),
+            compared as f64 / 20.0
+        );
+    }
     if let Some(slo) = &r.slo {
         objectives(&mut o, slo);
     }
