@@ -54,7 +54,7 @@ pub fn results(props: &ResultsProps) -> Html {
                 .map_err(|e| e.to_string())
                 .and_then(|text| {
                     crate::web::download_text(
-                        &format!("{}-report.json", file_stem(&r)),
+                        &format!("{}-report.json", file_stem(&r.scenario, r.seed)),
                         "application/json",
                         &text,
                     )
@@ -69,7 +69,7 @@ pub fn results(props: &ResultsProps) -> Html {
         let onerror = props.onerror.clone();
         Callback::from(move |_| {
             if let Err(e) = crate::web::download_text(
-                &format!("{}-report.csv", file_stem(&r)),
+                &format!("{}-report.csv", file_stem(&r.scenario, r.seed)),
                 "text/csv",
                 &report::to_csv(&r),
             ) {
@@ -168,9 +168,9 @@ fn charts(
     }
 }
 
-fn file_stem(r: &Report) -> String {
-    let name: String = r
-        .scenario
+/// A download's file name stem: the scenario's name made file-safe, and the seed.
+pub(crate) fn file_stem(name: &str, seed: u64) -> String {
+    let name: String = name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
@@ -181,13 +181,8 @@ fn file_stem(r: &Report) -> String {
         })
         .collect();
     format!(
-        "{}-seed{}",
-        if name.is_empty() {
-            "scenario".into()
-        } else {
-            name
-        },
-        r.seed
+        "{}-seed{seed}",
+        if name.is_empty() { "scenario" } else { &name }
     )
 }
 

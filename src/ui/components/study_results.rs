@@ -9,6 +9,7 @@
 //! (`data-met`), `#study-worst` with `[data-testid=worst-row]` (`data-k`, `data-seed`) and its
 //! `button[data-action=open-run]`.
 
+use super::results::file_stem;
 use crate::report::{self, Metric};
 use crate::scenario::Scenario;
 use crate::study::slo::{Objective, SloReport};
@@ -204,21 +205,4 @@ fn worst_list(worst: &[Worst], s: &Rc<Scenario>, onopen: &Callback<(Rc<Scenario>
             </table>
         </div>
     }
-}
-
-fn file_stem(name: &str, seed: u64) -> String {
-    let name: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!(
-        "{}-seed{seed}",
-        if name.is_empty() { "scenario" } else { &name }
-    )
 }
