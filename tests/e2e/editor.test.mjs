@@ -313,7 +313,10 @@ test("inspector: units, defaults, inline messages; MTBF/MTTR per component; faul
   assert.match(await page.locator("#f-components-2--spec-app-capacity-service-time-msg").textContent(), /not a duration/);
   assert.equal(await st.getAttribute("aria-invalid"), "true");
   assert.equal(await page.locator("#undo-button").isDisabled(), true, "nothing was committed");
-  // Random failures: MTBF and MTTR with the repair distribution's default.
+  // Random failures (the built-in has them): turned off, then on again, MTBF and MTTR come back
+  // with their defaults.
+  await page.locator("#random-failures").uncheck();
+  await page.waitForFunction(() => document.querySelector("#f-components-2--failure-mtbf") === null);
   await page.locator("#random-failures").check();
   await page.locator("#f-components-2--failure-mtbf").waitFor();
   assert.equal(await page.locator("#f-components-2--failure-mttr").inputValue(), "1h");

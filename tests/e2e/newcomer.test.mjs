@@ -91,14 +91,19 @@ test("inspector figures: fresh after a run, marked stale after an edit, never an
   // A load balancer's parameters start with its mode and stickiness; MTBF / MTTR written out.
   const params = await page.$$eval("#inspector fieldset.group:first-of-type > .field > label", (ls) => ls.map((l) => l.textContent));
   assert.deepEqual(params.slice(0, 2), ["Mode", "Sticky"], `${params}`);
-  await page.locator("#random-failures").check();
+  // The built-in has random failures: their fields are shown.
+  assert.equal(await page.locator("#random-failures").isChecked(), true);
   await page.locator("#f-components-0--failure-mtbf").waitFor();
   assert.equal(await page.locator('label[for="f-components-0--failure-mtbf"]').textContent(), "MTBF");
   assert.equal(await page.locator('label[for="f-components-0--failure-mttr"]').textContent(), "MTTR");
   await screenshot(page, "inspector-lb-fields");
-  await page.locator("#undo-button").click();
+  // Turned off and undone: the scenario is the one that ran, its figures are not stale.
+  await page.locator("#random-failures").uncheck();
   await page.waitForFunction(() => document.querySelector("#f-components-0--failure-mtbf") === null);
+  await page.locator("#undo-button").click();
+  await page.locator("#f-components-0--failure-mtbf").waitFor();
   await page.locator("[data-node-id=lb]").click();
+  assert.equal(await figures.getAttribute("data-stale"), "false");
 
   // An edit elsewhere (app gets 4 nodes): lb's figures stay, marked stale.
   await page.locator("[data-node-id=app]").click();
