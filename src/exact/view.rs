@@ -123,7 +123,7 @@ pub fn share_with_nines(a: f64) -> String {
     format!("{a:.7} ({:.2} nines)", -libm::log10(1.0 - a.max(0.0)))
 }
 
-/// An availability gain as the downtime per year it saves: `−52.6 min/yr`.
+/// An availability gain as the downtime per year it saves: `−52.6 min/yr` (`+…` for a loss).
 pub fn saved(gain: f64) -> String {
     if !gain.is_finite() {
         return "—".into();
@@ -131,8 +131,10 @@ pub fn saved(gain: f64) -> String {
     let s = gain * YEAR_S;
     if s.abs() < 0.0005 {
         "0".into()
-    } else {
+    } else if s > 0.0 {
         format!("−{}/yr", duration_s(s))
+    } else {
+        format!("+{}/yr", duration_s(-s))
     }
 }
 

@@ -19,7 +19,8 @@ fn numbers_read_as_texts() {
     // 1e-5 of a year is 315.36 s = 5.3 min.
     assert_eq!(saved(1e-5), "−5.3 min/yr");
     assert_eq!(saved(0.0), "0");
-    assert_eq!(minutes(3.14159), "3.14 min/yr");
+    assert_eq!(saved(-2e-6), "+63.1 s/yr");
+    assert_eq!(minutes(4.321), "4.32 min/yr");
     assert_eq!(minutes(52.55), "52.5 min/yr");
     assert_eq!(minutes(f64::INFINITY), "—");
 }
