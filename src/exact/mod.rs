@@ -12,6 +12,7 @@ pub mod ctmc;
 mod importance;
 pub mod models;
 mod scan;
+pub mod view;
 
 use crate::report::format::YEAR_S;
 use crate::sim::{self, Config, Hop, KindCfg, NONE};
@@ -583,3 +584,5 @@ pub(crate) const NO_ALT: u32 = NONE;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod view_tests;

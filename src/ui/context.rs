@@ -3,6 +3,7 @@
 //! every component: [`EditorContext`] (scenario, selection, problems, dispatch) and
 //! [`RunContext`] (the last report, whether a run is going, watch mode's states).
 
+use crate::exact::view::ExactView;
 use crate::scenario::{Problem, Scenario};
 use crate::sim::Report;
 use crate::ui::state::{Action, Sel};
@@ -18,6 +19,8 @@ pub struct EditorContext {
     pub scenario: Rc<Scenario>,
     pub selection: Rc<Vec<Sel>>,
     pub problems: Rc<Vec<Problem>>,
+    /// Issue 16: the exact values and ranking of the scenario as edited.
+    pub exact: Rc<ExactView>,
     pub dispatch: Callback<Action>,
 }
 
@@ -27,6 +30,7 @@ impl Default for EditorContext {
             scenario: Rc::new(crate::ui::default_scenario()),
             selection: Rc::default(),
             problems: Rc::default(),
+            exact: Rc::new(ExactView::NoFailures),
             dispatch: Callback::noop(),
         }
     }

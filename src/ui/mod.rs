@@ -165,6 +165,7 @@ pub fn app() -> Html {
     let lessons_open = use_reducer(Toggle::default); // issue 17
     let scenario = use_memo(state.scenario.clone(), |s| s.clone());
     let problems = use_memo(state.scenario.clone(), problems_of);
+    let exact = use_memo(state.scenario.clone(), crate::exact::view::ExactView::of);
     let selection = use_memo(state.selection.clone(), |s| s.clone());
     let report = sim.state.report.clone();
     let watch = hooks::use_watch::use_watch(&state.scenario, report.clone());
@@ -219,6 +220,7 @@ pub fn app() -> Html {
         scenario,
         selection,
         problems,
+        exact,
         dispatch,
     };
     let running = sim.state.running.is_some();

@@ -3,6 +3,7 @@
 pub mod add_call;
 pub mod banner;
 pub mod chart;
+pub mod exact; // issue 16: the Exact tab (exact values, "improve this first")
 pub mod field;
 pub mod figures;
 pub mod footer;

@@ -3,6 +3,7 @@
 //! from the contexts; only what is the app's own (the watch player, the run's progress) is a
 //! prop.
 
+use crate::ui::components::exact::ExactPanel;
 use crate::ui::components::inspector::Inspector;
 use crate::ui::components::palette::Palette;
 use crate::ui::components::problems::Problems;
@@ -18,6 +19,14 @@ use crate::ui::run::Progress;
 use crate::ui::state::Action;
 use crate::ui::watch::{Player, PlayerAction};
 use yew::prelude::*;
+
+/// What the results area shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    Run,
+    Study,
+    Exact,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct WorkbenchProps {
@@ -49,19 +58,25 @@ pub fn workbench(props: &WorkbenchProps) -> Html {
         Callback::from(move |a| d.dispatch(a))
     };
     let ontoggle = onplayer.reform(|_: MouseEvent| PlayerAction::Toggle);
-    // The results area shows the last run or the Study panel (kept mounted, so its form stays).
-    let study_tab = use_state_eq(|| false);
-    let tab = |study: bool| {
-        let t = study_tab.clone();
-        Callback::from(move |_: MouseEvent| t.set(study))
+    // The results area shows the last run, the Study panel (kept mounted, so its form stays) or
+    // the exact values (issue 16).
+    let shown = use_state_eq(|| Tab::Run);
+    let tab = |to: Tab| {
+        let t = shown.clone();
+        Callback::from(move |_: MouseEvent| t.set(to))
     };
     let onopen = {
-        let (t, open) = (study_tab.clone(), props.onopenreplication.clone());
+        let (t, open) = (shown.clone(), props.onopenreplication.clone());
         Callback::from(move |x| {
-            t.set(false);
+            t.set(Tab::Run);
             open.emit(x)
         })
     };
+    let (run_tab, study_tab, exact_tab) = (
+        *shown == Tab::Run,
+        *shown == Tab::Study,
+        *shown == Tab::Exact,
+    );
     let studying = props.study.state.running.is_some();
     html! {
         <main class="layout">
@@ -89,19 +104,23 @@ pub fn workbench(props: &WorkbenchProps) -> Html {
                 <div class="section-head results-tabs">
                     <h2>{ "Results" }</h2>
                     <span class="tabs" role="tablist" aria-label="Results">
-                    <button class={classes!("btn", "small", (!*study_tab).then_some("active"))} id="tab-run" data-testid="tab-run" role="tab"
-                        aria-selected={(!*study_tab).to_string()} onclick={tab(false)} title="The last run: cards, charts, incidents">{ "Run" }</button>
+                    <button class={classes!("btn", "small", run_tab.then_some("active"))} id="tab-run" data-testid="tab-run" role="tab"
+                        aria-selected={run_tab.to_string()} onclick={tab(Tab::Run)} title="The last run: cards, charts, incidents">{ "Run" }</button>
                     <button class={classes!("btn", "small", study_tab.then_some("active"))} id="tab-study" data-testid="tab-study" role="tab"
-                        aria-selected={study_tab.to_string()} onclick={tab(true)} title="Many replications: mean ± CI, histograms, objectives">
+                        aria-selected={study_tab.to_string()} onclick={tab(Tab::Study)} title="Many replications: mean ± CI, histograms, objectives">
                         { if studying { "Study (running…)" } else { "Study" } }</button>
+                    <button class={classes!("btn", "small", exact_tab.then_some("active"))} id="tab-exact" data-testid="tab-exact" role="tab"
+                        aria-selected={exact_tab.to_string()} onclick={tab(Tab::Exact)}
+                        title="Exact long-run values, no simulation, and which component to improve first">{ "Exact" }</button>
                     </span>
                 </div>
-                if !*study_tab {
+                if exact_tab { <ExactPanel /> }
+                if run_tab {
                     if let Some(p) = &props.progress { <ProgressBar progress={p.clone()} oncancel={props.oncancel.clone()} /> }
                     <Results report={run.report.clone()} stale={props.stale} dark={props.dark} running={run.running}
                         onerror={props.onresulterror.clone()} />
                 }
-                <div hidden={!*study_tab}>
+                <div hidden={!study_tab}>
                     <StudyPanel study={props.study.clone()} onopen={onopen} onerror={props.onresulterror.clone()} />
                 </div>
             </section>

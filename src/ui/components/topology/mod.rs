@@ -152,6 +152,7 @@ fn draw_nodes(ed: &EditorContext, run: &RunContext, drag: &Drag, ev: &NodeEvents
             selected: ed.selection.contains(&Sel::Component(c.id.clone())),
             severity: severity_of(ed, &c.id),
             entry: s.traffic.entry.contains(&c.id),
+            top: ed.exact.top() == Some(c.id.as_str()),
             watched: run
                 .watch
                 .as_ref()

@@ -133,6 +133,8 @@ pub struct NodeView<'a> {
     pub entry: bool,
     /// Watch mode: its state at the moment shown.
     pub watched: Option<Status>,
+    /// Issue 16: first in the exact "improve this first" ranking.
+    pub top: bool,
 }
 
 /// Where a node's events go.
@@ -243,11 +245,11 @@ pub fn node(n: NodeView<'_>, ev: &NodeEvents) -> Html {
     html! {
         <g key={format!("node-{}", c.id)}
             class={classes!("node", format!("kind-{}", c.spec.kind_name()), n.selected.then_some("selected"),
-                watched.as_ref().map(|w| format!("state-{}", w.state.name())), sev_class)}
+                watched.as_ref().map(|w| format!("state-{}", w.state.name())), sev_class, n.top.then_some("improve-first"))}
             id={format!("node-{}", c.id)} data-node-id={c.id.clone()} data-testid={format!("node-{}", c.id)}
-            data-state={watched.as_ref().map(|w| w.state.name())}
+            data-state={watched.as_ref().map(|w| w.state.name())} data-improve-first={n.top.then_some("true")}
             tabindex="0" role="button" aria-pressed={n.selected.to_string()}
-            aria-label={format!("{kind} {}{status}{}", c.id, watched.as_ref().map(watch_words).unwrap_or_default())}
+            aria-label={format!("{kind} {}{status}{}{}", c.id, if n.top { " (improve this first)" } else { "" }, watched.as_ref().map(watch_words).unwrap_or_default())}
             transform={format!("translate({left},{top})")}
             {onpointerdown} {onpointerup} {oncontextmenu} {onkeydown}>
             <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
@@ -256,6 +258,13 @@ pub fn node(n: NodeView<'_>, ev: &NodeEvents) -> Html {
             <text x="10" y="36" class="node-kind">{ subtitle }</text>
             <text x="10" y="50" class="node-params">{ params }</text>
             if let Some(w) = &watched { { node_pips(w) } }
+            if n.top {
+                <g class="improve-badge" id="improve-first-badge" transform={format!("translate(8,{})", NODE_H + 2)}>
+                    <title>{ "improve this first: the exact ranking's top component (Exact tab)" }</title>
+                    <rect width="76" height="16" rx="8" />
+                    <text x="38" y="12">{ "★ improve first" }</text>
+                </g>
+            }
             if n.entry { <text x={(NODE_W - 22).to_string()} y="18" class="node-badge"><title>{"receives client traffic"}</title>{ "⇥" }</text> }
             if let Some(sev) = n.severity {
                 <text x={(NODE_W - 20).to_string()} y={(NODE_H - 8).to_string()} class="node-badge">
