@@ -1,6 +1,6 @@
 //! The incident table (seed 003's failure table): sortable by a click on a column's header
 //! (again: the other way), filtered by a text that the trigger, component or recovery must
-//! contain, drawn in pages; a click on a row zooms the charts to that incident.
+//! contain, drawn in pages; a click on a row zooms the charts to that incident and moves the watch view to its start.
 
 use crate::report;
 use crate::sim::report::Incident;
@@ -120,7 +120,8 @@ pub fn incidents(props: &IncidentsProps) -> Html {
                     let span = (inc.start_s, inc.start_s + inc.rto_s);
                     html! {
                         <tr class="incident-row" data-testid="incident-row" data-incident-index={i.to_string()} key={i}
-                            onclick={props.onshow.reform(move |_: MouseEvent| span)} title="Click to zoom the charts to this incident">
+                            data-start-us={crate::ui::watch::micros(inc.start_s).to_string()}
+                            onclick={props.onshow.reform(move |_: MouseEvent| span)} title="Click to zoom the charts to this incident and watch it">
                             <td>{ i + 1 }</td><td>{ inc.trigger.clone() }</td><td>{ inc.component.clone() }</td>
                             <td>{ report::duration_s(inc.start_s) }</td><td>{ report::duration_s(inc.rto_s) }</td>
                             <td>{ report::thousands(inc.requests_failed) }</td><td>{ inc.sessions_lost }</td><td>{ inc.writes_lost }</td>
