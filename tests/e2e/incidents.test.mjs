@@ -90,6 +90,7 @@ test("thousands of incidents: grouped by trigger and component, a group opens it
   // One group per (trigger, component): no key twice.
   const keys = await groups.evaluateAll((gs) => gs.map((g) => `${g.cells[0].textContent}|${g.cells[1].textContent}`));
   assert.equal(new Set(keys).size, keys.length, `${keys}`);
+  await page.locator("#incident-groups").scrollIntoViewIfNeeded();
   await screenshot(page, "incident-groups");
 
   // Open the largest group of single records: its rows, drawn 200 at a time.
@@ -108,5 +109,73 @@ test("thousands of incidents: grouped by trigger and component, a group opens it
   // A filter down to fewer than 200 gives rows again.
   await page.locator("#incident-filter").fill("zzz-nothing");
   await page.waitForFunction(() => document.querySelector("#incident-groups") === null);
+  assert.deepEqual(errors, []);
+});
+
+function seconds(text) {
+  const m = text.trim().match(/^(-?[\d.]+) (µs|ms|s|min|h|d|y)$/);
+  assert.ok(m, `a duration: ${text}`);
+  return Number(m[1]) * { "µs": 1e-6, ms: 1e-3, s: 1, min: 60, h: 3600, d: 86400, y: 365 * 86400 }[m[2]];
+}
+
+async function shownRange(page) {
+  const text = await page.locator("#chart-range").textContent();
+  const [from, to] = text.replace(/^Showing /, "").split(" – ");
+  return [seconds(from), seconds(to)];
+}
+
+test("charts: a zoomed chart pans by shift+drag and shift+arrows, its length kept, held at the run's start", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  await page.locator("#charts").scrollIntoViewIfNeeded();
+  const c = await page.locator("#chart-success-rate canvas").boundingBox();
+  // The plot spans 66..550 of the canvas's 560 px; zoom to 30 %..60 % of the hour: 18..36 min.
+  const scale = c.width / 560;
+  const at = (f) => c.x + (66 + 484 * f) * scale;
+  const y = c.y + c.height / 2;
+  await page.mouse.move(at(0.3), y);
+  await page.mouse.down();
+  await page.mouse.move(at(0.6), y, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector("#chart-zoom")?.dataset.zoomed === "true");
+  const near = (got, want, what) => assert.ok(Math.abs(got - want) < 20, `${what}: ${got} s, expected ${want} s`);
+  let [from, to] = await shownRange(page);
+  near(from, 1080, "zoomed from");
+  near(to, 2160, "zoomed to");
+  // Shift+drag a sixth of the plot to the left: 3 min later, still 18 min long.
+  await page.keyboard.down("Shift");
+  await page.mouse.move(at(0.5), y);
+  await page.mouse.down();
+  await page.mouse.move(at(0.5 - 1 / 6), y, { steps: 6 });
+  await page.mouse.up();
+  await page.keyboard.up("Shift");
+  [from, to] = await shownRange(page);
+  near(from, 1260, "panned from");
+  near(to, 2340, "panned to");
+  await screenshot(page, "chart-panned");
+  // Shift+← on the focused chart: a quarter of the range (4.5 min) earlier.
+  const was = await page.locator("#chart-range").textContent();
+  const [from0] = [from];
+  await page.locator("#chart-sessions canvas").focus();
+  await page.keyboard.press("Shift+ArrowLeft");
+  await page.waitForFunction((t) => document.querySelector("#chart-range")?.textContent !== t, was);
+  [from, to] = await shownRange(page);
+  near(from, from0 - 270, "a step back");
+  near(to - from, 1080, "length kept");
+  // Twice most of the plot to the right (2 × 0.85 × 18 min, more than the 16.5 min left): held
+  // at the run's start, the length kept.
+  await page.keyboard.down("Shift");
+  for (let k = 0; k < 2; k++) {
+    await page.mouse.move(at(0.1), y);
+    await page.mouse.down();
+    await page.mouse.move(at(0.95), y, { steps: 6 });
+    await page.mouse.up();
+  }
+  await page.keyboard.up("Shift");
+  [from, to] = await shownRange(page);
+  near(from, 0, "held at the start");
+  near(to, 1080, "length kept at the start");
+  assert.equal(await page.locator("#chart-zoom").getAttribute("data-zoomed"), "true");
+  await screenshot(page, "chart-pan-start");
   assert.deepEqual(errors, []);
 });

@@ -164,6 +164,7 @@ fn charts(
             if zoom.is_some() {
                 <span id="chart-range">{ format!("Showing {shown}") }</span>
                 <button class="btn small" id="chart-zoom-reset" onclick={onzoom.reform(|_: MouseEvent| None)}>{ "Show the whole run" }</button>
+                <span class="hint">{ "Shift+drag (or shift+← →) to pan." }</span>
             } else {
                 <span class="hint">{ "Drag across a chart to zoom in on a time range; double-click to show the whole run again." }</span>
             }

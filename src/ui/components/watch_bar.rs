@@ -95,9 +95,9 @@ pub fn watch_bar(props: &WatchBarProps) -> Html {
                 { if p.playing { "⏸ Pause" } else { "▶ Play" } }
             </button>
             <button class="btn small" id="watch-prev-incident" data-testid="watch-prev-incident" disabled={prev_at.is_none()}
-                onclick={prev.reform(|_: MouseEvent| ())} title="Previous incident's start (p)">{ "⏮ Previous incident" }</button>
+                onclick={prev.reform(|_: MouseEvent| ())} title="Previous incident's start (p)">{ "◀ Previous incident" }</button>
             <button class="btn small" id="watch-next-incident" data-testid="watch-next-incident" disabled={next_at.is_none()}
-                onclick={next.reform(|_: MouseEvent| ())} title="Next incident's start (n)">{ "Next incident ⏭" }</button>
+                onclick={next.reform(|_: MouseEvent| ())} title="Next incident's start (n)">{ "Next incident ▶" }</button>
             <label for="watch-time" class="sr-only">{ "Moment of the run" }</label>
             <input type="range" id="watch-time" data-testid="watch-time" min="0" max={(props.horizon_us / 1_000_000).to_string()}
                 step="1" value={(p.t_us / 1_000_000).to_string()} {oninput} />
