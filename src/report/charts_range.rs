@@ -116,6 +116,31 @@ pub fn zoom_to(
     )
 }
 
+/// `view` panned by a drag of `dx_px` drawing pixels on a chart `width_px` wide: the plot
+/// follows the pointer (a drag to the right shows earlier times), keeping the range's length
+/// and staying inside the run.
+pub fn pan_by_px(r: &Report, view: &TimeRange, dx_px: f64, width_px: f64) -> TimeRange {
+    let (_, w) = plot_span(width_px);
+    if !dx_px.is_finite() || w <= 0.0 {
+        return *view;
+    }
+    shifted(r, view, -dx_px * view.len_s() / w)
+}
+
+/// `view` panned a quarter of its length later (`forward`) or earlier: the keys → and ←.
+pub fn pan_step(r: &Report, view: &TimeRange, forward: bool) -> TimeRange {
+    let d = view.len_s() / 4.0;
+    shifted(r, view, if forward { d } else { -d })
+}
+
+fn shifted(r: &Report, view: &TimeRange, by_s: f64) -> TimeRange {
+    TimeRange {
+        from_s: view.from_s + by_s,
+        to_s: view.to_s + by_s,
+    }
+    .clamped(r)
+}
+
 /// The range that shows the span `from_s..to_s` (an incident) with room on both sides: half
 /// its length, and at least five windows, each way.
 pub fn around(r: &Report, from_s: f64, to_s: f64) -> TimeRange {
@@ -198,6 +223,36 @@ mod tests {
             "{tiny:?}"
         );
         assert!((tiny.len_s() - r.series.window_s).abs() < 1e-9, "{tiny:?}");
+    }
+
+    #[test]
+    fn a_pan_keeps_the_length_follows_the_pointer_and_stops_at_the_ends() {
+        let r = sample();
+        let full = TimeRange::full(&r);
+        let view = TimeRange {
+            from_s: full.len_s() * 0.25,
+            to_s: full.len_s() * 0.5,
+        };
+        let (_, w) = plot_span(800.0);
+        // A drag of a tenth of the plot to the left shows a tenth of the range later.
+        let p = pan_by_px(&r, &view, -w / 10.0, 800.0);
+        let d = view.len_s() / 10.0;
+        assert!((p.from_s - (view.from_s + d)).abs() < 1e-9, "{p:?}");
+        assert!((p.len_s() - view.len_s()).abs() < 1e-9);
+        // A step is a quarter of the range; either way.
+        let q = pan_step(&r, &view, true);
+        assert!((q.from_s - (view.from_s + view.len_s() / 4.0)).abs() < 1e-9);
+        let q = pan_step(&r, &view, false);
+        assert!((q.from_s - (view.from_s - view.len_s() / 4.0)).abs() < 1e-9);
+        // Far past either end: held at the end, the length kept.
+        let end = pan_by_px(&r, &view, -100.0 * w, 800.0);
+        assert!((end.to_s - full.to_s).abs() < 1e-9 && (end.len_s() - view.len_s()).abs() < 1e-9);
+        let start = pan_by_px(&r, &view, 100.0 * w, 800.0);
+        assert_eq!(start.from_s, 0.0);
+        assert!((start.len_s() - view.len_s()).abs() < 1e-9);
+        // The whole run does not move; a bad drag leaves the view as it is.
+        assert_eq!(pan_step(&r, &full, true), full);
+        assert_eq!(pan_by_px(&r, &view, f64::NAN, 800.0), view);
     }
 
     #[test]

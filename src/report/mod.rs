@@ -7,6 +7,7 @@ pub mod charts_export;
 pub mod charts_markers;
 pub mod charts_range;
 pub mod format;
+pub mod incident_groups;
 pub mod metric;
 
 pub use format::{duration_s, percent, percent_of, thousands};

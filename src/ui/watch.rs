@@ -5,6 +5,7 @@
 //! so it is unit-tested natively.
 
 use crate::scenario::{Fault, Scenario};
+use crate::sim::report::Incident;
 pub use crate::sim::trace::NodeState;
 use crate::sim::trace::{StateTrace, Why};
 use std::collections::BTreeMap;
@@ -129,6 +130,27 @@ pub fn success_at(r: &crate::sim::Report, t_s: f64) -> Option<f64> {
     })
 }
 
+/// A moment in seconds (a report's) as whole microseconds (the player's); negative or not a
+/// number: 0.
+pub fn micros(t_s: f64) -> u64 {
+    if t_s.is_finite() && t_s > 0.0 {
+        (t_s * 1e6).round() as u64
+    } else {
+        0
+    }
+}
+
+/// The start (µs) of the first incident after `t_us` (`forward`) or the last one before it:
+/// the watch bar's "Next incident" / "Previous incident". `None` when there is none that way.
+pub fn incident_step(incidents: &[Incident], t_us: u64, forward: bool) -> Option<u64> {
+    let starts = incidents.iter().map(|i| micros(i.start_s));
+    if forward {
+        starts.filter(|&s| s > t_us).min()
+    } else {
+        starts.filter(|&s| s < t_us).max()
+    }
+}
+
 /// The watch player: on or off, playing or paused, and the moment shown.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Player {
@@ -210,6 +232,31 @@ mod tests {
 
     use super::*;
     use crate::scenario::builtins;
+
+    #[test]
+    fn next_and_previous_incident_jump_to_the_nearest_start_either_way() {
+        // Out of order on purpose: the report's order need not be by start.
+        let v: Vec<Incident> = [600.0, 60.0, 600.0, 1200.5]
+            .iter()
+            .map(|&start_s| Incident {
+                start_s,
+                ..Incident::default()
+            })
+            .collect();
+        let s = 1_000_000;
+        assert_eq!(incident_step(&v, 0, true), Some(60 * s));
+        assert_eq!(incident_step(&v, 60 * s, true), Some(600 * s));
+        assert_eq!(incident_step(&v, 600 * s, true), Some(1_200_500_000));
+        assert_eq!(incident_step(&v, 1_200_500_000, true), None);
+        assert_eq!(incident_step(&v, 1_200_500_000, false), Some(600 * s));
+        assert_eq!(incident_step(&v, 600 * s, false), Some(60 * s));
+        assert_eq!(incident_step(&v, 60 * s, false), None);
+        assert_eq!(incident_step(&v, 300 * s, false), Some(60 * s));
+        assert_eq!(incident_step(&[], 5, true), None);
+        assert_eq!(micros(-3.0), 0);
+        assert_eq!(micros(f64::NAN), 0);
+        assert_eq!(micros(1.5), 1_500_000);
+    }
 
     const MIN: u64 = 60_000_000;
 

@@ -54,7 +54,11 @@ struct Pointer {
     onmouseleave: Callback<MouseEvent>,
 }
 
-fn pointer(props: &ChartProps, band: &UseStateHandle<Option<(f64, f64)>>) -> Pointer {
+fn pointer(
+    props: &ChartProps,
+    band: &UseStateHandle<Option<(f64, f64)>>,
+    grab: &UseStateHandle<Option<(f64, TimeRange)>>,
+) -> Pointer {
     let onmousemove = {
         let (onhover, band, report, view) = (
             props.onhover.clone(),
@@ -62,8 +66,14 @@ fn pointer(props: &ChartProps, band: &UseStateHandle<Option<(f64, f64)>>) -> Poi
             props.report.clone(),
             props.view,
         );
+        let (grab, onzoom) = (grab.clone(), props.onzoom.clone());
         Callback::from(move |e: MouseEvent| {
             let Some((x, w)) = canvas_x(&e) else { return };
+            // Shift+drag on a zoomed chart: the range follows the pointer.
+            if let Some((x0, v0)) = *grab {
+                onzoom.emit(Some(range::pan_by_px(&report, &v0, x - x0, w)));
+                return;
+            }
             if let Some((start, _)) = *band {
                 band.set(Some((start, x)));
             }
@@ -71,11 +81,16 @@ fn pointer(props: &ChartProps, band: &UseStateHandle<Option<(f64, f64)>>) -> Poi
         })
     };
     let onmousedown = {
-        let band = band.clone();
+        let (band, grab, view) = (band.clone(), grab.clone(), props.view);
+        let zoomed = view != TimeRange::full(&props.report);
         Callback::from(move |e: MouseEvent| {
             if e.button() == 0 {
                 if let Some((x, _)) = canvas_x(&e) {
                     e.prevent_default();
+                    if e.shift_key() && zoomed {
+                        grab.set(Some((x, view)));
+                        return;
+                    }
                     band.set(Some((x, x)));
                 }
             }
@@ -88,7 +103,9 @@ fn pointer(props: &ChartProps, band: &UseStateHandle<Option<(f64, f64)>>) -> Poi
             props.report.clone(),
             props.view,
         );
+        let grab = grab.clone();
         Callback::from(move |e: MouseEvent| {
+            grab.set(None);
             let (Some((start, _)), Some((x, w))) = (*band, canvas_x(&e)) else {
                 return;
             };
@@ -99,9 +116,10 @@ fn pointer(props: &ChartProps, band: &UseStateHandle<Option<(f64, f64)>>) -> Poi
         })
     };
     let onmouseleave = {
-        let (onhover, band) = (props.onhover.clone(), band.clone());
+        let (onhover, band, grab) = (props.onhover.clone(), band.clone(), grab.clone());
         Callback::from(move |_| {
             band.set(None);
+            grab.set(None);
             onhover.emit(None)
         })
     };
@@ -161,6 +179,8 @@ pub fn chart(props: &ChartProps) -> Html {
     let hover = props.hover;
     // A zoom being dragged: where it started and where the pointer is (canvas pixels).
     let band = use_state_eq(|| None::<(f64, f64)>);
+    // A pan being dragged (shift+drag): where it started and the range shown then.
+    let grab = use_state_eq(|| None::<(f64, TimeRange)>);
     let error = use_state_eq(|| None::<String>);
     {
         let canvas_ref = canvas_ref.clone();
@@ -191,12 +211,21 @@ pub fn chart(props: &ChartProps) -> Html {
         onmousedown,
         onmouseup,
         onmouseleave,
-    } = pointer(props, &band);
+    } = pointer(props, &band, &grab);
     let ondblclick = props.onzoom.reform(|_: MouseEvent| None);
     let onkeydown = {
         let onhover = props.onhover.clone();
+        let (onzoom, report, view) = (props.onzoom.clone(), props.report.clone(), props.view);
         Callback::from(move |e: KeyboardEvent| {
             if n == 0 {
+                return;
+            }
+            // Shift+← / → pans a zoomed chart a quarter of its range.
+            let arrow = matches!(e.key().as_str(), "ArrowLeft" | "ArrowRight");
+            if e.shift_key() && arrow && view != TimeRange::full(&report) {
+                e.prevent_default();
+                let forward = e.key() == "ArrowRight";
+                onzoom.emit(Some(range::pan_step(&report, &view, forward)));
                 return;
             }
             let cur = hover;
@@ -243,7 +272,7 @@ pub fn chart(props: &ChartProps) -> Html {
             </figcaption>
             <div class="chart-plot">
                 <canvas ref={canvas_ref} width={CANVAS_W.to_string()} height={CANVAS_H.to_string()} role="img" tabindex="0"
-                    aria-label={format!("{} (arrow keys read the values window by window; drag to zoom, double-click to show the whole run)", props.kind.title())}
+                    aria-label={format!("{} (arrow keys read the values window by window; drag to zoom, shift+drag or shift+arrows to pan a zoomed chart, double-click to show the whole run)", props.kind.title())}
                     aria-describedby={format!("chart-{key}-hover")}
                     {onmousemove} {onmousedown} {onmouseup} {ondblclick} {onmouseleave} {onkeydown} {onblur}></canvas>
                 if let Some(style) = cursor { <div class="chart-cursor" aria-hidden="true" {style}></div> }

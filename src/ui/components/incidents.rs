@@ -1,8 +1,9 @@
 //! The incident table (seed 003's failure table): sortable by a click on a column's header
 //! (again: the other way), filtered by a text that the trigger, component or recovery must
-//! contain, drawn in pages; a click on a row zooms the charts to that incident.
+//! contain, drawn in pages; a click on a row zooms the charts to that incident and moves the watch view to its start.
 
 use crate::report;
+use crate::report::incident_groups::GROUP_ABOVE;
 use crate::sim::report::Incident;
 use crate::sim::Report;
 use std::rc::Rc;
@@ -95,14 +96,26 @@ pub fn incidents(props: &IncidentsProps) -> Html {
         })
     };
     let plain = |label: &'static str| html! { <th scope="col">{ label }</th> };
-    html! {
-        <>
+    let tools = html! {
         <div class="incident-tools">
             <h3>{ "Incidents" }</h3>
             <label for="incident-filter" class="sr-only">{ "Filter the incidents" }</label>
             <input id="incident-filter" type="search" placeholder="Filter: trigger, component, recovery" value={(*filter).clone()} {oninput} />
             <span class="hint" id="incident-count">{ format!("{} of {}", rows.len(), r.incidents.len()) }</span>
         </div>
+    };
+    if rows.len() > GROUP_ABOVE {
+        return html! {
+            <>
+            { tools }
+            <p class="hint" id="incident-grouped">{ format!("More than {GROUP_ABOVE} incidents: grouped by trigger and component (filter to narrow them).") }</p>
+            <super::incident_groups::IncidentGroups report={r.clone()} rows={Rc::new(rows)} onshow={props.onshow.clone()} />
+            </>
+        };
+    }
+    html! {
+        <>
+        { tools }
         <table class="incidents" id="incident-table" data-testid="incident-table">
             <caption class="sr-only">{ "Incidents, in the form of seed 003's failure table; a click on a row zooms the charts to it" }</caption>
             <thead><tr>
@@ -115,24 +128,27 @@ pub fn incidents(props: &IncidentsProps) -> Html {
                 if r.incidents.is_empty() {
                     <tr class="none"><td colspan="10">{ "No incidents: no request failed because of a fault." }</td></tr>
                 }
-                { for rows.iter().take(*shown).map(|&i| {
-                    let inc = &r.incidents[i];
-                    let span = (inc.start_s, inc.start_s + inc.rto_s);
-                    html! {
-                        <tr class="incident-row" data-testid="incident-row" data-incident-index={i.to_string()} key={i}
-                            onclick={props.onshow.reform(move |_: MouseEvent| span)} title="Click to zoom the charts to this incident">
-                            <td>{ i + 1 }</td><td>{ inc.trigger.clone() }</td><td>{ inc.component.clone() }</td>
-                            <td>{ report::duration_s(inc.start_s) }</td><td>{ report::duration_s(inc.rto_s) }</td>
-                            <td>{ report::thousands(inc.requests_failed) }</td><td>{ inc.sessions_lost }</td><td>{ inc.writes_lost }</td>
-                            <td>{ report::duration_s(inc.rpo_s) }</td><td>{ inc.recovery.clone() }</td>
-                        </tr>
-                    }
-                }) }
+                { for rows.iter().take(*shown).map(|&i| incident_row(i, &r.incidents[i], &props.onshow)) }
             </tbody>
         </table>
         <super::ShowMore total={rows.len()} shown={*shown} step={INCIDENT_ROWS} what="incidents"
             onmore={{ let shown = shown.clone(); Callback::from(move |n| shown.set(n)) }} />
         </>
+    }
+}
+
+/// One incident's row: a click zooms the charts to it and moves the watch view to its start.
+pub fn incident_row(i: usize, inc: &Incident, onshow: &Callback<(f64, f64)>) -> Html {
+    let span = (inc.start_s, inc.start_s + inc.rto_s);
+    html! {
+        <tr class="incident-row" data-testid="incident-row" data-incident-index={i.to_string()} key={i}
+            data-start-us={crate::ui::watch::micros(inc.start_s).to_string()}
+            onclick={onshow.reform(move |_: MouseEvent| span)} title="Click to zoom the charts to this incident and watch it">
+            <td>{ i + 1 }</td><td>{ inc.trigger.clone() }</td><td>{ inc.component.clone() }</td>
+            <td>{ report::duration_s(inc.start_s) }</td><td>{ report::duration_s(inc.rto_s) }</td>
+            <td>{ report::thousands(inc.requests_failed) }</td><td>{ inc.sessions_lost }</td><td>{ inc.writes_lost }</td>
+            <td>{ report::duration_s(inc.rpo_s) }</td><td>{ inc.recovery.clone() }</td>
+        </tr>
     }
 }
 

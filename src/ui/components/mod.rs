@@ -9,6 +9,7 @@ pub mod figures;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod incident_groups;
 pub mod incidents;
 pub mod inspector;
 pub mod lesson_panel; // issue 17: the lesson's side panel, quiz and "what broke?"

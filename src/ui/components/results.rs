@@ -19,6 +19,9 @@ pub struct ResultsProps {
     #[prop_or_default]
     pub running: bool,
     pub onerror: Callback<String>,
+    /// Moves the watch view to a moment (µs): a click on an incident sends its start.
+    #[prop_or_default]
+    pub onwatch: Callback<u64>,
 }
 
 #[function_component(Results)]
@@ -109,16 +112,22 @@ pub fn results(props: &ResultsProps) -> Html {
                 }) }
             </div>
             { charts(&r, &zoom, &hover, props.dark) }
-            <Incidents report={r.clone()} onshow={show_incident(&zoom, &r)} />
+            <Incidents report={r.clone()} onshow={show_incident(&zoom, &r, &props.onwatch)} />
         </div>
     }
 }
 
-/// Zooms the charts to an incident's span (start, end) and brings them into view.
-fn show_incident(zoom: &UseStateHandle<Option<TimeRange>>, r: &Rc<Report>) -> Callback<(f64, f64)> {
-    let (zoom, r) = (zoom.clone(), r.clone());
+/// Zooms the charts to an incident's span (start, end), moves the watch view to its start and
+/// brings the charts into view.
+fn show_incident(
+    zoom: &UseStateHandle<Option<TimeRange>>,
+    r: &Rc<Report>,
+    onwatch: &Callback<u64>,
+) -> Callback<(f64, f64)> {
+    let (zoom, r, onwatch) = (zoom.clone(), r.clone(), onwatch.clone());
     Callback::from(move |(from_s, to_s): (f64, f64)| {
         zoom.set(Some(around(&r, from_s, to_s)));
+        onwatch.emit(crate::ui::watch::micros(from_s));
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id("charts"))
@@ -155,6 +164,7 @@ fn charts(
             if zoom.is_some() {
                 <span id="chart-range">{ format!("Showing {shown}") }</span>
                 <button class="btn small" id="chart-zoom-reset" onclick={onzoom.reform(|_: MouseEvent| None)}>{ "Show the whole run" }</button>
+                <span class="hint">{ "Shift+drag (or shift+← →) to pan." }</span>
             } else {
                 <span class="hint">{ "Drag across a chart to zoom in on a time range; double-click to show the whole run again." }</span>
             }

@@ -47,6 +47,35 @@ pub fn watch_bar(props: &WatchBarProps) -> Html {
             }
         })
     };
+    // Next / previous incident start (buttons, and `n` / `p` while the bar has the focus).
+    let step = |forward: bool| {
+        let (c, r, t) = (props.onplayer.clone(), props.report.clone(), p.t_us);
+        let to = r.and_then(|r| watch::incident_step(&r.incidents, t, forward));
+        (
+            to,
+            Callback::from(move |_: ()| {
+                if let Some(to) = to {
+                    c.emit(PlayerAction::Seek(to))
+                }
+            }),
+        )
+    };
+    let (next_at, next) = step(true);
+    let (prev_at, prev) = step(false);
+    let onkeydown = {
+        let (next, prev) = (next.clone(), prev.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            match e.key().as_str() {
+                "n" | "N" => next.emit(()),
+                "p" | "P" => prev.emit(()),
+                _ => return,
+            }
+            e.prevent_default();
+        })
+    };
     let t_s = p.t_us as f64 / 1e6;
     let success = props
         .report
@@ -60,10 +89,15 @@ pub fn watch_bar(props: &WatchBarProps) -> Html {
         None => Some("no trace yet: run the scenario"),
     };
     html! {
-        <div class="watch-bar" id="watch-bar" data-testid="watch-bar" role="group" aria-label="Watch the run">
+        <div class="watch-bar" id="watch-bar" data-testid="watch-bar" role="group" aria-label="Watch the run" data-t-us={p.t_us.to_string()}
+            tabindex="0" {onkeydown} title="n / p: next / previous incident">
             <button class="btn small" id="watch-play" data-testid="watch-play" onclick={onplay}>
                 { if p.playing { "⏸ Pause" } else { "▶ Play" } }
             </button>
+            <button class="btn small" id="watch-prev-incident" data-testid="watch-prev-incident" disabled={prev_at.is_none()}
+                onclick={prev.reform(|_: MouseEvent| ())} title="Previous incident's start (p)">{ "◀ Previous incident" }</button>
+            <button class="btn small" id="watch-next-incident" data-testid="watch-next-incident" disabled={next_at.is_none()}
+                onclick={next.reform(|_: MouseEvent| ())} title="Next incident's start (n)">{ "Next incident ▶" }</button>
             <label for="watch-time" class="sr-only">{ "Moment of the run" }</label>
             <input type="range" id="watch-time" data-testid="watch-time" min="0" max={(props.horizon_us / 1_000_000).to_string()}
                 step="1" value={(p.t_us / 1_000_000).to_string()} {oninput} />

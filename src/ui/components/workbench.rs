@@ -91,7 +91,7 @@ pub fn workbench(props: &WorkbenchProps) -> Html {
                 <Topology />
                 if player.on {
                     <WatchBar player={(**player).clone()} horizon_us={editor.scenario.horizon.us()} report={run.report.clone()}
-                        global={props.global.clone()} onplayer={onplayer} />
+                        global={props.global.clone()} onplayer={onplayer.clone()} />
                 }
                 <Timeline />
             </section>
@@ -118,7 +118,7 @@ pub fn workbench(props: &WorkbenchProps) -> Html {
                 if run_tab {
                     if let Some(p) = &props.progress { <ProgressBar progress={p.clone()} oncancel={props.oncancel.clone()} /> }
                     <Results report={run.report.clone()} stale={props.stale} dark={props.dark} running={run.running}
-                        onerror={props.onresulterror.clone()} />
+                        onerror={props.onresulterror.clone()} onwatch={onplayer.reform(PlayerAction::Seek)} />
                 }
                 <div hidden={!study_tab}>
                     <StudyPanel study={props.study.clone()} onopen={onopen} onerror={props.onresulterror.clone()} />
