@@ -341,6 +341,92 @@ fn two_sites_active_passive_a_primary_in_a_and_its_hot_standby_in_b() {
     assert_covers("two sites", &st, availability, want);
 }
 
+/// Two sites behind BGP, active/passive: `lb-a` (MTBF 2 d, MTTR 2 h) takes the traffic;
+/// routing withdraws its route D = detection 6 s + convergence 5 s after it dies and lists it
+/// again D after it is back; meanwhile the traffic goes to `lb-b` (MTBF 3 d, MTTR 3 h). The app
+/// clusters replicate sessions (buddy), so the sessions homed in site a follow the route.
+fn bgp_two_sites(active_active: bool) -> String {
+    let site = |x: &str, mtbf: &str, mttr: &str| {
+        format!(
+            r#"{{ "id": "lb-{x}", "site": "{x}", "next": ["web-{x}"],
+                 "failure": {{ "mtbf": "{mtbf}", "mttr": "{mttr}" }}, "spec": {{ "load_balancer": {{}} }} }},
+               {{ "id": "web-{x}", "site": "{x}", "next": ["app-{x}"], "spec": {{ "web": {{ "nodes": 2 }} }} }},
+               {{ "id": "app-{x}", "site": "{x}", "spec": {{ "app": {{ "nodes": 2, "sessions": "buddy" }} }} }}"#
+        )
+    };
+    format!(
+        r#"{{ "version": 1, "name": "bgp", "seed": 11, "horizon": "400h", "fidelity": "flow",
+          "traffic": {{ "entry": ["lb-a", "lb-b"], "sessions_per_s": 1, "requests_per_session": 20,
+                        "write_share": 0.1 }},
+          "routing": {{ "bgp": {{ "detection": "6s", "convergence": "5s", "active_active": {active_active} }} }},
+          "sites": [{{ "id": "a", "name": "A" }}, {{ "id": "b", "name": "B" }}],
+          "site_links": [{{ "a": "a", "b": "b", "latency": "2ms" }}],
+          "components": [ {}, {} ] }}"#,
+        site("a", "2d", "2h"),
+        site("b", "3d", "3h")
+    )
+}
+
+/// Time shares of an entry whose one node fails at λ and is repaired at μ, under routing delay
+/// D: (listed while dead, withdrawn, back but its moved sessions still away). Renewal over the
+/// failures: a failure finds the entry withdrawn when the last outage outlasted D (e^{−μD}) or
+/// it was already withdrawn, and the entry failed again within D of its return (p = 1 − e^{−λD});
+/// a listed failure fails requests for min(down, D) on average (1 − e^{−μD})/μ; a withdrawal
+/// lasts the outage plus min(up, D) (p/λ); after each return the sessions that moved away
+/// bring (R−1)/R of the traffic, decaying with their lifetime τ = L(R−1)/R.
+fn withdrawal_shares(l: f64, m: f64, d: f64, session_s: f64, r: f64) -> (f64, f64, f64) {
+    let f = 1.0 / (1.0 / l + 1.0 / m);
+    let long = (-m * d).exp();
+    let p = 1.0 - (-l * d).exp();
+    let pw = long * p / (1.0 - p + long * p);
+    let withdraws = (1.0 - pw) * long + pw;
+    let tail = session_s * ((r - 1.0) / r).powi(2);
+    (
+        f * (1.0 - pw) * (1.0 - long) / m,
+        f * withdraws * (1.0 / m + p / l),
+        f * withdraws * (1.0 - p) * tail,
+    )
+}
+
+#[test]
+fn two_sites_active_passive_by_bgp_route_withdrawal() {
+    let (_, cfg) = parse(&bgp_two_sites(false));
+    let x = solve(&cfg);
+    let (la, ma) = rates(48.0, 2.0);
+    let (lb, mb) = rates(72.0, 3.0);
+    let (failing, withdrawn, away) = withdrawal_shares(la, ma, 11.0, 600.0, 20.0);
+    // home: site a serves everything while its balancer lives; away: site b serves while its
+    // balancer lives (the term for b's own withdrawal while a is away is below 1e-7)
+    let home = 1.0 - failing - withdrawn - away;
+    let want = home + (withdrawn + away) * mb / (lb + mb);
+    assert_close("BGP active/passive", x.request_availability, want, 1e-12);
+    assert!(
+        x.not_modelled.iter().all(|n| n.path != "routing"),
+        "{:?}",
+        x.not_modelled
+    );
+    // without failover the service would be down whenever lb-a is: 1 − 1/25
+    assert!(want > 0.998 && want < 0.9985, "{want}");
+    let st = study(&cfg, 300);
+    assert_covers("BGP active/passive", &st, availability, want);
+}
+
+#[test]
+fn two_sites_active_active_by_bgp_each_site_covers_the_other() {
+    let (_, cfg) = parse(&bgp_two_sites(true));
+    let x = solve(&cfg);
+    let ((la, ma), (lb, mb)) = (rates(48.0, 2.0), rates(72.0, 3.0));
+    let (aa, ab) = (ma / (la + ma), mb / (lb + mb));
+    let half = |(failing, withdrawn, away): (f64, f64, f64), other: f64| {
+        0.5 * ((1.0 - failing - withdrawn - away) + (withdrawn + away) * other)
+    };
+    let want = half(withdrawal_shares(la, ma, 11.0, 600.0, 20.0), ab)
+        + half(withdrawal_shares(lb, mb, 11.0, 600.0, 20.0), aa);
+    assert_close("BGP active/active", x.request_availability, want, 1e-12);
+    let st = study(&cfg, 300);
+    assert_covers("BGP active/active", &st, availability, want);
+}
+
 #[test]
 fn a_series_of_redundant_tiers_multiplies() {
     let lb = r#"{ "id": "lb", "next": ["web"], "failure": { "mtbf": "5h", "mttr": "1h" },

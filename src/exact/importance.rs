@@ -31,11 +31,16 @@ pub(crate) fn perfect(cfg: &Config, c: usize, o: &Outcome) -> Outcome {
         KindCfg::Cache { hit_ratio, .. } => hit_ratio,
         _ => 0.0,
     };
+    let mut alive = vec![0.0; o.alive.len().max(1)];
+    if let Some(all) = alive.last_mut() {
+        *all = 1.0;
+    }
     Outcome {
         reads: 1.0 - hit,
         writes: 1.0,
         hits: hit,
         all_served: 1.0,
+        alive,
         ..o.clone()
     }
 }
@@ -49,11 +54,14 @@ fn failed(cfg: &Config, c: usize, o: &Outcome) -> Outcome {
     } else {
         0.0
     };
+    let mut alive = vec![0.0; o.alive.len().max(1)];
+    alive[0] = 1.0;
     Outcome {
         reads: pass,
         writes: pass,
         hits: 0.0,
         all_served: 0.0,
+        alive,
         ..o.clone()
     }
 }

@@ -11,7 +11,9 @@
 pub mod ctmc;
 mod importance;
 pub mod models;
+mod routing;
 mod scan;
+mod sites;
 pub mod view;
 
 use crate::report::format::YEAR_S;
@@ -115,6 +117,10 @@ pub(crate) struct Model {
     pub(crate) loads: Vec<(f64, f64)>,
     pub(crate) outcomes: Vec<Outcome>,
     pub(crate) notes: Vec<NotModelled>,
+    /// BGP failover between entries, where it has a model (`scan` notes it where not).
+    pub(crate) routing: Option<routing::Routing>,
+    /// Why global routing between entries has no model here.
+    pub(crate) routing_gap: Option<String>,
 }
 
 /// One second in the engine's µs.
@@ -176,12 +182,18 @@ impl Model {
         let outcomes = (0..cfg.components.len())
             .map(|c| outcome(cfg, c, loads[c], &mut notes))
             .collect();
+        let (routing, routing_gap) = match routing::of(cfg) {
+            Ok(r) => (r, None),
+            Err(why) => (None, Some(why)),
+        };
         Model {
             paths,
             entry_share,
             loads,
             outcomes,
             notes,
+            routing,
+            routing_gap,
         }
     }
 
@@ -189,6 +201,10 @@ impl Model {
     /// its share of the sessions.
     pub(crate) fn service(&self, cfg: &Config, outcomes: &[Outcome]) -> f64 {
         let ws = cfg.traffic.write_share.clamp(0.0, 1.0);
+        if let Some(r) = &self.routing {
+            let (reads, writes) = r.service(cfg, self, outcomes);
+            return (1.0 - ws) * reads + ws * writes;
+        }
         self.paths
             .iter()
             .zip(&self.entry_share)
@@ -211,7 +227,13 @@ impl Model {
         on.sort_unstable();
         on.dedup();
         on.iter()
-            .map(|c| self.outcomes[*c as usize].all_served)
+            .map(|c| {
+                let o = &self.outcomes[*c as usize];
+                match &self.routing {
+                    Some(r) if r.is_target(*c as usize) => r.target_all_served(o),
+                    _ => o.all_served,
+                }
+            })
             .product()
     }
 }
@@ -415,7 +437,7 @@ pub fn solve(cfg: &Config) -> ExactReport {
         downtime_minutes_per_year: downtime / 60.0,
         lost_writes_per_year: lost,
         metrics,
-        sites: sites(cfg, &model),
+        sites: sites::sites(cfg, &model),
         importance: importance::rank(cfg, &model, a),
         components: comps,
         not_modelled: notes,
@@ -534,39 +556,6 @@ fn model_name(c: &sim::ComponentCfg) -> &'static str {
         _ if c.spares > 0 && c.spare_mode == sim::SpareMode::Cold => "tier with cold spares",
         _ => "tier (k of n)",
     }
-}
-
-fn sites(cfg: &Config, model: &Model) -> Vec<SiteExact> {
-    cfg.sites
-        .iter()
-        .enumerate()
-        .map(|(s, site)| {
-            let mut on: Vec<u32> = model
-                .paths
-                .iter()
-                .flatten()
-                .map(|h| h.comp)
-                .filter(|c| cfg.components[*c as usize].site == s as u32)
-                .collect();
-            on.sort_unstable();
-            on.dedup();
-            // the site's part of every path: its components as they are, the others perfect
-            let mut outs: Vec<Outcome> = (0..cfg.components.len())
-                .map(|c| importance::perfect(cfg, c, &model.outcomes[c]))
-                .collect();
-            for c in &on {
-                outs[*c as usize] = model.outcomes[*c as usize].clone();
-            }
-            SiteExact {
-                id: site.id.clone(),
-                request_availability: model.service(cfg, &outs),
-                components: on
-                    .iter()
-                    .map(|c| cfg.components[*c as usize].id.clone())
-                    .collect(),
-            }
-        })
-        .collect()
 }
 
 /// Requests per second one node of `c` serves.

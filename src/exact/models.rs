@@ -53,6 +53,10 @@ pub struct Outcome {
     pub alive: Vec<f64>,
     /// Completed failovers (promotions, takeovers, spare activations) per second.
     pub failovers: f64,
+    /// Rate (per second) at which a spell with every node dead ends (the first repair), for
+    /// models whose nodes fail and are repaired independently with exponential repairs; 0
+    /// where it has no such rate.
+    pub down_exit: f64,
     /// States of the chain solved (0 for closed forms).
     pub states: usize,
 }
@@ -140,6 +144,7 @@ pub fn hot_tier(n: u32, r: Option<Rates>, detect: f64, rise: f64, load: &Load) -
     // representable to a share
     let mut out = Outcome {
         alive: binomial(n, pu + pr),
+        down_exit: f64::from(n) * r.mu,
         ..Outcome::default()
     };
     for (d, &p_d) in pd.iter().enumerate() {
@@ -321,6 +326,7 @@ pub fn pair(n: u32, r: Option<Rates>, takeover: f64, load: &Load) -> Result<Outc
             writes: a * pass,
             all_served: if pass < 1.0 { 0.0 } else { a },
             alive: vec![1.0 - a, a],
+            down_exit: m,
             ..Outcome::default()
         });
     }
@@ -353,6 +359,7 @@ pub fn pair(n: u32, r: Option<Rates>, takeover: f64, load: &Load) -> Result<Outc
         all_served: if pass < 1.0 { 0.0 } else { up },
         alive: vec![pi[3], pi[1] + pi[2], pi[0]],
         failovers,
+        down_exit: 2.0 * m,
         states: 4,
         ..Outcome::default()
     })

@@ -2,7 +2,7 @@
 //! value it gives rests on.
 
 use super::{Model, NotModelled, AVAILABILITY, DOWNTIME, LOST_WRITES, NO_ALT};
-use crate::sim::{Config, FaultCfg, Fidelity, KindCfg, ProfileCfg, RepairCfg, RoutingCfg};
+use crate::sim::{Config, FaultCfg, Fidelity, KindCfg, ProfileCfg, RepairCfg};
 
 fn note(path: impl Into<String>, what: impl Into<String>, affects: &[&str]) -> NotModelled {
     NotModelled {
@@ -32,15 +32,12 @@ pub(crate) fn scan(cfg: &Config, model: &Model, notes: &mut Vec<NotModelled>) {
             &[AVAILABILITY, DOWNTIME],
         ));
     }
-    if model.paths.len() > 1 && !matches!(cfg.routing, RoutingCfg::Single) {
-        notes.push(note(
-            "routing",
-            "global routing between entries (DNS or BGP failover after detection, stale DNS \
-             answers, deep checks): each entry's path is exact, the service is their \
-             traffic-weighted mean as if routing never changed",
-            &SERVICE,
-        ));
+    if model.paths.len() > 1 {
+        if let Some(why) = &model.routing_gap {
+            notes.push(note("routing", why.clone(), &SERVICE));
+        }
     }
+    affinity(cfg, model, notes);
     let mut seen: Vec<u32> = Vec::new();
     let mut overload = false;
     for path in &model.paths {
@@ -117,6 +114,43 @@ pub(crate) fn scan(cfg: &Config, model: &Model, notes: &mut Vec<NotModelled>) {
     }
 }
 
+/// Sessions on an app cluster that neither keeps them on their node (sticky) nor replicates
+/// them are lost at their next request elsewhere and end there, so fewer requests are offered
+/// while they live on its nodes than while an outage holds them before it: request
+/// availability weighs the offered requests by state.
+fn affinity(cfg: &Config, model: &Model, notes: &mut Vec<NotModelled>) {
+    let mut seen: Vec<u32> = Vec::new();
+    for path in &model.paths {
+        let Some(hop) = path
+            .iter()
+            .find(|h| matches!(cfg.components[h.comp as usize].kind, KindCfg::App { .. }))
+        else {
+            continue;
+        };
+        let c = hop.comp as usize;
+        let comp = &cfg.components[c];
+        let lossy = matches!(
+            comp.kind,
+            KindCfg::App {
+                replication: crate::sim::Repl::None,
+                ..
+            }
+        ) && !comp.router.sticky
+            && comp.total_nodes() > 1;
+        let fails = cfg.components.iter().any(|x| x.failure.is_some());
+        if lossy && fails && !seen.contains(&hop.comp) {
+            seen.push(hop.comp);
+            notes.push(note(
+                format!("components[{c}].spec"),
+                "sessions without affinity or replication: each is lost at its next request on \
+                 another node and ends, so the requests offered depend on the state (more \
+                 while an outage keeps them from this cluster); weighted as constant",
+                &[AVAILABILITY, DOWNTIME],
+            ));
+        }
+    }
+}
+
 fn is_tier(k: &KindCfg) -> bool {
     matches!(
         k,
@@ -186,6 +220,16 @@ pub(crate) fn assumptions(cfg: &Config) -> Vec<String> {
             .any(|r| r.standby != crate::sim::StandbyKind::Hot),
         _ => false,
     });
+    if matches!(super::routing::of(cfg), Ok(Some(_))) {
+        out.push(
+            "BGP failover: each entry is withdrawn and listed again the detection + convergence \
+             delay after its watched component is all dead or back; one entry is followed at a \
+             time (two entries withdrawn together is second order), and with more than one \
+             node in an entry's watched component a failure within that delay of its return \
+             counts as if it were listed (relative error below failure rate × delay)"
+                .to_string(),
+        );
+    }
     if db_kinds {
         out.push(
             "a warm or cold database replica is slower only at its first promotion: the engine \

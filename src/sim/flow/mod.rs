@@ -90,22 +90,7 @@ pub(super) fn changed(w: &mut World) {
             }
         }
         if !w.listed[e] && matches!(w.cfg.routing, RoutingCfg::Bgp { .. }) {
-            // Sessions that arrived on a dead node before the health checks noticed never got
-            // a home (their requests failed): withdrawn, they re-route like the entry's pool.
-            if let Some(Some((c, a))) = w.flow.app_hop.get(e).copied() {
-                for cc in [c, a] {
-                    let Some(cs) = w.comps.get(cc as usize) else {
-                        continue;
-                    };
-                    for n in cs.first..cs.first + cs.count {
-                        let p = w.flow.pop[n as usize];
-                        if p > 0.0 && !w.nodes[n as usize].alive() {
-                            w.flow.pop[n as usize] = 0.0;
-                            w.flow.pool[e][0] += p;
-                        }
-                    }
-                }
-            }
+            withdraw_homed(w, e);
         }
         if !w.listed[e] && w.flow.pool.get(e).is_some_and(|p| p[0] + p[1] > 0.0) {
             match w.cfg.routing {
@@ -136,6 +121,36 @@ pub(super) fn changed(w: &mut World) {
         let m = w.flow.unresolved;
         w.flow.unresolved = 0.0;
         distribute_new(w, m);
+    }
+}
+
+/// BGP withdrew entry `e`: every request of its sessions now reaches another entry (the
+/// request level re-picks the entry at a session's next request and its home moves to the
+/// cluster it reaches there), so the sessions homed on the entry's app cluster re-route like the
+/// entry's pool. Those on a dead node never got a home and always follow; those on a live node
+/// stay while another listed entry's path reaches the same cluster (their requests still get
+/// there).
+fn withdraw_homed(w: &mut World, e: usize) {
+    let Some(Some((c, a))) = w.flow.app_hop.get(e).copied() else {
+        return;
+    };
+    let shared = (0..w.listed.len()).any(|f| {
+        f != e
+            && w.listed[f]
+            && w.flow.app_hop[f]
+                .is_some_and(|(x, y)| [x, y].iter().any(|z| *z != NONE && (*z == c || *z == a)))
+    });
+    for cc in [c, a] {
+        let Some(cs) = w.comps.get(cc as usize) else {
+            continue;
+        };
+        for n in cs.first..cs.first + cs.count {
+            let p = w.flow.pop[n as usize];
+            if p > 0.0 && (!shared || !w.nodes[n as usize].alive()) {
+                w.flow.pop[n as usize] = 0.0;
+                w.flow.pool[e][0] += p;
+            }
+        }
     }
 }
 
