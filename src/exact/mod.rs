@@ -441,7 +441,7 @@ pub fn solve(cfg: &Config) -> ExactReport {
         importance: importance::rank(cfg, &model, a),
         components: comps,
         not_modelled: notes,
-        assumptions: scan::assumptions(cfg),
+        assumptions: scan::assumptions(cfg, model.routing.is_some()),
     }
 }
 

@@ -21,10 +21,8 @@
 //! (a second-order term, `scan::assumptions` says so).
 
 use super::models::Outcome;
-use super::{path_pass, Model};
+use super::{path_pass, Model, S};
 use crate::sim::{Config, KindCfg, RepairCfg, RoutingCfg, SpareMode};
-
-const S: f64 = 1e6;
 
 /// What global routing adds to the model: its delay and each entry's check target.
 #[derive(Clone, Debug)]
@@ -115,10 +113,15 @@ pub(crate) fn of(cfg: &Config) -> Result<Option<Routing>, String> {
     }))
 }
 
+/// Share of time every node of the component with outcome `o` is dead.
+fn all_dead(o: &Outcome) -> f64 {
+    o.alive.first().copied().unwrap_or(0.0)
+}
+
 impl Routing {
     /// The time shares of an entry whose target has outcome `o`.
     pub(crate) fn shares(&self, o: &Outcome) -> Shares {
-        let q = o.alive.first().copied().unwrap_or(0.0);
+        let q = all_dead(o);
         let nu = o.down_exit;
         if q <= 0.0 {
             return Shares::default();
@@ -174,7 +177,7 @@ impl Routing {
             }
             let o = &outcomes[self.target[e]];
             let sh = self.shares(o);
-            let up = 1.0 - o.alive.first().copied().unwrap_or(0.0);
+            let up = 1.0 - all_dead(o);
             let given_up = |x: f64| if up > 0.0 { x / up } else { 0.0 };
             let (else_r, else_w) = self.elsewhere(e, &pass);
             let home = sh.home();
@@ -189,7 +192,7 @@ impl Routing {
     /// outcome given alive; while away nothing reaches it.
     pub(crate) fn target_all_served(&self, o: &Outcome) -> f64 {
         let sh = self.shares(o);
-        let up = 1.0 - o.alive.first().copied().unwrap_or(0.0);
+        let up = 1.0 - all_dead(o);
         let given_up = if up > 0.0 { o.all_served / up } else { 0.0 };
         sh.home() * given_up + sh.withdrawn + sh.away
     }

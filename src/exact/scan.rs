@@ -119,6 +119,9 @@ pub(crate) fn scan(cfg: &Config, model: &Model, notes: &mut Vec<NotModelled>) {
 /// while they live on its nodes than while an outage holds them before it: request
 /// availability weighs the offered requests by state.
 fn affinity(cfg: &Config, model: &Model, notes: &mut Vec<NotModelled>) {
+    if cfg.components.iter().all(|x| x.failure.is_none()) {
+        return;
+    }
     let mut seen: Vec<u32> = Vec::new();
     for path in &model.paths {
         let Some(hop) = path
@@ -137,8 +140,7 @@ fn affinity(cfg: &Config, model: &Model, notes: &mut Vec<NotModelled>) {
             }
         ) && !comp.router.sticky
             && comp.total_nodes() > 1;
-        let fails = cfg.components.iter().any(|x| x.failure.is_some());
-        if lossy && fails && !seen.contains(&hop.comp) {
+        if lossy && !seen.contains(&hop.comp) {
             seen.push(hop.comp);
             notes.push(note(
                 format!("components[{c}].spec"),
@@ -187,8 +189,8 @@ fn faults(cfg: &Config, notes: &mut Vec<NotModelled>) {
     }
 }
 
-/// The simplifications every value rests on.
-pub(crate) fn assumptions(cfg: &Config) -> Vec<String> {
+/// The simplifications every value rests on; `routed` when BGP failover has its model.
+pub(crate) fn assumptions(cfg: &Config, routed: bool) -> Vec<String> {
     let mut out = vec![
         "long-run (steady-state) values: a run starts with every node up, so a finite horizon \
          sees slightly fewer failures (bias of the order MTTR / horizon)"
@@ -220,7 +222,7 @@ pub(crate) fn assumptions(cfg: &Config) -> Vec<String> {
             .any(|r| r.standby != crate::sim::StandbyKind::Hot),
         _ => false,
     });
-    if matches!(super::routing::of(cfg), Ok(Some(_))) {
+    if routed {
         out.push(
             "BGP failover: each entry is withdrawn and listed again the detection + convergence \
              delay after its watched component is all dead or back; one entry is followed at a \
