@@ -1,7 +1,7 @@
 //! The flow plane's state: populations per node and per entry pool, cumulative counts, DNS
 //! cohorts and the buffers of each evaluation. Data only.
 
-use super::metrics::{Loss, NC, NL};
+use super::metrics::{Cause, Loss, NC, NL};
 use super::time::Time;
 
 #[derive(Clone, Debug, Default)]
@@ -84,7 +84,69 @@ pub struct EvalScratch {
     pub(crate) ovl: Vec<f64>,
     pub(crate) bound: Vec<f64>,
     pub(crate) bufs: Bufs,
-    /// (entry, effective home) and the class whose fate was walked for it.
-    pub(crate) fates: std::collections::BTreeMap<(u32, u32), usize>,
+    /// (entry, effective home) and the class whose fate was walked for it, in walk order (a
+    /// handful: a linear search).
+    pub(crate) fates: Vec<((u32, u32), usize)>,
     pub(crate) shares: Vec<(Class, f64)>,
+    /// The classes of the last evaluation with their fates (their incident lists keep their
+    /// capacity from one evaluation to the next).
+    pub(crate) cls: Vec<ClassRate>,
+    /// New sessions per node, the zero overload of the load pass, each entry's request rate,
+    /// the clusters already given classes.
+    pub(crate) node_arrivals: Vec<f64>,
+    pub(crate) zero: Vec<f64>,
+    pub(crate) rates: Vec<f64>,
+    pub(crate) done: Vec<u32>,
+    /// Each component's smallest node service rate, and the nodes' added latencies it was
+    /// computed for (`capacities`).
+    pub(crate) caps: Vec<f64>,
+    pub(crate) caps_key: Vec<u64>,
+    /// The load pass's throw-away fate.
+    pub(crate) spare: Fate,
+    /// Failed requests per incident in one segment (`integrate_segment`).
+    pub(crate) incs: Vec<(u32, f64)>,
+}
+
+/// What happens to the requests of one class: rates per µs.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Fate {
+    pub(crate) served: f64,
+    pub(crate) acked: f64,
+    pub(crate) fail: [f64; NC],
+    pub(crate) incs: Vec<(u32, f64)>,
+}
+
+impl Fate {
+    pub(crate) fn fail(&mut self, cause: Cause, inc: u32, amount: f64) {
+        if amount <= 0.0 {
+            return;
+        }
+        self.fail[cause as usize] += amount;
+        if let Some(e) = self.incs.iter_mut().find(|x| x.0 == inc) {
+            e.1 += amount;
+        } else {
+            self.incs.push((inc, amount));
+        }
+    }
+
+    /// Back to `Fate::default()`, keeping the incident list's capacity.
+    pub(crate) fn reset(&mut self) {
+        self.served = 0.0;
+        self.acked = 0.0;
+        self.fail = [0.0; NC];
+        self.incs.clear();
+    }
+}
+
+/// A class of sessions with its population and where its new sessions arrive.
+#[derive(Clone, Debug)]
+pub(crate) struct ClassRate {
+    pub(crate) class: Class,
+    pub(crate) entry: u32,
+    pub(crate) home: u32,
+    /// New sessions per µs.
+    pub(crate) arrivals: f64,
+    /// Extra loss hazard per µs (no affinity, no replication).
+    pub(crate) hazard: f64,
+    pub(crate) fate: Fate,
 }

@@ -184,13 +184,23 @@ impl Report {
     /// FNV-1a 64 over the canonical JSON of the report with an empty digest and without the
     /// state trace, in hex.
     pub fn compute_digest(&self) -> String {
-        let r = Report {
-            trace: None,
-            digest: String::new(),
-            ..self.clone()
+        let mut h = super::rng::Fnv1a::default();
+        // the serializer streams into the hash (the same bytes as `to_string`, never held)
+        let hashed = if self.trace.is_none() && self.digest.is_empty() {
+            serde_json::to_writer(&mut h, self)
+        } else {
+            let r = Report {
+                trace: None,
+                digest: String::new(),
+                ..self.clone()
+            };
+            serde_json::to_writer(&mut h, &r)
         };
-        let text = serde_json::to_string(&r).unwrap_or_default();
-        format!("{:016x}", super::rng::fnv1a(text.as_bytes()))
+        if hashed.is_err() {
+            // as the hash of `to_string(..).unwrap_or_default()`: of no bytes
+            h = super::rng::Fnv1a::default();
+        }
+        format!("{:016x}", h.0)
     }
 }
 

@@ -2,12 +2,12 @@
 //! sessions, and one evaluation of every class's fate in the state that holds now.
 
 use super::super::config::*;
-use super::super::flow_state::{Class, EvalScratch};
+use super::super::flow_state::{Class, ClassRate, EvalScratch, Fate};
 use super::super::metrics::Cause;
 use super::super::policy::lb_eligible;
 use super::super::state::World;
 use super::super::time::Time;
-use super::walk::{base_service_mean, node_service_rate, service_rate, walk, Fate};
+use super::walk::{base_service_mean, node_service_rate, service_rate, walk};
 
 /// Places `amount` sessions as new ones would be placed now.
 pub(super) fn distribute_new(w: &mut World, amount: f64) {
@@ -68,40 +68,40 @@ pub(super) fn arrival_shares_into(w: &World, out: &mut Vec<(Class, f64)>) {
             Some(h) if !site_down => Some(h),
             _ => None,
         };
-        let m = hop.map_or(0, |(c, a)| new_session_nodes(w, c, a).count());
-        match hop {
-            Some((c, a)) if m > 0 => {
-                let each = per / m as f64;
-                out.extend(new_session_nodes(w, c, a).map(|n| (Class::Node(n), each)));
+        // the nodes open to new sessions, each given per / m once all m are known
+        let start = out.len();
+        if let Some((c, a)) = hop {
+            out.extend(new_session_nodes(w, c, a).map(|n| (Class::Node(n), 0.0)));
+        }
+        let m = out.len() - start;
+        if m > 0 {
+            let each = per / m as f64;
+            for x in &mut out[start..] {
+                x.1 = each;
             }
-            _ => {
-                out.push((Class::Pool(e, 0), per * (1.0 - stale)));
-                if stale > 0.0 {
-                    out.push((Class::Pool(e, 1), per * stale));
-                }
+        } else {
+            out.push((Class::Pool(e, 0), per * (1.0 - stale)));
+            if stale > 0.0 {
+                out.push((Class::Pool(e, 1), per * stale));
             }
         }
     }
 }
 
-/// A class of sessions with its population and where its new sessions arrive.
-pub(super) struct ClassRate {
-    pub(super) class: Class,
-    pub(super) entry: u32,
-    pub(super) home: u32,
-    /// New sessions per µs.
-    pub(super) arrivals: f64,
-    /// Extra loss hazard per µs (no affinity, no replication).
-    pub(super) hazard: f64,
-    pub(super) fate: Fate,
-}
-
-pub(super) fn classes(w: &World, at: Time, shares: &mut Vec<(Class, f64)>) -> Vec<ClassRate> {
+/// The classes of the current state, in order, into `s.cls` (the entries it already holds are
+/// overwritten in place, so their incident lists keep their capacity).
+pub(super) fn classes(w: &World, at: Time, s: &mut EvalScratch) {
+    let EvalScratch {
+        shares,
+        node_arrivals,
+        done,
+        cls: out,
+        ..
+    } = s;
     let t = &w.cfg.traffic;
     let lambda = t.sessions_per_s * t.profile.factor(at) * w.spike / 1e6;
     arrival_shares_into(w, shares);
     let shares = &*shares;
-    let mut out: Vec<ClassRate> = Vec::with_capacity(w.nodes.len() + 2 * w.paths.len() + 1);
     let arrivals = |c: Class| {
         shares
             .iter()
@@ -110,14 +110,16 @@ pub(super) fn classes(w: &World, at: Time, shares: &mut Vec<(Class, f64)>) -> Ve
             .sum::<f64>()
     };
     // new sessions per node, summed in the order of `shares` (one pass, not one per node)
-    let mut node_arrivals = vec![0.0; w.nodes.len()];
+    node_arrivals.clear();
+    node_arrivals.resize(w.nodes.len(), 0.0);
     for (x, s) in shares {
         if let Class::Node(n) = x {
             node_arrivals[*n as usize] += s * lambda;
         }
     }
+    let mut len = 0;
     // a cluster reached from several entries gets its classes once, under the first entry
-    let mut done: Vec<u32> = Vec::new();
+    done.clear();
     let per_session = t.requests_per_session.max(1.0) / (t.session_duration.max(1) as f64);
     for (e, hop) in w.flow.app_hop.iter().enumerate() {
         if let Some((c, a)) = hop {
@@ -142,37 +144,53 @@ pub(super) fn classes(w: &World, at: Time, shares: &mut Vec<(Class, f64)>) -> Ve
                 };
                 for k in 0..cs.count {
                     let n = cs.first + k;
-                    out.push(ClassRate {
-                        class: Class::Node(n),
-                        entry: e as u32,
-                        home: n,
-                        arrivals: node_arrivals[n as usize],
-                        hazard,
-                        fate: Fate::default(),
-                    });
+                    let rate = (node_arrivals[n as usize], hazard);
+                    put(out, &mut len, Class::Node(n), (e as u32, n), rate);
                 }
             }
         }
         for k in 0..2u8 {
-            out.push(ClassRate {
-                class: Class::Pool(e as u32, k),
-                entry: e as u32,
-                home: NONE,
-                arrivals: arrivals(Class::Pool(e as u32, k)),
-                hazard: 0.0,
-                fate: Fate::default(),
-            });
+            let class = Class::Pool(e as u32, k);
+            put(
+                out,
+                &mut len,
+                class,
+                (e as u32, NONE),
+                (arrivals(class), 0.0),
+            );
         }
     }
-    out.push(ClassRate {
-        class: Class::Unresolved,
-        entry: 0,
-        home: NONE,
-        arrivals: arrivals(Class::Unresolved),
-        hazard: 0.0,
-        fate: Fate::default(),
-    });
-    out
+    let rate = (arrivals(Class::Unresolved), 0.0);
+    put(out, &mut len, Class::Unresolved, (0, NONE), rate);
+    out.truncate(len);
+}
+
+/// Sets class number `*len` of `out` (entry, home; arrivals, hazard) with a fresh fate.
+fn put(
+    out: &mut Vec<ClassRate>,
+    len: &mut usize,
+    class: Class,
+    (entry, home): (u32, u32),
+    (arrivals, hazard): (f64, f64),
+) {
+    if let Some(c) = out.get_mut(*len) {
+        c.class = class;
+        c.entry = entry;
+        c.home = home;
+        c.arrivals = arrivals;
+        c.hazard = hazard;
+        c.fate.reset();
+    } else {
+        out.push(ClassRate {
+            class,
+            entry,
+            home,
+            arrivals,
+            hazard,
+            fate: Fate::default(),
+        });
+    }
+    *len += 1;
 }
 
 pub(super) fn population(w: &World, c: Class) -> f64 {
@@ -208,10 +226,10 @@ pub(super) fn set_population(w: &mut World, c: Class, v: f64) {
 ///   component) stays below the node's capacity, no node is overloaded and the pass is skipped;
 /// - in the fate pass every class walks at rate 1, so classes with the same entry and the same
 ///   effective home (the home only matters on a sticky tier of its cluster) share one walk.
-pub(super) fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<ClassRate> {
-    let mut cls = classes(w, at, &mut scratch.shares);
+pub(super) fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) {
     let per_session = w.cfg.traffic.requests_per_session.max(1.0)
         / (w.cfg.traffic.session_duration.max(1) as f64);
+    classes(w, at, scratch);
     let n = w.nodes.len();
     let EvalScratch {
         loads,
@@ -219,23 +237,33 @@ pub(super) fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<Cl
         bound,
         bufs,
         fates,
+        cls,
+        zero,
+        rates,
+        spare,
+        caps,
+        caps_key,
         ..
     } = scratch;
     ovl.clear();
     ovl.resize(n, 0.0);
-    if !w.cfg.entries.is_empty() && !no_overload_possible(w, &cls, per_session, bound) {
+    capacities(w, caps, caps_key);
+    let spared =
+        w.cfg.entries.is_empty() || no_overload_possible(w, cls, per_session, (bound, rates, caps));
+    if !spared {
         loads.clear();
         loads.resize(n, 0.0);
-        let zero = vec![0.0; n];
-        for c in cls.iter_mut() {
+        zero.clear();
+        zero.resize(n, 0.0);
+        for c in cls.iter() {
             let p = population(w, c.class);
             // requests per µs: sessions × per-session rate (first requests of arrivals included)
             let rate = p * per_session + c.arrivals;
             if c.class == Class::Unresolved {
                 continue;
             }
-            let mut f = Fate::default();
-            walk(w, at, c.entry, c.home, rate, loads, &zero, &mut f, bufs);
+            spare.reset();
+            walk(w, at, c.entry, c.home, rate, loads, zero, spare, bufs);
         }
         for (i, o) in ovl.iter_mut().enumerate() {
             let cap = service_rate(w, i as u32);
@@ -247,6 +275,8 @@ pub(super) fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<Cl
     loads.clear();
     loads.resize(n, 0.0);
     fates.clear();
+    // whether a home on (entry, component) matters: the same for a cluster's nodes in a row
+    let mut homes: Option<(u32, u32, bool)> = None;
     for i in 0..cls.len() {
         let (done, rest) = cls.split_at_mut(i);
         let c = &mut rest[0];
@@ -255,32 +285,41 @@ pub(super) fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) -> Vec<Cl
         } else if w.cfg.entries.is_empty() {
             c.fate.fail(Cause::NoHealthyBackend, NONE, 1.0);
         } else {
-            let key = (c.entry, effective_home(w, c.entry, c.home));
-            if let Some(j) = fates.get(&key) {
-                c.fate.clone_from(&done[*j].fate);
+            let home = if c.home == NONE {
+                NONE
+            } else {
+                let hc = w.nodes[c.home as usize].comp;
+                let matters = match homes {
+                    Some((e, h, m)) if e == c.entry && h == hc => m,
+                    _ => {
+                        let m = home_matters(w, c.entry, hc);
+                        homes = Some((c.entry, hc, m));
+                        m
+                    }
+                };
+                if matters {
+                    c.home
+                } else {
+                    NONE
+                }
+            };
+            let key = (c.entry, home);
+            if let Some(&(_, j)) = fates.iter().find(|(k, _)| *k == key) {
+                c.fate.clone_from(&done[j].fate);
             } else {
                 walk(w, at, c.entry, c.home, 1.0, loads, ovl, &mut c.fate, bufs);
-                fates.insert(key, i);
+                fates.push((key, i));
             }
         }
     }
-    cls
 }
 
-/// `home` if it can change a walk of `entry`'s path (a sticky tier of its cluster), else NONE.
-pub(super) fn effective_home(w: &World, entry: u32, home: u32) -> u32 {
-    if home == NONE {
-        return NONE;
-    }
-    let hc = w.nodes[home as usize].comp;
-    let matters = w.paths[entry as usize]
+/// Whether a home on component `hc` can change a walk of `entry`'s path (a sticky tier of its
+/// cluster): if not, every class of the entry homed there walks as an unhomed one.
+fn home_matters(w: &World, entry: u32, hc: u32) -> bool {
+    w.paths[entry as usize]
         .iter()
-        .any(|h| (h.comp == hc || h.alt == hc) && w.cfg.components[h.comp as usize].router.sticky);
-    if matters {
-        home
-    } else {
-        NONE
-    }
+        .any(|h| (h.comp == hc || h.alt == hc) && w.cfg.components[h.comp as usize].router.sticky)
 }
 
 /// True when no node can be overloaded: in one walk at rate r a node takes at most r per visit
@@ -290,12 +329,13 @@ pub(super) fn no_overload_possible(
     w: &World,
     cls: &[ClassRate],
     per_session: f64,
-    bound: &mut Vec<f64>,
+    (bound, rates, caps): (&mut Vec<f64>, &mut Vec<f64>, &Vec<f64>),
 ) -> bool {
     bound.clear();
     bound.resize(w.comps.len(), 0.0);
     // each entry's request rate, summed in class order (one pass over the classes)
-    let mut rates = vec![0.0; w.paths.len()];
+    rates.clear();
+    rates.resize(w.paths.len(), 0.0);
     for c in cls {
         if c.class != Class::Unresolved {
             let r = population(w, c.class) * per_session + c.arrivals;
@@ -307,7 +347,7 @@ pub(super) fn no_overload_possible(
             }
         }
     }
-    for (e, rate) in rates.into_iter().enumerate() {
+    for (e, &rate) in rates.iter().enumerate() {
         for h in &w.paths[e] {
             for c in [h.comp, h.alt] {
                 if c != NONE {
@@ -316,23 +356,62 @@ pub(super) fn no_overload_possible(
             }
         }
     }
-    // nodes come grouped by component: its base service mean is computed once per group
-    let mut base: Option<(u32, f64)> = None;
-    w.nodes.iter().enumerate().all(|(i, nd)| {
-        let b = bound[nd.comp as usize] * (1.0 + 1e-6);
-        if !b.is_finite() {
-            return false;
+    // b < every node's rate exactly when b < their minimum (NaN where one is NaN: false)
+    w.comps.iter().enumerate().all(|(c, cs)| {
+        if cs.count == 0 {
+            return true;
         }
-        let mean = match base {
-            Some((c, m)) if c == nd.comp => m,
-            _ => {
-                let m = base_service_mean(w, nd.comp as usize);
-                base = Some((nd.comp, m));
-                m
-            }
-        };
-        b < node_service_rate(w, i as u32, mean)
+        let b = bound[c] * (1.0 + 1e-6);
+        b.is_finite() && b < caps[c]
     })
+}
+
+/// Each component's smallest node service rate (requests per µs; NaN when a node's is NaN,
+/// infinite for a component without nodes). A component's nodes are contiguous; where none has
+/// added latency or a leak they all have the component's rate (the same bits per node).
+///
+/// A rate depends on the configuration, the node's added latency and its leak only (the number
+/// of nodes and their workers never change): with no leak and the same added latencies as
+/// last time (`key`), the last rates stand.
+fn capacities(w: &World, caps: &mut Vec<f64>, key: &mut Vec<u64>) {
+    let same = caps.len() == w.comps.len()
+        && key.len() == w.nodes.len()
+        && w.nodes
+            .iter()
+            .zip(key.iter())
+            .all(|(nd, k)| nd.leak.is_none() && nd.added == *k);
+    if same {
+        return;
+    }
+    key.clear();
+    key.extend(w.nodes.iter().map(|nd| nd.added));
+    if w.nodes.iter().any(|nd| nd.leak.is_some()) {
+        // a leak's rate moves with time: computed again next time
+        key.clear();
+    }
+    caps.clear();
+    caps.extend(w.comps.iter().enumerate().map(|(c, cs)| {
+        let nodes = cs.first..cs.first + cs.count;
+        if nodes.is_empty() {
+            return f64::INFINITY;
+        }
+        let mean = base_service_mean(w, c);
+        let uniform = nodes.clone().all(|n| {
+            let nd = &w.nodes[n as usize];
+            nd.added == 0 && nd.leak.is_none()
+        });
+        if uniform {
+            return node_service_rate(w, cs.first, mean);
+        }
+        nodes.fold(f64::INFINITY, |m, n| {
+            let r = node_service_rate(w, n, mean);
+            if m.is_nan() || r.is_nan() {
+                f64::NAN
+            } else {
+                m.min(r)
+            }
+        })
+    }));
 }
 
 pub(super) fn listed_entries(w: &World) -> Vec<u32> {

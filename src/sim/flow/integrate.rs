@@ -33,9 +33,9 @@ pub(super) fn integrate_segment(w: &mut World) {
         return;
     }
     // the profile factor at the segment's midpoint (exact for steps, 2nd order for curves)
+    // (taken out of the world while its classes update the populations; put back below)
     let mut scratch = std::mem::take(&mut w.flow.eval);
-    let cls = evaluate(w, t0 + (t1 - t0) / 2, &mut scratch);
-    w.flow.eval = scratch;
+    evaluate(w, t0 + (t1 - t0) / 2, &mut scratch);
     let d = w.cfg.traffic.session_duration.max(1) as f64;
     let rps = w.cfg.traffic.requests_per_session.max(1.0);
     let per_session = rps / d;
@@ -50,12 +50,13 @@ pub(super) fn integrate_segment(w: &mut World) {
     let mut served = 0.0;
     let mut acked = 0.0;
     let mut failed = [0.0; NC];
-    let mut incs: Vec<(u32, f64)> = Vec::new();
+    let incs = &mut scratch.incs;
+    incs.clear();
     let mut started = 0.0;
     let mut finished = 0.0;
     let mut lost_aff = 0.0;
     let dt = (t1 - t0) as f64;
-    for c in &cls {
+    for c in &scratch.cls {
         let p0 = population(w, c.class);
         let (integral, p1, fin) = if tau < 1.0 {
             (0.0, 0.0, c.arrivals * dt + p0)
@@ -121,7 +122,7 @@ pub(super) fn integrate_segment(w: &mut World) {
         .open_incident(t0)
         .map(|i| i as u32)
         .unwrap_or(NONE);
-    for (inc, a) in incs {
+    for &(inc, a) in scratch.incs.iter() {
         let inc = if inc == NONE { open } else { inc };
         let i = inc as usize;
         if i >= w.metrics.incidents.len() {
@@ -138,8 +139,9 @@ pub(super) fn integrate_segment(w: &mut World) {
             }
             r.last_fail = t1;
         }
-        r.failed = libm::floor(w.flow.inc_failed[i]) as u64;
+        r.failed = w.flow.inc_failed[i] as u64; // = floor(..) as u64 (NaN and < 0 give 0)
     }
+    w.flow.eval = scratch;
     windows(w, t0, t1, total_req, served, fail_total);
     w.flow.last = t1;
     sync_metrics(w);
@@ -200,11 +202,11 @@ pub(super) fn close_window(w: &mut World, end: Time, thr: f64) {
 pub(super) fn push_series(w: &mut World, end: Time) {
     let f = &w.flow;
     let m = &mut w.metrics;
-    let served = libm::floor(f.cum_served) - libm::floor(f.ser_base[0]);
+    let served = floor(f.cum_served) - floor(f.ser_base[0]);
     let mut failed = [0u64; NC];
     let mut fsum = 0.0;
     for (i, x) in failed.iter_mut().enumerate() {
-        let v = libm::floor(f.cum_failed[i]) - libm::floor(f.ser_base[2 + i]);
+        let v = floor(f.cum_failed[i]) - floor(f.ser_base[2 + i]);
         *x = v.max(0.0) as u64;
         fsum += v.max(0.0);
     }
@@ -214,7 +216,7 @@ pub(super) fn push_series(w: &mut World, end: Time) {
     m.s_offered.push((served.max(0.0) + fsum) as u64);
     m.s_failed.push(failed);
     m.s_lost
-        .push((libm::floor(lost_now) - libm::floor(f.ser_lost_base)).max(0.0) as u64);
+        .push((floor(lost_now) - floor(f.ser_lost_base)).max(0.0) as u64);
     m.s_p50.push(0.0);
     m.s_p95.push(0.0);
     m.s_p99.push(0.0);
@@ -228,6 +230,17 @@ pub(super) fn push_series(w: &mut World, end: Time) {
         f.ser_base[2 + i] = f.cum_failed[i];
     }
     f.ser_lost_base = lost_now;
+}
+
+/// `libm::floor(x)`, the same bits, by two casts where `x` is positive and below 2^52 (a
+/// cumulative count: the series take two floors per cause and point).
+#[inline(always)]
+pub(super) fn floor(x: f64) -> f64 {
+    if x > 0.0 && x < 4_503_599_627_370_496.0 {
+        (x as u64) as f64
+    } else {
+        libm::floor(x)
+    }
 }
 
 /// Integer counters in `Metrics` from the cumulative floats.
@@ -266,6 +279,6 @@ pub(super) fn count(x: f64) -> u64 {
     if x >= MAX_COUNT {
         MAX_COUNT as u64
     } else {
-        libm::floor(x + 1e-9 * x.max(1.0)) as u64
+        (x + 1e-9 * x.max(1.0)) as u64 // the cast is the floor (NaN and < 0 give 0)
     }
 }

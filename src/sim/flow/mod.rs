@@ -22,7 +22,7 @@ use super::limits::FLOW_TICK as TICK;
 use super::state::World;
 use classes::distribute_new;
 use dns::{distribute_pool, dns_decay, schedule_decay, step, ttl_pair};
-use integrate::{integrate_segment, next_fence, sync_metrics};
+use integrate::{floor, integrate_segment, next_fence, sync_metrics};
 
 pub(super) fn start(w: &mut World) {
     let n_entries = w.cfg.entries.len();
@@ -207,11 +207,11 @@ pub(super) fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Tim
     }
     if m.ser_count > 0 || m.s_t.is_empty() || now > m.ser_start {
         let f = &w.flow;
-        let served = (libm::floor(f.cum_served) - libm::floor(f.ser_base[0])).max(0.0);
+        let served = (floor(f.cum_served) - floor(f.ser_base[0])).max(0.0);
         let mut failed = [0u64; NC];
         let mut fsum = 0.0;
         for (i, x) in failed.iter_mut().enumerate() {
-            let v = (libm::floor(f.cum_failed[i]) - libm::floor(f.ser_base[2 + i])).max(0.0);
+            let v = (floor(f.cum_failed[i]) - floor(f.ser_base[2 + i])).max(0.0);
             *x = v as u64;
             fsum += v;
         }
@@ -221,7 +221,7 @@ pub(super) fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Tim
         m.s_offered.push((served + fsum) as u64);
         m.s_failed.push(failed);
         m.s_lost
-            .push((libm::floor(lost_now) - libm::floor(f.ser_lost_base)).max(0.0) as u64);
+            .push((floor(lost_now) - floor(f.ser_lost_base)).max(0.0) as u64);
         m.s_p50.push(0.0);
         m.s_p95.push(0.0);
         m.s_p99.push(0.0);

@@ -2,37 +2,14 @@
 //! and failed by cause at each hop, and the load each node receives.
 
 use super::super::config::*;
-use super::super::flow_state::Bufs;
-use super::super::metrics::{Cause, NC};
+use super::super::flow_state::{Bufs, Fate};
+use super::super::metrics::Cause;
 use super::super::policy::{
     effective_hit_ratio, lb_eligible, pair_dead_cause, service_mean, Light,
 };
 use super::super::state::World;
 use super::super::time::Time;
 use super::super::topology::Hop;
-
-/// What happens to the requests of one class: rates per µs.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Fate {
-    pub(super) served: f64,
-    pub(super) acked: f64,
-    pub(super) fail: [f64; NC],
-    pub(super) incs: Vec<(u32, f64)>,
-}
-
-impl Fate {
-    pub(crate) fn fail(&mut self, cause: Cause, inc: u32, amount: f64) {
-        if amount <= 0.0 {
-            return;
-        }
-        self.fail[cause as usize] += amount;
-        if let Some(e) = self.incs.iter_mut().find(|x| x.0 == inc) {
-            e.1 += amount;
-        } else {
-            self.incs.push((inc, amount));
-        }
-    }
-}
 
 pub(super) fn service_rate(w: &World, n: u32) -> f64 {
     let c = w.nodes[n as usize].comp as usize;
