@@ -50,20 +50,28 @@ pub fn groups(incidents: &[Incident], shown: &[usize]) -> Vec<Group> {
     by.into_values().collect()
 }
 
+/// An incident with the fields the grouping and the incidents table read (tests of both).
+#[cfg(test)]
+pub(crate) fn inc(
+    trigger: &str,
+    component: &str,
+    start_s: f64,
+    rto_s: f64,
+    failed: u64,
+) -> Incident {
+    Incident {
+        trigger: trigger.into(),
+        component: component.into(),
+        start_s,
+        rto_s,
+        requests_failed: failed,
+        ..Incident::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn inc(trigger: &str, component: &str, start_s: f64, rto_s: f64, failed: u64) -> Incident {
-        Incident {
-            trigger: trigger.into(),
-            component: component.into(),
-            start_s,
-            rto_s,
-            requests_failed: failed,
-            ..Incident::default()
-        }
-    }
 
     #[test]
     fn incidents_group_by_trigger_and_component_with_hand_computed_totals() {

@@ -155,17 +155,7 @@ pub fn incident_row(i: usize, inc: &Incident, onshow: &Callback<(f64, f64)>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn inc(trigger: &str, component: &str, start_s: f64, rto_s: f64, failed: u64) -> Incident {
-        Incident {
-            trigger: trigger.into(),
-            component: component.into(),
-            start_s,
-            rto_s,
-            requests_failed: failed,
-            ..Incident::default()
-        }
-    }
+    use crate::report::incident_groups::inc;
 
     #[test]
     fn incidents_sort_by_a_column_either_way_and_filter_by_text() {
