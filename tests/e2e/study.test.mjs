@@ -97,6 +97,8 @@ test("a study of 20 replications: progress, cards with histograms, objectives, t
   // number holds exactly, hence the text), the same share links.
   assert.equal(browserText, run.stdout, "the whole report is the CLI's");
   assert.equal(await page.locator("#study-digest").textContent(), native.digest);
+  const seconds = Number(await results.getAttribute("data-seconds"));
+  assert.ok(seconds > 0 && Number.isFinite(seconds), `data-seconds ${seconds}`);
 
   // Export CSV: a row per replication, a column per registry metric.
   const [csv] = await Promise.all([page.waitForEvent("download"), page.locator("#study-export-csv").click()]);
@@ -136,6 +138,9 @@ test("a long study shows live estimates, leaves the page responsive, and Cancel 
   await page.waitForFunction(() => Number(document.querySelector("#study-progress")?.dataset.done ?? 0) >= 3, null, { timeout: 60_000 });
   assert.equal(await progress.getAttribute("data-planned"), "100000");
   assert.match(await progress.textContent(), /of 100000 replications · [\d.]+\/s · \d+ workers/);
+  // The benches' stable attributes (bench/study_chromium.mjs): the pool size, as the text says.
+  const workers = (await progress.textContent()).match(/(\d+) workers/)[1];
+  assert.equal(await progress.getAttribute("data-workers"), workers);
   assert.match(await page.locator("#study-estimates").textContent(), /Request availability\s+[\d.]+ %/);
   await screenshot(page, "study-running");
   await page.locator("#study-panel").screenshot({ path: join(SCREENSHOTS, "study-running-panel.png") });

@@ -6,7 +6,7 @@
 //! Selectors: `#study-panel`, `#study-mode-fixed`, `#study-mode-ci`, `#study-replications`,
 //! `#study-ci-metric`, `#study-ci-width`, `#study-ci-relative`, `#study-max`,
 //! `#study-fidelity`, `#study-targets`, `#study-run`, `#study-cancel`, `#study-error`,
-//! `#study-progress` (`data-done`, `data-planned`), `#study-estimates`; the results'
+//! `#study-progress` (`data-done`, `data-planned`, `data-workers`), `#study-estimates`; the results'
 //! selectors are listed in `study_results`.
 
 use crate::report::Metric;
@@ -189,7 +189,8 @@ fn progress(l: &Live) -> Html {
         l.planned.to_string()
     };
     html! {
-        <div class="study-live" id="study-progress" role="status" data-done={l.done.to_string()} data-planned={l.planned.to_string()}>
+        <div class="study-live" id="study-progress" role="status" data-done={l.done.to_string()} data-planned={l.planned.to_string()}
+            data-workers={l.workers.to_string()}>
             <div class="progress">
                 <progress max="100" value={format!("{pct:.1}")} aria-label="Study progress">{ format!("{pct:.0}%") }</progress>
                 <span>{ format!("{} of {planned} replications · {:.1}/s · {} workers", l.done, l.per_s, l.workers) }</span>

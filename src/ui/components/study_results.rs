@@ -3,7 +3,8 @@
 //! metric with mean ± 95 % CI and a small histogram, the SLO probabilities with their Wilson
 //! intervals, and the worst replications, each of which opens as an ordinary run.
 //!
-//! Selectors: `#study-results` (`data-digest`, `data-replications`), `#study-digest`,
+//! Selectors: `#study-results` (`data-digest`, `data-replications`, `data-seconds`: the
+//! study's wall time from start to its last replication), `#study-digest`,
 //! `#study-export-json`, `#study-export-csv`, `#study-cards` with `[data-testid=study-card-KEY]`
 //! (KEY the CSV key) holding `svg.histogram`, `#study-slo` with `[data-testid=slo-row]`
 //! (`data-met`), `#study-worst` with `[data-testid=worst-row]` (`data-k`, `data-seed`) and its
@@ -65,7 +66,8 @@ pub fn study_results(props: &StudyResultsProps) -> Html {
     };
     html! {
         <div class="study-results" id="study-results" data-testid="study-results"
-            data-digest={r.digest.clone()} data-replications={r.replications.to_string()}>
+            data-digest={r.digest.clone()} data-replications={r.replications.to_string()}
+            data-seconds={f.seconds.to_string()}>
             <div class="results-head">
                 <span>{ format!("{} · seed {} · {} level · horizon {} · {} in {:.1} s", r.scenario, r.seed, r.fidelity,
                     report::duration_s(r.horizon_s), stopped_text(r), f.seconds) }</span>
