@@ -3,8 +3,9 @@
 
 use super::super::config::*;
 use super::super::flow_state::Class;
+use super::super::flow_state::FlowState;
 use super::super::limits::MAX_EXACT_COUNT as MAX_COUNT;
-use super::super::metrics::{Loss, NC, NL};
+use super::super::metrics::{Loss, Metrics, NC, NL};
 use super::super::state::World;
 use super::super::time::Time;
 use super::classes::{evaluate, population, set_population};
@@ -198,30 +199,10 @@ pub(super) fn close_window(w: &mut World, end: Time, thr: f64) {
     }
 }
 
-/// Pushes a series point from the cumulative floats.
+/// Pushes a series point from the cumulative floats and starts the next one.
 pub(super) fn push_series(w: &mut World, end: Time) {
-    let f = &w.flow;
+    let lost_now = append_series_point(&w.flow, &mut w.metrics);
     let m = &mut w.metrics;
-    let served = floor(f.cum_served) - floor(f.ser_base[0]);
-    let mut failed = [0u64; NC];
-    let mut fsum = 0.0;
-    for (i, x) in failed.iter_mut().enumerate() {
-        let v = floor(f.cum_failed[i]) - floor(f.ser_base[2 + i]);
-        *x = v.max(0.0) as u64;
-        fsum += v.max(0.0);
-    }
-    let lost_now: f64 = f.cum_lost.iter().sum();
-    m.s_t.push(super::super::time::secs(m.ser_start));
-    m.s_served.push(served.max(0.0) as u64);
-    m.s_offered.push((served.max(0.0) + fsum) as u64);
-    m.s_failed.push(failed);
-    m.s_lost
-        .push((floor(lost_now) - floor(f.ser_lost_base)).max(0.0) as u64);
-    m.s_p50.push(0.0);
-    m.s_p95.push(0.0);
-    m.s_p99.push(0.0);
-    let active = m.sessions_active();
-    m.s_active.push(active);
     m.ser_start = end;
     m.ser_count = 0;
     let f = &mut w.flow;
@@ -232,10 +213,36 @@ pub(super) fn push_series(w: &mut World, end: Time) {
     f.ser_lost_base = lost_now;
 }
 
+/// Appends to `m`'s series the point since the series' bases (a closed one, or the partial one a
+/// report shows); returns the sessions lost so far, the next point's base.
+pub(super) fn append_series_point(f: &FlowState, m: &mut Metrics) -> f64 {
+    let served = (floor(f.cum_served) - floor(f.ser_base[0])).max(0.0);
+    let mut failed = [0u64; NC];
+    let mut fsum = 0.0;
+    for (i, x) in failed.iter_mut().enumerate() {
+        let v = (floor(f.cum_failed[i]) - floor(f.ser_base[2 + i])).max(0.0);
+        *x = v as u64;
+        fsum += v;
+    }
+    let lost_now: f64 = f.cum_lost.iter().sum();
+    m.s_t.push(super::super::time::secs(m.ser_start));
+    m.s_served.push(served as u64);
+    m.s_offered.push((served + fsum) as u64);
+    m.s_failed.push(failed);
+    m.s_lost
+        .push((floor(lost_now) - floor(f.ser_lost_base)).max(0.0) as u64);
+    m.s_p50.push(0.0);
+    m.s_p95.push(0.0);
+    m.s_p99.push(0.0);
+    let active = m.sessions_active();
+    m.s_active.push(active);
+    lost_now
+}
+
 /// `libm::floor(x)`, the same bits, by two casts where `x` is positive and below 2^52 (a
 /// cumulative count: the series take two floors per cause and point).
 #[inline(always)]
-pub(super) fn floor(x: f64) -> f64 {
+fn floor(x: f64) -> f64 {
     if x > 0.0 && x < 4_503_599_627_370_496.0 {
         (x as u64) as f64
     } else {

@@ -22,7 +22,7 @@ use super::limits::FLOW_TICK as TICK;
 use super::state::World;
 use classes::distribute_new;
 use dns::{distribute_pool, dns_decay, schedule_decay, step, ttl_pair};
-use integrate::{floor, integrate_segment, next_fence, sync_metrics};
+use integrate::{integrate_segment, next_fence, sync_metrics};
 
 pub(super) fn start(w: &mut World) {
     let n_entries = w.cfg.entries.len();
@@ -206,27 +206,7 @@ pub(super) fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Tim
         }
     }
     if m.ser_count > 0 || m.s_t.is_empty() || now > m.ser_start {
-        let f = &w.flow;
-        let served = (floor(f.cum_served) - floor(f.ser_base[0])).max(0.0);
-        let mut failed = [0u64; NC];
-        let mut fsum = 0.0;
-        for (i, x) in failed.iter_mut().enumerate() {
-            let v = (floor(f.cum_failed[i]) - floor(f.ser_base[2 + i])).max(0.0);
-            *x = v as u64;
-            fsum += v;
-        }
-        let lost_now: f64 = f.cum_lost.iter().sum();
-        m.s_t.push(super::time::secs(m.ser_start));
-        m.s_served.push(served as u64);
-        m.s_offered.push((served + fsum) as u64);
-        m.s_failed.push(failed);
-        m.s_lost
-            .push((floor(lost_now) - floor(f.ser_lost_base)).max(0.0) as u64);
-        m.s_p50.push(0.0);
-        m.s_p95.push(0.0);
-        m.s_p99.push(0.0);
-        let active = m.sessions_active();
-        m.s_active.push(active);
+        integrate::append_series_point(&w.flow, m);
     }
 }
 
