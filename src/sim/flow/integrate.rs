@@ -57,6 +57,8 @@ pub(super) fn integrate_segment(w: &mut World) {
     let mut finished = 0.0;
     let mut lost_aff = 0.0;
     let dt = (t1 - t0) as f64;
+    // the decay over the segment, by class exit rate (most classes share one: computed once)
+    let mut last_decay: Option<(f64, f64)> = None;
     for c in &scratch.cls {
         let p0 = population(w, c.class);
         let (integral, p1, fin) = if tau < 1.0 {
@@ -67,7 +69,14 @@ pub(super) fn integrate_segment(w: &mut World) {
         } else {
             let k = 1.0 / tau + c.hazard;
             let pinf = c.arrivals / k;
-            let decay = libm::exp(-k * dt);
+            let decay = match last_decay {
+                Some((kk, d)) if kk.to_bits() == k.to_bits() => d,
+                _ => {
+                    let d = libm::exp(-k * dt);
+                    last_decay = Some((k, d));
+                    d
+                }
+            };
             let p1 = pinf + (p0 - pinf) * decay;
             let integral = pinf * dt + (p0 - pinf) * (1.0 - decay) / k;
             (integral, p1, integral / tau)
