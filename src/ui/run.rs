@@ -199,6 +199,11 @@ impl RunState {
                         self.running = None;
                         self.message = Some(message);
                     }
+                    Update::Crashed { message } if current.is_some() => {
+                        self.give_up_worker(&message);
+                    }
+                    // idle: nothing to report, but the next run needs a fresh worker
+                    Update::Crashed { .. } => self.workers_lost += 1,
                     Update::Cancelled { run_id } if Some(run_id) == current => {
                         self.running = None;
                         self.message = Some(
@@ -323,6 +328,26 @@ mod tests {
         // A watchdog of an older run does nothing.
         let st = started(9).apply(RunAction::Watchdog { run_id: 8 });
         assert!(st.running.is_some());
+    }
+
+    #[test]
+    fn a_worker_that_throws_is_given_up_at_once_with_its_error() {
+        let message = crate::web::runner::crashed_message("RuntimeError: unreachable");
+        let st = started(4).apply(RunAction::Worker(
+            Update::Crashed {
+                message: message.clone(),
+            },
+            0.0,
+        ));
+        assert!(st.running.is_none());
+        assert_eq!(st.workers_lost, 1, "the broken worker is to be terminated");
+        assert_eq!(st.message.as_deref(), Some(message.as_str()));
+        assert!(message.contains("RuntimeError: unreachable"));
+        assert!(crate::web::runner::crashed_message(" ").contains("(no message)"));
+        // No run in flight: nothing to report, but the next run gets a fresh worker.
+        let idle = RunState::default().apply(RunAction::Worker(Update::Crashed { message }, 0.0));
+        assert_eq!(idle.workers_lost, 1);
+        assert!(idle.message.is_none() && idle.running.is_none());
     }
 
     #[test]

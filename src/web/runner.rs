@@ -18,17 +18,31 @@ pub struct SimRunner {
     worker: web_sys::Worker,
     #[cfg(target_arch = "wasm32")]
     _onmessage: wasm_bindgen::closure::Closure<dyn Fn(web_sys::MessageEvent)>,
+    #[cfg(target_arch = "wasm32")]
+    _onerror: wasm_bindgen::closure::Closure<dyn Fn(web_sys::ErrorEvent)>,
     pending: Pending,
 }
 
 impl SimRunner {
-    /// Spawns the worker; `on_update` receives its messages (not [`Update::Ready`]).
+    /// Spawns the worker; `on_update` receives its messages (not [`Update::Ready`]), and
+    /// [`Update::Crashed`] when the worker throws.
     #[cfg(target_arch = "wasm32")]
     pub fn spawn(on_update: impl Fn(Update) + 'static) -> Result<SimRunner, String> {
         use wasm_bindgen::{closure::Closure, JsCast, JsValue};
         let worker = web_sys::Worker::new(WORKER_SCRIPT)
             .map_err(|e| format!("The simulation worker could not start ({e:?})."))?;
         let pending: Pending = std::rc::Rc::new(std::cell::RefCell::new(Some(Vec::new())));
+        let on_update = std::rc::Rc::new(on_update);
+        let onerror = {
+            let on_update = on_update.clone();
+            Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+                e.prevent_default();
+                on_update(Update::Crashed {
+                    message: crashed_message(&e.message()),
+                });
+            })
+        };
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         let onmessage = {
             let (worker, pending) = (worker.clone(), pending.clone());
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -52,6 +66,7 @@ impl SimRunner {
         Ok(SimRunner {
             worker,
             _onmessage: onmessage,
+            _onerror: onerror,
             pending,
         })
     }
@@ -110,9 +125,27 @@ impl SimRunner {
     }
 }
 
+/// What the page says when a worker threw `error` (a panic in the simulation: a bug).
+pub fn crashed_message(error: &str) -> String {
+    let error = error.trim();
+    let error = if error.is_empty() {
+        "no message"
+    } else {
+        error
+    };
+    format!(
+        "The simulation worker failed ({error}) — a bug in Failover Lab, please report it with the share link. It was stopped; the next run starts a fresh one."
+    )
+}
+
 impl Drop for SimRunner {
     fn drop(&mut self) {
+        // messages and errors already queued must not reach the closures dropped with it
         #[cfg(target_arch = "wasm32")]
-        self.worker.terminate();
+        {
+            self.worker.set_onmessage(None);
+            self.worker.set_onerror(None);
+            self.worker.terminate();
+        }
     }
 }

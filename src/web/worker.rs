@@ -63,6 +63,11 @@ pub enum Update {
     },
     /// The worker has loaded and listens: the page may send (it queues until then).
     Ready,
+    /// Made by the page, never sent: the worker threw (a panic traps its wasm, which can then
+    /// do nothing more), with the error's message.
+    Crashed {
+        message: String,
+    },
 }
 
 /// Events one chunk may handle at most: however dense the events of a stretch of simulated time

@@ -213,3 +213,38 @@ test("workers that never load: the study is given up with a message, not left at
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a worker that throws: the run and the study stop at once with its error, and the next ones get a fresh worker", async () => {
+  const context = await served.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // A worker that loads and says it is ready, then throws on every request (as a panic traps
+  // the wasm); the first three are broken (the run's and the study pool's), later ones are real.
+  let broken = 3; // the page's run worker, then the study's two
+  await context.route("**/worker_loader.js", async (route) => {
+    if (broken-- > 0) {
+      await route.fulfill({
+        contentType: "text/javascript",
+        body: "postMessage(JSON.stringify('Ready')); onmessage = () => { throw new Error('boom in the engine'); };",
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  const { page, errors } = await openPage(served.browser, served.url, { context });
+  // the page's opening run went to the first broken worker: its message names the error
+  await page.locator("#run-error").waitFor({ timeout: 20_000 });
+  assert.match(await page.locator("#run-error").textContent(), /worker failed \(.*boom in the engine.*\)/);
+  await openStudyTab(page);
+  await page.locator("#study-replications").fill("5");
+  await page.locator("#study-run").click();
+  await page.waitForFunction(() => /worker failed/.test(document.querySelector("#study-error")?.textContent ?? ""), null, { timeout: 10_000 });
+  assert.match(await page.locator("#study-error").textContent(), /The study stopped: .*boom in the engine/);
+  assert.equal(await page.locator("#study-progress").count(), 0, "no study left running");
+  // both pools start afresh with real workers: a study and a run finish
+  await page.locator("#study-run").click();
+  await page.locator("#study-results").waitFor({ timeout: 60_000 });
+  await page.locator("#run-button").click();
+  await page.waitForFunction(() => /^[0-9a-f]{8,}$/.test(document.querySelector("#digest")?.textContent?.trim() ?? ""), null, { timeout: 60_000 });
+  assert.equal(await page.locator("#run-error").count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

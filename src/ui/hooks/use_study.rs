@@ -286,6 +286,12 @@ fn received(pool: &mut Pool, i: usize, u: Update, now: f64) -> Vec<StudyAction> 
             out
         }
         Update::Failed { run_id, message } if Some(run_id) == current_id => fail(pool, message),
+        // a worker that threw can do nothing more: the pool is dropped with the study
+        Update::Crashed { message } if current_id.is_some() => {
+            let out = fail(pool, message);
+            pool.members.clear();
+            out
+        }
         _ => vec![],
     }
 }
