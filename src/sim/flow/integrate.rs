@@ -61,26 +61,8 @@ pub(super) fn integrate_segment(w: &mut World) {
     let mut last_decay: Option<(f64, f64)> = None;
     for c in &scratch.cls {
         let p0 = population(w, c.class);
-        let (integral, p1, fin) = if tau < 1.0 {
-            (0.0, 0.0, c.arrivals * dt + p0)
-        } else if p0 == 0.0 && c.arrivals == 0.0 {
-            // an empty class stays empty: the same zeros as below, without the exponential
-            (0.0, 0.0, 0.0)
-        } else {
-            let k = 1.0 / tau + c.hazard;
-            let pinf = c.arrivals / k;
-            let decay = match last_decay {
-                Some((kk, d)) if kk.to_bits() == k.to_bits() => d,
-                _ => {
-                    let d = libm::exp(-k * dt);
-                    last_decay = Some((k, d));
-                    d
-                }
-            };
-            let p1 = pinf + (p0 - pinf) * decay;
-            let integral = pinf * dt + (p0 - pinf) * (1.0 - decay) / k;
-            (integral, p1, integral / tau)
-        };
+        let (integral, p1, fin) =
+            class_step(p0, (c.arrivals, c.hazard), (tau, dt), &mut last_decay);
         set_population(w, c.class, p1);
         started += c.arrivals * dt;
         finished += fin;
@@ -155,6 +137,37 @@ pub(super) fn integrate_segment(w: &mut World) {
     windows(w, t0, t1, total_req, served, fail_total);
     w.flow.last = t1;
     sync_metrics(w);
+}
+
+/// One class over a segment of length `dt` from population `p0`: (∫P dt, P at the end, sessions
+/// finished), in closed form. `last` keeps the last (exit rate, decay) pair: most classes share
+/// one rate, so the exponential is computed once (the same bits).
+fn class_step(
+    p0: f64,
+    (arrivals, hazard): (f64, f64),
+    (tau, dt): (f64, f64),
+    last: &mut Option<(f64, f64)>,
+) -> (f64, f64, f64) {
+    if tau < 1.0 {
+        return (0.0, 0.0, arrivals * dt + p0);
+    }
+    if p0 == 0.0 && arrivals == 0.0 {
+        // an empty class stays empty: the same zeros as below, without the exponential
+        return (0.0, 0.0, 0.0);
+    }
+    let k = 1.0 / tau + hazard;
+    let pinf = arrivals / k;
+    let decay = match *last {
+        Some((kk, d)) if kk.to_bits() == k.to_bits() => d,
+        _ => {
+            let d = libm::exp(-k * dt);
+            *last = Some((k, d));
+            d
+        }
+    };
+    let p1 = pinf + (p0 - pinf) * decay;
+    let integral = pinf * dt + (p0 - pinf) * (1.0 - decay) / k;
+    (integral, p1, integral / tau)
 }
 
 /// Availability windows and series points over a constant-rate segment.
