@@ -1,11 +1,13 @@
 //! The Study panel (the results area's Study tab): the stopping rule (N replications, or until
-//! a metric's 95 % CI half-width is small enough, with a maximum), the fidelity, the scenario's
+//! a metric's 95 % CI half-width is small enough, with a maximum), the fidelity, the warm-up
+//! (the scenario's own, a duration, or `auto`: MSER-5 on pilot runs), the scenario's
 //! `slo` section as the targets; Run study / Cancel; progress with live estimates while the
 //! pool works; then the finished study (`study_results`).
 //!
 //! Selectors: `#study-panel`, `#study-mode-fixed`, `#study-mode-ci`, `#study-replications`,
 //! `#study-ci-metric`, `#study-ci-width`, `#study-ci-relative`, `#study-max`,
-//! `#study-fidelity`, `#study-warmup` (its hint `#study-warmup-hint`), `#study-targets`, `#study-run`, `#study-cancel`, `#study-error`,
+//! `#study-fidelity`, `#study-warmup` (its hint `#study-warmup-hint`), `#study-targets`,
+//! `#study-run`, `#study-cancel`, `#study-error`,
 //! `#study-progress` (`data-done`, `data-planned`, `data-workers`, `data-phase`: `warmup` while
 //! the pilot runs choose the warm-up, then `replications`), `#study-estimates`; the results'
 //! selectors are listed in `study_results`.
@@ -163,9 +165,10 @@ fn warmup_field(
         Some(d) => format!("the scenario's own ({d})"),
         None => "none (the scenario has no warmup)".into(),
     };
-    let hint = format!(
-        "Left out of every metric at the start of each replication. Empty: {empty}; a duration          (10m); or auto: MSER-5 on the series of the first {PILOTS} replications run as pilots          without a warm-up, as the CLI's --warmup auto."
-    );
+    let hint = html! {
+        <>{ format!("Left out of every metric at the start of each replication. Empty: {empty}; a duration (10m); auto: MSER-5 on the first {PILOTS} replications run as pilots without one, as ") }
+            <code>{ "--warmup auto" }</code>{ " does." }</>
+    };
     html! {
         <fieldset class="study-warmup" disabled={running}>
             <legend>{ "Warm-up" }</legend>

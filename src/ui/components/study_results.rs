@@ -71,10 +71,10 @@ pub fn study_results(props: &StudyResultsProps) -> Html {
             data-digest={r.digest.clone()} data-replications={r.replications.to_string()}
             data-seconds={f.seconds.to_string()}>
             <div class="results-head">
-                <span>{ format!("{} · seed {} · {} level · horizon {} · {} in {:.1} s", r.scenario, r.seed, r.fidelity,
-                    report::duration_s(r.horizon_s), stopped_text(r), f.seconds) }</span>
-                <span id="study-warmup-used" data-method={<&str>::from(r.warmup_method)} data-warmup-s={r.warmup_s.to_string()}>
-                    { warmup_text(r, f.pilots) }</span>
+                <span>{ format!("{} · seed {} · {} level · horizon {} · {} in {:.1} s · ", r.scenario, r.seed, r.fidelity,
+                    report::duration_s(r.horizon_s), stopped_text(r), f.seconds) }
+                    <span id="study-warmup-used" data-method={<&str>::from(r.warmup_method)} data-warmup-s={r.warmup_s.to_string()}>
+                        { warmup_text(r, f.pilots) }</span></span>
                 <span>{ "digest " }<code id="study-digest">{ r.digest.clone() }</code></span>
                 if props.running {
                     <span class="stale">{ "A new study is running; these are the last one's results." }</span>
