@@ -62,6 +62,13 @@ impl Dispatch {
         })
     }
 
+    /// The same dispatch, its study reporting that its replications run with warm-up `w`
+    /// (given, or chosen by the pilot runs before the first index is handed out).
+    pub fn with_warmup(mut self, w: super::warmup::Warmup) -> Dispatch {
+        self.study = self.study.with_warmup(w);
+        self
+    }
+
     /// Up to `n` indices for `worker` to run, lowest first: none once the study has stopped,
     /// every index up to the rule's maximum is out, or the window ahead of the study is full.
     pub fn take(&mut self, worker: usize, n: u64) -> Vec<u64> {

@@ -50,6 +50,35 @@ impl Default for Warmup {
     }
 }
 
+impl Warmup {
+    /// The scenario `warmup` its replications run with (none for a zero MSER-5 cut; a fixed
+    /// warm-up of 0 stays as given).
+    pub fn scenario_warmup(&self) -> Option<crate::scenario::Dur> {
+        match self.method {
+            Method::None => None,
+            Method::Mser5 if self.us == 0 => None,
+            _ => Some(crate::scenario::Dur::micros(self.us)),
+        }
+    }
+}
+
+/// The warm-up a scenario's own `warmup` gives (or `--warmup DURATION` / the Study panel's
+/// duration, set there): fixed when present, none otherwise.
+pub fn given(warmup: Option<&crate::scenario::Dur>) -> Warmup {
+    match warmup {
+        Some(d) => Warmup {
+            us: d.as_micros().unwrap_or(0),
+            method: Method::Fixed,
+        },
+        None => Warmup::default(),
+    }
+}
+
+/// How many pilot runs `auto` makes for a study of at most `max` replications.
+pub fn pilots(max: u64) -> u64 {
+    PILOTS.min(max)
+}
+
 /// The MSER-5 truncation of `series`, in observations (a multiple of [`BATCH`]; 0 for a series
 /// too short to batch, and the smallest of equal minima, so a flat series is not cut). A
 /// trailing partial batch is ignored.

@@ -1,12 +1,13 @@
 //! The Study panel's state, pure and unit-tested natively: the form (replications or a CI rule,
-//! fidelity) read into the core's [`Stop`], the progress of a study in flight with its live
+//! fidelity, warm-up) read into the core's [`Stop`] and [`WarmupChoice`], the progress of a study in flight with its live
 //! estimates, the finished report, and what the panel draws from it (mean ± CI texts,
 //! histogram bars, the per-replication CSV). The pool of workers behind it is
 //! `hooks::use_study`; the bookkeeping of indices is [`crate::study::pool::Dispatch`].
 
 use crate::report::{Metric, Unit};
-use crate::scenario::{Fidelity, Scenario};
+use crate::scenario::{units, Dur, Fidelity, Scenario};
 use crate::study::stats::{Histogram, Summary};
+use crate::study::warmup::{self, Method};
 use crate::study::{Replication, Stop, StoppedBy, Study, StudyReport};
 use std::rc::Rc;
 use yew::Reducible;
@@ -47,6 +48,20 @@ pub struct StudyForm {
     pub relative: bool,
     pub max: String,
     pub fidelity: Fidelity,
+    /// Empty (the scenario's own `warmup`, or none), a duration, or `auto`.
+    pub warmup: String,
+}
+
+/// What the form's Warm-up field asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WarmupChoice {
+    /// The scenario's own `warmup` (fixed), or none.
+    Scenario,
+    /// This warm-up, whatever the scenario says (the CLI's `--warmup DURATION`).
+    Fixed(Dur),
+    /// MSER-5 on the first [`warmup::PILOTS`] replications run without a warm-up (the CLI's
+    /// `--warmup auto`).
+    Auto,
 }
 
 impl StudyForm {
@@ -59,7 +74,43 @@ impl StudyForm {
             relative: true,
             max: "1000".into(),
             fidelity,
+            warmup: String::new(),
         }
+    }
+
+    /// What the Warm-up field asks for, or what is wrong with it.
+    pub fn warmup(&self) -> Result<WarmupChoice, String> {
+        let t = self.warmup.trim();
+        if t.is_empty() {
+            return Ok(WarmupChoice::Scenario);
+        }
+        if t.eq_ignore_ascii_case("auto") {
+            return Ok(WarmupChoice::Auto);
+        }
+        units::parse_micros(t)
+            .map(|us| WarmupChoice::Fixed(Dur::micros(us)))
+            .map_err(|e| {
+                format!("Warm-up: `{t}` is not a duration ({e}), nor `auto` (e.g. 10m, or auto)")
+            })
+    }
+
+    /// [`StudyForm::warmup`], with a fixed warm-up also checked against the horizon of `s`.
+    pub fn warmup_for(&self, s: &Scenario) -> Result<WarmupChoice, String> {
+        let choice = self.warmup()?;
+        if let WarmupChoice::Fixed(d) = &choice {
+            if d.us() == 0 {
+                return Err(format!(
+                    "Warm-up: {d} is no warm-up; leave the field empty for the scenario's own (or none)"
+                ));
+            }
+            if s.horizon.as_micros().is_some_and(|h| d.us() >= h) {
+                return Err(format!(
+                    "Warm-up: {d} is not shorter than the horizon ({}), so nothing would be counted",
+                    s.horizon
+                ));
+            }
+        }
+        Ok(choice)
     }
 
     /// The stopping rule, or what is wrong with the form (the core's own message for a count
@@ -88,11 +139,48 @@ impl StudyForm {
         Ok(stop)
     }
 
-    /// The scenario the study runs: the editor's, at the form's fidelity.
+    /// The scenario the study runs: the editor's, at the form's fidelity, with the form's
+    /// fixed warm-up; for `auto`, without one (the pilots' scenario: the chosen warm-up is set
+    /// once they have run). A Warm-up field that does not read leaves the scenario's.
     pub fn scenario(&self, s: &Scenario) -> Scenario {
         let mut s = s.clone();
         s.fidelity = self.fidelity;
+        match self.warmup() {
+            Ok(WarmupChoice::Fixed(d)) => s.warmup = Some(d),
+            Ok(WarmupChoice::Auto) => s.warmup = None,
+            Ok(WarmupChoice::Scenario) | Err(_) => {}
+        }
         s
+    }
+
+    /// Whether `fin` is of another scenario (or form) than `s` with this form would run now,
+    /// its seed aside (a replication opened as a run changes only that). An `auto` study is
+    /// current while the form still says `auto` and the scenario is unchanged.
+    pub fn is_stale(&self, s: &Scenario, fin: &Finished) -> bool {
+        let auto = matches!(self.warmup(), Ok(WarmupChoice::Auto));
+        if auto != (fin.report.warmup_method == Method::Mser5) {
+            return true;
+        }
+        let mut now = self.scenario(s);
+        now.seed = fin.scenario.seed;
+        if auto {
+            now.warmup = fin.scenario.warmup.clone();
+        }
+        now != *fin.scenario
+    }
+}
+
+/// The warm-up a finished study used, in words: `Warm-up: 12.0 min (MSER-5 on 10 pilot
+/// runs)`, `Warm-up: 10.0 min (fixed)`, `No warm-up`.
+pub fn warmup_text(r: &StudyReport, pilots: u64) -> String {
+    let len = crate::report::duration_s(r.warmup_s);
+    match r.warmup_method {
+        Method::None => "No warm-up".into(),
+        Method::Fixed => format!("Warm-up: {len} (fixed)"),
+        Method::Mser5 if r.warmup_s == 0.0 => {
+            format!("No warm-up (MSER-5 on {pilots} pilot runs found no transient)")
+        }
+        Method::Mser5 => format!("Warm-up: {len} (MSER-5 on {pilots} pilot runs)"),
     }
 }
 
@@ -120,6 +208,8 @@ pub struct Live {
     pub started_ms: f64,
     pub per_s: f64,
     pub estimates: Vec<Estimate>,
+    /// While the warm-up is being chosen (`auto`): the pilot runs it takes, and how many ran.
+    pub choosing: Option<(u64, u64)>,
 }
 
 impl Live {
@@ -141,6 +231,8 @@ pub struct Finished {
     pub replications: Vec<Replication>,
     pub scenario: Rc<Scenario>,
     pub seconds: f64,
+    /// The pilot runs an MSER-5 warm-up was chosen from.
+    pub pilots: u64,
 }
 
 impl Finished {
@@ -150,6 +242,7 @@ impl Finished {
             replications: study.replications().to_vec(),
             scenario,
             seconds,
+            pilots: warmup::pilots(study.stop.max()),
         }
     }
 }
@@ -165,6 +258,16 @@ pub struct StudyState {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StudyAction {
     Started(Live),
+    /// `done` of the study's pilot runs have run.
+    Piloted {
+        id: u32,
+        done: u64,
+    },
+    /// The warm-up is chosen; the replications start at `now_ms`.
+    WarmupChosen {
+        id: u32,
+        now_ms: f64,
+    },
     /// The study in flight (`id`) has `done` replications, at `now_ms`.
     Progress {
         id: u32,
@@ -206,6 +309,17 @@ impl StudyState {
                     l.per_s = if secs > 0.0 { done as f64 / secs } else { 0.0 };
                 }
             }
+            StudyAction::Piloted { id, done } if Some(id) == current => {
+                if let Some((_, ran)) = self.running.as_mut().and_then(|l| l.choosing.as_mut()) {
+                    *ran = done;
+                }
+            }
+            StudyAction::WarmupChosen { id, now_ms } if Some(id) == current => {
+                if let Some(l) = self.running.as_mut() {
+                    l.choosing = None;
+                    l.started_ms = now_ms;
+                }
+            }
             StudyAction::Finished { id, finished } if Some(id) == current => {
                 self.running = None;
                 if finished.report.stopped_by == Some(StoppedBy::Cancelled) {
@@ -224,6 +338,8 @@ impl StudyState {
             StudyAction::DismissMessage => self.message = None,
             // A message of a study no longer in flight.
             StudyAction::Progress { .. }
+            | StudyAction::Piloted { .. }
+            | StudyAction::WarmupChosen { .. }
             | StudyAction::Finished { .. }
             | StudyAction::Failed { .. } => {}
         }

@@ -167,6 +167,7 @@ fn the_state_follows_only_the_study_in_flight() {
         started_ms: 1000.0,
         per_s: 0.0,
         estimates: vec![],
+        choosing: None,
     };
     let st = StudyState::default().apply(StudyAction::Started(live(2)));
     let st = st.apply(StudyAction::Progress {
@@ -214,10 +215,152 @@ fn a_cancelled_study_keeps_its_results_and_says_so() {
             started_ms: 0.0,
             per_s: 0.0,
             estimates: estimates(&study),
+            choosing: None,
         }))
         .apply(StudyAction::Finished { id: 5, finished: f });
     let fin = st.finished.as_ref().unwrap();
     assert_eq!(fin.report.replications, 3);
     assert_eq!(stopped_text(&fin.report), "cancelled after 3 replications");
     assert!(st.message.unwrap().contains("cancelled after 3"));
+}
+
+#[test]
+fn the_warm_up_field_reads_empty_a_duration_or_auto_and_names_itself_when_wrong() {
+    let s = builtins::get("haproxy-single-lb").unwrap().scenario();
+    let mut f = form();
+    assert_eq!(f.warmup(), Ok(WarmupChoice::Scenario));
+    f.warmup = " 10m ".into();
+    assert_eq!(f.warmup(), Ok(WarmupChoice::Fixed(Dur::mins(10))));
+    f.warmup = "1m30s".into();
+    assert_eq!(f.warmup_for(&s), Ok(WarmupChoice::Fixed(Dur::secs(90))));
+    for auto in ["auto", " Auto "] {
+        f.warmup = auto.into();
+        assert_eq!(f.warmup_for(&s), Ok(WarmupChoice::Auto));
+    }
+    for (bad, why) in [
+        ("ten", "`ten` is not a duration"),
+        ("10", "missing unit"),
+        ("10 parsecs", "not a duration"),
+        ("automatic", "nor `auto`"),
+    ] {
+        f.warmup = bad.into();
+        let e = f.warmup_for(&s).unwrap_err();
+        assert!(e.starts_with("Warm-up: ") && e.contains(why), "{bad}: {e}");
+    }
+    // as long as the horizon (1h) or zero: refused before anything runs
+    f.warmup = "1h".into();
+    let e = f.warmup_for(&s).unwrap_err();
+    assert!(e.contains("not shorter than the horizon (1h)"), "{e}");
+    assert_eq!(f.warmup(), Ok(WarmupChoice::Fixed(Dur::hours(1))));
+    f.warmup = "0s".into();
+    assert!(f.warmup_for(&s).unwrap_err().starts_with("Warm-up: 0s"));
+}
+
+#[test]
+fn the_study_runs_with_the_forms_warm_up_or_the_scenarios() {
+    let mut s = builtins::get("haproxy-single-lb").unwrap().scenario();
+    s.warmup = Some(Dur::mins(5));
+    let mut f = form();
+    assert_eq!(
+        f.scenario(&s).warmup,
+        Some(Dur::mins(5)),
+        "empty: the scenario's"
+    );
+    f.warmup = "10m".into();
+    assert_eq!(f.scenario(&s).warmup, Some(Dur::mins(10)));
+    // auto: the pilots run without a warm-up (the chosen one is set after them)
+    f.warmup = "auto".into();
+    assert_eq!(f.scenario(&s).warmup, None);
+    // a field that does not read leaves the scenario as it is (start refuses it anyway)
+    f.warmup = "soon".into();
+    assert_eq!(f.scenario(&s).warmup, Some(Dur::mins(5)));
+}
+
+fn finished(s: &Scenario, w: warmup::Warmup) -> Finished {
+    let mut s = s.clone();
+    if w.method == Method::Mser5 {
+        s.warmup = w.scenario_warmup();
+    }
+    let study = Study::new(Stop::Replications(3)).with_warmup(w);
+    Finished::of(&study, Rc::new(s), 1.0)
+}
+
+#[test]
+fn the_finished_study_says_which_warm_up_it_used() {
+    let s = builtins::get("haproxy-single-lb").unwrap().scenario();
+    let mser5 = |us| warmup::Warmup {
+        us,
+        method: Method::Mser5,
+    };
+    let fin = finished(&s, mser5(720_000_000));
+    assert_eq!(fin.pilots, 3, "no more pilots than replications");
+    assert_eq!(
+        warmup_text(&fin.report, 10),
+        "Warm-up: 12.0 min (MSER-5 on 10 pilot runs)"
+    );
+    assert_eq!(
+        (fin.report.warmup_s, fin.report.warmup_method),
+        (720.0, Method::Mser5)
+    );
+    let fixed = warmup::given(Some(&Dur::mins(10)));
+    assert_eq!(
+        warmup_text(&finished(&s, fixed).report, 10),
+        "Warm-up: 10.0 min (fixed)"
+    );
+    let none = warmup::given(None);
+    assert_eq!(warmup_text(&finished(&s, none).report, 10), "No warm-up");
+    assert!(warmup_text(&finished(&s, mser5(0)).report, 10).starts_with("No warm-up (MSER-5"));
+}
+
+#[test]
+fn an_auto_study_is_current_while_the_form_says_auto_and_the_scenario_is_unchanged() {
+    let s = builtins::get("haproxy-single-lb").unwrap().scenario();
+    let mut f = form();
+    f.warmup = "auto".into();
+    let chosen = warmup::Warmup {
+        us: 300_000_000,
+        method: Method::Mser5,
+    };
+    let fin = finished(&f.scenario(&s), chosen);
+    assert_eq!(fin.scenario.warmup, Some(Dur::mins(5)));
+    assert!(!f.is_stale(&s, &fin));
+    f.warmup = "5m".into();
+    assert!(f.is_stale(&s, &fin), "a fixed 5m is another study");
+    f.warmup = String::new();
+    assert!(f.is_stale(&s, &fin));
+    f.warmup = "auto".into();
+    let mut edited = s.clone();
+    edited.horizon = Dur::hours(2);
+    assert!(f.is_stale(&edited, &fin));
+    // a study with the scenario's own warm-up, and the form then asking for auto
+    let own = finished(&form().scenario(&s), warmup::given(None));
+    assert!(!form().is_stale(&s, &own));
+    assert!(f.is_stale(&s, &own));
+}
+
+#[test]
+fn while_the_warm_up_is_chosen_the_progress_counts_pilot_runs() {
+    let live = Live {
+        id: 4,
+        done: 0,
+        planned: 50,
+        until_ci: false,
+        workers: 2,
+        started_ms: 0.0,
+        per_s: 0.0,
+        estimates: vec![],
+        choosing: Some((10, 0)),
+    };
+    let st = StudyState::default().apply(StudyAction::Started(live));
+    let st = st.apply(StudyAction::Piloted { id: 4, done: 3 });
+    assert_eq!(st.running.as_ref().unwrap().choosing, Some((10, 3)));
+    // an older study's pilots change nothing
+    let st = st.apply(StudyAction::Piloted { id: 3, done: 9 });
+    assert_eq!(st.running.as_ref().unwrap().choosing, Some((10, 3)));
+    let st = st.apply(StudyAction::WarmupChosen {
+        id: 4,
+        now_ms: 2500.0,
+    });
+    let l = st.running.as_ref().unwrap();
+    assert_eq!((l.choosing, l.started_ms), (None, 2500.0));
 }

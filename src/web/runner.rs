@@ -107,6 +107,21 @@ impl SimRunner {
         })
     }
 
+    /// Has this (pool) worker run a study's pilot runs and choose its warm-up (`auto`);
+    /// `scenario_json` is the study's scenario without a `warmup`.
+    pub fn choose_warmup(
+        &self,
+        study_id: u32,
+        scenario_json: &str,
+        pilots: u64,
+    ) -> Result<(), String> {
+        self.send(&Request::Warmup {
+            study_id,
+            scenario_json: scenario_json.to_string(),
+            pilots,
+        })
+    }
+
     pub fn cancel(&self, run_id: u32) {
         let _ = self.send(&Request::Cancel { run_id });
     }

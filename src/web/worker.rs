@@ -9,6 +9,7 @@
 
 use crate::scenario::{self, Scenario};
 use crate::sim::{Budget, Config, Simulation, Time};
+use crate::study::warmup::{self, Pilot, Warmup};
 use crate::study::Replication;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -33,6 +34,15 @@ pub enum Request {
         study_id: u32,
         scenario_json: String,
         ks: Vec<u64>,
+    },
+    /// A study's `--warmup auto`: its first `pilots` replications of the scenario (sent with no
+    /// `warmup`) run without a warm-up, one per macrotask (a Cancel is read between two), each
+    /// acknowledged by an [`Update::Piloted`]; then MSER-5 on them ([`warmup::choose`]) is the
+    /// one [`Update::WarmedUp`], or an [`Update::Failed`] with the reason.
+    Warmup {
+        study_id: u32,
+        scenario_json: String,
+        pilots: u64,
     },
 }
 
@@ -60,6 +70,16 @@ pub enum Update {
     Replicated {
         study_id: u32,
         replication: Replication,
+    },
+    /// `done` of a [`Request::Warmup`]'s pilot runs have run.
+    Piloted {
+        study_id: u32,
+        done: u64,
+    },
+    /// The warm-up MSER-5 chose from a [`Request::Warmup`]'s pilot runs.
+    WarmedUp {
+        study_id: u32,
+        warmup: Warmup,
     },
     /// The worker has loaded and listens: the page may send (it queues until then).
     Ready,
@@ -104,6 +124,14 @@ struct Batch {
     study_id: u32,
     config: Config,
     ks: VecDeque<u64>,
+}
+
+/// A study's pilot runs still to run (one per chunk), and those that ran.
+struct Pilots {
+    study_id: u32,
+    config: Config,
+    of: u64,
+    ran: Vec<Pilot>,
 }
 
 /// What one chunk produced.
@@ -205,6 +233,7 @@ pub struct Serve {
     job: Option<Job>,
     last_ms: f64,
     batch: Option<Batch>,
+    pilots: Option<Pilots>,
 }
 
 impl Serve {
@@ -233,6 +262,9 @@ impl Serve {
                 if self.batch.as_ref().is_some_and(|b| b.study_id == run_id) {
                     self.batch = None;
                 }
+                if self.pilots.as_ref().is_some_and(|p| p.study_id == run_id) {
+                    self.pilots = None;
+                }
                 (Some(Update::Cancelled { run_id }), false)
             }
             Request::Replicate {
@@ -240,7 +272,52 @@ impl Serve {
                 scenario_json,
                 ks,
             } => self.replicate(study_id, &scenario_json, ks),
+            Request::Warmup {
+                study_id,
+                scenario_json,
+                pilots,
+            } => match compile_json(&scenario_json) {
+                Ok(config) => {
+                    self.pilots = Some(Pilots {
+                        study_id,
+                        config,
+                        of: pilots,
+                        ran: Vec::new(),
+                    });
+                    (None, true)
+                }
+                Err(message) => {
+                    self.pilots = None;
+                    let run_id = study_id;
+                    (Some(Update::Failed { run_id, message }), false)
+                }
+            },
         }
+    }
+
+    /// Runs the next pilot run: its acknowledgement, or (after the last) the warm-up MSER-5
+    /// chose; and whether more work is queued.
+    fn pilot_one(&mut self) -> (Option<Update>, bool) {
+        let Some(p) = self.pilots.as_mut() else {
+            return self.replicate_one();
+        };
+        let study_id = p.study_id;
+        if (p.ran.len() as u64) < p.of {
+            p.ran.push(Pilot::run(&p.config, p.ran.len() as u64));
+            let done = p.ran.len() as u64;
+            if done < p.of {
+                return (Some(Update::Piloted { study_id, done }), true);
+            }
+        }
+        let update = match warmup::choose(&p.ran) {
+            Ok(warmup) => Update::WarmedUp { study_id, warmup },
+            Err(m) => Update::Failed {
+                run_id: study_id,
+                message: format!("The warm-up could not be chosen (auto): {m}"),
+            },
+        };
+        self.pilots = None;
+        (Some(update), self.batch.is_some())
     }
 
     /// Queues a batch of replications (after the ones of the same study still queued).
@@ -294,7 +371,7 @@ impl Serve {
     /// Runs the next chunk of the job, if there is one; what to answer, and whether to go on.
     pub fn chunk(&mut self, now_ms: impl Fn() -> f64) -> (Option<Update>, bool) {
         let Some(job) = self.job.as_mut() else {
-            return self.replicate_one();
+            return self.pilot_one();
         };
         let t0 = now_ms();
         let advance = job.advance(self.last_ms);
@@ -303,7 +380,7 @@ impl Serve {
             Advance::Progress(u) => (Some(u), true),
             Advance::Done(u) => {
                 self.job = None;
-                (Some(u), self.batch.is_some())
+                (Some(u), self.batch.is_some() || self.pilots.is_some())
             }
         }
     }
@@ -607,6 +684,79 @@ mod tests {
             ks: vec![0],
         });
         assert!(matches!(bad, Some(Update::Failed { run_id: 8, .. })) && !go);
+    }
+
+    /// An M/M/20 station that starts empty (its transient is a tenth of the horizon), its
+    /// series in one-second windows: MSER-5 cuts something.
+    const MMC: &str = r#"{ "version": 1, "name": "mmc", "seed": 5, "horizon": "3m",
+        "traffic": { "entry": ["web"], "sessions_per_s": 18, "requests_per_session": 1, "write_share": 0, "timeout": "1h" },
+        "metrics": { "window": "1s" },
+        "components": [ { "id": "web", "spec": { "web": { "nodes": 1,
+          "capacity": { "workers": 20, "service_time": "1s", "queue_limit": 100000 } } } } ] }"#;
+
+    /// Runs `serve`'s chunks until it has nothing more to do; what it answered.
+    fn drain(serve: &mut Serve) -> Vec<Update> {
+        let mut out = Vec::new();
+        loop {
+            let (u, more) = serve.chunk(|| 0.0);
+            out.extend(u);
+            if !more {
+                return out;
+            }
+        }
+    }
+
+    /// `auto` in a pool worker: one pilot per chunk, each acknowledged, then the warm-up that
+    /// `warmup::choose` gives for the same pilot runs natively (and, with it set, the
+    /// replications are the CLI's `study --warmup auto`); Cancel between two pilots drops the
+    /// rest; a series too short to batch is a `Failed` naming `metrics.window`.
+    #[test]
+    fn a_worker_chooses_the_warm_up_mser5_gives_natively_and_obeys_cancel() {
+        let scenario = crate::scenario::parse_json(MMC).unwrap();
+        let cfg = crate::scenario::compile(&scenario).unwrap().config;
+        let native: Vec<Pilot> = (0..4).map(|k| Pilot::run(&cfg, k)).collect();
+        let want = warmup::choose(&native).unwrap();
+        assert!(want.us > 0, "{want:?}");
+        let warm = |study_id, scenario_json: &str, pilots| Request::Warmup {
+            study_id,
+            scenario_json: scenario_json.into(),
+            pilots,
+        };
+        let mut serve = Serve::default();
+        assert_eq!(serve.received(warm(3, MMC, 4)), (None, true));
+        let got = drain(&mut serve);
+        let piloted = (1..4).map(|done| Update::Piloted { study_id: 3, done });
+        let mut expected: Vec<Update> = piloted.collect();
+        expected.push(Update::WarmedUp {
+            study_id: 3,
+            warmup: want,
+        });
+        assert_eq!(got, expected);
+        // Cancel after the first pilot: nothing more runs.
+        serve.received(warm(4, MMC, 4));
+        assert!(matches!(
+            serve.chunk(|| 0.0),
+            (
+                Some(Update::Piloted {
+                    study_id: 4,
+                    done: 1
+                }),
+                true
+            )
+        ));
+        serve.received(Request::Cancel { run_id: 4 });
+        assert_eq!(serve.chunk(|| 0.0), (None, false));
+        // One-minute windows over 3 minutes: too few points.
+        let short = MMC.replace(r#""window": "1s""#, r#""window": "1m""#);
+        serve.received(warm(5, &short, 2));
+        let got = drain(&mut serve);
+        assert!(
+            matches!(&got[..], [Update::Piloted { .. }, Update::Failed { run_id: 5, message }]
+                if message.contains("metrics.window")),
+            "{got:?}"
+        );
+        let (bad, go) = serve.received(warm(6, "{", 2));
+        assert!(matches!(bad, Some(Update::Failed { run_id: 6, .. })) && !go);
     }
 
     #[test]

@@ -248,3 +248,93 @@ test("a worker that throws: the run and the study stop at once with its error, a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+/** An M/M/20 station that starts empty, its series in one-second windows: MSER-5 cuts its transient. */
+function mmcScenario() {
+  const s = {
+    version: 1, name: "mmc-warmup", seed: 5, horizon: "3m",
+    traffic: { entry: ["web"], sessions_per_s: 18, requests_per_session: 1, write_share: 0, timeout: "1h" },
+    metrics: { window: "1s" },
+    components: [{ id: "web", spec: { web: { nodes: 1, capacity: { workers: 20, service_time: "1s", queue_limit: 100000 } } } }],
+  };
+  const file = join(mkdtempSync(join(tmpdir(), "study-e2e-")), "mmc-warmup.json");
+  writeFileSync(file, JSON.stringify(s, null, 2));
+  return { s, file };
+}
+
+test("warm-up auto: the pilot runs choose it (MSER-5), the results state it, and the study is the CLI's --warmup auto", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  const { s, file } = mmcScenario();
+  await page.locator("#import-file").setInputFiles({ name: "mmc-warmup.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(s)) });
+  await settled(page);
+  await openStudyTab(page);
+  const field = page.locator("#study-warmup");
+  assert.equal(await field.getAttribute("placeholder"), "none");
+  assert.match(await page.locator("#study-warmup-hint").textContent(), /auto: MSER-5 on the first 10 replications run as pilots without one, as --warmup auto does/);
+  // A value that is neither a duration nor auto: a message naming the field, nothing runs.
+  await field.fill("soon");
+  await page.locator("#study-run").click();
+  await page.waitForFunction(() => /Warm-up: `soon` is not a duration/.test(document.querySelector("#study-error")?.textContent ?? ""), null, { timeout: 5_000 });
+  assert.equal(await page.locator("#study-progress").count(), 0, "nothing runs");
+  await field.fill("auto");
+  await page.locator("#study-replications").fill("12");
+  await page.locator("#study-panel").screenshot({ path: join(SCREENSHOTS, "study-warmup-field.png") });
+  // Records what the progress line said while the pilots ran.
+  await page.evaluate(() => {
+    window.__pilotText = "";
+    new MutationObserver(() => {
+      const p = document.querySelector("#study-progress[data-phase=warmup]");
+      if (p) window.__pilotText = p.textContent;
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  await page.locator("#study-run").click();
+  const results = page.locator("#study-results[data-replications='12']");
+  await results.waitFor({ timeout: 120_000 });
+  assert.match(await page.evaluate(() => window.__pilotText), /choosing the warm-up \(MSER-5 on 10 pilot runs\)…/);
+  const used = page.locator("#study-warmup-used");
+  assert.equal(await used.getAttribute("data-method"), "mser5");
+  assert.match(await used.textContent(), /^\s*Warm-up: [\d.]+ s \(MSER-5 on 10 pilot runs\)\s*$/);
+  assert.equal(await page.locator("#study-stale").count(), 0, "the study is of the scenario and form as they are");
+  await results.scrollIntoViewIfNeeded();
+  await page.locator("#study-panel").screenshot({ path: join(SCREENSHOTS, "study-warmup-finished.png") });
+
+  const [json] = await Promise.all([page.waitForEvent("download"), page.locator("#study-export-json").click()]);
+  const browserText = await readFile(await json.path(), "utf8");
+  const browser = JSON.parse(browserText);
+  assert.equal(browser.warmup_method, "mser5");
+  assert.ok(browser.warmup_s > 0 && browser.warmup_s < 90, `warm-up ${browser.warmup_s} s`);
+  assert.equal(Number(await used.getAttribute("data-warmup-s")), browser.warmup_s);
+  const run = spawnSync(cli(), ["study", file, "--replications", "12", "--warmup", "auto", "--json"], { encoding: "utf8", timeout: 600_000 });
+  assert.ok(run.status === 0 || run.status === 1, `the CLI ran: ${run.stderr}`);
+  const native = JSON.parse(run.stdout);
+  assert.equal(browser.warmup_s, native.warmup_s, "the same cut");
+  assert.equal(browser.digest, native.digest, "the browser's study digest is the CLI's");
+  assert.equal(browserText, run.stdout, "the whole report is the CLI's");
+
+  // A fixed warm-up is stated as such, and the earlier study is then stale.
+  await page.locator("#study-warmup").fill("30s");
+  assert.equal(await page.locator("#study-stale").count(), 1);
+  await page.locator("#study-run").click();
+  await page.waitForFunction(() => document.querySelector("#study-warmup-used")?.dataset.method === "fixed", null, { timeout: 120_000 });
+  assert.match(await page.locator("#study-warmup-used").textContent(), /Warm-up: 30\.0 s \(fixed\)/);
+  assert.deepEqual(errors, []);
+});
+
+test("warm-up auto: the progress line says the pilot runs are choosing it, and Cancel works meanwhile", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  await openStudyTab(page);
+  await page.locator("#study-warmup").fill("auto");
+  await page.locator("#study-run").click();
+  const progress = page.locator("#study-progress[data-phase=warmup]");
+  await progress.waitFor({ timeout: 5_000 });
+  assert.match(await progress.textContent(), /choosing the warm-up \(MSER-5 on 10 pilot runs\)… \d+ of 10 run/);
+  await page.locator("#study-panel").screenshot({ path: join(SCREENSHOTS, "study-warmup-choosing.png") });
+  await page.locator("#study-cancel").click();
+  await page.locator("#study-run").waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator("#study-progress").count(), 0);
+  assert.match(await page.locator("#study-error").textContent(), /cancelled while its warm-up was being chosen/);
+  assert.equal(await page.locator("#study-results").count(), 0);
+  assert.deepEqual(errors, []);
+});

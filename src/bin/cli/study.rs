@@ -10,7 +10,7 @@ use failover_lab::report::Metric;
 use failover_lab::scenario::{self, Problem, Scenario};
 use failover_lab::study::{
     compare,
-    warmup::{self, Method, Warmup},
+    warmup::{self, Warmup},
     Replication, Stop, StoppedBy, Study,
 };
 use serde::{Deserialize, Serialize};
@@ -121,9 +121,9 @@ fn choose_warmup(
         Some(WarmupArg::Auto) => {
             s.warmup = None;
             let cfg = scenario::compile(s)?.config;
-            let pilots = pool.pilots(&cfg, 0..warmup::PILOTS.min(stop.max()));
+            let pilots = pool.pilots(&cfg, 0..warmup::pilots(stop.max()));
             let w = warmup::choose(&pilots).map_err(|m| err("--warmup auto", m))?;
-            s.warmup = (w.us > 0).then_some(scenario::Dur::micros(w.us));
+            s.warmup = w.scenario_warmup();
             eprintln!(
                 "warm-up {} (MSER-5 on {} pilot runs)",
                 super::horizon_text(w.us as f64 / 1e6),
@@ -133,17 +133,7 @@ fn choose_warmup(
         }
         None => {}
     }
-    let us = s
-        .warmup
-        .as_ref()
-        .and_then(scenario::Dur::as_micros)
-        .unwrap_or(0);
-    let method = if s.warmup.is_some() {
-        Method::Fixed
-    } else {
-        Method::None
-    };
-    Ok(Warmup { us, method })
+    Ok(warmup::given(s.warmup.as_ref()))
 }
 
 fn parse_seconds(v: &str) -> Result<f64, String> {

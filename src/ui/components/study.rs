@@ -1,16 +1,20 @@
 //! The Study panel (the results area's Study tab): the stopping rule (N replications, or until
-//! a metric's 95 % CI half-width is small enough, with a maximum), the fidelity, the scenario's
+//! a metric's 95 % CI half-width is small enough, with a maximum), the fidelity, the warm-up
+//! (the scenario's own, a duration, or `auto`: MSER-5 on pilot runs), the scenario's
 //! `slo` section as the targets; Run study / Cancel; progress with live estimates while the
 //! pool works; then the finished study (`study_results`).
 //!
 //! Selectors: `#study-panel`, `#study-mode-fixed`, `#study-mode-ci`, `#study-replications`,
 //! `#study-ci-metric`, `#study-ci-width`, `#study-ci-relative`, `#study-max`,
-//! `#study-fidelity`, `#study-targets`, `#study-run`, `#study-cancel`, `#study-error`,
-//! `#study-progress` (`data-done`, `data-planned`, `data-workers`), `#study-estimates`; the results'
+//! `#study-fidelity`, `#study-warmup` (its hint `#study-warmup-hint`), `#study-targets`,
+//! `#study-run`, `#study-cancel`, `#study-error`,
+//! `#study-progress` (`data-done`, `data-planned`, `data-workers`, `data-phase`: `warmup` while
+//! the pilot runs choose the warm-up, then `replications`), `#study-estimates`; the results'
 //! selectors are listed in `study_results`.
 
 use crate::report::Metric;
 use crate::scenario::{Fidelity, Scenario, Slo};
+use crate::study::warmup::PILOTS;
 use crate::ui::components::study_results::StudyResults;
 use crate::ui::context::use_editor;
 use crate::ui::hooks::use_study::StudyHandle;
@@ -55,11 +59,10 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
     let f = &*form;
     // The last study is of an earlier version of the scenario (its seed aside: a replication
     // opened as a run changes only that).
-    let stale = st.finished.as_ref().is_some_and(|fin| {
-        let mut now = f.scenario(&editor.scenario);
-        now.seed = fin.scenario.seed;
-        now != *fin.scenario
-    });
+    let stale = st
+        .finished
+        .as_ref()
+        .is_some_and(|fin| f.is_stale(&editor.scenario, fin));
     html! {
         <div class="study" id="study-panel" data-testid="study-panel">
             <form class="study-form" onsubmit={onrun} aria-label="Study settings">
@@ -101,6 +104,7 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
                         <option value="flow" selected={f.fidelity == Fidelity::Flow}>{ "flow level (fast)" }</option>
                     </select>
                 </fieldset>
+                { warmup_field(f, editor.scenario.warmup.as_ref(), running, typed(|f, v| f.warmup = v)) }
                 { targets(editor.scenario.slo.as_ref()) }
                 <div class="study-buttons">
                     if running {
@@ -148,6 +152,33 @@ fn on_edit<E: TargetCast + 'static>(
     })
 }
 
+/// The Warm-up field: empty (the scenario's own, shown as the placeholder), a duration, or
+/// `auto`, with a hint saying what each means.
+fn warmup_field(
+    f: &StudyForm,
+    own: Option<&crate::scenario::Dur>,
+    running: bool,
+    oninput: Callback<InputEvent>,
+) -> Html {
+    let placeholder = own.map_or("none".to_string(), |d| d.to_string());
+    let empty = match own {
+        Some(d) => format!("the scenario's own ({d})"),
+        None => "none (the scenario has no warmup)".into(),
+    };
+    let hint = html! {
+        <>{ format!("Left out of every metric at the start of each replication. Empty: {empty}; a duration (10m); auto: MSER-5 on the first {PILOTS} replications run as pilots without one, as ") }
+            <code>{ "--warmup auto" }</code>{ " does." }</>
+    };
+    html! {
+        <fieldset class="study-warmup" disabled={running}>
+            <legend>{ "Warm-up" }</legend>
+            <input id="study-warmup" class="num" value={f.warmup.clone()} {placeholder} spellcheck="false"
+                aria-label="Warm-up" aria-describedby="study-warmup-hint" {oninput} />
+            <p class="hint" id="study-warmup-hint">{ hint }</p>
+        </fieldset>
+    }
+}
+
 /// The scenario's objectives, as the study's targets.
 fn targets(slo: Option<&Slo>) -> Html {
     let Some(o) = slo else {
@@ -180,8 +211,25 @@ fn targets(slo: Option<&Slo>) -> Html {
     }
 }
 
-/// Replications done of planned, their rate, and the running estimates.
+/// Replications done of planned, their rate, and the running estimates; before them, while an
+/// `auto` warm-up is chosen, the pilot runs.
 fn progress(l: &Live) -> Html {
+    if let Some((of, ran)) = l.choosing {
+        let pct = if of == 0 {
+            0.0
+        } else {
+            ran as f64 * 100.0 / of as f64
+        };
+        return html! {
+            <div class="study-live" id="study-progress" role="status" data-done="0" data-planned={l.planned.to_string()}
+                data-workers={l.workers.to_string()} data-phase="warmup">
+                <div class="progress">
+                    <progress max="100" value={format!("{pct:.1}")} aria-label="Pilot runs">{ format!("{pct:.0}%") }</progress>
+                    <span>{ format!("choosing the warm-up (MSER-5 on {of} pilot runs)… {ran} of {of} run") }</span>
+                </div>
+            </div>
+        };
+    }
     let pct = l.fraction() * 100.0;
     let planned = if l.until_ci {
         format!("at most {}", l.planned)
@@ -190,7 +238,7 @@ fn progress(l: &Live) -> Html {
     };
     html! {
         <div class="study-live" id="study-progress" role="status" data-done={l.done.to_string()} data-planned={l.planned.to_string()}
-            data-workers={l.workers.to_string()}>
+            data-workers={l.workers.to_string()} data-phase="replications">
             <div class="progress">
                 <progress max="100" value={format!("{pct:.1}")} aria-label="Study progress">{ format!("{pct:.0}%") }</progress>
                 <span>{ format!("{} of {planned} replications · {:.1}/s · {} workers", l.done, l.per_s, l.workers) }</span>

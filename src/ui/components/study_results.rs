@@ -4,7 +4,8 @@
 //! intervals, and the worst replications, each of which opens as an ordinary run.
 //!
 //! Selectors: `#study-results` (`data-digest`, `data-replications`, `data-seconds`: the
-//! study's wall time from start to its last replication), `#study-digest`,
+//! study's wall time from start to its last replication), `#study-warmup-used`
+//! (`data-method`: `none`, `fixed`, `mser5`; `data-warmup-s`), `#study-digest`,
 //! `#study-export-json`, `#study-export-csv`, `#study-cards` with `[data-testid=study-card-KEY]`
 //! (KEY the CSV key) holding `svg.histogram`, `#study-slo` with `[data-testid=slo-row]`
 //! (`data-met`), `#study-worst` with `[data-testid=worst-row]` (`data-k`, `data-seed`) and its
@@ -17,7 +18,8 @@ use crate::study::slo::{Objective, SloReport};
 use crate::study::stats::Summary;
 use crate::study::Worst;
 use crate::ui::study::{
-    bars, half_width_text, replications_csv, stopped_text, summary_text, target_percent, Finished,
+    bars, half_width_text, replications_csv, stopped_text, summary_text, target_percent,
+    warmup_text, Finished,
 };
 use std::rc::Rc;
 use yew::prelude::*;
@@ -69,8 +71,10 @@ pub fn study_results(props: &StudyResultsProps) -> Html {
             data-digest={r.digest.clone()} data-replications={r.replications.to_string()}
             data-seconds={f.seconds.to_string()}>
             <div class="results-head">
-                <span>{ format!("{} · seed {} · {} level · horizon {} · {} in {:.1} s", r.scenario, r.seed, r.fidelity,
-                    report::duration_s(r.horizon_s), stopped_text(r), f.seconds) }</span>
+                <span>{ format!("{} · seed {} · {} level · horizon {} · {} in {:.1} s · ", r.scenario, r.seed, r.fidelity,
+                    report::duration_s(r.horizon_s), stopped_text(r), f.seconds) }
+                    <span id="study-warmup-used" data-method={<&str>::from(r.warmup_method)} data-warmup-s={r.warmup_s.to_string()}>
+                        { warmup_text(r, f.pilots) }</span></span>
                 <span>{ "digest " }<code id="study-digest">{ r.digest.clone() }</code></span>
                 if props.running {
                     <span class="stale">{ "A new study is running; these are the last one's results." }</span>

@@ -3,11 +3,18 @@
 //! [`Dispatch`](crate::study::pool::Dispatch), which pushes the results into the study in
 //! index order — so the report and digest are the CLI's. Workers are kept for the next study;
 //! Cancel terminates them (one may be in the middle of a replication it cannot leave).
+//!
+//! A Warm-up of `auto` first has the pool's first worker run the pilot runs and choose the
+//! warm-up (MSER-5, as the CLI's `study --warmup auto`); the replications then run with the
+//! scenario's `warmup` set to it, so replication k is the CLI's.
 
 use crate::scenario::{Scenario, Severity};
 use crate::study::pool::{batch_size, Dispatch, MAX_BATCH};
-use crate::study::StoppedBy;
-use crate::ui::study::{estimates, pool_size, Finished, Live, StudyAction, StudyForm, StudyState};
+use crate::study::warmup::{self, Warmup};
+use crate::study::{Stop, StoppedBy};
+use crate::ui::study::{
+    estimates, pool_size, Finished, Live, StudyAction, StudyForm, StudyState, WarmupChoice,
+};
 use crate::web::worker::Update;
 use crate::web::{self, SimRunner};
 use std::cell::RefCell;
@@ -47,6 +54,8 @@ struct Current {
     shown_ms: f64,
     /// The first `used` members of the pool work for it.
     used: usize,
+    /// The first member is choosing the warm-up (`auto`): no replication is handed out yet.
+    choosing: bool,
 }
 
 #[derive(Default)]
@@ -125,13 +134,23 @@ fn hardware_concurrency() -> f64 {
     web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency())
 }
 
-/// Checks the form and the scenario, grows the pool and hands every member its first index.
-fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec<StudyAction> {
-    let refuse = |m: String| vec![StudyAction::Refused(m)];
-    let stop = match form.stop() {
-        Ok(stop) => stop,
-        Err(e) => return refuse(format!("Cannot start the study: {e}.")),
-    };
+/// What a study starts from once the form and the scenario are checked: the rule, the
+/// warm-up asked for, the scenario to run and its JSON.
+struct Checked {
+    stop: Stop,
+    choice: WarmupChoice,
+    scenario: Scenario,
+    json: String,
+}
+
+/// The form and the scenario, checked; what is wrong, in words, otherwise.
+fn check(s: &Scenario, form: &StudyForm) -> Result<Checked, String> {
+    let stop = form
+        .stop()
+        .map_err(|e| format!("Cannot start the study: {e}."))?;
+    let choice = form
+        .warmup_for(s)
+        .map_err(|e| format!("Cannot start the study: {e}."))?;
     let s = form.scenario(s);
     let errors: Vec<String> = crate::ui::problems_of(&s)
         .into_iter()
@@ -139,20 +158,39 @@ fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec
         .map(|p| p.to_string())
         .collect();
     if let Some(first) = errors.first() {
-        return refuse(format!(
+        return Err(format!(
             "Cannot start the study: the scenario has {} error(s) (see Problems), the first: {first}",
             errors.len()
         ));
     }
-    let json = match serde_json::to_string(&s) {
-        Ok(j) => j,
-        Err(e) => return refuse(e.to_string()),
+    let json = serde_json::to_string(&s).map_err(|e| e.to_string())?;
+    Ok(Checked {
+        stop,
+        choice,
+        scenario: s,
+        json,
+    })
+}
+
+/// Checks the form and the scenario, grows the pool and hands every member its first index
+/// (or, for an `auto` warm-up, has the first member run the pilots).
+fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec<StudyAction> {
+    let refuse = |m: String| vec![StudyAction::Refused(m)];
+    let Checked {
+        stop,
+        choice,
+        scenario: s,
+        json,
+    } = match check(s, form) {
+        Ok(c) => c,
+        Err(e) => return refuse(e),
     };
     let n = pool_size(hardware_concurrency(), stop.max());
     let dispatch = match Dispatch::new(stop.clone(), n as u64 * MAX_BATCH * 2) {
-        Ok(x) => x,
+        Ok(x) => x.with_warmup(warmup::given(s.warmup.as_ref())),
         Err(e) => return refuse(format!("Cannot start the study: {e}.")),
     };
+    let pilots = (choice == WarmupChoice::Auto).then(|| warmup::pilots(stop.max()));
     let Ok(mut pool) = shared.try_borrow_mut() else {
         return vec![];
     };
@@ -188,6 +226,7 @@ fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec
         started_ms: now,
         shown_ms: now,
         used,
+        choosing: pilots.is_some(),
     });
     let live = Live {
         id,
@@ -198,9 +237,58 @@ fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec
         started_ms: now,
         per_s: 0.0,
         estimates: Vec::new(),
+        choosing: pilots.map(|n| (n, 0)),
     };
     let mut out = vec![StudyAction::Started(live)];
-    out.extend(feed(&mut pool, now));
+    match pilots {
+        Some(n) => out.extend(choose(&mut pool, n, now)),
+        None => out.extend(feed(&mut pool, now)),
+    }
+    out
+}
+
+/// Hands the pilot runs of the study in flight to the pool's first member.
+fn choose(pool: &mut Pool, pilots: u64, now: f64) -> Vec<StudyAction> {
+    let Pool {
+        members, current, ..
+    } = pool;
+    let (Some(cur), Some(m)) = (current.as_ref(), members.first_mut()) else {
+        return vec![];
+    };
+    m.left = 1;
+    m.since_ms = now;
+    match m.runner.choose_warmup(cur.id, &cur.json, pilots) {
+        Ok(()) => vec![],
+        Err(message) => {
+            let id = cur.id;
+            *current = None;
+            members.clear();
+            vec![StudyAction::Failed { id, message }]
+        }
+    }
+}
+
+/// The warm-up is chosen: the study's scenario takes it, and the replications start.
+fn chosen(pool: &mut Pool, i: usize, w: Warmup, now: f64) -> Vec<StudyAction> {
+    let Some(cur) = pool.current.as_mut().filter(|c| c.choosing) else {
+        return vec![];
+    };
+    let mut s = (*cur.scenario).clone();
+    s.warmup = w.scenario_warmup();
+    let json = match serde_json::to_string(&s) {
+        Ok(j) => j,
+        Err(e) => return fail(pool, e.to_string()),
+    };
+    cur.json = json;
+    cur.scenario = Rc::new(s);
+    cur.dispatch = cur.dispatch.clone().with_warmup(w);
+    cur.choosing = false;
+    let id = cur.id;
+    if let Some(m) = pool.members.get_mut(i) {
+        m.left = 0;
+    }
+    let mut out = vec![StudyAction::WarmupChosen { id, now_ms: now }];
+    out.extend(feed(pool, now));
     out
 }
 
@@ -224,7 +312,7 @@ fn feed(pool: &mut Pool, now: f64) -> Vec<StudyAction> {
     let Pool {
         members, current, ..
     } = pool;
-    let Some(cur) = current.as_mut() else {
+    let Some(cur) = current.as_mut().filter(|c| !c.choosing) else {
         return vec![];
     };
     for (i, m) in members.iter_mut().enumerate().take(cur.used) {
@@ -284,6 +372,12 @@ fn received(pool: &mut Pool, i: usize, u: Update, now: f64) -> Vec<StudyAction> 
             }
             out.extend(feed(pool, now));
             out
+        }
+        Update::Piloted { study_id, done } if Some(study_id) == current_id => {
+            vec![StudyAction::Piloted { id: study_id, done }]
+        }
+        Update::WarmedUp { study_id, warmup } if Some(study_id) == current_id => {
+            chosen(pool, i, warmup, now)
         }
         Update::Failed { run_id, message } if Some(run_id) == current_id => fail(pool, message),
         // a worker that threw can do nothing more: the pool is dropped with the study
@@ -356,6 +450,12 @@ fn cancel(pool: &mut Pool) -> Option<StudyAction> {
     pool.members.clear();
     cur.dispatch.halt(StoppedBy::Cancelled);
     let id = cur.id;
+    if cur.choosing {
+        return Some(StudyAction::Failed {
+            id,
+            message: "The study was cancelled while its warm-up was being chosen.".into(),
+        });
+    }
     if cur.dispatch.study().replications().is_empty() {
         return Some(StudyAction::Failed {
             id,
