@@ -386,6 +386,11 @@ fn received(pool: &mut Pool, i: usize, u: Update, now: f64) -> Vec<StudyAction> 
             pool.members.clear();
             out
         }
+        // between studies: the next one spawns a fresh pool
+        Update::Crashed { .. } => {
+            pool.members.clear();
+            vec![]
+        }
         _ => vec![],
     }
 }
