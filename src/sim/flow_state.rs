@@ -148,5 +148,8 @@ pub(crate) struct ClassRate {
     pub(crate) arrivals: f64,
     /// Extra loss hazard per µs (no affinity, no replication).
     pub(crate) hazard: f64,
+    /// The class whose `fate` this one meets (its own index when it was walked; classes with
+    /// the same entry and effective home share one walk, so their own `fate` is stale).
+    pub(crate) rep: usize,
     pub(crate) fate: Fate,
 }

@@ -165,7 +165,8 @@ pub(super) fn classes(w: &World, at: Time, s: &mut EvalScratch) {
     out.truncate(len);
 }
 
-/// Sets class number `*len` of `out` (entry, home; arrivals, hazard) with a fresh fate.
+/// Sets class number `*len` of `out` (entry, home; arrivals, hazard); its fate is set by
+/// `evaluate`.
 fn put(
     out: &mut Vec<ClassRate>,
     len: &mut usize,
@@ -179,7 +180,7 @@ fn put(
         c.home = home;
         c.arrivals = arrivals;
         c.hazard = hazard;
-        c.fate.reset();
+        c.rep = *len;
     } else {
         out.push(ClassRate {
             class,
@@ -187,6 +188,7 @@ fn put(
             home,
             arrivals,
             hazard,
+            rep: *len,
             fate: Fate::default(),
         });
     }
@@ -277,12 +279,13 @@ pub(super) fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) {
     fates.clear();
     // whether a home on (entry, component) matters: the same for a cluster's nodes in a row
     let mut homes: Option<(u32, u32, bool)> = None;
-    for i in 0..cls.len() {
-        let (done, rest) = cls.split_at_mut(i);
-        let c = &mut rest[0];
+    for (i, c) in cls.iter_mut().enumerate() {
+        c.rep = i;
         if c.class == Class::Unresolved {
+            c.fate.reset();
             c.fate.fail(Cause::DnsFailure, w.dns_inc, 1.0);
         } else if w.cfg.entries.is_empty() {
+            c.fate.reset();
             c.fate.fail(Cause::NoHealthyBackend, NONE, 1.0);
         } else {
             let home = if c.home == NONE {
@@ -305,8 +308,9 @@ pub(super) fn evaluate(w: &World, at: Time, scratch: &mut EvalScratch) {
             };
             let key = (c.entry, home);
             if let Some(&(_, j)) = fates.iter().find(|(k, _)| *k == key) {
-                c.fate.clone_from(&done[j].fate);
+                c.rep = j;
             } else {
+                c.fate.reset();
                 walk(w, at, c.entry, c.home, 1.0, loads, ovl, &mut c.fate, bufs);
                 fates.push((key, i));
             }

@@ -60,6 +60,7 @@ pub(super) fn integrate_segment(w: &mut World) {
     // the decay over the segment, by class exit rate (most classes share one: computed once)
     let mut last_decay: Option<(f64, f64)> = None;
     for c in &scratch.cls {
+        let fate = &scratch.cls[c.rep].fate;
         let p0 = population(w, c.class);
         let (integral, p1, fin) =
             class_step(p0, (c.arrivals, c.hazard), (tau, dt), &mut last_decay);
@@ -69,12 +70,12 @@ pub(super) fn integrate_segment(w: &mut World) {
         lost_aff += integral * c.hazard;
         let req = integral * per_session + c.arrivals * dt;
         total_req += req;
-        served += req * c.fate.served;
-        acked += req * c.fate.acked;
+        served += req * fate.served;
+        acked += req * fate.acked;
         for (i, f) in failed.iter_mut().enumerate() {
-            *f += req * c.fate.fail[i];
+            *f += req * fate.fail[i];
         }
-        for (inc, a) in &c.fate.incs {
+        for (inc, a) in &fate.incs {
             if let Some(e) = incs.iter_mut().find(|x| x.0 == *inc) {
                 e.1 += req * a;
             } else {
@@ -83,7 +84,7 @@ pub(super) fn integrate_segment(w: &mut World) {
         }
         if c.class != Class::Unresolved && !w.cfg.entries.is_empty() {
             // acknowledged writes by database (for lost-write estimates)
-            let rate = (p1 * per_session + c.arrivals) * c.fate.acked;
+            let rate = (p1 * per_session + c.arrivals) * fate.acked;
             if let Some(dbs) = w.flow.dbs_of_entry.get(c.entry as usize) {
                 for ci in dbs {
                     w.flow.db_write_rate[*ci as usize] += rate;
