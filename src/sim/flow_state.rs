@@ -91,6 +91,11 @@ pub struct EvalScratch {
     /// The classes of the last evaluation with their fates (their incident lists keep their
     /// capacity from one evaluation to the next).
     pub(crate) cls: Vec<ClassRate>,
+    /// What `cls` was built from (`classes`): the arrival shares, each entry's count of nodes
+    /// open to new sessions and the arrival rate; `None` before the first build.
+    pub(crate) built: Option<(Vec<(Class, f64)>, Vec<f64>, u64)>,
+    /// Each entry's count of nodes open to new sessions, now.
+    pub(crate) hop_m: Vec<f64>,
     /// New sessions per node, the zero overload of the load pass, each entry's request rate,
     /// the clusters already given classes.
     pub(crate) node_arrivals: Vec<f64>,
