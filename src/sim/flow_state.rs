@@ -93,7 +93,7 @@ pub struct EvalScratch {
     pub(crate) cls: Vec<ClassRate>,
     /// What `cls` was built from (`classes`): the arrival shares, each entry's count of nodes
     /// open to new sessions and the arrival rate; `None` before the first build.
-    pub(crate) built: Option<(Vec<(Class, f64)>, Vec<f64>, u64)>,
+    pub(crate) built: Option<Built>,
     /// Each entry's count of nodes open to new sessions, now.
     pub(crate) hop_m: Vec<f64>,
     /// New sessions per node, the zero overload of the load pass, each entry's request rate,
@@ -111,6 +111,9 @@ pub struct EvalScratch {
     /// Failed requests per incident in one segment (`integrate_segment`).
     pub(crate) incs: Vec<(u32, f64)>,
 }
+
+/// What a set of classes was built from: arrival shares, open-node counts, arrival rate's bits.
+pub(crate) type Built = (Vec<(Class, f64)>, Vec<f64>, u64);
 
 /// What happens to the requests of one class: rates per µs.
 #[derive(Clone, Debug, Default)]
