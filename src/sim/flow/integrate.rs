@@ -239,27 +239,37 @@ pub(super) fn push_series(w: &mut World, end: Time) {
 /// Appends to `m`'s series the point since the series' bases (a closed one, or the partial one a
 /// report shows); returns the sessions lost so far, the next point's base.
 pub(super) fn append_series_point(f: &FlowState, m: &mut Metrics) -> f64 {
-    let served = (floor(f.cum_served) - floor(f.ser_base[0])).max(0.0);
+    let served = floor_diff(f.cum_served, f.ser_base[0]) as f64;
     let mut failed = [0u64; NC];
     let mut fsum = 0.0;
     for (i, x) in failed.iter_mut().enumerate() {
-        let v = (floor(f.cum_failed[i]) - floor(f.ser_base[2 + i])).max(0.0);
-        *x = v as u64;
-        fsum += v;
+        *x = floor_diff(f.cum_failed[i], f.ser_base[2 + i]);
+        fsum += *x as f64;
     }
     let lost_now: f64 = f.cum_lost.iter().sum();
     m.s_t.push(super::super::time::secs(m.ser_start));
     m.s_served.push(served as u64);
     m.s_offered.push((served + fsum) as u64);
     m.s_failed.push(failed);
-    m.s_lost
-        .push((floor(lost_now) - floor(f.ser_lost_base)).max(0.0) as u64);
+    m.s_lost.push(floor_diff(lost_now, f.ser_lost_base));
     m.s_p50.push(0.0);
     m.s_p95.push(0.0);
     m.s_p99.push(0.0);
     let active = m.sessions_active();
     m.s_active.push(active);
     lost_now
+}
+
+/// `(floor(a) − floor(b)).max(0) as u64`, the same value, in integers where both are in
+/// [0, 2^52) (where the floors are exact and so is their difference).
+#[inline(always)]
+fn floor_diff(a: f64, b: f64) -> u64 {
+    const LIM: f64 = 4_503_599_627_370_496.0;
+    if (0.0..LIM).contains(&a) && (0.0..LIM).contains(&b) {
+        ((a as i64) - (b as i64)).max(0) as u64
+    } else {
+        (floor(a) - floor(b)).max(0.0) as u64
+    }
 }
 
 /// `libm::floor(x)`, the same bits, by two casts where `x` is positive and below 2^52 (a
@@ -310,5 +320,35 @@ pub(super) fn count(x: f64) -> u64 {
         MAX_COUNT as u64
     } else {
         (x + 1e-9 * x.max(1.0)) as u64 // the cast is the floor (NaN and < 0 give 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::floor_diff;
+
+    #[test]
+    fn floor_diff_is_the_floats_formula_everywhere() {
+        let xs = [
+            0.0,
+            -0.0,
+            0.4,
+            1.0,
+            7.9,
+            -3.5,
+            1e15 + 0.5,
+            4_503_599_627_370_495.0,
+            4_503_599_627_370_496.0,
+            1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for a in xs {
+            for b in xs {
+                let want = (libm::floor(a) - libm::floor(b)).max(0.0) as u64;
+                assert_eq!(floor_diff(a, b), want, "floor_diff({a}, {b})");
+            }
+        }
     }
 }
