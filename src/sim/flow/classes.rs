@@ -21,16 +21,21 @@ pub(super) fn distribute_new(w: &mut World, amount: f64) {
     }
 }
 
-/// The nodes of a cluster (and its sibling) that take new sessions, in order.
-pub(super) fn new_session_nodes(w: &World, comp: u32, alt: u32) -> impl Iterator<Item = u32> + '_ {
-    [comp, alt]
-        .into_iter()
-        .filter(|c| *c != NONE)
-        .flat_map(move |c| {
-            let cs = &w.comps[c as usize];
-            cs.first..cs.first + cs.count
-        })
-        .filter(move |n| lb_eligible(&w.nodes[*n as usize], true))
+/// Calls `f` on each node of a cluster (and its sibling) that takes new sessions, in order
+/// (plain loops: the arrival shares' hot path).
+#[inline(always)]
+fn for_new_session_nodes(w: &World, comp: u32, alt: u32, mut f: impl FnMut(u32)) {
+    for c in [comp, alt] {
+        if c == NONE {
+            continue;
+        }
+        let cs = &w.comps[c as usize];
+        for n in cs.first..cs.first + cs.count {
+            if lb_eligible(&w.nodes[n as usize], true) {
+                f(n);
+            }
+        }
+    }
 }
 
 /// Where new sessions go now, with shares summing to 1.
@@ -71,7 +76,7 @@ pub(super) fn arrival_shares_into(w: &World, out: &mut Vec<(Class, f64)>) {
         // the nodes open to new sessions, each given per / m once all m are known
         let start = out.len();
         if let Some((c, a)) = hop {
-            out.extend(new_session_nodes(w, c, a).map(|n| (Class::Node(n), 0.0)));
+            for_new_session_nodes(w, c, a, |n| out.push((Class::Node(n), 0.0)));
         }
         let m = out.len() - start;
         if m > 0 {
@@ -101,7 +106,11 @@ pub(super) fn classes(w: &World, at: Time, s: &mut EvalScratch) {
     arrival_shares_into(w, &mut s.shares);
     s.hop_m.clear();
     s.hop_m.extend(w.flow.app_hop.iter().map(|hop| match hop {
-        Some((c, a)) => new_session_nodes(w, *c, *a).count() as f64,
+        Some((c, a)) => {
+            let mut m = 0u32;
+            for_new_session_nodes(w, *c, *a, |_| m += 1);
+            f64::from(m)
+        }
         None => 0.0,
     }));
     let same = s.built.as_ref().is_some_and(|(shares, hop_m, l)| {
