@@ -319,16 +319,18 @@ pub(super) fn count(x: f64) -> u64 {
     if x >= MAX_COUNT {
         MAX_COUNT as u64
     } else {
-        (x + 1e-9 * x.max(1.0)) as u64 // the cast is the floor (NaN and < 0 give 0)
+        // the floor (NaN and < 0 give 0); below 2^53 (1 + 1e-9) the signed cast is exact and
+        // cheaper than the unsigned one
+        ((x + 1e-9 * x.max(1.0)) as i64).max(0) as u64
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::floor_diff;
+    use super::{count, floor_diff, MAX_COUNT};
 
     #[test]
-    fn floor_diff_is_the_floats_formula_everywhere() {
+    fn floor_diff_and_count_are_the_float_formulas_everywhere() {
         let xs = [
             0.0,
             -0.0,
@@ -349,6 +351,15 @@ mod tests {
                 let want = (libm::floor(a) - libm::floor(b)).max(0.0) as u64;
                 assert_eq!(floor_diff(a, b), want, "floor_diff({a}, {b})");
             }
+            let want = if a >= MAX_COUNT {
+                MAX_COUNT as u64
+            } else {
+                (a + 1e-9 * a.max(1.0)) as u64
+            };
+            assert_eq!(count(a), want, "count({a})");
         }
+        assert_eq!(count(1199.9999999), 1200, "an integer's last bits are forgiven");
+        let near = MAX_COUNT - 2.0;
+        assert_eq!(count(near), (near + 1e-9 * near) as u64, "below the cap");
     }
 }
