@@ -358,7 +358,11 @@ mod tests {
             };
             assert_eq!(count(a), want, "count({a})");
         }
-        assert_eq!(count(1199.9999999), 1200, "an integer's last bits are forgiven");
+        assert_eq!(
+            count(1199.9999999),
+            1200,
+            "an integer's last bits are forgiven"
+        );
         let near = MAX_COUNT - 2.0;
         assert_eq!(count(near), (near + 1e-9 * near) as u64, "below the cap");
     }
