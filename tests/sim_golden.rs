@@ -32,3 +32,24 @@ fn reference_digests_are_pinned() {
 fn a_run_repeats_bit_identically() {
     assert_eq!(golden::reference_digests(), golden::reference_digests());
 }
+
+#[test]
+fn a_report_taken_from_a_finished_run_equals_the_one_it_shows() {
+    // `into_report` moves the metrics into the report instead of copying them: field for field
+    // the same report, incidents included (the built-ins' scripted and random faults over a day)
+    let mut with_incidents = 0;
+    for b in failover_lab::scenario::builtins::all() {
+        let mut s = b.scenario();
+        s.horizon = failover_lab::scenario::Dur::hours(24);
+        let cfg = failover_lab::scenario::compile(&s).unwrap().config;
+        let mut sim = failover_lab::sim::Simulation::new(cfg);
+        sim.run_to_end();
+        let shown = sim.report();
+        with_incidents += usize::from(!shown.incidents.is_empty());
+        assert_eq!(sim.into_report(), shown, "{}", b.name);
+    }
+    assert!(
+        with_incidents >= 3,
+        "{with_incidents} built-ins with incidents"
+    );
+}

@@ -482,7 +482,11 @@ impl Metrics {
             ..IncidentRec::default()
         });
         if self.markers.len() < MAX_MARKERS {
-            self.markers.push((now, format!("{trigger} {component}")));
+            let mut label = String::with_capacity(trigger.len() + 1 + component.len());
+            label.push_str(trigger);
+            label.push(' ');
+            label.push_str(component);
+            self.markers.push((now, label));
         } else {
             self.markers_omitted += 1;
         }

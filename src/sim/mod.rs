@@ -192,11 +192,20 @@ impl Simulation {
     pub fn report(&self) -> Report {
         report::build(&self.world)
     }
+    /// The report of the run so far, the simulation given up: its metrics move into the report
+    /// instead of being copied (the same report as [`Simulation::report`]).
+    pub fn into_report(mut self) -> Report {
+        if self.world.trace.is_some() {
+            return self.report();
+        }
+        let m = std::mem::take(&mut self.world.metrics);
+        report::build_with(&self.world, m)
+    }
 }
 
 /// Runs a configuration to its horizon.
 pub fn run(config: Config) -> Report {
     let mut sim = Simulation::new(config);
     sim.run_to_end();
-    sim.report()
+    sim.into_report()
 }

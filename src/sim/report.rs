@@ -223,10 +223,14 @@ pub fn nines(a: f64) -> f64 {
 
 /// Builds the report of a world at its current time.
 pub fn build(w: &super::state::World) -> Report {
+    build_with(w, w.metrics.clone())
+}
+
+/// [`build`] from `m`, the world's metrics (taken out of a finished world, not copied).
+pub(crate) fn build_with(w: &super::state::World, mut m: super::metrics::Metrics) -> Report {
     use super::metrics::{Cause, Loss};
     use super::time::secs;
     use strum::IntoEnumIterator;
-    let mut m = w.metrics.clone();
     let now = w.now.min(w.cfg.horizon);
     w.plane_close_partial(&mut m, now);
     let failed: u64 = m.failed.iter().sum();
@@ -255,7 +259,7 @@ pub fn build(w: &super::state::World) -> Report {
     } else {
         Latency::default()
     };
-    let incidents = incidents(&m);
+    let incidents = incidents(std::mem::take(&mut m.incidents));
     let mut series_failed = BTreeMap::new();
     for c in Cause::iter() {
         let i = c as usize;
@@ -333,17 +337,14 @@ pub fn build(w: &super::state::World) -> Report {
     report
 }
 
-/// The incidents that did harm (failed requests, lost sessions or writes).
-fn incidents(m: &super::metrics::Metrics) -> Vec<Incident> {
+/// The incidents that did harm (failed requests, lost sessions or writes), their texts moved.
+fn incidents(recs: Vec<super::metrics::IncidentRec>) -> Vec<Incident> {
     use super::time::secs;
-    m.incidents
-        .iter()
+    recs.into_iter()
         .filter(|r| r.failed > 0 || r.sessions_lost > 0 || r.writes_lost > 0)
         .map(|r| {
             let start = r.first_fail.unwrap_or(r.fault_at);
             Incident {
-                trigger: r.trigger.clone(),
-                component: r.component.clone(),
                 start_s: secs(start),
                 rto_s: secs(r.rto()),
                 requests_failed: r.failed,
@@ -353,9 +354,11 @@ fn incidents(m: &super::metrics::Metrics) -> Vec<Incident> {
                 recovery: if r.aggregated > 0 {
                     format!("{} more incidents aggregated", r.aggregated)
                 } else {
-                    r.recovery.clone()
+                    r.recovery
                 },
                 aggregated: r.aggregated,
+                trigger: r.trigger,
+                component: r.component,
             }
         })
         .collect()

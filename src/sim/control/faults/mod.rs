@@ -44,7 +44,13 @@ impl World {
             let id = &self.cfg.components[c].id;
             self.metrics.new_incident(self.now, "random failure", id)
         } else {
-            let label = format!("{}#{}", self.cfg.components[c].id, nd.local);
+            let id = &self.cfg.components[c].id;
+            let mut num = itoa::Buffer::new();
+            let num = num.format(nd.local);
+            let mut label = String::with_capacity(id.len() + 1 + num.len());
+            label.push_str(id);
+            label.push('#');
+            label.push_str(num);
             self.metrics
                 .new_incident(self.now, "random failure", &label)
         };
