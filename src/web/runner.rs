@@ -149,7 +149,7 @@ pub fn crashed_message(error: &str) -> String {
         error
     };
     format!(
-        "The simulation worker failed ({error}) — a bug in Failover Lab, please report it with the share link. It was stopped; the next run starts a fresh one."
+        "The simulation worker failed ({error}) — a bug in Failover Lab, please report it with the share link. It was stopped; the next run or study starts a fresh one."
     )
 }
 
