@@ -319,10 +319,10 @@ pub(crate) fn build_with(w: &super::state::World, mut m: super::metrics::Metrics
             latency_p99_ms: m.s_p99,
             markers: m
                 .markers
-                .iter()
-                .map(|(t, l)| Marker {
-                    t_s: secs(*t),
-                    label: l.clone(),
+                .into_iter()
+                .map(|(t, label)| Marker {
+                    t_s: secs(t),
+                    label,
                 })
                 .collect(),
             markers_omitted: m.markers_omitted,
