@@ -48,8 +48,9 @@ pub struct FlowState {
     /// DNS: clients holding a fresh answer for a dead entry, per entry and kind: (expires,
     /// amount) in expiry order, at most `limits::DNS_MAX_COHORTS` + 1 per queue.
     pub cohorts: Vec<[std::collections::VecDeque<(Time, f64)>; 2]>,
-    /// Buffers of each evaluation.
-    pub eval: EvalScratch,
+    /// Buffers of each evaluation (boxed: a segment takes them out and puts them back, a
+    /// pointer's move rather than the whole struct's).
+    pub eval: Option<Box<EvalScratch>>,
 }
 
 /// Sessions whose home node died: how many are left (they end as usual meanwhile), the share

@@ -35,7 +35,7 @@ pub(super) fn integrate_segment(w: &mut World) {
     }
     // the profile factor at the segment's midpoint (exact for steps, 2nd order for curves)
     // (taken out of the world while its classes update the populations; put back below)
-    let mut scratch = std::mem::take(&mut w.flow.eval);
+    let mut scratch = w.flow.eval.take().unwrap_or_default();
     evaluate(w, t0 + (t1 - t0) / 2, &mut scratch);
     let d = w.cfg.traffic.session_duration.max(1) as f64;
     let rps = w.cfg.traffic.requests_per_session.max(1.0);
@@ -72,8 +72,13 @@ pub(super) fn integrate_segment(w: &mut World) {
         total_req += req;
         served += req * fate.served;
         acked += req * fate.acked;
-        for (i, f) in failed.iter_mut().enumerate() {
-            *f += req * fate.fail[i];
+        // a fate without incidents failed nothing (`Fate::fail` records each one): every term is
+        // ±0, which leaves a sum that starts at +0 unchanged, unless `req` is not finite
+        debug_assert!(!fate.incs.is_empty() || fate.fail.iter().all(|x| x.to_bits() == 0));
+        if !fate.incs.is_empty() || !req.is_finite() {
+            for (i, f) in failed.iter_mut().enumerate() {
+                *f += req * fate.fail[i];
+            }
         }
         for (inc, a) in &fate.incs {
             if let Some(e) = incs.iter_mut().find(|x| x.0 == *inc) {
@@ -134,7 +139,7 @@ pub(super) fn integrate_segment(w: &mut World) {
         }
         r.failed = w.flow.inc_failed[i] as u64; // = floor(..) as u64 (NaN and < 0 give 0)
     }
-    w.flow.eval = scratch;
+    w.flow.eval = Some(scratch);
     windows(w, t0, t1, total_req, served, fail_total);
     w.flow.last = t1;
     sync_metrics(w);
