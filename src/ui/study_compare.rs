@@ -76,7 +76,7 @@ pub fn choices(lib: &Library, open: Option<&str>) -> Vec<Choice> {
         });
     let built = builtins::all().iter().map(|b| Choice {
         value: CompareWith::Builtin(b.name.to_string()).value(),
-        label: format!("{} ({})", b.title, b.name),
+        label: format!("{} — {}", b.name, b.title),
         group: "builtin",
     });
     saved.chain(built).collect()

@@ -394,7 +394,7 @@ test("compare with a built-in: a CI rule is refused, A then B run with the same 
   assert.ok(lines.findIndex((l) => l.startsWith("B|")) > lines.findLastIndex((l) => l.startsWith("A|")), "A, then B");
   assert.equal(await cmp.getAttribute("data-b"), "haproxy-single-lb");
   assert.match(await page.locator("#study-results .results-head").textContent(), /^Design A: haproxy-short-lb-crash · seed 1 · request level/);
-  assert.match(await page.locator("[data-testid=compare-row][data-metric=lost_writes]").textContent(), /the same in every replication/);
+  assert.match(await page.locator("[data-testid=compare-row][data-metric=writes_lost]").textContent(), /the same in every replication/);
   // A's own cards are there, and the table: the LB down 5 min instead of 2 fails more requests
   assert.equal(await page.locator("#study-results").getAttribute("data-replications"), "20");
   assert.ok((await page.locator("[data-testid^=study-card-]").count()) >= 20);
