@@ -442,3 +442,28 @@ test("compare: Cancel while design B runs keeps design A's study and says the co
   assert.equal(await page.locator("#study-export-json").textContent(), "Study JSON");
   assert.deepEqual(errors, []);
 });
+
+test("compare with a saved design: the library's other entry runs as design B", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  const defaultName = await page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith("failover-lab.library.v1.entry."));
+    return JSON.parse(localStorage.getItem(key)).name;
+  });
+  const { s } = shortCrashVariant();
+  await page.locator("#import-file").setInputFiles({ name: "haproxy-short-lb-crash.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(s)) });
+  await settled(page);
+  await openStudyTab(page);
+  const saved = page.locator("#study-compare optgroup[label='Saved designs'] option");
+  assert.equal(await saved.count(), 1, "the default scenario's entry, not the open one");
+  assert.equal(await saved.textContent(), defaultName);
+  await page.locator("#study-compare").selectOption(await saved.getAttribute("value"));
+  await page.locator("#study-replications").fill("3");
+  await page.locator("#study-fidelity").selectOption("flow");
+  await page.locator("#study-run").click();
+  const cmp = page.locator("#study-comparison[data-replications='3']");
+  await cmp.waitFor({ timeout: 120_000 });
+  assert.equal(await cmp.getAttribute("data-b"), defaultName);
+  assert.match(await page.locator("#study-results .results-head").textContent(), /haproxy-short-lb-crash · seed 1 · flow level/);
+  assert.deepEqual(errors, []);
+});
