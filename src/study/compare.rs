@@ -3,10 +3,14 @@
 //! the difference of a metric is mostly the design's. The paired differences get a Student-t
 //! interval; the report also gives the variance the same comparison would have with independent
 //! seeds, so the gain is visible.
+//!
+//! [`design_b`] makes design B run like A (the CLI's `study --compare` and the browser's Study
+//! panel both use it), and [`Comparison`] is what both export.
 
 use super::stats::Summary;
-use super::Study;
-use crate::report::Metric;
+use super::{Study, StudyReport};
+use crate::report::{Metric, Unit};
+use crate::scenario::{Dur, Fidelity, Scenario};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -58,4 +62,89 @@ pub fn compare(a: &Study, b: &Study) -> Result<BTreeMap<String, Difference>, Str
         );
     }
     Ok(out)
+}
+
+/// Design `b` as a comparison with design `a` runs it: A's seed (so replication k of both has
+/// the same seed) and A's warm-up (both are measured over the same interval), with the horizon
+/// and fidelity overrides both designs run with (the CLI's `--horizon` and `--mode`); without
+/// an override B keeps its own. `a` is A as its study runs it (its warm-up already chosen).
+pub fn design_b(
+    a: &Scenario,
+    mut b: Scenario,
+    horizon: Option<Dur>,
+    fidelity: Option<Fidelity>,
+) -> Scenario {
+    b.seed = a.seed;
+    if let Some(h) = horizon {
+        b.horizon = h;
+    }
+    if let Some(f) = fidelity {
+        b.fidelity = f;
+    }
+    b.warmup = a.warmup.clone();
+    b
+}
+
+/// Two designs' studies and their differences: `failover-lab study A --compare B --json`, and
+/// the browser's comparison export.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub a: StudyReport,
+    pub b: StudyReport,
+    /// B − A per metric (by CSV key).
+    pub difference: BTreeMap<String, Difference>,
+}
+
+impl Comparison {
+    /// The comparison of study `a` of scenario `sa` with study `b` of `sb`.
+    pub fn of(a: &Study, sa: &Scenario, b: &Study, sb: &Scenario) -> Result<Comparison, String> {
+        let difference = compare(a, b)?;
+        Ok(Comparison {
+            a: a.report(sa),
+            b: b.report(sb),
+            difference,
+        })
+    }
+}
+
+/// The metrics a comparison's table shows, in order (the CLI's study table's).
+pub const TABLE: [Metric; 11] = [
+    Metric::RequestAvailability,
+    Metric::Nines,
+    Metric::TimeAvailability,
+    Metric::RequestsFailed,
+    Metric::LostSessions,
+    Metric::LostWrites,
+    Metric::WorstRpo,
+    Metric::MeanRto,
+    Metric::WorstRto,
+    Metric::Incidents,
+    Metric::LatencyP99,
+];
+
+/// A mean with its 95 % CI, `mean [lo, hi]` in the metric's unit (just the mean without one).
+pub fn mean_ci_text(m: Metric, s: &Summary) -> String {
+    match s.ci95 {
+        Some([lo, hi]) => format!("{} [{}, {}]", m.format(s.mean), m.format(lo), m.format(hi)),
+        None => m.format(s.mean),
+    }
+}
+
+/// A difference B − A with its 95 % CI, every figure signed: shares in percentage points
+/// (`-0.1234 pp [-0.2000, -0.0468]`), counts with a decimal (`-2.4 [-4.1, -0.7]`: a mean
+/// difference of a count is rarely whole), the rest in the metric's unit (`+1.5 min [...]`).
+pub fn difference_text(m: Metric, s: &Summary) -> String {
+    let v = |x: f64| match m.unit() {
+        Unit::Share => format!("{:+.4}", x * 100.0),
+        Unit::Count => format!("{x:+.1}"),
+        _ => match m.format(x) {
+            t if x > 0.0 => format!("+{t}"),
+            t => t,
+        },
+    };
+    let unit = if m.unit() == Unit::Share { " pp" } else { "" };
+    match s.ci95 {
+        Some([lo, hi]) => format!("{}{unit} [{}, {}]", v(s.mean), v(lo), v(hi)),
+        None => format!("{}{unit}", v(s.mean)),
+    }
 }

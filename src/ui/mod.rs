@@ -54,6 +54,7 @@ pub mod messages;
 pub mod run;
 pub mod state;
 pub mod study;
+pub mod study_compare; // the Study panel's comparison of two designs (pure)
 pub mod watch;
 
 pub use boot::{default_scenario, Boot, DEFAULT_BUILTIN};

@@ -6,9 +6,11 @@
 
 use crate::report::{Metric, Unit};
 use crate::scenario::{units, Dur, Fidelity, Scenario};
+use crate::study::compare::Comparison;
 use crate::study::stats::{Histogram, Summary};
 use crate::study::warmup::{self, Method};
 use crate::study::{Replication, Stop, StoppedBy, Study, StudyReport};
+pub use crate::ui::study_compare::CompareWith;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -50,6 +52,9 @@ pub struct StudyForm {
     pub fidelity: Fidelity,
     /// Empty (the scenario's own `warmup`, or none), a duration, or `auto`.
     pub warmup: String,
+    /// Empty, or the design to compare with (a [`CompareWith`] value: `builtin:NAME`,
+    /// `saved:ID`).
+    pub compare: String,
 }
 
 /// What the form's Warm-up field asks for.
@@ -75,7 +80,13 @@ impl StudyForm {
             max: "1000".into(),
             fidelity,
             warmup: String::new(),
+            compare: String::new(),
         }
+    }
+
+    /// The design the form compares with, if any.
+    pub fn compare_with(&self) -> Option<CompareWith> {
+        CompareWith::parse(&self.compare)
     }
 
     /// What the Warm-up field asks for, or what is wrong with it.
@@ -135,6 +146,9 @@ impl StudyForm {
         } else {
             Stop::Replications(count("Replications", &self.replications)?)
         };
+        if self.until_ci && self.compare_with().is_some() {
+            return Err("Compare with: a comparison needs a fixed number of replications (Stop after N replications), not a CI rule".into());
+        }
         stop.check()?;
         Ok(stop)
     }
@@ -158,7 +172,7 @@ impl StudyForm {
     /// current while the form still says `auto` and the scenario is unchanged.
     pub fn is_stale(&self, s: &Scenario, fin: &Finished) -> bool {
         let auto = matches!(self.warmup(), Ok(WarmupChoice::Auto));
-        if auto != (fin.report.warmup_method == Method::Mser5) {
+        if auto != (fin.report.warmup_method == Method::Mser5) || self.compare != fin.compare {
             return true;
         }
         let mut now = self.scenario(s);
@@ -210,6 +224,8 @@ pub struct Live {
     pub estimates: Vec<Estimate>,
     /// While the warm-up is being chosen (`auto`): the pilot runs it takes, and how many ran.
     pub choosing: Option<(u64, u64)>,
+    /// In a comparison, the design running now: `'A'`, then `'B'`.
+    pub design: Option<char>,
 }
 
 impl Live {
@@ -233,6 +249,10 @@ pub struct Finished {
     pub seconds: f64,
     /// The pilot runs an MSER-5 warm-up was chosen from.
     pub pilots: u64,
+    /// The form's "Compare with" when it started (empty: none).
+    pub compare: String,
+    /// Design B's study against this one (A), when it compared two designs and both finished.
+    pub comparison: Option<Rc<Comparison>>,
 }
 
 impl Finished {
@@ -243,6 +263,8 @@ impl Finished {
             scenario,
             seconds,
             pilots: warmup::pilots(study.stop.max()),
+            compare: String::new(),
+            comparison: None,
         }
     }
 }
@@ -262,6 +284,13 @@ pub enum StudyAction {
     Piloted {
         id: u32,
         done: u64,
+    },
+    /// Design A of a comparison has run; design B's replications (study `next`) start at
+    /// `now_ms`.
+    SecondDesign {
+        id: u32,
+        next: u32,
+        now_ms: f64,
     },
     /// The warm-up is chosen; the replications start at `now_ms`.
     WarmupChosen {
@@ -314,6 +343,16 @@ impl StudyState {
                     *ran = done;
                 }
             }
+            StudyAction::SecondDesign { id, next, now_ms } if Some(id) == current => {
+                if let Some(l) = self.running.as_mut() {
+                    l.id = next;
+                    l.done = 0;
+                    l.per_s = 0.0;
+                    l.estimates.clear();
+                    l.started_ms = now_ms;
+                    l.design = Some('B');
+                }
+            }
             StudyAction::WarmupChosen { id, now_ms } if Some(id) == current => {
                 if let Some(l) = self.running.as_mut() {
                     l.choosing = None;
@@ -340,6 +379,7 @@ impl StudyState {
             StudyAction::Progress { .. }
             | StudyAction::Piloted { .. }
             | StudyAction::WarmupChosen { .. }
+            | StudyAction::SecondDesign { .. }
             | StudyAction::Finished { .. }
             | StudyAction::Failed { .. } => {}
         }

@@ -168,6 +168,7 @@ fn the_state_follows_only_the_study_in_flight() {
         per_s: 0.0,
         estimates: vec![],
         choosing: None,
+        design: None,
     };
     let st = StudyState::default().apply(StudyAction::Started(live(2)));
     let st = st.apply(StudyAction::Progress {
@@ -216,6 +217,7 @@ fn a_cancelled_study_keeps_its_results_and_says_so() {
             per_s: 0.0,
             estimates: estimates(&study),
             choosing: None,
+            design: None,
         }))
         .apply(StudyAction::Finished { id: 5, finished: f });
     let fin = st.finished.as_ref().unwrap();
@@ -350,6 +352,7 @@ fn while_the_warm_up_is_chosen_the_progress_counts_pilot_runs() {
         per_s: 0.0,
         estimates: vec![],
         choosing: Some((10, 0)),
+        design: None,
     };
     let st = StudyState::default().apply(StudyAction::Started(live));
     let st = st.apply(StudyAction::Piloted { id: 4, done: 3 });

@@ -338,3 +338,132 @@ test("warm-up auto: the progress line says the pilot runs are choosing it, and C
   assert.equal(await page.locator("#study-results").count(), 0);
   assert.deepEqual(errors, []);
 });
+
+/** The built-in haproxy-single-lb with its load balancer's crash 2 min instead of 5 (design A),
+ *  as a file the CLI reads too; and the built-in's own file (design B). */
+function shortCrashVariant() {
+  const builtin = join(ROOT, "src/scenario/builtins/haproxy-single-lb.json");
+  const s = JSON.parse(readFileSync(builtin, "utf8"));
+  s.name = "haproxy-short-lb-crash";
+  s.faults[1].crash.duration = "2m";
+  const file = join(mkdtempSync(join(tmpdir(), "study-e2e-")), "haproxy-short-lb-crash.json");
+  writeFileSync(file, JSON.stringify(s, null, 2));
+  return { s, file, builtin };
+}
+
+/** Records, from now on, every progress line shown (`data-design` and text). */
+async function watchDesigns(page) {
+  await page.evaluate(() => {
+    window.__studyLines = [];
+    const look = () => {
+      const p = document.querySelector("#study-progress[data-phase=replications]");
+      const line = p && `${p.dataset.design}|${p.querySelector(".progress span")?.textContent}`;
+      if (line && window.__studyLines.at(-1) !== line) window.__studyLines.push(line);
+    };
+    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+}
+
+test("compare with a built-in: a CI rule is refused, A then B run with the same seeds, the B − A table, and the export is the CLI's --compare --json", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  const { s, file, builtin } = shortCrashVariant();
+  await page.locator("#import-file").setInputFiles({ name: "haproxy-short-lb-crash.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(s)) });
+  await settled(page);
+  await openStudyTab(page);
+  const select = page.locator("#study-compare");
+  assert.equal(await select.inputValue(), "", "no comparison by default");
+  // the saved designs (the default scenario's entry, not the open one) and every built-in
+  assert.ok((await select.locator("optgroup[label='Saved designs'] option").count()) >= 1);
+  assert.equal(await select.locator("optgroup[label='Built-in scenarios'] option").count(), 10);
+  await select.selectOption("builtin:haproxy-single-lb");
+  // a CI rule is refused, naming the field
+  await page.locator("#study-mode-ci").check();
+  await page.locator("#study-run").click();
+  await page.waitForFunction(() => /Compare with: a comparison needs a fixed number of replications/.test(document.querySelector("#study-error")?.textContent ?? ""), null, { timeout: 5_000 });
+  assert.equal(await page.locator("#study-progress").count(), 0);
+  await page.locator("#study-replications").fill("20");
+  assert.ok(await page.locator("#study-mode-fixed").isChecked());
+  await watchDesigns(page);
+  await page.locator("#study-run").click();
+  const cmp = page.locator("#study-comparison[data-replications='20']");
+  await cmp.waitFor({ timeout: 240_000 });
+  const lines = await page.evaluate(() => window.__studyLines);
+  assert.ok(lines.some((l) => /^A\|design A: \d+ of 20 replications/.test(l)), lines.join("\n"));
+  assert.ok(lines.some((l) => /^B\|design B: \d+ of 20 replications/.test(l)), lines.join("\n"));
+  assert.ok(lines.findIndex((l) => l.startsWith("B|")) > lines.findLastIndex((l) => l.startsWith("A|")), "A, then B");
+  assert.equal(await cmp.getAttribute("data-b"), "haproxy-single-lb");
+  assert.match(await page.locator("#study-results .results-head").textContent(), /^Design A: haproxy-short-lb-crash · seed 1 · request level/);
+  assert.match(await page.locator("[data-testid=compare-row][data-metric=writes_lost]").textContent(), /the same in every replication/);
+  // A's own cards are there, and the table: the LB down 5 min instead of 2 fails more requests
+  assert.equal(await page.locator("#study-results").getAttribute("data-replications"), "20");
+  assert.ok((await page.locator("[data-testid^=study-card-]").count()) >= 20);
+  const failed = page.locator("[data-testid=compare-row][data-metric=requests_failed]");
+  assert.equal(await failed.getAttribute("data-significant"), "higher");
+  assert.match(await page.locator("#study-compare-verdict").textContent(), /B has more requests failed: \+[\d.]+ \[\+[\d.]+, \+[\d.]+\] \(95 % CI\)/);
+  assert.match(await page.locator("[data-testid=compare-row][data-metric=availability_request]").textContent(), /Request availability.*%.*%.*-[\d.]+ pp \[-[\d.]+, -[\d.]+\]/);
+  await cmp.scrollIntoViewIfNeeded();
+  await page.locator("#study-panel").screenshot({ path: join(SCREENSHOTS, "study-compare-panel.png") });
+  await cmp.screenshot({ path: join(SCREENSHOTS, "study-compare-table.png") });
+
+  // Export: the CLI's `study A --compare B --replications 20 --json`, field for field.
+  const [json] = await Promise.all([page.waitForEvent("download"), page.locator("#study-export-json").click()]);
+  assert.match(json.suggestedFilename(), /-compare\.json$/);
+  const browserText = await readFile(await json.path(), "utf8");
+  const browser = JSON.parse(browserText);
+  const run = spawnSync(cli(), ["study", file, "--compare", builtin, "--replications", "20", "--json"], { encoding: "utf8", timeout: 600_000 });
+  assert.equal(run.status, 0, `the CLI ran: ${run.stderr}`);
+  const native = JSON.parse(run.stdout);
+  assert.deepEqual(Object.keys(browser), ["a", "b", "difference"]);
+  assert.deepEqual(browser.difference, native.difference, "B − A is the CLI's");
+  assert.ok(Object.keys(native.difference).length >= 10);
+  assert.equal(browser.a.digest, native.a.digest);
+  assert.equal(browser.b.digest, native.b.digest);
+  assert.equal(browser.b.seed, browser.a.seed, "B ran with A's seed");
+  assert.equal(browserText, run.stdout, "the whole object is the CLI's, byte for byte");
+  assert.deepEqual(errors, []);
+});
+
+test("compare: Cancel while design B runs keeps design A's study and says the comparison was cancelled", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  await openStudyTab(page);
+  await page.locator("#study-compare").selectOption("builtin:haproxy-single-lb");
+  await page.locator("#study-replications").fill("40");
+  await page.locator("#study-run").click();
+  const b = page.locator("#study-progress[data-design=B]");
+  await b.waitFor({ timeout: 240_000 });
+  assert.match(await b.textContent(), /design B: \d+ of 40 replications/);
+  await page.locator("#study-cancel").click();
+  await page.locator("#study-run").waitFor({ timeout: 5_000 });
+  assert.match(await page.locator("#study-error").textContent(), /comparison was cancelled while design B ran \(\d+ of 40 replications\): design A's results are below/);
+  assert.equal(await page.locator("#study-results").getAttribute("data-replications"), "40");
+  assert.equal(await page.locator("#study-comparison").count(), 0);
+  assert.equal(await page.locator("#study-export-json").textContent(), "Study JSON");
+  assert.deepEqual(errors, []);
+});
+
+test("compare with a saved design: the library's other entry runs as design B", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  const defaultName = await page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith("failover-lab.library.v1.entry."));
+    return JSON.parse(localStorage.getItem(key)).name;
+  });
+  const { s } = shortCrashVariant();
+  await page.locator("#import-file").setInputFiles({ name: "haproxy-short-lb-crash.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(s)) });
+  await settled(page);
+  await openStudyTab(page);
+  const saved = page.locator("#study-compare optgroup[label='Saved designs'] option");
+  assert.equal(await saved.count(), 1, "the default scenario's entry, not the open one");
+  assert.equal(await saved.textContent(), defaultName);
+  await page.locator("#study-compare").selectOption(await saved.getAttribute("value"));
+  await page.locator("#study-replications").fill("3");
+  await page.locator("#study-fidelity").selectOption("flow");
+  await page.locator("#study-run").click();
+  const cmp = page.locator("#study-comparison[data-replications='3']");
+  await cmp.waitFor({ timeout: 120_000 });
+  assert.equal(await cmp.getAttribute("data-b"), defaultName);
+  assert.match(await page.locator("#study-results .results-head").textContent(), /haproxy-short-lb-crash · seed 1 · flow level/);
+  assert.deepEqual(errors, []);
+});

@@ -4,7 +4,7 @@
 //! only runs replications and prints.
 
 use super::pool::Pool;
-use super::study_table::{diff_ci, print_report, TABLE};
+use super::study_table::{print_report, TABLE};
 use clap::Args;
 use failover_lab::report::Metric;
 use failover_lab::scenario::{self, Problem, Scenario};
@@ -293,10 +293,17 @@ fn compare_designs(
             "a comparison needs a fixed --replications N",
         ));
     };
-    let mut sb = super::load(Some(other), None)?;
-    super::apply_overrides(&mut sb, Some(sa.seed), a.horizon.clone(), a.mode);
-    // both designs are measured over the same interval: A's warm-up
-    sb.warmup = sa.warmup.clone();
+    // B runs like A: A's seed (the same replication seeds), the same overrides, A's warm-up
+    let fidelity = a.mode.map(|m| match m {
+        super::Mode::Request => scenario::Fidelity::Request,
+        super::Mode::Flow => scenario::Fidelity::Flow,
+    });
+    let sb = compare::design_b(
+        sa,
+        super::load(Some(other), None)?,
+        a.horizon.clone(),
+        fidelity,
+    );
     let cfg_b = scenario::compile(&sb)?.config;
     let run = |cfg: &failover_lab::sim::Config| -> Result<Study, Vec<Problem>> {
         let mut st = Study::new(Stop::Replications(n)).with_warmup(warm);
@@ -306,16 +313,15 @@ fn compare_designs(
         Ok(st)
     };
     let (ra, rb) = (run(cfg_a)?, run(&cfg_b)?);
-    let diff = compare::compare(&ra, &rb).map_err(|m| err("--compare", m))?;
-    let (ra, rb) = (ra.report(sa), rb.report(&sb));
+    let c = compare::Comparison::of(&ra, sa, &rb, &sb).map_err(|m| err("--compare", m))?;
     if a.json {
-        let v = serde_json::json!({ "a": ra, "b": rb, "difference": diff });
         println!(
             "{}",
-            serde_json::to_string_pretty(&v).map_err(|e| err("report", e.to_string()))?
+            serde_json::to_string_pretty(&c).map_err(|e| err("report", e.to_string()))?
         );
         return Ok(ExitCode::SUCCESS);
     }
+    let (ra, rb, diff) = (&c.a, &c.b, &c.difference);
     use std::fmt::Write;
     let mut o = format!(
         "comparison of {} (A) and {} (B), {n} replications with the same seeds\n\n  {:<22} {:>14} {:>14} {:>34} {:>10}\n",
@@ -333,7 +339,7 @@ fn compare_designs(
             m.label(),
             m.format(x.mean),
             m.format(y.mean),
-            diff_ci(m, &d.paired),
+            compare::difference_text(m, &d.paired),
             d.variance_ratio
         );
     }

@@ -4,6 +4,7 @@
 use super::study::err;
 use failover_lab::report::Metric;
 use failover_lab::scenario::Problem;
+use failover_lab::study::compare::mean_ci_text as mean_ci;
 use failover_lab::study::{stats::Summary, warmup::Method, StudyReport};
 use std::process::ExitCode;
 
@@ -22,20 +23,8 @@ pub(crate) fn print_report(r: &StudyReport, json: bool) -> Result<ExitCode, Vec<
     })
 }
 
-/// The metrics a planner reads first, in the table.
-pub(crate) const TABLE: [Metric; 11] = [
-    Metric::RequestAvailability,
-    Metric::Nines,
-    Metric::TimeAvailability,
-    Metric::RequestsFailed,
-    Metric::LostSessions,
-    Metric::LostWrites,
-    Metric::WorstRpo,
-    Metric::MeanRto,
-    Metric::WorstRto,
-    Metric::Incidents,
-    Metric::LatencyP99,
-];
+/// The metrics a planner reads first, in the table (a comparison's table has the same rows).
+pub(crate) use failover_lab::study::compare::TABLE;
 
 fn table(r: &StudyReport) -> String {
     use std::fmt::Write;
@@ -153,18 +142,6 @@ fn objectives(o: &mut String, slo: &failover_lab::study::slo::SloReport) {
     }
 }
 
-/// A difference with its interval; shares in percentage points, with the digits they need.
-pub(crate) fn diff_ci(m: Metric, s: &Summary) -> String {
-    if m.unit() != failover_lab::report::metric::Unit::Share {
-        return mean_ci(m, s);
-    }
-    let pp = |x: f64| format!("{:+.4}", x * 100.0);
-    match s.ci95 {
-        Some([lo, hi]) => format!("{} pp [{}, {}]", pp(s.mean), pp(lo), pp(hi)),
-        None => format!("{} pp", pp(s.mean)),
-    }
-}
-
 /// "exact X" beside an estimate (with the digits a share needs), "exact X !" when it lies
 /// outside the CI; empty without an exact counterpart.
 fn exact_text(m: Metric, s: &Summary) -> String {
@@ -178,11 +155,4 @@ fn exact_text(m: Metric, s: &Summary) -> String {
     };
     let flag = if s.disagrees() { " !" } else { "" };
     format!("exact {v}{flag}")
-}
-
-fn mean_ci(m: Metric, s: &Summary) -> String {
-    match s.ci95 {
-        Some([lo, hi]) => format!("{} [{}, {}]", m.format(s.mean), m.format(lo), m.format(hi)),
-        None => m.format(s.mean),
-    }
 }

@@ -21,6 +21,7 @@ pub mod progress;
 pub mod results;
 pub mod show_more;
 pub mod study; // issue 15: the Study panel
+pub mod study_compare; // "Compare with" and the B − A table
 pub mod study_results;
 pub mod timeline;
 pub mod topology;

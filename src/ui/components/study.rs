@@ -1,20 +1,25 @@
 //! The Study panel (the results area's Study tab): the stopping rule (N replications, or until
 //! a metric's 95 % CI half-width is small enough, with a maximum), the fidelity, the warm-up
-//! (the scenario's own, a duration, or `auto`: MSER-5 on pilot runs), the scenario's
-//! `slo` section as the targets; Run study / Cancel; progress with live estimates while the
-//! pool works; then the finished study (`study_results`).
+//! (the scenario's own, a duration, or `auto`: MSER-5 on pilot runs), the design to compare
+//! with (none, a saved design, a built-in: design B runs the same replications after this one,
+//! A), the scenario's `slo` section as the targets; Run study / Cancel; progress with live
+//! estimates while the pool works; then the finished study (`study_results`).
 //!
 //! Selectors: `#study-panel`, `#study-mode-fixed`, `#study-mode-ci`, `#study-replications`,
 //! `#study-ci-metric`, `#study-ci-width`, `#study-ci-relative`, `#study-max`,
-//! `#study-fidelity`, `#study-warmup` (its hint `#study-warmup-hint`), `#study-targets`,
+//! `#study-fidelity`, `#study-warmup` (its hint `#study-warmup-hint`), `#study-compare`
+//! (option values `""`, `saved:ID`, `builtin:NAME`; its hint `#study-compare-hint`),
+//! `#study-targets`,
 //! `#study-run`, `#study-cancel`, `#study-error`,
 //! `#study-progress` (`data-done`, `data-planned`, `data-workers`, `data-phase`: `warmup` while
-//! the pilot runs choose the warm-up, then `replications`), `#study-estimates`; the results'
+//! the pilot runs choose the warm-up, then `replications`; `data-design`: `A` or `B` in a
+//! comparison, else empty), `#study-estimates`; the results'
 //! selectors are listed in `study_results`.
 
 use crate::report::Metric;
 use crate::scenario::{Fidelity, Scenario, Slo};
 use crate::study::warmup::PILOTS;
+use crate::ui::components::study_compare::CompareField;
 use crate::ui::components::study_results::StudyResults;
 use crate::ui::context::use_editor;
 use crate::ui::hooks::use_study::StudyHandle;
@@ -105,6 +110,7 @@ pub fn study_panel(props: &StudyPanelProps) -> Html {
                     </select>
                 </fieldset>
                 { warmup_field(f, editor.scenario.warmup.as_ref(), running, typed(|f, v| f.warmup = v)) }
+                <CompareField value={f.compare.clone()} {running} onchange={edit(|f, v| { f.compare = v; if !f.compare.is_empty() { f.until_ci = false; } })} />
                 { targets(editor.scenario.slo.as_ref()) }
                 <div class="study-buttons">
                     if running {
@@ -236,12 +242,16 @@ fn progress(l: &Live) -> Html {
     } else {
         l.planned.to_string()
     };
+    let design = l
+        .design
+        .map(|d| format!("design {d}: "))
+        .unwrap_or_default();
     html! {
         <div class="study-live" id="study-progress" role="status" data-done={l.done.to_string()} data-planned={l.planned.to_string()}
-            data-workers={l.workers.to_string()} data-phase="replications">
+            data-workers={l.workers.to_string()} data-phase="replications" data-design={l.design.map(String::from).unwrap_or_default()}>
             <div class="progress">
                 <progress max="100" value={format!("{pct:.1}")} aria-label="Study progress">{ format!("{pct:.0}%") }</progress>
-                <span>{ format!("{} of {planned} replications · {:.1}/s · {} workers", l.done, l.per_s, l.workers) }</span>
+                <span>{ format!("{design}{} of {planned} replications · {:.1}/s · {} workers", l.done, l.per_s, l.workers) }</span>
             </div>
             <ul class="study-estimates" id="study-estimates" aria-label="Running estimates (mean ± 95 % CI)">
                 { for l.estimates.iter().map(|(m, mean, hw)| html! {

@@ -1,5 +1,7 @@
 //! A finished study: its header (scenario, seed, fidelity, why it stopped, digest), exports
-//! (the CLI's `study --json` report, and one CSV row per replication), a card per registry
+//! (the CLI's `study --json` report — for a comparison, `study --compare --json`'s object —
+//! and one CSV row per replication of design A), a comparison's B − A table
+//! (`study_compare`), a card per registry
 //! metric with mean ± 95 % CI and a small histogram, the SLO probabilities with their Wilson
 //! intervals, and the worst replications, each of which opens as an ordinary run.
 //!
@@ -43,7 +45,18 @@ pub fn study_results(props: &StudyResultsProps) -> Html {
     let export = |kind: &'static str| {
         let (f, onerror, stem) = (f.clone(), props.onerror.clone(), stem.clone());
         Callback::from(move |_: MouseEvent| {
-            let res = if kind == "json" {
+            let res = if let (Some(c), "json") = (&f.comparison, kind) {
+                // The CLI's `study --compare --json`: the same object, pretty-printed.
+                serde_json::to_string_pretty(&**c)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| {
+                        crate::web::download_text(
+                            &format!("{stem}-compare.json"),
+                            "application/json",
+                            &format!("{t}\n"),
+                        )
+                    })
+            } else if kind == "json" {
                 // The CLI's `study --json`: the same report, pretty-printed.
                 serde_json::to_string_pretty(&f.report)
                     .map_err(|e| e.to_string())
@@ -71,6 +84,7 @@ pub fn study_results(props: &StudyResultsProps) -> Html {
             data-digest={r.digest.clone()} data-replications={r.replications.to_string()}
             data-seconds={f.seconds.to_string()}>
             <div class="results-head">
+                if f.comparison.is_some() { <span class="study-design">{ "Design A: " }</span> }
                 <span>{ format!("{} · seed {} · {} level · horizon {} · {} in {:.1} s · ", r.scenario, r.seed, r.fidelity,
                     report::duration_s(r.horizon_s), stopped_text(r), f.seconds) }
                     <span id="study-warmup-used" data-method={<&str>::from(r.warmup_method)} data-warmup-s={r.warmup_s.to_string()}>
@@ -82,10 +96,15 @@ pub fn study_results(props: &StudyResultsProps) -> Html {
                     <span class="stale" id="study-stale" role="status">{ "This study is of an earlier version of the scenario: press Run study." }</span>
                 }
                 <span class="exports" role="group" aria-label="Export the study">
-                    <button class="btn small" id="study-export-json" onclick={export("json")} title="The study report, as `failover-lab study --json` prints it">{ "Study JSON" }</button>
+                    if f.comparison.is_some() {
+                        <button class="btn small" id="study-export-json" onclick={export("json")} title="Both studies and B − A, as `failover-lab study A --compare B --json` prints them">{ "Comparison JSON" }</button>
+                    } else {
+                        <button class="btn small" id="study-export-json" onclick={export("json")} title="The study report, as `failover-lab study --json` prints it">{ "Study JSON" }</button>
+                    }
                     <button class="btn small" id="study-export-csv" onclick={export("csv")} title="One row per replication, a column per metric">{ "Replications CSV" }</button>
                 </span>
             </div>
+            if let Some(c) = &f.comparison { { super::study_compare::comparison(c) } }
             if let Some(slo) = &r.slo { { slo_table(slo) } }
             <div class="cards study-cards" id="study-cards">
                 { for Metric::all().filter_map(|m| Some((m, r.metrics.get(m.csv_key())?))).map(|(m, s)| card(m, s)) }

@@ -7,11 +7,17 @@
 //! A Warm-up of `auto` first has the pool's first worker run the pilot runs and choose the
 //! warm-up (MSER-5, as the CLI's `study --warmup auto`); the replications then run with the
 //! scenario's `warmup` set to it, so replication k is the CLI's.
+//!
+//! A comparison (the form's "Compare with") runs design A's study, then design B's through the
+//! same pool with the same replications, B made to run like A by the core's
+//! [`design_b`](crate::study::compare::design_b) (A's seed and chosen warm-up), as the CLI's
+//! `study --compare`.
 
-use crate::scenario::{Scenario, Severity};
+use crate::scenario::Scenario;
+use crate::study::compare::Comparison;
 use crate::study::pool::{batch_size, Dispatch, MAX_BATCH};
 use crate::study::warmup::{self, Warmup};
-use crate::study::{Stop, StoppedBy};
+use crate::study::{Stop, StoppedBy, Study};
 use crate::ui::study::{
     estimates, pool_size, Finished, Live, StudyAction, StudyForm, StudyState, WarmupChoice,
 };
@@ -19,7 +25,11 @@ use crate::web::worker::Update;
 use crate::web::{self, SimRunner};
 use std::cell::RefCell;
 use std::rc::Rc;
+use study_check::{check, Checked, Then};
 use yew::prelude::*;
+
+#[path = "study_check.rs"]
+mod study_check;
 
 /// Live estimates are recomputed at most this often.
 const SHOW_EVERY_MS: f64 = 200.0;
@@ -56,6 +66,12 @@ struct Current {
     used: usize,
     /// The first member is choosing the warm-up (`auto`): no replication is handed out yet.
     choosing: bool,
+    /// The form's "Compare with".
+    compare: String,
+    /// A comparison's design B, to run once this study (A) has finished.
+    then: Option<Then>,
+    /// While design B runs: design A's finished study, its scenario and wall time.
+    first: Option<(Study, Rc<Scenario>, f64)>,
 }
 
 #[derive(Default)]
@@ -101,8 +117,8 @@ pub fn use_study() -> StudyHandle {
     let cancel = {
         let (shared, d) = (shared.clone(), state.dispatcher());
         Callback::from(move |_: ()| {
-            let action = cancel(&mut shared.borrow_mut());
-            if let Some(a) = action {
+            let actions = cancel(&mut shared.borrow_mut());
+            for a in actions {
                 d.dispatch(a);
             }
         })
@@ -134,44 +150,6 @@ fn hardware_concurrency() -> f64 {
     web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency())
 }
 
-/// What a study starts from once the form and the scenario are checked: the rule, the
-/// warm-up asked for, the scenario to run and its JSON.
-struct Checked {
-    stop: Stop,
-    choice: WarmupChoice,
-    scenario: Scenario,
-    json: String,
-}
-
-/// The form and the scenario, checked; what is wrong, in words, otherwise.
-fn check(s: &Scenario, form: &StudyForm) -> Result<Checked, String> {
-    let stop = form
-        .stop()
-        .map_err(|e| format!("Cannot start the study: {e}."))?;
-    let choice = form
-        .warmup_for(s)
-        .map_err(|e| format!("Cannot start the study: {e}."))?;
-    let s = form.scenario(s);
-    let errors: Vec<String> = crate::ui::problems_of(&s)
-        .into_iter()
-        .filter(|p| p.severity == Severity::Error)
-        .map(|p| p.to_string())
-        .collect();
-    if let Some(first) = errors.first() {
-        return Err(format!(
-            "Cannot start the study: the scenario has {} error(s) (see Problems), the first: {first}",
-            errors.len()
-        ));
-    }
-    let json = serde_json::to_string(&s).map_err(|e| e.to_string())?;
-    Ok(Checked {
-        stop,
-        choice,
-        scenario: s,
-        json,
-    })
-}
-
 /// Checks the form and the scenario, grows the pool and hands every member its first index
 /// (or, for an `auto` warm-up, has the first member run the pilots).
 fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec<StudyAction> {
@@ -181,6 +159,7 @@ fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec
         choice,
         scenario: s,
         json,
+        then,
     } = match check(s, form) {
         Ok(c) => c,
         Err(e) => return refuse(e),
@@ -227,6 +206,9 @@ fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec
         shown_ms: now,
         used,
         choosing: pilots.is_some(),
+        compare: form.compare.clone(),
+        then,
+        first: None,
     });
     let live = Live {
         id,
@@ -238,6 +220,11 @@ fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec
         per_s: 0.0,
         estimates: Vec::new(),
         choosing: pilots.map(|n| (n, 0)),
+        design: pool
+            .current
+            .as_ref()
+            .and_then(|c| c.then.as_ref())
+            .map(|_| 'A'),
     };
     let mut out = vec![StudyAction::Started(live)];
     match pilots {
@@ -407,15 +394,79 @@ fn release(pool: &mut Pool) {
 
 fn finish(pool: &mut Pool, now: f64) -> Vec<StudyAction> {
     release(pool);
+    if pool.current.as_ref().is_some_and(|c| c.then.is_some()) {
+        return second(pool, now);
+    }
     let Some(cur) = pool.current.take() else {
         return vec![];
     };
     let secs = (now - cur.started_ms) / 1000.0;
-    let finished = Finished::of(cur.dispatch.study(), cur.scenario.clone(), secs);
+    let mut finished = match &cur.first {
+        None => Finished::of(cur.dispatch.study(), cur.scenario.clone(), secs),
+        Some((a, sa, secs_a)) => {
+            let mut f = Finished::of(a, sa.clone(), *secs_a);
+            match Comparison::of(a, sa, cur.dispatch.study(), &cur.scenario) {
+                Ok(c) => f.comparison = Some(Rc::new(c)),
+                Err(message) => {
+                    return vec![StudyAction::Failed {
+                        id: cur.id,
+                        message: format!("The comparison stopped: {message}"),
+                    }]
+                }
+            }
+            f
+        }
+    };
+    finished.compare = cur.compare.clone();
     vec![StudyAction::Finished {
         id: cur.id,
         finished: Rc::new(finished),
     }]
+}
+
+/// Design A of a comparison has finished: design B, made to run like A (A's seed and chosen
+/// warm-up, the form's fidelity), runs the same replications through the same pool, as a study
+/// of its own id (late messages of A's are then ignored).
+fn second(pool: &mut Pool, now: f64) -> Vec<StudyAction> {
+    let next = pool.ids.wrapping_add(1);
+    let Some(cur) = pool.current.as_mut() else {
+        return vec![];
+    };
+    let Some(then) = cur.then.take() else {
+        return vec![];
+    };
+    let sb = crate::ui::study_compare::design_b(&cur.scenario, then.b, then.fidelity);
+    let a = cur.dispatch.study().clone();
+    let n = a.replications().len() as u64;
+    let window = cur.used as u64 * MAX_BATCH * 2;
+    let (json, dispatch) = match (
+        serde_json::to_string(&sb),
+        Dispatch::new(Stop::Replications(n), window),
+    ) {
+        (Ok(json), Ok(d)) => (json, d.with_warmup(a.warmup())),
+        (Err(e), _) => return fail(pool, e.to_string()),
+        (_, Err(e)) => return fail(pool, e),
+    };
+    let id = cur.id;
+    let secs = (now - cur.started_ms) / 1000.0;
+    cur.first = Some((a, cur.scenario.clone(), secs));
+    cur.id = next;
+    cur.json = json;
+    cur.dispatch = dispatch;
+    cur.scenario = Rc::new(sb);
+    cur.started_ms = now;
+    cur.shown_ms = now;
+    pool.ids = next;
+    for m in &mut pool.members {
+        m.left = 0;
+    }
+    let mut out = vec![StudyAction::SecondDesign {
+        id,
+        next,
+        now_ms: now,
+    }];
+    out.extend(feed(pool, now));
+    out
 }
 
 fn fail(pool: &mut Pool, message: String) -> Vec<StudyAction> {
@@ -450,27 +501,48 @@ fn unloaded(pool: &mut Pool, id: u32) -> Option<StudyAction> {
 }
 
 /// Cancel: the study keeps what ran (a report of those, if any) and every worker is terminated.
-fn cancel(pool: &mut Pool) -> Option<StudyAction> {
-    let mut cur = pool.current.take()?;
+/// While design B of a comparison runs, that is design A's whole study, without the comparison.
+fn cancel(pool: &mut Pool) -> Vec<StudyAction> {
+    let Some(mut cur) = pool.current.take() else {
+        return vec![];
+    };
     pool.members.clear();
     cur.dispatch.halt(StoppedBy::Cancelled);
     let id = cur.id;
+    if let Some((a, sa, secs)) = cur.first.take() {
+        let mut f = Finished::of(&a, sa, secs);
+        f.compare = cur.compare.clone();
+        let message = format!(
+            "The comparison was cancelled while design B ran ({} of {} replications): design A's results are below, without the B − A table.",
+            cur.dispatch.study().replications().len(),
+            a.replications().len()
+        );
+        return vec![
+            StudyAction::Finished {
+                id,
+                finished: Rc::new(f),
+            },
+            // only sets the message (the study is no longer running)
+            StudyAction::Refused(message),
+        ];
+    }
     if cur.choosing {
-        return Some(StudyAction::Failed {
+        return vec![StudyAction::Failed {
             id,
             message: "The study was cancelled while its warm-up was being chosen.".into(),
-        });
+        }];
     }
     if cur.dispatch.study().replications().is_empty() {
-        return Some(StudyAction::Failed {
+        return vec![StudyAction::Failed {
             id,
             message: "The study was cancelled before any replication finished.".into(),
-        });
+        }];
     }
     let secs = (web::now_ms() - cur.started_ms) / 1000.0;
-    let finished = Finished::of(cur.dispatch.study(), cur.scenario.clone(), secs);
-    Some(StudyAction::Finished {
+    let mut finished = Finished::of(cur.dispatch.study(), cur.scenario.clone(), secs);
+    finished.compare = cur.compare;
+    vec![StudyAction::Finished {
         id,
         finished: Rc::new(finished),
-    })
+    }]
 }
