@@ -91,15 +91,19 @@ fn a_study_reports_every_metric_with_its_interval_and_is_the_same_on_one_thread_
     }
     // flow level has no latency: it is absent, not zero
     assert!(one["metrics"].get("latency_p99_ms").is_none());
-    // the worst replication opens as a run with its seed and gives its digest
+    // the worst replication opens as a run with its seed and gives its figures
     let worst = &one["worst"][0];
     let seed = worst["seed"].as_u64().unwrap().to_string();
     let run = json_of(&cli(&["run", f, "--seed", &seed, "--json"]));
-    assert_eq!(run["digest"], worst["digest"]);
     assert_eq!(
         run["availability"]["request"].as_f64(),
         worst["availability_request"].as_f64()
     );
+    assert_eq!(
+        run["requests"]["failed"].as_f64(),
+        worst["requests_failed"].as_f64()
+    );
+    assert!(run["requests"]["failed"].as_f64().unwrap() > 0.0);
 }
 
 #[test]

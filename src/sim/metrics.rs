@@ -234,6 +234,11 @@ pub struct Metrics {
     pub incidents: Vec<IncidentRec>,
     /// The aggregate record of each trigger and component beyond [`MAX_INCIDENT_RECORDS`].
     pub aggregates: BTreeMap<String, BTreeMap<String, u32>>,
+    /// A study's replication (`Simulation::summary_only`): the chart's series points and
+    /// markers are counted, not kept (`unkept`: points, markers), so that the memory estimate,
+    /// and so every budget, is a full run's.
+    pub lean: bool,
+    pub unkept: [u64; 2],
 }
 
 impl Metrics {
@@ -297,7 +302,25 @@ impl Metrics {
 
     /// Pushes the current series point (also at the horizon for a partial one).
     pub fn close_series(&mut self, end: Time) {
+        if self.lean {
+            self.unkept[0] += 1;
+        } else {
+            self.push_series_point();
+        }
         let w = &mut self.ser;
+        w.offered = 0;
+        w.served = 0;
+        w.failed = [0; NC];
+        w.sessions_lost = 0;
+        w.hist.clear();
+        w.lat_sum = 0.0;
+        self.ser_start = end;
+        self.ser_count = 0;
+    }
+
+    /// The current series window as a point of the series.
+    fn push_series_point(&mut self) {
+        let w = &self.ser;
         self.s_t.push(super::time::secs(self.ser_start));
         self.s_offered.push(w.offered);
         self.s_served.push(w.served);
@@ -313,15 +336,6 @@ impl Metrics {
         });
         let active = self.sessions_active();
         self.s_active.push(active);
-        let w = &mut self.ser;
-        w.offered = 0;
-        w.served = 0;
-        w.failed = [0; NC];
-        w.sessions_lost = 0;
-        w.hist.clear();
-        w.lat_sum = 0.0;
-        self.ser_start = end;
-        self.ser_count = 0;
     }
 
     #[inline(always)]
@@ -481,14 +495,12 @@ impl Metrics {
             fault_at: now,
             ..IncidentRec::default()
         });
-        if self.markers.len() < MAX_MARKERS {
+        if self.marker_slot() {
             let mut label = String::with_capacity(trigger.len() + 1 + component.len());
             label.push_str(trigger);
             label.push(' ');
             label.push_str(component);
             self.markers.push((now, label));
-        } else {
-            self.markers_omitted += 1;
         }
         (self.incidents.len() - 1) as u32
     }
@@ -540,10 +552,22 @@ impl Metrics {
 
     /// A marker, unless [`MAX_MARKERS`] are kept already (then counted).
     fn mark(&mut self, now: Time, text: String) {
-        if self.markers.len() < MAX_MARKERS {
+        if self.marker_slot() {
             self.markers.push((now, text));
-        } else {
+        }
+    }
+
+    /// Whether a new marker is to be kept: at most [`MAX_MARKERS`] are (the rest are counted in
+    /// `markers_omitted`), and a lean run only counts them.
+    fn marker_slot(&mut self) -> bool {
+        if self.markers.len() as u64 + self.unkept[1] >= MAX_MARKERS as u64 {
             self.markers_omitted += 1;
+            false
+        } else if self.lean {
+            self.unkept[1] += 1;
+            false
+        } else {
+            true
         }
     }
 

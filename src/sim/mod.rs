@@ -78,6 +78,8 @@ mod entities;
 mod event;
 mod flow;
 mod flow_state;
+#[cfg(test)]
+mod lean_tests;
 pub mod metrics;
 mod observe;
 mod plane;
@@ -111,6 +113,16 @@ impl Simulation {
         Simulation {
             world: World::new(config),
         }
+    }
+    /// A run for a study's replication: every count, incident and metric of
+    /// [`Simulation::new`]'s, but the chart's series points and markers are only counted and
+    /// the report carries no digest (formatting and hashing a year's series is a fifth of a
+    /// flow-level year). The study keeps its own digest of what it keeps
+    /// (`study::Replication`).
+    pub fn summary_only(config: Config) -> Simulation {
+        let mut world = World::new(config);
+        world.metrics.lean = true;
+        Simulation { world }
     }
     /// Handles the next event; false when the run is over.
     pub fn step(&mut self) -> bool {

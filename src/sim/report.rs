@@ -226,13 +226,15 @@ pub fn build(w: &super::state::World) -> Report {
     build_with(w, w.metrics.clone())
 }
 
-/// [`build`] from `m`, the world's metrics (taken out of a finished world, not copied).
+/// [`build`] from `m`, the world's metrics (taken out of a finished world, not copied). A lean
+/// run's report (`Simulation::summary_only`) has no series, no markers and no digest.
 pub(crate) fn build_with(w: &super::state::World, mut m: super::metrics::Metrics) -> Report {
     use super::metrics::{Cause, Loss};
     use super::time::secs;
     use strum::IntoEnumIterator;
     let now = w.now.min(w.cfg.horizon);
     w.plane_close_partial(&mut m, now);
+    let m_lean = m.lean;
     let failed: u64 = m.failed.iter().sum();
     let mut failed_by_cause = BTreeMap::new();
     for c in Cause::iter() {
@@ -332,7 +334,9 @@ pub(crate) fn build_with(w: &super::state::World, mut m: super::metrics::Metrics
         digest: String::new(),
         trace: None,
     };
-    report.digest = report.compute_digest();
+    if !m_lean {
+        report.digest = report.compute_digest();
+    }
     report.trace = w.trace.as_ref().map(|t| t.snapshot(w));
     report
 }

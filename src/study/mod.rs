@@ -43,7 +43,8 @@ fn splitmix(x: u64) -> u64 {
 }
 
 /// What a study keeps of one replication: every registry metric (NaN where it does not apply),
-/// each component's alive-count shares, and the run's digest.
+/// each component's alive-count shares, and their digest (not the single run's report digest:
+/// a replication runs without the chart's series).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Replication {
     pub k: u64,
@@ -56,12 +57,16 @@ pub struct Replication {
 }
 
 impl Replication {
-    /// Runs replication `k` of `config` (whose seed is the study's seed).
+    /// Runs replication `k` of `config` (whose seed is the study's seed), without the chart's
+    /// series ([`Simulation::summary_only`](sim::Simulation::summary_only)): every metric is the
+    /// single run's with that seed, bit for bit.
     pub fn run(config: &Config, k: u64) -> Replication {
         let seed = replication_seed(config.seed, k);
         let mut cfg = config.clone();
         cfg.seed = seed;
-        Replication::of(k, seed, &sim::run(cfg))
+        let mut sim = sim::Simulation::summary_only(cfg);
+        sim.run_to_end();
+        Replication::of(k, seed, &sim.into_report())
     }
 
     /// What a study keeps of replication `k`'s report. The downtime per year only where the
@@ -81,13 +86,37 @@ impl Replication {
                 )
             })
             .collect();
-        Replication {
+        let mut rep = Replication {
             k,
             seed,
-            digest: r.digest.clone(),
+            digest: String::new(),
             metrics,
             up_share: r.components.iter().map(|c| c.up_share.clone()).collect(),
+        };
+        rep.digest = rep.row_digest();
+        rep
+    }
+
+    /// FNV-1a over everything the study keeps of the replication — its seed, every metric's
+    /// bits (or its absence) and every alive-count share's bits — so that equal digests mean
+    /// bit-identical replications, wherever each ran.
+    fn row_digest(&self) -> String {
+        let mut h = sim::rng::Fnv1a::default();
+        h.update(&self.seed.to_le_bytes());
+        for (key, v) in &self.metrics {
+            h.update(key.as_bytes());
+            match v {
+                Some(x) => h.update(&x.to_bits().to_le_bytes()),
+                None => h.update(b"-"),
+            }
         }
+        for shares in &self.up_share {
+            h.update(b"|");
+            for x in shares {
+                h.update(&x.to_bits().to_le_bytes());
+            }
+        }
+        format!("{:016x}", h.0)
     }
 
     /// The value of `m` (NaN where it does not apply).
@@ -266,7 +295,7 @@ impl Study {
     }
 
     /// The study's digest: FNV-1a over the engine version, the stopping rule and every kept
-    /// replication's index and report digest, in order. Equal scenario, seed, replications and
+    /// replication's index and digest, in order. Equal scenario, seed, replications and
     /// engine version give an equal digest, however the replications were run.
     pub fn digest(&self) -> String {
         let mut text = format!("{}|{:?}", crate::ENGINE_VERSION, self.stop);
@@ -328,7 +357,6 @@ pub struct Worst {
     pub seed: u64,
     pub availability_request: Option<f64>,
     pub requests_failed: Option<f64>,
-    pub digest: String,
     /// The share-link fragment (`#s=…`) of the scenario with this seed.
     pub link: String,
 }
@@ -405,7 +433,6 @@ fn worst(study: &Study, s: &Scenario) -> Vec<Worst> {
                 seed: r.seed,
                 availability_request: defined(r.value(Metric::RequestAvailability)),
                 requests_failed: defined(r.value(Metric::RequestsFailed)),
-                digest: r.digest.clone(),
                 link: format!("#s={}", link::encode(&shared)),
             }
         })

@@ -109,15 +109,20 @@ test("a study of 20 replications: progress, cards with histograms, objectives, t
   assert.ok(head.includes("requests_failed") && head.includes("latency_p99_ms"));
   assert.deepEqual(lines.slice(1).map((l) => Number(l.split(",")[0])), [...Array(20).keys()]);
 
-  // The worst replication opens as an ordinary run with its seed, which reproduces it.
+  // The worst replication opens as an ordinary run with its seed, which reproduces it: the run's
+  // digest is the native run's of that seed, its failed requests the study's for it.
   const worst = page.locator("[data-testid=worst-row]").first();
   const seed = await worst.getAttribute("data-seed");
   const worstSeed = run.stdout.match(/"worst": \[\s*\{\s*"k": \d+,\s*"seed": (\d+)/)[1];
   assert.equal(seed, worstSeed);
+  const one = spawnSync(cli(), ["run", file, "--seed", seed, "--json"], { encoding: "utf8", timeout: 600_000 });
+  assert.equal(one.status, 0, one.stderr);
+  const nativeRun = JSON.parse(one.stdout);
+  assert.equal(nativeRun.requests.failed, native.worst[0].requests_failed);
   await worst.locator("[data-action=open-run]").click();
   await page.waitForFunction(
     (d) => document.querySelector("#digest")?.textContent?.trim() === d && document.querySelector("#run-button") !== null,
-    native.worst[0].digest,
+    nativeRun.digest,
     { timeout: 90_000 },
   );
   assert.match(await page.locator("#results .results-head").textContent(), new RegExp(`seed ${seed} `));

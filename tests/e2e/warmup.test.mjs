@@ -7,8 +7,8 @@ import { servedApp, settled, openPage, screenshot } from "./harness.mjs";
 const served = servedApp();
 
 // One web node, 10 requests/s, crashed from 30 s to 90 s, horizon 10m, "warmup": "5m"; the link
-// and digest of its replication 0 as `failover-lab study FILE --replications 1 --json` lists it
-// under `worst` (seed 12354772003812197154).
+// of its replication 0 as `failover-lab study FILE --replications 1 --json` lists it under `worst`
+// (seed 12354772003812197154), and the digest of `failover-lab run FILE --seed` that seed.
 const LINK =
   "#s=v1.dZDRboQgEEX_ZZ6pAV1jy680jaE6VpIidgZrWuO_78D6uk_kDvdeznAAggVdmUqDAgJr6qa9dV2tdfNqavPWmfamgMEeMMSwxgWXJOr9AD9KcsdPyfGKQ3ZkJccSRxSPOc_zQ8Hktu8rMpDjOTtckmyjWbLjRi75uMjABNE5DFYrSI6-MF1vlKY5kv9_OHWxupDpd0fhZVszB-L4bIVEbpp8wZQV6E-ASrP0Ev5syIn7FalnZC448iW5sajrSoY6T3fyCXueHWXUSp8KfpGumCpAwmOhDQJ-Bw";
 const NATIVE_DIGEST = "8f84a4af53ad6c92";

@@ -107,8 +107,8 @@ fn table(r: &StudyReport) -> String {
             .map_or("—".into(), |a| Metric::RequestAvailability.format(a));
         let _ = writeln!(
             o,
-            "    #{:<6} seed {:<20} availability {a}  digest {}",
-            w.k, w.seed, w.digest
+            "    #{:<6} seed {:<20} availability {a}",
+            w.k, w.seed
         );
     }
     let _ = writeln!(o, "\n  digest {}", r.digest);

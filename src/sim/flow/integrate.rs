@@ -227,9 +227,15 @@ pub(super) fn close_window(w: &mut World, end: Time, thr: f64) {
     }
 }
 
-/// Pushes a series point from the cumulative floats and starts the next one.
+/// Pushes a series point from the cumulative floats (counts it in a lean run) and starts the
+/// next one.
 pub(super) fn push_series(w: &mut World, end: Time) {
-    let lost_now = append_series_point(&w.flow, &mut w.metrics);
+    let lost_now = if w.metrics.lean {
+        w.metrics.unkept[0] += 1;
+        w.flow.cum_lost.iter().sum()
+    } else {
+        append_series_point(&w.flow, &mut w.metrics)
+    };
     let m = &mut w.metrics;
     m.ser_start = end;
     m.ser_count = 0;

@@ -205,7 +205,7 @@ pub(super) fn close_partial(w: &World, m: &mut super::metrics::Metrics, now: Tim
             m.windows_up += 1;
         }
     }
-    if m.ser_count > 0 || m.s_t.is_empty() || now > m.ser_start {
+    if !m.lean && (m.ser_count > 0 || m.s_t.is_empty() || now > m.ser_start) {
         integrate::append_series_point(&w.flow, m);
     }
 }

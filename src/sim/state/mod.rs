@@ -381,8 +381,14 @@ impl World {
                 m.incidents.len(),
                 size_of::<super::metrics::IncidentRec>() + 64,
             )
-            + n(m.markers.len(), size_of::<(Time, String)>() + 32)
-            + n(m.s_t.len(), 8 * 8 + 8 * super::metrics::NC)
+            + n(
+                m.markers.len() + m.unkept[1] as usize,
+                size_of::<(Time, String)>() + 32,
+            )
+            + n(
+                m.s_t.len() + m.unkept[0] as usize,
+                8 * 8 + 8 * super::metrics::NC,
+            )
             + self.trace.as_ref().map_or(0, |t| t.memory_estimate())
     }
 }

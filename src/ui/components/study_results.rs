@@ -207,7 +207,7 @@ fn worst_list(worst: &[Worst], s: &Rc<Scenario>, onopen: &Callback<(Rc<Scenario>
         <div class="study-worst" id="study-worst">
             <h3>{ "Worst replications (lowest request availability): each opens as an ordinary run that reproduces it" }</h3>
             <table class="incidents">
-                <thead><tr><th>{ "Replication" }</th><th>{ "Seed" }</th><th>{ "Availability" }</th><th>{ "Failed requests" }</th><th>{ "Digest" }</th><th></th></tr></thead>
+                <thead><tr><th>{ "Replication" }</th><th>{ "Seed" }</th><th>{ "Availability" }</th><th>{ "Failed requests" }</th><th></th></tr></thead>
                 <tbody>
                 { for worst.iter().map(|w| {
                     let open = {
@@ -220,7 +220,6 @@ fn worst_list(worst: &[Worst], s: &Rc<Scenario>, onopen: &Callback<(Rc<Scenario>
                             <td><code>{ w.seed }</code></td>
                             <td>{ w.availability_request.map_or("—".into(), report::percent) }</td>
                             <td>{ w.requests_failed.map_or("—".into(), |x| Metric::RequestsFailed.format(x)) }</td>
-                            <td><code>{ w.digest.clone() }</code></td>
                             <td><button class="btn small" data-action="open-run" onclick={open}
                                 title="Open this replication as a run (same scenario, this seed)">{ "Open as run" }</button></td>
                         </tr>
