@@ -97,6 +97,10 @@ pub struct EvalScratch {
     pub(crate) built: Option<Built>,
     /// Each entry's count of nodes open to new sessions, now.
     pub(crate) hop_m: Vec<f64>,
+    /// What `shares` and `hop_m` were computed from (`classes::placement_key`): they stand
+    /// while it does.
+    pub(crate) placed: Vec<u64>,
+    pub(crate) placed_now: Vec<u64>,
     /// New sessions per node, the zero overload of the load pass, each entry's request rate,
     /// the clusters already given classes.
     pub(crate) node_arrivals: Vec<f64>,

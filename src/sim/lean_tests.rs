@@ -45,9 +45,16 @@ fn a_lean_run_is_the_full_run_without_its_chart() {
         with_markers += usize::from(!want.series.markers.is_empty());
         assert!(got.digest.is_empty() && got.series.t_s.is_empty(), "{name}");
         assert!(got.series.markers.is_empty(), "{name}");
-        assert!(!want.digest.is_empty() && !want.series.t_s.is_empty(), "{name}");
+        assert!(
+            !want.digest.is_empty() && !want.series.t_s.is_empty(),
+            "{name}"
+        );
         let (ws, wo) = (want.series.window_s, want.series.markers_omitted);
-        assert_eq!((got.series.window_s, got.series.markers_omitted), (ws, wo), "{name}");
+        assert_eq!(
+            (got.series.window_s, got.series.markers_omitted),
+            (ws, wo),
+            "{name}"
+        );
         // everything else is the full report's, field for field
         want.digest = String::new();
         want.series = got.series.clone();

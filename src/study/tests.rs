@@ -92,7 +92,10 @@ fn a_replication_opens_as_a_single_run_with_its_seed() {
     let alone = sim::run(compile(&s).unwrap().config);
     // the replication keeps the single run's figures, bit for bit (its digest says so)
     assert_eq!(Replication::of(2, r.seed, &alone), *r);
-    assert_eq!(r.metrics["requests_failed"], Some(alone.requests.failed as f64));
+    assert_eq!(
+        r.metrics["requests_failed"],
+        Some(alone.requests.failed as f64)
+    );
     // and the report's link for it opens that scenario with that seed
     let rep = st.report(&cluster(7, "100h").0);
     let w = rep.worst.iter().find(|w| w.k == 2).unwrap();

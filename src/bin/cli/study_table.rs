@@ -105,11 +105,7 @@ fn table(r: &StudyReport) -> String {
         let a = w
             .availability_request
             .map_or("—".into(), |a| Metric::RequestAvailability.format(a));
-        let _ = writeln!(
-            o,
-            "    #{:<6} seed {:<20} availability {a}",
-            w.k, w.seed
-        );
+        let _ = writeln!(o, "    #{:<6} seed {:<20} availability {a}", w.k, w.seed);
     }
     let _ = writeln!(o, "\n  digest {}", r.digest);
     o

@@ -103,16 +103,21 @@ pub(super) fn arrival_shares_into(w: &World, out: &mut Vec<(Class, f64)>) {
 pub(super) fn classes(w: &World, at: Time, s: &mut EvalScratch) {
     let t = &w.cfg.traffic;
     let lambda = t.sessions_per_s * t.profile.factor(at) * w.spike / 1e6;
-    arrival_shares_into(w, &mut s.shares);
-    s.hop_m.clear();
-    s.hop_m.extend(w.flow.app_hop.iter().map(|hop| match hop {
-        Some((c, a)) => {
-            let mut m = 0u32;
-            for_new_session_nodes(w, *c, *a, |_| m += 1);
-            f64::from(m)
+    placement_key(w, &mut s.placed_now);
+    if s.placed_now != s.placed || s.shares.is_empty() {
+        arrival_shares_into(w, &mut s.shares);
+        open_counts(w, &mut s.hop_m);
+        std::mem::swap(&mut s.placed, &mut s.placed_now);
+    } else {
+        #[cfg(debug_assertions)]
+        {
+            let (mut shares, mut hop_m) = (Vec::new(), Vec::new());
+            arrival_shares_into(w, &mut shares);
+            open_counts(w, &mut hop_m);
+            debug_assert!(same_bits(&shares, &s.shares), "kept arrival shares differ");
+            debug_assert!(hop_m == s.hop_m, "kept open-node counts differ");
         }
-        None => 0.0,
-    }));
+    }
     let same = s.built.as_ref().is_some_and(|(shares, hop_m, l)| {
         *l == lambda.to_bits() && same_bits(shares, &s.shares) && *hop_m == s.hop_m
     });
@@ -135,6 +140,33 @@ pub(super) fn classes(w: &World, at: Time, s: &mut EvalScratch) {
     built.0.clone_from(&s.shares);
     built.1.clone_from(&s.hop_m);
     built.2 = lambda.to_bits();
+}
+
+/// Everything the arrival shares and the open-node counts read from the state: the LB views'
+/// generation (`World::lb_gen` moves whenever a node's `serving`, `marked_up`, `admin_down` or
+/// `drained` changes: all `lb_eligible` reads), DNS, the single entry, and each entry's listing
+/// and site outage. The paths, clusters and routing settings are fixed.
+fn placement_key(w: &World, key: &mut Vec<u64>) {
+    key.clear();
+    key.extend([w.lb_gen, u64::from(w.dns_down), u64::from(w.single_entry)]);
+    key.extend(w.listed.iter().map(|l| u64::from(*l)));
+    key.extend(w.cfg.entries.iter().map(|c| {
+        let site = w.cfg.components[*c as usize].site;
+        u64::from(w.sites.get(site as usize).is_some_and(|s| s.down > 0))
+    }));
+}
+
+/// Each entry's count of nodes open to new sessions (in its app hop's clusters).
+fn open_counts(w: &World, hop_m: &mut Vec<f64>) {
+    hop_m.clear();
+    hop_m.extend(w.flow.app_hop.iter().map(|hop| match hop {
+        Some((c, a)) => {
+            let mut m = 0u32;
+            for_new_session_nodes(w, *c, *a, |_| m += 1);
+            f64::from(m)
+        }
+        None => 0.0,
+    }));
 }
 
 /// Equal shares, bit for bit.
