@@ -16,8 +16,14 @@ fn configs() -> Vec<(String, Config)> {
             (b.name.to_string(), scenario::compile(&s).unwrap().config)
         })
         .collect();
-    let year = scenario::parse_json(include_str!("../../bench/flow-year.json")).unwrap();
+    let mut year = scenario::parse_json(include_str!("../../bench/flow-year.json")).unwrap();
     out.push((year.name.clone(), scenario::compile(&year).unwrap().config));
+    // and with a warm-up (the statistics start again mid-run; the chart goes on)
+    year.warmup = Some(scenario::Dur::days(30));
+    out.push((
+        "flow year, warm-up".into(),
+        scenario::compile(&year).unwrap().config,
+    ));
     out
 }
 
