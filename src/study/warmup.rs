@@ -108,8 +108,9 @@ pub fn mser5(series: &[f64]) -> usize {
     best.1 * BATCH
 }
 
-/// One pilot run's completed series points: their width, the share served, the mean latency.
-#[derive(Clone, Debug, PartialEq)]
+/// One pilot run's completed series points: their width, the share served, the mean latency
+/// (sent from a pool worker to the page as JSON: exact, `float_roundtrip`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pilot {
     pub window_us: Time,
     pub success: Vec<f64>,

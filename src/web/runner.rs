@@ -107,18 +107,18 @@ impl SimRunner {
         })
     }
 
-    /// Has this (pool) worker run a study's pilot runs and choose its warm-up (`auto`);
+    /// Has this (pool) worker run pilot runs `ks` of a study whose warm-up is `auto`;
     /// `scenario_json` is the study's scenario without a `warmup`.
-    pub fn choose_warmup(
+    pub fn run_pilots(
         &self,
         study_id: u32,
         scenario_json: &str,
-        pilots: u64,
+        ks: Vec<u64>,
     ) -> Result<(), String> {
         self.send(&Request::Warmup {
             study_id,
             scenario_json: scenario_json.to_string(),
-            pilots,
+            ks,
         })
     }
 

@@ -9,7 +9,7 @@
 
 use crate::scenario::{self, Scenario};
 use crate::sim::{Budget, Config, Simulation, Time};
-use crate::study::warmup::{self, Pilot, Warmup};
+use crate::study::warmup::Pilot;
 use crate::study::Replication;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -35,14 +35,14 @@ pub enum Request {
         scenario_json: String,
         ks: Vec<u64>,
     },
-    /// A study's `--warmup auto`: its first `pilots` replications of the scenario (sent with no
-    /// `warmup`) run without a warm-up, one per macrotask (a Cancel is read between two), each
-    /// acknowledged by an [`Update::Piloted`]; then MSER-5 on them ([`warmup::choose`]) is the
-    /// one [`Update::WarmedUp`], or an [`Update::Failed`] with the reason.
+    /// A study's `--warmup auto`: pilot runs `ks` of the scenario (sent with no `warmup`; a
+    /// pool worker's share of them), without a warm-up, one per macrotask (a Cancel is read
+    /// between two), each sent back as an [`Update::Piloted`]. The page chooses the warm-up
+    /// from all of them, in index order ([`crate::study::warmup::choose`]), as the CLI does.
     Warmup {
         study_id: u32,
         scenario_json: String,
-        pilots: u64,
+        ks: Vec<u64>,
     },
 }
 
@@ -71,15 +71,11 @@ pub enum Update {
         study_id: u32,
         replication: Replication,
     },
-    /// `done` of a [`Request::Warmup`]'s pilot runs have run.
+    /// Pilot run `k` of a [`Request::Warmup`], its series.
     Piloted {
         study_id: u32,
-        done: u64,
-    },
-    /// The warm-up MSER-5 chose from a [`Request::Warmup`]'s pilot runs.
-    WarmedUp {
-        study_id: u32,
-        warmup: Warmup,
+        k: u64,
+        pilot: Pilot,
     },
     /// The worker has loaded and listens: the page may send (it queues until then).
     Ready,
@@ -134,12 +130,11 @@ struct Batch {
     ks: VecDeque<u64>,
 }
 
-/// A study's pilot runs still to run (one per chunk), and those that ran.
+/// A study's pilot runs still to run (one per chunk).
 struct Pilots {
     study_id: u32,
     config: Config,
-    of: u64,
-    ran: Vec<Pilot>,
+    ks: VecDeque<u64>,
 }
 
 /// What one chunk produced.
@@ -283,14 +278,13 @@ impl Serve {
             Request::Warmup {
                 study_id,
                 scenario_json,
-                pilots,
+                ks,
             } => match compile_for(study_id, &scenario_json) {
                 Ok(config) => {
                     self.pilots = Some(Pilots {
                         study_id,
                         config,
-                        of: pilots,
-                        ran: Vec::new(),
+                        ks: ks.into(),
                     });
                     (None, true)
                 }
@@ -302,29 +296,24 @@ impl Serve {
         }
     }
 
-    /// Runs the next pilot run: its acknowledgement, or (after the last) the warm-up MSER-5
-    /// chose; and whether more work is queued.
+    /// Runs the next pilot run; and whether more work is queued.
     fn pilot_one(&mut self) -> (Option<Update>, bool) {
         let Some(p) = self.pilots.as_mut() else {
             return self.replicate_one();
         };
-        let study_id = p.study_id;
-        if (p.ran.len() as u64) < p.of {
-            p.ran.push(Pilot::run(&p.config, p.ran.len() as u64));
-            let done = p.ran.len() as u64;
-            if done < p.of {
-                return (Some(Update::Piloted { study_id, done }), true);
-            }
-        }
-        let update = match warmup::choose(&p.ran) {
-            Ok(warmup) => Update::WarmedUp { study_id, warmup },
-            Err(m) => Update::Failed {
-                run_id: study_id,
-                message: format!("The warm-up could not be chosen (auto): {m}"),
-            },
+        let Some(k) = p.ks.pop_front() else {
+            self.pilots = None;
+            return self.replicate_one();
         };
-        self.pilots = None;
-        (Some(update), self.batch.is_some())
+        let update = Update::Piloted {
+            study_id: p.study_id,
+            k,
+            pilot: Pilot::run(&p.config, k),
+        };
+        if p.ks.is_empty() {
+            self.pilots = None;
+        }
+        (Some(update), self.pilots.is_some() || self.batch.is_some())
     }
 
     /// Queues a batch of replications (after the ones of the same study still queued).

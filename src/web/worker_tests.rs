@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::scenario::builtins;
+use crate::study::warmup;
 
 #[test]
 fn a_job_runs_to_the_end_in_chunks_and_reports() {
@@ -239,56 +240,63 @@ fn drain(serve: &mut Serve) -> Vec<Update> {
     }
 }
 
-/// `auto` in a pool worker: one pilot per chunk, each acknowledged, then the warm-up that
-/// `warmup::choose` gives for the same pilot runs natively (and, with it set, the
-/// replications are the CLI's `study --warmup auto`); Cancel between two pilots drops the
-/// rest; a series too short to batch is a `Failed` naming `metrics.window`.
+/// `auto` on a pool of two workers: each runs its share of the pilot runs, one per chunk, and
+/// sends each back whole; put together in index order they are the native pilot runs, so the
+/// warm-up `warmup::choose` gives the page is the CLI's `study --warmup auto`. Cancel between
+/// two pilots drops the rest; a scenario that does not compile is a `Failed`.
 #[test]
-fn a_worker_chooses_the_warm_up_mser5_gives_natively_and_obeys_cancel() {
+fn pool_workers_run_their_share_of_the_pilots_as_natively_and_obey_cancel() {
     let scenario = crate::scenario::parse_json(MMC).unwrap();
     let cfg = crate::scenario::compile(&scenario).unwrap().config;
     let native: Vec<Pilot> = (0..4).map(|k| Pilot::run(&cfg, k)).collect();
     let want = warmup::choose(&native).unwrap();
     assert!(want.us > 0, "{want:?}");
-    let warm = |study_id, scenario_json: &str, pilots| Request::Warmup {
+    let warm = |study_id, scenario_json: &str, ks: &[u64]| Request::Warmup {
         study_id,
         scenario_json: scenario_json.into(),
-        pilots,
+        ks: ks.to_vec(),
     };
-    let mut serve = Serve::default();
-    assert_eq!(serve.received(warm(3, MMC, 4)), (None, true));
-    let got = drain(&mut serve);
-    let piloted = (1..4).map(|done| Update::Piloted { study_id: 3, done });
-    let mut expected: Vec<Update> = piloted.collect();
-    expected.push(Update::WarmedUp {
-        study_id: 3,
-        warmup: want,
-    });
-    assert_eq!(got, expected);
+    let mut back: Vec<Option<Pilot>> = vec![None; 4];
+    for ks in [[0, 2], [1, 3]] {
+        let mut serve = Serve::default();
+        assert_eq!(serve.received(warm(3, MMC, &ks)), (None, true));
+        let got = drain(&mut serve);
+        assert_eq!(got.len(), 2, "{got:?}");
+        for (u, k) in got.into_iter().zip(ks) {
+            let Update::Piloted {
+                study_id: 3,
+                k: got_k,
+                pilot,
+            } = u
+            else {
+                panic!("{u:?}")
+            };
+            assert_eq!(got_k, k);
+            // through the page's JSON, exactly
+            let text = serde_json::to_string(&pilot).unwrap();
+            back[k as usize] = Some(serde_json::from_str(&text).unwrap());
+        }
+    }
+    let back: Vec<Pilot> = back.into_iter().flatten().collect();
+    assert_eq!(back, native);
+    assert_eq!(warmup::choose(&back).unwrap(), want);
     // Cancel after the first pilot: nothing more runs.
-    serve.received(warm(4, MMC, 4));
+    let mut serve = Serve::default();
+    serve.received(warm(4, MMC, &[0, 1, 2]));
     assert!(matches!(
         serve.chunk(|| 0.0),
         (
             Some(Update::Piloted {
                 study_id: 4,
-                done: 1
+                k: 0,
+                ..
             }),
             true
         )
     ));
     serve.received(Request::Cancel { run_id: 4 });
     assert_eq!(serve.chunk(|| 0.0), (None, false));
-    // One-minute windows over 3 minutes: too few points.
-    let short = MMC.replace(r#""window": "1s""#, r#""window": "1m""#);
-    serve.received(warm(5, &short, 2));
-    let got = drain(&mut serve);
-    assert!(
-        matches!(&got[..], [Update::Piloted { .. }, Update::Failed { run_id: 5, message }]
-            if message.contains("metrics.window")),
-        "{got:?}"
-    );
-    let (bad, go) = serve.received(warm(6, "{", 2));
+    let (bad, go) = serve.received(warm(6, "{", &[0]));
     assert!(matches!(bad, Some(Update::Failed { run_id: 6, .. })) && !go);
 }
 

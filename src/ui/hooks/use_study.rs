@@ -4,9 +4,10 @@
 //! index order — so the report and digest are the CLI's. Workers are kept for the next study;
 //! Cancel terminates them (one may be in the middle of a replication it cannot leave).
 //!
-//! A Warm-up of `auto` first has the pool's first worker run the pilot runs and choose the
-//! warm-up (MSER-5, as the CLI's `study --warmup auto`); the replications then run with the
-//! scenario's `warmup` set to it, so replication k is the CLI's.
+//! A Warm-up of `auto` first has the pool's workers run the pilot runs (pilot k on member
+//! k mod n), and the page chooses the warm-up from all of them in index order (MSER-5, as the
+//! CLI's `study --warmup auto`); the replications then run with the scenario's `warmup` set to
+//! it, so replication k is the CLI's.
 //!
 //! A comparison (the form's "Compare with") runs design A's study, then design B's through the
 //! same pool with the same replications, B made to run like A by the core's
@@ -16,7 +17,7 @@
 use crate::scenario::Scenario;
 use crate::study::compare::Comparison;
 use crate::study::pool::{batch_size, Dispatch, MAX_BATCH};
-use crate::study::warmup::{self, Warmup};
+use crate::study::warmup::{self, Pilot, Warmup};
 use crate::study::{Stop, StoppedBy, Study};
 use crate::ui::study::{
     estimates, pool_size, Finished, Live, StudyAction, StudyForm, StudyState, WarmupChoice,
@@ -64,8 +65,11 @@ struct Current {
     shown_ms: f64,
     /// The first `used` members of the pool work for it.
     used: usize,
-    /// The first member is choosing the warm-up (`auto`): no replication is handed out yet.
+    /// The members are running the pilot runs of an `auto` warm-up: no replication is handed
+    /// out yet.
     choosing: bool,
+    /// The pilot runs back so far, by index.
+    pilots: Vec<Option<Pilot>>,
     /// The form's "Compare with".
     compare: String,
     /// A comparison's design B, to run once this study (A) has finished.
@@ -151,7 +155,7 @@ fn hardware_concurrency() -> f64 {
 }
 
 /// Checks the form and the scenario, grows the pool and hands every member its first index
-/// (or, for an `auto` warm-up, has the first member run the pilots).
+/// (or, for an `auto` warm-up, its share of the pilot runs).
 fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec<StudyAction> {
     let refuse = |m: String| vec![StudyAction::Refused(m)];
     let Checked {
@@ -206,6 +210,7 @@ fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec
         shown_ms: now,
         used,
         choosing: pilots.is_some(),
+        pilots: vec![None; pilots.unwrap_or(0) as usize],
         compare: form.compare.clone(),
         then,
         first: None,
@@ -234,29 +239,60 @@ fn start(shared: &Shared, d: &Dispatcher, s: &Scenario, form: &StudyForm) -> Vec
     out
 }
 
-/// Hands the pilot runs of the study in flight to the pool's first member.
+/// Hands the pilot runs of the study in flight to its members: pilot k to member k mod n.
 fn choose(pool: &mut Pool, pilots: u64, now: f64) -> Vec<StudyAction> {
     let Pool {
         members, current, ..
     } = pool;
-    let (Some(cur), Some(m)) = (current.as_ref(), members.first_mut()) else {
+    let Some(cur) = current.as_ref() else {
         return vec![];
     };
-    m.left = 1;
-    m.since_ms = now;
-    match m.runner.choose_warmup(cur.id, &cur.json, pilots) {
-        Ok(()) => vec![],
-        Err(message) => {
+    let n = cur.used.clamp(1, members.len().max(1)) as u64;
+    for (i, m) in members.iter_mut().enumerate().take(n as usize) {
+        let ks: Vec<u64> = (0..pilots).filter(|k| k % n == i as u64).collect();
+        if ks.is_empty() {
+            continue;
+        }
+        m.left = ks.len();
+        m.since_ms = now;
+        if let Err(message) = m.runner.run_pilots(cur.id, &cur.json, ks) {
             let id = cur.id;
             *current = None;
             members.clear();
-            vec![StudyAction::Failed { id, message }]
+            return vec![StudyAction::Failed { id, message }];
         }
+    }
+    vec![]
+}
+
+/// Pilot run `k` came back from member `i`: once all have, the warm-up MSER-5 chooses from
+/// them (in index order, as the CLI) is the study's.
+fn piloted(pool: &mut Pool, i: usize, k: u64, pilot: Pilot, now: f64) -> Vec<StudyAction> {
+    if let Some(m) = pool.members.get_mut(i) {
+        m.left = m.left.saturating_sub(1);
+        m.since_ms = now;
+    }
+    let Some(cur) = pool.current.as_mut().filter(|c| c.choosing) else {
+        return vec![];
+    };
+    match cur.pilots.get_mut(k as usize) {
+        Some(slot) => *slot = Some(pilot),
+        None => return fail(pool, format!("An unexpected pilot run {k} came back.")),
+    }
+    let done = cur.pilots.iter().flatten().count() as u64;
+    let id = cur.id;
+    if done < cur.pilots.len() as u64 {
+        return vec![StudyAction::Piloted { id, done }];
+    }
+    let all: Vec<Pilot> = cur.pilots.drain(..).flatten().collect();
+    match warmup::choose(&all) {
+        Ok(w) => chosen(pool, w, now),
+        Err(m) => fail(pool, format!("The warm-up could not be chosen (auto): {m}")),
     }
 }
 
 /// The warm-up is chosen: the study's scenario takes it, and the replications start.
-fn chosen(pool: &mut Pool, i: usize, w: Warmup, now: f64) -> Vec<StudyAction> {
+fn chosen(pool: &mut Pool, w: Warmup, now: f64) -> Vec<StudyAction> {
     let Some(cur) = pool.current.as_mut().filter(|c| c.choosing) else {
         return vec![];
     };
@@ -271,9 +307,6 @@ fn chosen(pool: &mut Pool, i: usize, w: Warmup, now: f64) -> Vec<StudyAction> {
     cur.dispatch = cur.dispatch.clone().with_warmup(w);
     cur.choosing = false;
     let id = cur.id;
-    if let Some(m) = pool.members.get_mut(i) {
-        m.left = 0;
-    }
     let mut out = vec![StudyAction::WarmupChosen { id, now_ms: now }];
     out.extend(feed(pool, now));
     out
@@ -360,11 +393,8 @@ fn received(pool: &mut Pool, i: usize, u: Update, now: f64) -> Vec<StudyAction> 
             out.extend(feed(pool, now));
             out
         }
-        Update::Piloted { study_id, done } if Some(study_id) == current_id => {
-            vec![StudyAction::Piloted { id: study_id, done }]
-        }
-        Update::WarmedUp { study_id, warmup } if Some(study_id) == current_id => {
-            chosen(pool, i, warmup, now)
+        Update::Piloted { study_id, k, pilot } if Some(study_id) == current_id => {
+            piloted(pool, i, k, pilot, now)
         }
         Update::Failed { run_id, message } if Some(run_id) == current_id => fail(pool, message),
         // a worker that threw can do nothing more: the pool is dropped with the study
