@@ -344,6 +344,28 @@ test("warm-up auto: the progress line says the pilot runs are choosing it, and C
   assert.deepEqual(errors, []);
 });
 
+test("warm-up auto on series too short to batch: the pool's pilot runs come back, the page says why no warm-up can be chosen", async () => {
+  const { page, errors } = await openPage(served.browser, served.url);
+  await settled(page);
+  // one-minute windows over 3 minutes: three points, too few for MSER-5's batches
+  const { s } = mmcScenario();
+  s.metrics.window = "1m";
+  await page.locator("#import-file").setInputFiles({ name: "short.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(s)) });
+  await settled(page);
+  await openStudyTab(page);
+  await page.locator("#study-warmup").fill("auto");
+  await page.locator("#study-replications").fill("12");
+  await page.locator("#study-run").click();
+  await page.waitForFunction(() => /could not be chosen \(auto\).*metrics\.window/.test(document.querySelector("#study-error")?.textContent ?? ""), null, { timeout: 60_000 });
+  assert.equal(await page.locator("#study-progress").count(), 0);
+  assert.equal(await page.locator("#study-results").count(), 0);
+  // the pool is still good for the next study
+  await page.locator("#study-warmup").fill("");
+  await page.locator("#study-run").click();
+  await page.locator("#study-results[data-replications='12']").waitFor({ timeout: 60_000 });
+  assert.deepEqual(errors, []);
+});
+
 /** The built-in haproxy-single-lb with its load balancer's crash 2 min instead of 5 (design A),
  *  as a file the CLI reads too; and the built-in's own file (design B). */
 function shortCrashVariant() {
