@@ -3,6 +3,7 @@
 //! Invariant: every request is recorded exactly once, as served or failed with one cause; the
 //! report asserts `offered = served + failed` and `started = finished + lost + active`.
 
+#[cfg(doc)]
 use super::config::limits::{MAX_INCIDENT_RECORDS, MAX_MARKERS};
 use super::time::Time;
 use std::collections::BTreeMap;
@@ -269,6 +270,22 @@ impl Metrics {
         }
     }
 
+    /// A lean run's metrics (`Simulation::summary_only`): series points and markers are only
+    /// counted, so the series' buffers are not held either.
+    pub fn make_lean(&mut self) {
+        self.lean = true;
+        self.s_t = Vec::new();
+        self.s_offered = Vec::new();
+        self.s_served = Vec::new();
+        self.s_failed = Vec::new();
+        self.s_active = Vec::new();
+        self.s_lost = Vec::new();
+        self.s_p50 = Vec::new();
+        self.s_p95 = Vec::new();
+        self.s_p99 = Vec::new();
+        self.s_mean = Vec::new();
+    }
+
     pub fn sessions_active(&self) -> u64 {
         let lost: u64 = self.sessions_lost.iter().sum();
         self.sessions_started - self.sessions_finished - lost
@@ -477,120 +494,6 @@ impl Metrics {
                 r.rpo_us = r.rpo_us.max(rpo);
             }
         }
-    }
-
-    /// True once new incidents go to aggregate records (no label needs formatting then: the
-    /// component's id is enough).
-    pub fn incidents_full(&self) -> bool {
-        self.incidents.len() >= MAX_INCIDENT_RECORDS
-    }
-
-    pub fn new_incident(&mut self, now: Time, trigger: &str, component: &str) -> u32 {
-        if self.incidents_full() {
-            return self.aggregate_incident(now, trigger, component);
-        }
-        self.incidents.push(IncidentRec {
-            trigger: trigger.to_string(),
-            component: component.to_string(),
-            fault_at: now,
-            ..IncidentRec::default()
-        });
-        if self.marker_slot() {
-            let mut label = String::with_capacity(trigger.len() + 1 + component.len());
-            label.push_str(trigger);
-            label.push(' ');
-            label.push_str(component);
-            self.markers.push((now, label));
-        }
-        (self.incidents.len() - 1) as u32
-    }
-
-    /// Beyond [`MAX_INCIDENT_RECORDS`]: the incident joins its (trigger, component) aggregate
-    /// (the component without its `#node`), which allocates nothing once it exists.
-    #[inline(never)]
-    fn aggregate_incident(&mut self, now: Time, trigger: &str, component: &str) -> u32 {
-        let comp = component.split('#').next().unwrap_or(component);
-        let known = self
-            .aggregates
-            .get(trigger)
-            .and_then(|m| m.get(comp))
-            .copied();
-        let i = known.unwrap_or_else(|| {
-            let i = self.incidents.len() as u32;
-            self.incidents.push(IncidentRec {
-                trigger: trigger.to_string(),
-                component: comp.to_string(),
-                fault_at: now,
-                ..IncidentRec::default()
-            });
-            self.aggregates
-                .entry(trigger.to_string())
-                .or_default()
-                .insert(comp.to_string(), i);
-            i
-        });
-        let r = &mut self.incidents[i as usize];
-        r.aggregated += 1;
-        r.open += 1;
-        r.cleared_at = None;
-        self.markers_omitted += 1;
-        i
-    }
-
-    pub fn clear_incident(&mut self, incident: u32, now: Time) {
-        if let Some(r) = self.incidents.get_mut(incident as usize) {
-            if r.aggregated > 0 {
-                r.open = r.open.saturating_sub(1);
-                if r.open == 0 {
-                    r.cleared_at = Some(now);
-                }
-            } else if r.cleared_at.is_none() {
-                r.cleared_at = Some(now);
-            }
-        }
-    }
-
-    /// A marker, unless [`MAX_MARKERS`] are kept already (then counted).
-    fn mark(&mut self, now: Time, text: String) {
-        if self.marker_slot() {
-            self.markers.push((now, text));
-        }
-    }
-
-    /// Whether a new marker is to be kept: at most [`MAX_MARKERS`] are (the rest are counted in
-    /// `markers_omitted`), and a lean run only counts them.
-    fn marker_slot(&mut self) -> bool {
-        if self.markers.len() as u64 + self.unkept[1] >= MAX_MARKERS as u64 {
-            self.markers_omitted += 1;
-            false
-        } else if self.lean {
-            self.unkept[1] += 1;
-            false
-        } else {
-            true
-        }
-    }
-
-    /// Records how an incident recovered (a decisive step: replaces an earlier text).
-    pub fn recovery(&mut self, incident: u32, now: Time, text: String) {
-        if let Some(r) = self.incidents.get_mut(incident as usize) {
-            if r.aggregated == 0 {
-                r.recovery = text.clone();
-                r.recovered_at = Some(now);
-            }
-        }
-        self.mark(now, text);
-    }
-
-    /// Records a recovery step unless a text is already there.
-    pub fn recovery_soft(&mut self, incident: u32, now: Time, text: String) {
-        if let Some(r) = self.incidents.get_mut(incident as usize) {
-            if r.recovery.is_empty() && r.aggregated == 0 {
-                r.recovery = text.clone();
-                r.recovered_at = Some(now);
-            }
-        }
-        self.mark(now, text);
     }
 }
 

@@ -78,6 +78,7 @@ mod entities;
 mod event;
 mod flow;
 mod flow_state;
+mod incidents;
 #[cfg(test)]
 mod lean_tests;
 pub mod metrics;
@@ -121,7 +122,7 @@ impl Simulation {
     /// (`study::Replication`).
     pub fn summary_only(config: Config) -> Simulation {
         let mut world = World::new(config);
-        world.metrics.lean = true;
+        world.metrics.make_lean();
         Simulation { world }
     }
     /// Handles the next event; false when the run is over.
